@@ -1,0 +1,2 @@
+//! Parser throughput benchmark.
+fn main() {}

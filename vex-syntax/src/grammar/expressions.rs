@@ -1,0 +1,698 @@
+//! Expressions: a Pratt loop over binary operators (binding powers from LANGUAGE.md §4)
+//! on top of prefix operators, atoms and postfix operators.
+//!
+//! Binding powers, loosest first: assignment (right-assoc) < `?:` < `..` < `||` < `&&` <
+//! comparisons (non-associative) < `|` < `^` < `&` < `<< >>` < `+ -` < `* / %` < `as` <
+//! prefix `- ! & * <- await` < postfix. A binary operator or `(`/`[` that starts a new line
+//! (where line breaks are significant) ends the expression; a `.` never does. Left-nested
+//! chains (`a + b + c`, `a.b.c`) count towards the nesting limit, which keeps every tree
+//! shallow enough to print and drop on a small stack.
+
+use super::{comma_list, name_ref, param, patterns, separated_list, stmt_list, types};
+use crate::SyntaxKind::{self, *};
+use crate::parser::{CompletedMarker, Parser, TokenSet};
+
+/// Tokens that can start an expression.
+pub(crate) const EXPR_FIRST: TokenSet = TokenSet::new(&[
+    INT_NUMBER,
+    FLOAT_NUMBER,
+    STRING,
+    TRUE_KW,
+    FALSE_KW,
+    FSTRING_START,
+    IDENT,
+    BUILTIN_IDENT,
+    L_PAREN,
+    L_BRACK,
+    L_BRACE,
+    IF_KW,
+    WHILE_KW,
+    LOOP_KW,
+    FOR_KW,
+    LABEL_IDENT,
+    MATCH_KW,
+    BREAK_KW,
+    CONTINUE_KW,
+    RETURN_KW,
+    GO_KW,
+    SELECT_KW,
+    LET_KW,
+    MINUS,
+    BANG,
+    AMP,
+    STAR,
+    LEFT_ARROW,
+    AWAIT_KW,
+    DOT2,
+    DOT2EQ,
+    PIPE,
+    PIPE2,
+]);
+
+/// Context that changes how an expression is parsed.
+#[derive(Clone, Copy, Default)]
+struct Restrictions {
+    /// In `if`/`elif`/`while` conditions, `match` scrutinees and `for` iterables a struct
+    /// literal (and a bare block) is not allowed: `{` starts the body.
+    forbid_struct: bool,
+}
+
+/// Binding power of prefix operators; operands of prefix operators bind tighter than `as`.
+const PREFIX_BP: u8 = 14;
+
+/// Parses an expression; returns `None` (after reporting) if there is none here.
+pub(crate) fn expr(p: &mut Parser<'_>) -> Option<CompletedMarker> {
+    expr_bp(p, Restrictions::default(), 0)
+}
+
+/// An expression where a struct literal may not appear unparenthesised.
+fn expr_no_struct(p: &mut Parser<'_>) -> Option<CompletedMarker> {
+    expr_bp(p, Restrictions { forbid_struct: true }, 0)
+}
+
+/// The binary operator at the current token: (kind, binding power, right-associative).
+fn current_op(p: &Parser<'_>) -> Option<(SyntaxKind, u8, bool)> {
+    let op = match p.current() {
+        EQ | PLUSEQ | MINUSEQ | STAREQ | SLASHEQ | PERCENTEQ | AMPEQ | PIPEEQ | CARETEQ | SHLEQ => {
+            (p.current(), 1, true)
+        }
+        QUESTION => (QUESTION, 2, true),
+        DOT2 | DOT2EQ => (p.current(), 3, false),
+        PIPE2 => (PIPE2, 4, false),
+        AMP2 => (AMP2, 5, false),
+        EQ2 | NEQ | L_ANGLE | LTEQ => (p.current(), 6, false),
+        R_ANGLE if p.at(SHREQ) => (SHREQ, 1, true),
+        R_ANGLE if p.at(SHR) => (SHR, 10, false),
+        R_ANGLE if p.at(GTEQ) => (GTEQ, 6, false),
+        R_ANGLE => (R_ANGLE, 6, false),
+        PIPE => (PIPE, 7, false),
+        CARET => (CARET, 8, false),
+        AMP => (AMP, 9, false),
+        SHL => (SHL, 10, false),
+        PLUS | MINUS => (p.current(), 11, false),
+        STAR | SLASH | PERCENT => (p.current(), 12, false),
+        AS_KW => (AS_KW, 13, false),
+        _ => return None,
+    };
+    Some(op)
+}
+
+fn is_comparison(kind: SyntaxKind) -> bool {
+    matches!(kind, EQ2 | NEQ | L_ANGLE | LTEQ | R_ANGLE | GTEQ)
+}
+
+fn expr_bp(p: &mut Parser<'_>, r: Restrictions, min_bp: u8) -> Option<CompletedMarker> {
+    if !p.enter() {
+        return None;
+    }
+    let result = expr_bp_inner(p, r, min_bp);
+    p.leave();
+    result
+}
+
+fn expr_bp_inner(p: &mut Parser<'_>, r: Restrictions, min_bp: u8) -> Option<CompletedMarker> {
+    let mut lhs = lhs(p, r)?;
+    let mut chain = 0;
+    let mut last_comparison = false;
+    while let Some((op, bp, right_assoc)) = current_op(p) {
+        if bp < min_bp || p.at_line_start() {
+            break;
+        }
+        // `..` is non-associative and `a.. ..b` is never useful; stop at a second range.
+        if matches!(op, DOT2 | DOT2EQ) && lhs.kind() == RANGE_EXPR {
+            break;
+        }
+        if !p.enter() {
+            break;
+        }
+        chain += 1;
+        let m = lhs.precede(p);
+        lhs = match op {
+            AS_KW => {
+                p.bump(AS_KW);
+                types::type_(p);
+                m.complete(p, CAST_EXPR)
+            }
+            QUESTION => {
+                p.bump(QUESTION);
+                expr_bp(p, r, 0);
+                if p.expect(COLON) {
+                    expr_bp(p, r, bp);
+                }
+                m.complete(p, TERNARY_EXPR)
+            }
+            DOT2 | DOT2EQ => {
+                p.bump(op);
+                if at_expr_start(p, r) {
+                    expr_bp(p, r, bp + 1);
+                }
+                m.complete(p, RANGE_EXPR)
+            }
+            _ => {
+                if is_comparison(op) && last_comparison {
+                    p.error("comparison operators cannot be chained; use parentheses");
+                }
+                p.bump(op);
+                let rhs_bp = if right_assoc { bp } else { bp + 1 };
+                if expr_bp(p, r, rhs_bp).is_none() {
+                    p.error_expected("an expression after the operator");
+                }
+                m.complete(p, BIN_EXPR)
+            }
+        };
+        last_comparison = is_comparison(op);
+    }
+    for _ in 0..chain {
+        p.leave();
+    }
+    Some(lhs)
+}
+
+/// Whether an expression can start here (a line break ends the current expression).
+fn at_expr_start(p: &Parser<'_>, r: Restrictions) -> bool {
+    p.at_ts(EXPR_FIRST) && !p.at_line_start() && !(r.forbid_struct && p.at(L_BRACE))
+}
+
+/// Prefix operators, then an atom with its postfix operators.
+fn lhs(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
+    let kind = match p.current() {
+        MINUS | BANG | AMP | STAR | LEFT_ARROW => PREFIX_EXPR,
+        AWAIT_KW => AWAIT_EXPR,
+        DOT2 | DOT2EQ => {
+            let m = p.start();
+            p.bump_any();
+            if at_expr_start(p, r) {
+                expr_bp(p, r, 4);
+            }
+            return Some(m.complete(p, RANGE_EXPR));
+        }
+        PIPE | PIPE2 => return Some(closure_expr(p)),
+        _ => {
+            let atom = atom(p, r)?;
+            return Some(postfix(p, atom));
+        }
+    };
+    let m = p.start();
+    p.bump_any();
+    if expr_bp(p, r, PREFIX_BP).is_none() {
+        p.error_expected("an operand");
+    }
+    Some(m.complete(p, kind))
+}
+
+/// Calls, method calls, field accesses and indexing after an atom.
+fn postfix(p: &mut Parser<'_>, mut lhs: CompletedMarker) -> CompletedMarker {
+    let mut chain = 0;
+    loop {
+        let kind = p.current();
+        let continues = match kind {
+            DOT => true,
+            L_PAREN | L_BRACK => !p.at_line_start(),
+            _ => false,
+        };
+        if !continues || !p.enter() {
+            break;
+        }
+        chain += 1;
+        let m = lhs.precede(p);
+        lhs = match kind {
+            L_PAREN => {
+                arg_list(p);
+                m.complete(p, CALL_EXPR)
+            }
+            L_BRACK => {
+                p.bump(L_BRACK);
+                p.with_newlines(false, |p| {
+                    if expr(p).is_none() {
+                        p.error_expected("an index expression");
+                    }
+                    p.expect(R_BRACK);
+                });
+                m.complete(p, INDEX_EXPR)
+            }
+            _ => {
+                p.bump(DOT);
+                if p.at(IDENT) && p.nth(1) == L_PAREN {
+                    name_ref(p);
+                    arg_list(p);
+                    m.complete(p, METHOD_CALL_EXPR)
+                } else {
+                    if matches!(p.current(), IDENT | INT_NUMBER) {
+                        name_ref(p);
+                    } else {
+                        p.error_expected("a field name or tuple index after `.`");
+                    }
+                    m.complete(p, FIELD_EXPR)
+                }
+            }
+        };
+    }
+    for _ in 0..chain {
+        p.leave();
+    }
+    lhs
+}
+
+/// `(a, b)` of a call.
+fn arg_list(p: &mut Parser<'_>) {
+    let m = p.start();
+    p.bump(L_PAREN);
+    p.with_newlines(false, |p| {
+        comma_list(p, R_PAREN, EXPR_FIRST, "an argument", |p| {
+            expr(p);
+        });
+        p.expect(R_PAREN);
+    });
+    m.complete(p, ARG_LIST);
+}
+
+/// Literals, names, bracketed expressions and keyword-led expressions.
+fn atom(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
+    let done = match p.current() {
+        INT_NUMBER | FLOAT_NUMBER | STRING | TRUE_KW | FALSE_KW => {
+            let m = p.start();
+            p.bump_any();
+            m.complete(p, LITERAL)
+        }
+        FSTRING_START => fstring(p),
+        IDENT if p.at_contextual("unsafe") && p.nth(1) == L_BRACE => {
+            let m = p.start();
+            p.bump_any();
+            block_expr(p);
+            m.complete(p, UNSAFE_EXPR)
+        }
+        IDENT if p.nth(1) == L_BRACE && !r.forbid_struct && !next_on_new_line(p) => record_expr(p),
+        IDENT | BUILTIN_IDENT => {
+            let m = p.start();
+            name_ref(p);
+            m.complete(p, PATH_EXPR)
+        }
+        L_PAREN => paren_or_tuple(p),
+        L_BRACK => array_expr(p),
+        L_BRACE if !r.forbid_struct => block_expr(p)?,
+        IF_KW => if_expr(p),
+        WHILE_KW | LOOP_KW | FOR_KW => {
+            let m = p.start();
+            loop_expr(p, m)
+        }
+        LABEL_IDENT => {
+            let m = p.start();
+            let label = p.start();
+            p.bump(LABEL_IDENT);
+            p.expect(COLON);
+            label.complete(p, LABEL);
+            if matches!(p.current(), WHILE_KW | LOOP_KW | FOR_KW) {
+                loop_expr(p, m)
+            } else {
+                p.error_expected("`loop`, `while` or `for` after a label");
+                m.complete(p, ERROR)
+            }
+        }
+        MATCH_KW => match_expr(p),
+        BREAK_KW => {
+            let m = p.start();
+            p.bump(BREAK_KW);
+            p.eat(LABEL_IDENT);
+            if at_expr_start(p, r) {
+                expr_bp(p, r, 0);
+            }
+            m.complete(p, BREAK_EXPR)
+        }
+        CONTINUE_KW => {
+            let m = p.start();
+            p.bump(CONTINUE_KW);
+            p.eat(LABEL_IDENT);
+            m.complete(p, CONTINUE_EXPR)
+        }
+        RETURN_KW => {
+            let m = p.start();
+            p.bump(RETURN_KW);
+            if at_expr_start(p, r) {
+                expr_bp(p, r, 0);
+            }
+            m.complete(p, RETURN_EXPR)
+        }
+        GO_KW => {
+            let m = p.start();
+            p.bump(GO_KW);
+            if expr_bp(p, r, PREFIX_BP).is_none() {
+                p.error_expected("a block or a call after `go`");
+            }
+            m.complete(p, GO_EXPR)
+        }
+        SELECT_KW => select_expr(p),
+        LET_KW => {
+            let m = p.start();
+            p.bump(LET_KW);
+            patterns::pattern(p);
+            if p.expect(EQ) {
+                expr_bp(p, r, 2);
+            }
+            m.complete(p, LET_EXPR)
+        }
+        _ => {
+            p.error_expected("an expression");
+            return None;
+        }
+    };
+    Some(done)
+}
+
+/// The token after the current one starts a new line (where line breaks matter).
+fn next_on_new_line(p: &Parser<'_>) -> bool {
+    p.nth_at_line_start(1)
+}
+
+/// `f"text {expr} text"`.
+fn fstring(p: &mut Parser<'_>) -> CompletedMarker {
+    let m = p.start();
+    p.bump(FSTRING_START);
+    loop {
+        match p.current() {
+            FSTRING_TEXT => p.bump(FSTRING_TEXT),
+            FSTRING_HOLE_OPEN => {
+                let hole = p.start();
+                p.bump(FSTRING_HOLE_OPEN);
+                p.with_newlines(false, |p| {
+                    if p.at(FSTRING_HOLE_CLOSE) {
+                        p.error("empty f-string hole; write `{{` for a literal brace");
+                    } else {
+                        expr(p);
+                    }
+                    if !p.at(FSTRING_HOLE_CLOSE) && !p.at_eof() {
+                        skip_to_hole_close(p);
+                    }
+                    p.expect(FSTRING_HOLE_CLOSE);
+                });
+                hole.complete(p, FSTRING_HOLE);
+            }
+            FSTRING_END => {
+                p.bump(FSTRING_END);
+                break;
+            }
+            // Only end of input can interrupt an f-string (the lexer reports it).
+            _ => break,
+        }
+    }
+    m.complete(p, FSTRING_EXPR)
+}
+
+/// Wraps the rest of an f-string hole in an `ERROR` node.
+fn skip_to_hole_close(p: &mut Parser<'_>) {
+    p.error("expected `}` to close the f-string hole");
+    let m = p.start();
+    let mut nested = 0u32;
+    while !p.at_eof() {
+        match p.current() {
+            FSTRING_HOLE_OPEN => nested += 1,
+            FSTRING_HOLE_CLOSE if nested == 0 => break,
+            FSTRING_HOLE_CLOSE => nested -= 1,
+            _ => {}
+        }
+        p.bump_any();
+    }
+    m.complete(p, ERROR);
+}
+
+/// `Name { field: value, shorthand }`.
+fn record_expr(p: &mut Parser<'_>) -> CompletedMarker {
+    let m = p.start();
+    name_ref(p);
+    let list = p.start();
+    p.bump(L_BRACE);
+    p.with_newlines(false, |p| {
+        separated_list(p, R_BRACE, TokenSet::new(&[IDENT]), "a field", |p| {
+            let field = p.start();
+            name_ref(p);
+            if p.eat(COLON) && expr(p).is_none() {
+                p.error_expected("a field value");
+            }
+            field.complete(p, RECORD_EXPR_FIELD);
+        });
+        p.expect(R_BRACE);
+    });
+    list.complete(p, RECORD_EXPR_FIELD_LIST);
+    m.complete(p, RECORD_EXPR)
+}
+
+/// `()`, `(e)`, `(e,)`, `(a, b)`.
+fn paren_or_tuple(p: &mut Parser<'_>) -> CompletedMarker {
+    let m = p.start();
+    p.bump(L_PAREN);
+    p.with_newlines(false, |p| {
+        if p.eat(R_PAREN) {
+            return m.complete(p, TUPLE_EXPR);
+        }
+        expr(p);
+        if p.eat(R_PAREN) {
+            return m.complete(p, PAREN_EXPR);
+        }
+        if p.eat(COMMA) {
+            comma_list(p, R_PAREN, EXPR_FIRST, "an expression", |p| {
+                expr(p);
+            });
+        }
+        p.expect(R_PAREN);
+        m.complete(p, TUPLE_EXPR)
+    })
+}
+
+/// `[a, b]` or `[value; len]`.
+fn array_expr(p: &mut Parser<'_>) -> CompletedMarker {
+    let m = p.start();
+    p.bump(L_BRACK);
+    p.with_newlines(false, |p| {
+        if p.eat(R_BRACK) {
+            return m.complete(p, ARRAY_EXPR);
+        }
+        expr(p);
+        if p.eat(SEMICOLON) {
+            if expr(p).is_none() {
+                p.error_expected("an array length");
+            }
+            p.expect(R_BRACK);
+            return m.complete(p, ARRAY_REPEAT_EXPR);
+        }
+        if p.eat(COMMA) {
+            comma_list(p, R_BRACK, EXPR_FIRST, "an expression", |p| {
+                expr(p);
+            });
+        }
+        p.expect(R_BRACK);
+        m.complete(p, ARRAY_EXPR)
+    })
+}
+
+/// `{ statements tail? }`; returns `None` when the block nests too deeply (then it was
+/// eaten flatly into an `ERROR` node).
+pub(crate) fn block_expr(p: &mut Parser<'_>) -> Option<CompletedMarker> {
+    if !p.enter() {
+        return None;
+    }
+    let m = p.start();
+    p.bump(L_BRACE);
+    p.with_newlines(true, stmt_list);
+    p.expect(R_BRACE);
+    p.leave();
+    Some(m.complete(p, BLOCK_EXPR))
+}
+
+/// A block where one is required, or an error.
+fn required_block(p: &mut Parser<'_>) {
+    if p.at(L_BRACE) {
+        block_expr(p);
+    } else {
+        p.error_expected("`{`");
+    }
+}
+
+/// The condition of `if`/`elif`/`while`.
+fn condition(p: &mut Parser<'_>) {
+    if p.at(L_BRACE) {
+        p.error_expected("a condition");
+    } else {
+        expr_no_struct(p);
+    }
+}
+
+/// `if c { } elif c { } else if c { } else { }`, kept flat.
+fn if_expr(p: &mut Parser<'_>) -> CompletedMarker {
+    let m = p.start();
+    p.bump(IF_KW);
+    condition(p);
+    required_block(p);
+    loop {
+        if p.at(ELIF_KW) || (p.at(ELSE_KW) && p.nth(1) == IF_KW) {
+            let branch = p.start();
+            if p.eat(ELSE_KW) {
+                p.bump(IF_KW);
+            } else {
+                p.bump(ELIF_KW);
+            }
+            condition(p);
+            required_block(p);
+            branch.complete(p, ELIF_BRANCH);
+        } else if p.at(ELSE_KW) {
+            let branch = p.start();
+            p.bump(ELSE_KW);
+            required_block(p);
+            branch.complete(p, ELSE_BRANCH);
+            break;
+        } else {
+            break;
+        }
+    }
+    m.complete(p, IF_EXPR)
+}
+
+/// `while c { }`, `loop { }`, `for pat in e { }`; `m` may already hold a label.
+fn loop_expr(p: &mut Parser<'_>, m: crate::parser::Marker) -> CompletedMarker {
+    let kind = match p.current() {
+        WHILE_KW => {
+            p.bump(WHILE_KW);
+            condition(p);
+            WHILE_EXPR
+        }
+        FOR_KW => {
+            p.bump(FOR_KW);
+            patterns::pattern(p);
+            if p.expect(IN_KW) {
+                condition(p);
+            }
+            FOR_EXPR
+        }
+        _ => {
+            p.bump(LOOP_KW);
+            LOOP_EXPR
+        }
+    };
+    required_block(p);
+    m.complete(p, kind)
+}
+
+/// Tokens at which a match arm list re-synchronises.
+const ARM_RECOVERY: TokenSet = TokenSet::new(&[FAT_ARROW, COMMA, R_BRACE]);
+
+/// `match e { pat (if guard)? => expr, ... }`.
+fn match_expr(p: &mut Parser<'_>) -> CompletedMarker {
+    let m = p.start();
+    p.bump(MATCH_KW);
+    condition(p);
+    if p.at(L_BRACE) {
+        let list = p.start();
+        p.bump(L_BRACE);
+        p.with_newlines(true, |p| {
+            while !p.at(R_BRACE) && !p.at_eof() {
+                if p.eat(COMMA) {
+                    continue;
+                }
+                if !p.at_ts(patterns::PAT_FIRST) {
+                    p.err_recover("expected a match arm pattern", ARM_RECOVERY);
+                    if p.at(FAT_ARROW) {
+                        match_arm(p);
+                    }
+                    continue;
+                }
+                match_arm(p);
+            }
+        });
+        p.expect(R_BRACE);
+        list.complete(p, MATCH_ARM_LIST);
+    } else {
+        p.error_expected("`{`");
+    }
+    m.complete(p, MATCH_EXPR)
+}
+
+/// One arm, the cursor at its pattern (or at `=>` after a reported bad pattern).
+fn match_arm(p: &mut Parser<'_>) {
+    let m = p.start();
+    if !p.at(FAT_ARROW) {
+        patterns::pattern(p);
+    }
+    if p.at(IF_KW) {
+        let guard = p.start();
+        p.bump(IF_KW);
+        expr(p);
+        guard.complete(p, MATCH_GUARD);
+    }
+    if p.expect(FAT_ARROW) && expr(p).is_none() {
+        p.error_expected("an expression for the arm");
+    }
+    m.complete(p, MATCH_ARM);
+    arm_end(p);
+}
+
+/// After an arm: `,`, `}`, a line break, or a preceding `}` end it.
+fn arm_end(p: &mut Parser<'_>) {
+    if p.eat(COMMA) || p.at(R_BRACE) || p.at_eof() || p.newline_before() || p.prev_was(R_BRACE) {
+        return;
+    }
+    p.error_expected("`,` or a line break after the match arm");
+}
+
+/// `select { head => body, ... }` (later in Vex).
+fn select_expr(p: &mut Parser<'_>) -> CompletedMarker {
+    let m = p.start();
+    p.bump(SELECT_KW);
+    if p.at(L_BRACE) {
+        let list = p.start();
+        p.bump(L_BRACE);
+        p.with_newlines(true, |p| {
+            while !p.at(R_BRACE) && !p.at_eof() {
+                if p.eat(COMMA) {
+                    continue;
+                }
+                let start = p.pos();
+                let arm = p.start();
+                if p.at_contextual("default") && p.nth(1) == FAT_ARROW {
+                    p.bump_any();
+                } else {
+                    if p.at_contextual("after") && p.nth(1) != FAT_ARROW {
+                        p.bump_any();
+                    }
+                    expr(p);
+                }
+                if p.expect(FAT_ARROW) {
+                    expr(p);
+                }
+                arm.complete(p, SELECT_ARM);
+                if p.pos() == start {
+                    p.err_recover("expected a select arm", ARM_RECOVERY);
+                    if p.at(FAT_ARROW) {
+                        p.bump(FAT_ARROW);
+                    }
+                } else {
+                    arm_end(p);
+                }
+            }
+        });
+        p.expect(R_BRACE);
+        list.complete(p, SELECT_ARM_LIST);
+    } else {
+        p.error_expected("`{`");
+    }
+    m.complete(p, SELECT_EXPR)
+}
+
+/// `|x, y| body` or `|| body` (not in Vex Core).
+fn closure_expr(p: &mut Parser<'_>) -> CompletedMarker {
+    let m = p.start();
+    let params = p.start();
+    if !p.eat(PIPE2) {
+        p.bump(PIPE);
+        comma_list(p, PIPE, TokenSet::new(&[IDENT]), "a closure parameter", |p| param(p, false));
+        p.expect(PIPE);
+    }
+    params.complete(p, PARAM_LIST);
+    if p.at(COLON) || p.at(THIN_ARROW) {
+        let ret = p.start();
+        p.bump_any();
+        types::type_(p);
+        ret.complete(p, RET_TYPE);
+    }
+    if expr(p).is_none() {
+        p.error_expected("a closure body");
+    }
+    m.complete(p, CLOSURE_EXPR)
+}

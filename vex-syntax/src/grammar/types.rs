@@ -1,0 +1,65 @@
+//! Types: named types with generic arguments (`Future<T>`), tuples and unit, arrays
+//! `[T; N]`, and the non-Core `&T` / `*T`.
+
+use super::{comma_list, expr, path};
+use crate::SyntaxKind::*;
+use crate::parser::{Parser, TokenSet};
+
+/// Tokens that can start a type.
+pub(crate) const TYPE_FIRST: TokenSet = TokenSet::new(&[IDENT, L_PAREN, L_BRACK, AMP, STAR]);
+
+/// Parses a type, or reports that one is missing (without consuming anything).
+pub(crate) fn type_(p: &mut Parser<'_>) {
+    if !p.at_ts(TYPE_FIRST) {
+        p.error_expected("a type");
+        return;
+    }
+    if !p.enter() {
+        return;
+    }
+    let m = p.start();
+    let kind = match p.current() {
+        IDENT => {
+            path(p);
+            if p.at(L_ANGLE) {
+                let args = p.start();
+                p.bump(L_ANGLE);
+                comma_list(p, R_ANGLE, TYPE_FIRST, "a type argument", type_);
+                p.expect(R_ANGLE);
+                args.complete(p, GENERIC_ARG_LIST);
+            }
+            PATH_TYPE
+        }
+        L_PAREN => {
+            p.bump(L_PAREN);
+            p.with_newlines(false, |p| {
+                comma_list(p, R_PAREN, TYPE_FIRST, "a type", type_);
+                p.expect(R_PAREN);
+            });
+            TUPLE_TYPE
+        }
+        L_BRACK => {
+            p.bump(L_BRACK);
+            p.with_newlines(false, |p| {
+                type_(p);
+                if p.expect(SEMICOLON) && expr(p).is_none() {
+                    p.error_expected("an array length");
+                }
+                p.expect(R_BRACK);
+            });
+            ARRAY_TYPE
+        }
+        AMP => {
+            p.bump(AMP);
+            type_(p);
+            REF_TYPE
+        }
+        _ => {
+            p.bump(STAR);
+            type_(p);
+            PTR_TYPE
+        }
+    };
+    m.complete(p, kind);
+    p.leave();
+}

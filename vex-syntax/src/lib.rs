@@ -1,0 +1,137 @@
+//! `vex-syntax`: the lexer, the error-tolerant parser and the lossless syntax tree of Vex.
+//!
+//! `parse(text)` never fails: it returns a [`Parse`] holding a rowan green tree whose text
+//! is exactly the input, plus the syntax errors found. The typed wrappers in [`ast`]
+//! give structured access to the tree for later stages (name resolution, type checking).
+//! Forms outside Vex Core (closures, generics, `impl`, ternaries, …) still parse into their
+//! own nodes so that later stages can report them with a precise span.
+//! This crate knows nothing about types, salsa or code generation.
+//!
+//! ```
+//! use vex_syntax::ast::{self, AstNode};
+//!
+//! let parse = vex_syntax::parse("fn add(a: i32, b: i32): i32 { a + b }");
+//! assert!(parse.errors().is_empty());
+//! let file: ast::SourceFile = parse.tree();
+//! let Some(ast::Item::Fn(func)) = file.items().next() else { panic!("expected a fn") };
+//! assert_eq!(func.name().unwrap().text(), "add");
+//! assert_eq!(parse.syntax_node().to_string(), "fn add(a: i32, b: i32): i32 { a + b }");
+//! ```
+
+pub mod ast;
+mod description;
+mod grammar;
+mod lexer;
+mod line_index;
+mod parser;
+mod syntax_kind;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod tree_builder;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt::Write as _;
+
+pub use lexer::{Token, lex};
+pub use line_index::{LineCol, LineIndex};
+pub use rowan::{TextRange, TextSize};
+pub use syntax_kind::{
+    SyntaxElement, SyntaxKind, SyntaxNode, SyntaxNodeChildren, SyntaxToken, VexLanguage,
+};
+
+/// A syntax error: a message and the text range it applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("{message} at {range:?}")]
+pub struct SyntaxError {
+    message: String,
+    range: TextRange,
+}
+
+impl SyntaxError {
+    /// Creates an error with `message` at `range`.
+    pub fn new(message: impl Into<String>, range: TextRange) -> SyntaxError {
+        SyntaxError { message: message.into(), range }
+    }
+
+    /// The human-readable message, e.g. "expected `)`, found `{`".
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The range of text the error applies to (empty for "missing" errors).
+    pub fn range(&self) -> TextRange {
+        self.range
+    }
+}
+
+/// The result of parsing one file: a lossless green tree and the syntax errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parse {
+    green: rowan::GreenNode,
+    errors: Vec<SyntaxError>,
+}
+
+impl Parse {
+    /// The root of the syntax tree (a `SOURCE_FILE` node).
+    pub fn syntax_node(&self) -> SyntaxNode {
+        SyntaxNode::new_root(self.green.clone())
+    }
+
+    /// The root as a typed AST node.
+    pub fn tree(&self) -> ast::SourceFile {
+        ast::SourceFile { syntax: self.syntax_node() }
+    }
+
+    /// Lexical and syntax errors, sorted by position.
+    pub fn errors(&self) -> &[SyntaxError] {
+        &self.errors
+    }
+
+    /// The green (position-independent, shareable) tree.
+    pub fn green(&self) -> &rowan::GreenNode {
+        &self.green
+    }
+}
+
+/// Parses a Vex source file. Never fails and never loses text:
+/// `parse(s).syntax_node().to_string() == s` for every `s`.
+pub fn parse(text: &str) -> Parse {
+    let (tokens, mut errors) = lexer::lex(text);
+    let mut parser = parser::Parser::new(text, &tokens);
+    grammar::source_file(&mut parser);
+    let (events, parse_errors) = parser.finish();
+    errors.extend(parse_errors);
+    errors.sort_by_key(|error| (error.range.start(), error.range.end()));
+    let green = tree_builder::build_tree(text, &tokens, events);
+    Parse { green, errors }
+}
+
+/// Prints a tree as indented `KIND@START..END` lines, tokens with their text quoted:
+///
+/// ```
+/// let parse = vex_syntax::parse("let");
+/// let dump = vex_syntax::debug_dump(&parse.syntax_node());
+/// assert!(dump.starts_with("SOURCE_FILE@0..3\n"));
+/// ```
+pub fn debug_dump(node: &SyntaxNode) -> String {
+    let mut out = String::new();
+    let mut indent = 0usize;
+    for event in node.preorder_with_tokens() {
+        match event {
+            rowan::WalkEvent::Enter(element) => {
+                let range = element.text_range();
+                let _ =
+                    write!(out, "{:indent$}{:?}@{:?}", "", element.kind(), range, indent = indent);
+                if let rowan::NodeOrToken::Token(token) = &element {
+                    let _ = write!(out, " {:?}", token.text());
+                }
+                out.push('\n');
+                indent += 2;
+            }
+            rowan::WalkEvent::Leave(_) => indent -= 2,
+        }
+    }
+    out
+}

@@ -1,0 +1,402 @@
+//! The parser engine: a cursor over significant tokens that records events.
+//!
+//! Grammar functions (in `grammar/`) drive a `Parser`: they look at the current token,
+//! open nodes with `start()` markers, `bump()` tokens and `complete()` or `precede()`
+//! markers. The parser only records a flat list of `Event`s; `tree_builder` turns them
+//! into a rowan tree, re-inserting trivia. Trivia are invisible here except for one
+//! bit per token: whether a line break precedes it (the newline rule of LANGUAGE.md §1).
+//! This module must not build trees or know grammar rules.
+
+use crate::lexer::Token;
+use crate::{SyntaxError, SyntaxKind, TextRange, TextSize};
+use SyntaxKind::*;
+use std::cell::Cell;
+
+/// The deepest nesting of expressions, blocks, types and patterns we parse structurally.
+/// Deeper input is reported as "nesting too deep" and kept flat in an `ERROR` node, which
+/// keeps parsing, printing and dropping trees within a small, fixed stack budget.
+pub(crate) const MAX_DEPTH: u32 = 256;
+
+/// How many times the parser may look at the same token, without consuming a token or
+/// leaving a nesting level, before we assume a grammar bug.
+const FUEL: u32 = 256;
+
+/// One parse step; see the module documentation.
+#[derive(Debug, Clone)]
+pub(crate) enum Event {
+    /// Opens a node. `forward_parent` points (as a relative index) to a later `Start`
+    /// that must be opened first; that is how `precede` wraps already-parsed nodes.
+    Start { kind: SyntaxKind, forward_parent: Option<u32> },
+    /// Closes the innermost open node.
+    Finish,
+    /// Consumes `n_raw` significant tokens as one tree token of `kind`.
+    Token { kind: SyntaxKind, n_raw: u8 },
+    /// A placeholder left by an abandoned marker.
+    Tombstone,
+}
+
+/// A significant (non-trivia) token as the parser sees it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct InputToken {
+    pub(crate) kind: SyntaxKind,
+    pub(crate) range: TextRange,
+    /// A line break (or a block comment spanning lines) precedes this token.
+    pub(crate) newline_before: bool,
+}
+
+/// A set of token kinds, used for recovery and first sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TokenSet([u64; 3]);
+
+impl TokenSet {
+    pub(crate) const EMPTY: TokenSet = TokenSet([0; 3]);
+
+    pub(crate) const fn new(kinds: &[SyntaxKind]) -> TokenSet {
+        let mut bits = [0u64; 3];
+        let mut i = 0;
+        while i < kinds.len() {
+            let raw = kinds[i] as usize;
+            bits[raw / 64] |= 1 << (raw % 64);
+            i += 1;
+        }
+        TokenSet(bits)
+    }
+
+    pub(crate) const fn union(self, other: TokenSet) -> TokenSet {
+        TokenSet([self.0[0] | other.0[0], self.0[1] | other.0[1], self.0[2] | other.0[2]])
+    }
+
+    pub(crate) const fn contains(self, kind: SyntaxKind) -> bool {
+        let raw = kind as usize;
+        raw < 192 && self.0[raw / 64] & (1 << (raw % 64)) != 0
+    }
+}
+
+/// The parser state: input tokens, position, events and errors.
+pub(crate) struct Parser<'t> {
+    text: &'t str,
+    tokens: Vec<InputToken>,
+    pos: usize,
+    events: Vec<Event>,
+    errors: Vec<SyntaxError>,
+    fuel: Cell<u32>,
+    /// Whether line breaks end statements here (false inside `( )`, `[ ]`, f-string holes).
+    newlines_significant: bool,
+    /// Current structural nesting, bounded by `MAX_DEPTH`.
+    depth: u32,
+}
+
+/// An open node; must be completed or abandoned.
+pub(crate) struct Marker {
+    pos: u32,
+}
+
+/// A finished node; can be wrapped by a new node with `precede`.
+#[derive(Clone, Copy)]
+pub(crate) struct CompletedMarker {
+    pos: u32,
+    kind: SyntaxKind,
+}
+
+impl<'t> Parser<'t> {
+    pub(crate) fn new(text: &'t str, raw: &[Token]) -> Parser<'t> {
+        let mut tokens = Vec::with_capacity(raw.len() / 2 + 1);
+        let mut newline_before = false;
+        for token in raw {
+            match token.kind {
+                NEWLINE => newline_before = true,
+                COMMENT if text[token.range].contains('\n') => newline_before = true,
+                kind if kind.is_trivia() => {}
+                kind => {
+                    tokens.push(InputToken { kind, range: token.range, newline_before });
+                    newline_before = false;
+                }
+            }
+        }
+        Parser {
+            text,
+            tokens,
+            pos: 0,
+            events: Vec::new(),
+            errors: Vec::new(),
+            fuel: Cell::new(FUEL),
+            newlines_significant: true,
+            depth: 0,
+        }
+    }
+
+    pub(crate) fn finish(self) -> (Vec<Event>, Vec<SyntaxError>) {
+        (self.events, self.errors)
+    }
+
+    fn eof_token(&self) -> InputToken {
+        let end = TextSize::of(self.text);
+        InputToken { kind: EOF, range: TextRange::empty(end), newline_before: true }
+    }
+
+    fn token(&self, n: usize) -> InputToken {
+        self.tokens.get(self.pos + n).copied().unwrap_or_else(|| self.eof_token())
+    }
+
+    /// The kind of the token `n` ahead of the current one. Looking without progress burns
+    /// fuel; when it runs out (a grammar bug) the parser sees end of input and stops.
+    pub(crate) fn nth(&self, n: usize) -> SyntaxKind {
+        if self.pos >= self.tokens.len() {
+            // Every loop stops at end of input, so looking at it is always progress.
+            return EOF;
+        }
+        let fuel = self.fuel.get();
+        if fuel == 0 {
+            debug_assert!(false, "parser is stuck at token {}", self.pos);
+            return EOF;
+        }
+        self.fuel.set(fuel - 1);
+        self.token(n).kind
+    }
+
+    pub(crate) fn current(&self) -> SyntaxKind {
+        self.nth(0)
+    }
+
+    pub(crate) fn at(&self, kind: SyntaxKind) -> bool {
+        match kind {
+            SHR => self.at_glued(&[R_ANGLE, R_ANGLE]),
+            GTEQ => self.at_glued(&[R_ANGLE, EQ]),
+            SHREQ => self.at_glued(&[R_ANGLE, R_ANGLE, EQ]),
+            _ => self.current() == kind,
+        }
+    }
+
+    /// Whether the next tokens are `kinds`, with no trivia between them.
+    fn at_glued(&self, kinds: &[SyntaxKind]) -> bool {
+        kinds.iter().enumerate().all(|(i, &kind)| {
+            self.nth(i) == kind
+                && (i == 0 || self.token(i - 1).range.end() == self.token(i).range.start())
+        })
+    }
+
+    pub(crate) fn at_ts(&self, set: TokenSet) -> bool {
+        set.contains(self.current())
+    }
+
+    /// The current token is an identifier spelled `word` (a contextual keyword).
+    pub(crate) fn at_contextual(&self, word: &str) -> bool {
+        self.current() == IDENT && self.current_text() == word
+    }
+
+    pub(crate) fn current_text(&self) -> &'t str {
+        &self.text[self.token(0).range]
+    }
+
+    /// A line break precedes the current token and line breaks are significant here.
+    pub(crate) fn at_line_start(&self) -> bool {
+        self.newlines_significant && self.token(0).newline_before
+    }
+
+    /// A line break precedes the token `n` ahead and line breaks are significant here.
+    pub(crate) fn nth_at_line_start(&self, n: usize) -> bool {
+        self.newlines_significant && self.token(n).newline_before
+    }
+
+    /// A line break precedes the current token, whatever the context.
+    pub(crate) fn newline_before(&self) -> bool {
+        self.token(0).newline_before
+    }
+
+    /// The previous significant token was `kind`.
+    pub(crate) fn prev_was(&self, kind: SyntaxKind) -> bool {
+        self.pos > 0 && self.tokens[self.pos - 1].kind == kind
+    }
+
+    /// The index of the current significant token; used to check for progress.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    pub(crate) fn at_eof(&self) -> bool {
+        self.current() == EOF
+    }
+
+    /// Runs `f` with line breaks significant (`true`) or not, restoring the old state.
+    pub(crate) fn with_newlines<T>(
+        &mut self,
+        significant: bool,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let old = std::mem::replace(&mut self.newlines_significant, significant);
+        let result = f(self);
+        self.newlines_significant = old;
+        result
+    }
+
+    pub(crate) fn start(&mut self) -> Marker {
+        let pos = self.events.len() as u32;
+        self.events.push(Event::Start { kind: TOMBSTONE_KIND, forward_parent: None });
+        Marker { pos }
+    }
+
+    /// Consumes the current token, whatever it is (a no-op at end of input).
+    pub(crate) fn bump_any(&mut self) {
+        let kind = self.current();
+        if kind == EOF {
+            return;
+        }
+        self.do_bump(kind, 1);
+    }
+
+    /// Consumes the current token, which must be `kind` (composite kinds included).
+    pub(crate) fn bump(&mut self, kind: SyntaxKind) {
+        let n_raw = match kind {
+            SHR | GTEQ => 2,
+            SHREQ => 3,
+            _ => 1,
+        };
+        debug_assert!(self.at(kind), "bump({kind:?}) at {:?}", self.current());
+        self.do_bump(kind, n_raw);
+    }
+
+    fn do_bump(&mut self, kind: SyntaxKind, n_raw: u8) {
+        self.pos += usize::from(n_raw);
+        self.fuel.set(FUEL);
+        self.events.push(Event::Token { kind, n_raw });
+    }
+
+    pub(crate) fn eat(&mut self, kind: SyntaxKind) -> bool {
+        if !self.at(kind) {
+            return false;
+        }
+        self.bump(kind);
+        true
+    }
+
+    /// Consumes `kind` or reports that it is missing.
+    pub(crate) fn expect(&mut self, kind: SyntaxKind) -> bool {
+        if self.eat(kind) {
+            return true;
+        }
+        self.error_expected(&kind.describe());
+        false
+    }
+
+    /// Reports an error on the current token.
+    pub(crate) fn error(&mut self, message: impl Into<String>) {
+        let range = self.token(0).range;
+        self.errors.push(SyntaxError::new(message, range));
+    }
+
+    /// Reports "expected WHAT" just after the previous token.
+    pub(crate) fn error_expected(&mut self, what: &str) {
+        let at =
+            if self.pos == 0 { TextSize::new(0) } else { self.tokens[self.pos - 1].range.end() };
+        let found = match self.current() {
+            EOF => "end of file".to_string(),
+            _ => format!("`{}`", self.current_text().escape_debug()),
+        };
+        self.errors.push(SyntaxError::new(
+            format!("expected {what}, found {found}"),
+            TextRange::empty(at),
+        ));
+    }
+
+    /// Reports `message` and wraps the current token in an `ERROR` node, unless it is in
+    /// `recovery` (or is `}`/end of input), in which case nothing is consumed.
+    pub(crate) fn err_recover(&mut self, message: &str, recovery: TokenSet) {
+        if self.at_ts(recovery) || self.at(R_BRACE) || self.at_eof() {
+            self.error(message);
+            return;
+        }
+        let m = self.start();
+        self.error(message);
+        self.bump_any();
+        m.complete(self, ERROR);
+    }
+
+    /// Enters one level of nesting; returns false (after eating the rest of the construct
+    /// flatly into an `ERROR` node) when the input nests too deeply.
+    pub(crate) fn enter(&mut self) -> bool {
+        if self.depth >= MAX_DEPTH {
+            self.eat_flat("nesting too deep");
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    pub(crate) fn leave(&mut self) {
+        // Unwinding a level is progress too: each level may look at the next token.
+        self.fuel.set(FUEL);
+        self.depth -= 1;
+    }
+
+    /// Eats tokens into an `ERROR` node without building structure: up to an unmatched
+    /// closing bracket, or a `,`/`;`/line break outside brackets. Eats at least one token.
+    pub(crate) fn eat_flat(&mut self, message: &str) {
+        self.error(message);
+        if self.at_eof() {
+            return;
+        }
+        let m = self.start();
+        let mut balance = 0u32;
+        let mut first = true;
+        loop {
+            let kind = self.current();
+            match kind {
+                EOF => break,
+                L_PAREN | L_BRACK | L_BRACE | FSTRING_HOLE_OPEN => balance += 1,
+                R_PAREN | R_BRACK | R_BRACE | FSTRING_HOLE_CLOSE => {
+                    if balance == 0 {
+                        if first {
+                            self.bump_any();
+                        }
+                        break;
+                    }
+                    balance -= 1;
+                }
+                COMMA | SEMICOLON if balance == 0 && !first => break,
+                _ if balance == 0 && !first && self.at_line_start() => break,
+                _ => {}
+            }
+            self.bump_any();
+            first = false;
+        }
+        m.complete(self, ERROR);
+    }
+}
+
+/// The kind stored in a `Start` event until its marker is completed.
+const TOMBSTONE_KIND: SyntaxKind = EOF;
+
+impl Marker {
+    pub(crate) fn complete(self, p: &mut Parser<'_>, kind: SyntaxKind) -> CompletedMarker {
+        let idx = self.pos as usize;
+        if let Event::Start { kind: slot, .. } = &mut p.events[idx] {
+            *slot = kind;
+        }
+        p.events.push(Event::Finish);
+        CompletedMarker { pos: self.pos, kind }
+    }
+
+    pub(crate) fn abandon(self, p: &mut Parser<'_>) {
+        let idx = self.pos as usize;
+        if idx == p.events.len() - 1 {
+            p.events.pop();
+        } else {
+            p.events[idx] = Event::Tombstone;
+        }
+    }
+}
+
+impl CompletedMarker {
+    /// Opens a new node that starts before this one and will contain it.
+    pub(crate) fn precede(self, p: &mut Parser<'_>) -> Marker {
+        let new = p.start();
+        if let Event::Start { forward_parent, .. } = &mut p.events[self.pos as usize] {
+            *forward_parent = Some(new.pos - self.pos);
+        }
+        new
+    }
+
+    pub(crate) fn kind(self) -> SyntaxKind {
+        self.kind
+    }
+}

@@ -1,0 +1,1 @@
+//! Generators of well-formed Vex Core programs for property tests (feature `testing`).

@@ -1,0 +1,80 @@
+//! Linear-time and bounded-stack guarantees on pathological inputs: deep nesting and
+//! very long operator chains must give a tree (with errors where the input is wrong)
+//! without overflowing the default 2 MB test-thread stack while parsing, printing or
+//! dropping the tree.
+
+use std::time::{Duration, Instant};
+use vex_syntax::{debug_dump, parse};
+
+/// Parses, prints, dumps and drops `text`; checks the round trip and the time budget.
+fn check_pathological(text: &str, expect_errors: bool) {
+    let start = Instant::now();
+    let parse = parse(text);
+    let root = parse.syntax_node();
+    assert_eq!(root.to_string(), text);
+    let dump = debug_dump(&root);
+    assert!(dump.starts_with("SOURCE_FILE@"));
+    assert_eq!(!parse.errors().is_empty(), expect_errors, "errors: {:?}", parse.errors().first());
+    drop(root);
+    drop(parse);
+    // Generous for debug builds on a loaded machine; quadratic behaviour takes minutes.
+    assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn hundred_thousand_nested_parentheses() {
+    let n = 100_000;
+    let text = format!("fn main() {{ let x = {}1{} }}", "(".repeat(n), ")".repeat(n));
+    check_pathological(&text, true);
+    let errors = parse(&text).errors().to_vec();
+    assert!(errors.iter().any(|e| e.message().contains("nesting too deep")));
+}
+
+#[test]
+fn one_megabyte_binary_chain() {
+    let mut text = String::from("fn main() { let x = 1");
+    while text.len() < 1_000_000 {
+        text.push_str(" + 1");
+    }
+    text.push_str(" }");
+    check_pathological(&text, true);
+}
+
+#[test]
+fn long_chains_of_other_operators() {
+    for piece in [".f", "()", "[0]", " as i64", " - 1", " && x", " = x"] {
+        let text = format!("fn main() {{ x{} }}", piece.repeat(100_000));
+        check_pathological(&text, true);
+    }
+    for prefix in ["-", "!", "await ", "&", "go "] {
+        let text = format!("fn main() {{ {}x }}", prefix.repeat(100_000));
+        check_pathological(&text, true);
+    }
+}
+
+#[test]
+fn ten_thousand_unclosed_braces() {
+    let text = format!("fn main() {}", "{".repeat(10_000));
+    check_pathological(&text, true);
+}
+
+#[test]
+fn deep_types_patterns_and_fstrings() {
+    let n = 50_000;
+    check_pathological(&format!("fn f(x: {}i32{})", "[".repeat(n), "; 1]".repeat(n)), true);
+    check_pathological(&format!("fn f() {{ let {}x{} = 1 }}", "(".repeat(n), ")".repeat(n)), true);
+    check_pathological(&format!("fn f() {{ {}1{} }}", "f\"{".repeat(n), "}\"".repeat(n)), true);
+    check_pathological(&format!("fn f() {{ {} }}", "if x { ".repeat(n)), true);
+}
+
+#[test]
+fn moderate_nesting_is_fine() {
+    let text = format!("fn main() {{ let x = {}1{} }}", "(".repeat(100), ")".repeat(100));
+    check_pathological(&text, false);
+    let mut chain = String::from("fn main() { let x = 1");
+    for _ in 0..200 {
+        chain.push_str(" + 1");
+    }
+    chain.push_str(" }");
+    check_pathological(&chain, false);
+}

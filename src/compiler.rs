@@ -1,0 +1,120 @@
+//! [`Compiler`]: the embedding entry point. It owns the incremental database; a host
+//! adds or updates source files and asks for results, and only what an edit affects
+//! is recomputed.
+
+use std::collections::BTreeMap;
+
+use salsa::Setter;
+use vex_hir::{Program, RootDatabase, SourceFile};
+
+use crate::diagnostics::{Diagnostic, Severity};
+
+/// A diagnostic together with the path of the file it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDiagnostic {
+    /// The path the file was added under.
+    pub path: String,
+    /// The diagnostic; its spans are byte offsets into that file's text.
+    pub diagnostic: Diagnostic,
+}
+
+/// A Vex program being compiled: a set of source files sharing one namespace, and the
+/// incremental database that analyses them.
+///
+/// ```
+/// let mut compiler = vex::Compiler::new();
+/// compiler.set_file("main.vx", "fn main() { let x: i32 = \"no\" }\n");
+/// let diagnostics = compiler.diagnostics();
+/// assert_eq!(diagnostics.len(), 1);
+/// assert_eq!(diagnostics[0].diagnostic.message, "expected `i32`, found `string`");
+///
+/// // Fix the file: only the edited function is checked again.
+/// compiler.set_file("main.vx", "fn main() { let x: i32 = 1 }\n");
+/// assert!(compiler.diagnostics().is_empty());
+/// ```
+pub struct Compiler {
+    db: RootDatabase,
+    files: BTreeMap<String, SourceFile>,
+}
+
+impl Default for Compiler {
+    fn default() -> Compiler {
+        Compiler::new()
+    }
+}
+
+impl Compiler {
+    /// A compiler with no files.
+    pub fn new() -> Compiler {
+        Compiler { db: RootDatabase::default(), files: BTreeMap::new() }
+    }
+
+    /// Adds the file at `path`, or replaces its text if it is already part of the
+    /// program.
+    pub fn set_file(&mut self, path: impl Into<String>, text: impl Into<String>) {
+        let path = path.into();
+        let text = text.into();
+        match self.files.get(&path) {
+            Some(&file) => {
+                if file.text(&self.db) != &text {
+                    file.set_text(&mut self.db).to(text);
+                }
+            }
+            None => {
+                let file = SourceFile::new(&self.db, path.clone(), text);
+                self.files.insert(path, file);
+                let files: Vec<SourceFile> = self.files.values().copied().collect();
+                Program::get(&self.db).set_files(&mut self.db).to(files);
+            }
+        }
+    }
+
+    /// Removes the file at `path` from the program; returns whether it was there.
+    pub fn remove_file(&mut self, path: &str) -> bool {
+        if self.files.remove(path).is_none() {
+            return false;
+        }
+        let files: Vec<SourceFile> = self.files.values().copied().collect();
+        Program::get(&self.db).set_files(&mut self.db).to(files);
+        true
+    }
+
+    /// The text of the file at `path`.
+    pub fn file_text(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(|f| f.text(&self.db).as_str())
+    }
+
+    /// The paths of the program's files, sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Every diagnostic of every file: syntax errors, name and type errors.
+    pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
+        self.files
+            .iter()
+            .flat_map(|(path, &file)| {
+                vex_hir::file_diagnostics(&self.db, file)
+                    .into_iter()
+                    .map(move |diagnostic| FileDiagnostic { path: path.clone(), diagnostic })
+            })
+            .collect()
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics().iter().any(|d| d.diagnostic.severity == Severity::Error)
+    }
+
+    /// The HIR of every function in the file at `path`, with the type of every
+    /// expression, as text (`vex emit hir`).
+    pub fn hir_dump(&self, path: &str) -> Option<String> {
+        let file = *self.files.get(path)?;
+        Some(vex_hir::pretty::file_hir(&self.db, file))
+    }
+
+    /// The database, for tools that run their own queries on top of Vex's.
+    pub fn db(&self) -> &RootDatabase {
+        &self.db
+    }
+}

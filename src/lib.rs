@@ -1,0 +1,28 @@
+//! Vex: a compiler library for Vex Core, a small systems language built around
+//! `async`/`await`.
+//!
+//! This crate is the stable facade over the compiler's layers: the lossless parser
+//! ([`syntax`]), names, types and diagnostics ([`hir`], driven through [`Compiler`]),
+//! with async lowering and execution joining as their crates land. Tools link this crate rather than the layers below it, so the layers
+//! can change shape without breaking them.
+//!
+//! ```
+//! let parse = vex::syntax::parse("fn main() { println(\"hi\") }\n");
+//! assert!(parse.errors().is_empty());
+//! // The tree is lossless: it prints back to exactly the input.
+//! assert_eq!(parse.syntax_node().to_string(), "fn main() { println(\"hi\") }\n");
+//! ```
+
+mod compiler;
+pub mod diagnostics;
+
+pub use vex_hir as hir;
+pub use vex_syntax as syntax;
+
+pub use compiler::{Compiler, FileDiagnostic};
+pub use diagnostics::{Diagnostic, Severity};
+
+/// Parses `text` and returns its syntax errors as [`Diagnostic`]s, in source order.
+pub fn syntax_diagnostics(text: &str) -> Vec<Diagnostic> {
+    syntax::parse(text).errors().iter().map(Diagnostic::from_syntax_error).collect()
+}

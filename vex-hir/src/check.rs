@@ -1,0 +1,147 @@
+//! Collecting every diagnostic of a file: syntax, items, and each body.
+//!
+//! This is where positionless results (inference diagnostics pointing at HIR nodes,
+//! signature types that failed to resolve) meet the source maps and become
+//! [`Diagnostic`]s with spans. It runs per file; each body's part comes from memoised
+//! per-function queries, so re-checking after an edit re-infers only what changed.
+
+use crate::body::BodySourceMap;
+use crate::db::{Db, Program, SourceFile};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ids::{ConstLoc, FunctionLoc};
+use crate::infer::{HirNode, InferDiagnostic, infer};
+use crate::item_tree::{item_source_map, item_tree, parse};
+use crate::lower::{BodyId, BodyOwner, body, body_source_map};
+use crate::moves::check_moves;
+use crate::scope::duplicate_item_diagnostics;
+use crate::signature::{display_ty, extern_signature, resolve_type, signature_of};
+use crate::ty::{IntTy, Ty};
+
+/// Every diagnostic of `file`, in source order.
+pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> =
+        parse(db, file).errors().iter().map(Diagnostic::from_syntax_error).collect();
+    diagnostics.extend(item_diagnostics(db, file));
+    let tree = item_tree(db, file);
+    for index in 0..tree.functions.len() as u32 {
+        let owner = BodyOwner::Function(FunctionLoc { file, index });
+        diagnostics.extend(body_diagnostics(db, BodyId::new(db, owner)));
+    }
+    for index in 0..tree.consts.len() as u32 {
+        let owner = BodyOwner::Const(ConstLoc { file, index });
+        diagnostics.extend(body_diagnostics(db, BodyId::new(db, owner)));
+    }
+    diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
+    diagnostics
+}
+
+/// Every diagnostic of every file of the program, with the file each belongs to.
+pub fn program_diagnostics(db: &dyn Db) -> Vec<(SourceFile, Diagnostic)> {
+    let files = Program::get(db).files(db).clone();
+    files
+        .into_iter()
+        .flat_map(|file| file_diagnostics(db, file).into_iter().map(move |d| (file, d)))
+        .collect()
+}
+
+/// Problems with the items themselves: types that name nothing, unsupported items,
+/// duplicates, extern functions with non-scalar types, a malformed `main`.
+fn item_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let map = item_source_map(db, file);
+    let tree = item_tree(db, file);
+    let mut out = Vec::new();
+    for (range, message) in &map.type_errors {
+        out.push(Diagnostic::error(*range, message.clone()).with_code(Code::UnknownType));
+    }
+    for (range, type_ref) in &map.annotations {
+        if let Err(message) = resolve_type(db, type_ref) {
+            let code = if message.starts_with("not supported") {
+                Code::NotSupported
+            } else {
+                Code::UnknownType
+            };
+            out.push(Diagnostic::error(*range, message).with_code(code));
+        }
+    }
+    for range in &map.generics {
+        out.push(
+            Diagnostic::error(*range, "not supported in Vex Core: generic parameters")
+                .with_code(Code::NotSupported),
+        );
+    }
+    for (what, range) in tree.unsupported.iter().zip(&map.unsupported) {
+        out.push(
+            Diagnostic::error(*range, format!("not supported in Vex Core: {what}"))
+                .with_code(Code::NotSupported),
+        );
+    }
+    out.extend(duplicate_item_diagnostics(db, Program::get(db), file));
+    for (index, range) in map.externs.iter().enumerate() {
+        let sig = extern_signature(db, crate::ids::ExternLoc { file, index: index as u32 });
+        let bad = sig.params.iter().chain(std::iter::once(&sig.ret)).find(|t| !t.is_c_scalar());
+        if let Some(bad) = bad {
+            out.push(
+                Diagnostic::error(
+                    *range,
+                    format!(
+                        "`extern \"C\"` functions take and return scalars only, found `{}`",
+                        display_ty(db, bad)
+                    ),
+                )
+                .with_code(Code::InvalidExtern),
+            );
+        }
+    }
+    for (index, function) in tree.functions.iter().enumerate() {
+        if &*function.name != "main" || function.owner.is_some() || function.receiver.is_some() {
+            continue;
+        }
+        let sig = signature_of(db, FunctionLoc { file, index: index as u32 });
+        let ret_ok = matches!(sig.ret, Ty::Unit | Ty::Int(IntTy::I32) | Ty::Error);
+        if !sig.params.is_empty() || !ret_ok {
+            out.push(
+                Diagnostic::error(map.functions[index], "`main` has an invalid signature")
+                    .with_code(Code::InvalidMain)
+                    .with_note(
+                        "help: `main` is one of `fn main()`, `fn main(): i32`, `async fn main()`, `async fn main(): i32`",
+                    ),
+            );
+        }
+    }
+    out
+}
+
+/// The diagnostics of one body: from lowering, inference and move checking.
+pub fn body_diagnostics(db: &dyn Db, id: BodyId<'_>) -> Vec<Diagnostic> {
+    let source_map = body_source_map(db, id);
+    let result = infer(db, id);
+    let mut out = source_map.diagnostics.clone();
+    let moves = check_moves(body(db, id), result);
+    for diagnostic in result.diagnostics.iter().chain(&moves) {
+        out.push(to_diagnostic(source_map, diagnostic));
+    }
+    out
+}
+
+fn node_range(map: &BodySourceMap, node: HirNode) -> vex_syntax::TextRange {
+    let range = match node {
+        HirNode::Expr(id) => map.exprs.get(id),
+        HirNode::Pat(id) => map.pats.get(id),
+        HirNode::Local(id) => map.locals.get(id),
+        HirNode::Stmt(id) => map.stmts.get(id),
+        HirNode::Label(id) => map.labels.get(id),
+    };
+    range.copied().unwrap_or_default()
+}
+
+fn to_diagnostic(map: &BodySourceMap, diagnostic: &InferDiagnostic) -> Diagnostic {
+    let mut out = Diagnostic::error(node_range(map, diagnostic.at), diagnostic.message.clone())
+        .with_code(diagnostic.code);
+    if let Some((node, message)) = &diagnostic.label {
+        out = out.with_label(node_range(map, *node), message.clone());
+    }
+    if let Some(note) = &diagnostic.note {
+        out = out.with_note(note.clone());
+    }
+    out
+}

@@ -1,0 +1,59 @@
+/*
+ * abi.c — the single C-side source of truth for the sizes and field offsets of every
+ * struct shared with Rust (vex-rt-sys) and with LLVM-generated code. The layout tests
+ * compare these values with their own view; add an entry whenever a shared struct
+ * changes. Must not contain logic.
+ */
+#include "internal.h"
+
+#define SIZE(T) {#T ".size", sizeof(T)}
+#define ALIGN(T) {#T ".align", _Alignof(T)}
+#define FIELD(T, f) {#T "." #f, offsetof(T, f)}
+
+static const VexAbiEntry entries[] = {
+    SIZE(VexTask),
+    ALIGN(VexTask),
+    FIELD(VexTask, resume),
+    FIELD(VexTask, state),
+    FIELD(VexTask, refs),
+    FIELD(VexTask, waiter),
+    FIELD(VexTask, link),
+    FIELD(VexTask, wait),
+    FIELD(VexTask, result_offset),
+    FIELD(VexTask, result_size),
+    FIELD(VexTask, wheel),
+    FIELD(VexTask, wait_kind),
+    FIELD(VexTask, size_class),
+    {"VEX_TASK_HEADER_SIZE", VEX_TASK_HEADER_SIZE},
+    SIZE(VexRuntimeOptions),
+    ALIGN(VexRuntimeOptions),
+    FIELD(VexRuntimeOptions, workers),
+    FIELD(VexRuntimeOptions, virtual_clock),
+    FIELD(VexRuntimeOptions, sink),
+    FIELD(VexRuntimeOptions, sink_user),
+    SIZE(VexCounters),
+    ALIGN(VexCounters),
+    FIELD(VexCounters, spawned),
+    FIELD(VexCounters, alive),
+    FIELD(VexCounters, finished),
+    FIELD(VexCounters, cancelled),
+    FIELD(VexCounters, steals),
+    FIELD(VexCounters, parks),
+    SIZE(VexString),
+    ALIGN(VexString),
+    FIELD(VexString, refs),
+    FIELD(VexString, reserved),
+    FIELD(VexString, len),
+    FIELD(VexString, bytes),
+    SIZE(VexAbiEntry),
+    FIELD(VexAbiEntry, name),
+    FIELD(VexAbiEntry, value),
+    SIZE(CoroStatus),
+    SIZE(EventType),
+    SIZE(VexOutcome),
+};
+
+const VexAbiEntry *vex_abi_entries(size_t *count) {
+    *count = sizeof entries / sizeof entries[0];
+    return entries;
+}

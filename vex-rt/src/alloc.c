@@ -1,0 +1,136 @@
+/*
+ * alloc.c — task memory. Tasks (header + state in one block) come from size classes
+ * carved out of 64 KiB chunks aligned to their size, so a block finds its runtime by
+ * masking its address. Each worker keeps private free lists per class, so spawning and
+ * freeing on a worker never contends; blocks freed off-worker go to a shared, locked
+ * list that workers drain when their own list is empty. Blocks larger than
+ * SLAB_MAX_BLOCK are malloc'ed with a hidden header that links them for destroy.
+ * Chunks are returned to the system only by runtime_destroy, which frees everything.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+static const uint32_t class_sizes[NUM_SIZE_CLASSES] = {
+    64,  80,  96,  112, 128,  160,  192,  224,  256,  320,  384,  448, 512,
+    640, 768, 896, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096};
+
+static uint8_t class_of(size_t size) {
+    uint8_t c = 0;
+    while (class_sizes[c] < size) c++;
+    return c;
+}
+
+static void push_block(VexFreeLists *fl, uint8_t cls, void *b) {
+    *(void **)b = fl->head[cls];
+    fl->head[cls] = b;
+}
+
+/* Carves a fresh chunk into blocks of class `cls` onto `fl`. */
+static bool new_chunk(Runtime *rt, VexFreeLists *fl, uint8_t cls) {
+    VexChunk *c = aligned_alloc(SLAB_CHUNK_SIZE, SLAB_CHUNK_SIZE);
+    if (!c) return false;
+    c->rt = rt;
+    pthread_mutex_lock(&rt->alloc_lock);
+    c->next = rt->chunks;
+    rt->chunks = c;
+    pthread_mutex_unlock(&rt->alloc_lock);
+    uint32_t size = class_sizes[cls];
+    char *start = (char *)c + VEX_CACHELINE;
+    char *end = (char *)c + SLAB_CHUNK_SIZE;
+    /* Push in reverse so that allocation walks the chunk upwards. */
+    size_t n = (size_t)(end - start) / size;
+    for (size_t i = n; i-- > 0;) push_block(fl, cls, start + i * size);
+    return true;
+}
+
+void *slab_alloc(Runtime *rt, WorkerContext *w, size_t size, uint8_t *cls_out) {
+    if (size > SLAB_MAX_BLOCK) {
+        VexBigHeader *h = aligned_alloc(VEX_CACHELINE, sizeof *h + ((size + 63) & ~(size_t)63));
+        if (!h) return NULL;
+        h->rt = rt;
+        pthread_mutex_lock(&rt->alloc_lock);
+        h->next = rt->big_list.next;
+        h->prev = &rt->big_list;
+        rt->big_list.next->prev = h;
+        rt->big_list.next = h;
+        pthread_mutex_unlock(&rt->alloc_lock);
+        *cls_out = SIZE_CLASS_BIG;
+        return h + 1;
+    }
+    uint8_t cls = class_of(size);
+    *cls_out = cls;
+    if (!w) {
+        /* Off-worker (host threads): the shared list, under the lock. */
+        for (;;) {
+            pthread_mutex_lock(&rt->alloc_lock);
+            void *b = rt->shared_free.head[cls];
+            if (b) rt->shared_free.head[cls] = *(void **)b;
+            pthread_mutex_unlock(&rt->alloc_lock);
+            if (b) return b;
+            VexFreeLists tmp = {0};
+            if (!new_chunk(rt, &tmp, cls)) return NULL;
+            pthread_mutex_lock(&rt->alloc_lock);
+            void *cur = tmp.head[cls];
+            while (cur) {
+                void *next = *(void **)cur;
+                push_block(&rt->shared_free, cls, cur);
+                cur = next;
+            }
+            pthread_mutex_unlock(&rt->alloc_lock);
+        }
+    }
+    VexFreeLists *fl = &w->free;
+    if (VEX_UNLIKELY(!fl->head[cls])) {
+        /* Adopt what off-worker frees left in the shared list, else carve a chunk. */
+        pthread_mutex_lock(&rt->alloc_lock);
+        fl->head[cls] = rt->shared_free.head[cls];
+        rt->shared_free.head[cls] = NULL;
+        pthread_mutex_unlock(&rt->alloc_lock);
+        if (!fl->head[cls] && !new_chunk(rt, fl, cls)) return NULL;
+    }
+    void *b = fl->head[cls];
+    fl->head[cls] = *(void **)b;
+    return b;
+}
+
+void slab_free(Runtime *rt, WorkerContext *w, void *block, uint8_t cls) {
+    if (cls == SIZE_CLASS_BIG) {
+        VexBigHeader *h = (VexBigHeader *)block - 1;
+        pthread_mutex_lock(&rt->alloc_lock);
+        h->prev->next = h->next;
+        h->next->prev = h->prev;
+        pthread_mutex_unlock(&rt->alloc_lock);
+        free(h);
+        return;
+    }
+    if (w && w->rt == rt) {
+        push_block(&w->free, cls, block);
+    } else {
+        pthread_mutex_lock(&rt->alloc_lock);
+        push_block(&rt->shared_free, cls, block);
+        pthread_mutex_unlock(&rt->alloc_lock);
+    }
+}
+
+Runtime *task_runtime(VexTask *t) {
+    if (t->size_class == SIZE_CLASS_BIG) return ((VexBigHeader *)t - 1)->rt;
+    return ((VexChunk *)((uintptr_t)t & ~(uintptr_t)(SLAB_CHUNK_SIZE - 1)))->rt;
+}
+
+void slab_destroy(Runtime *rt) {
+    VexChunk *c = rt->chunks;
+    while (c) {
+        VexChunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    rt->chunks = NULL;
+    VexBigHeader *h = rt->big_list.next;
+    while (h != &rt->big_list) {
+        VexBigHeader *next = h->next;
+        free(h);
+        h = next;
+    }
+    rt->big_list.next = rt->big_list.prev = &rt->big_list;
+}

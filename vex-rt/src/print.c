@@ -1,0 +1,109 @@
+/*
+ * print.c — program output and panics. All bytes printed by Vex code go through the
+ * current runtime's sink (a host can capture stdout/stderr) or, without a sink or a
+ * runtime, straight to file descriptors 1 and 2. A panic prints one line
+ * `panic at FILE:LINE:COL: MSG`, records it in the runtime (the host reads it as an
+ * error), stops the runtime and longjmps back to the worker loop; no Rust frame may sit
+ * between the loop and the panicking compiled code. Must not allocate on the print
+ * fast path beyond what the sink does.
+ */
+#include "internal.h"
+
+#include <string.h>
+#include <unistd.h>
+
+void rt_abandon_current(WorkerContext *w);
+void rt_stop_for_panic(Runtime *rt);
+
+static _Thread_local jmp_buf *tls_catch;
+static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void write_fd(int stream, const char *bytes, size_t len) {
+    int fd = stream == 2 ? 2 : 1;
+    while (len > 0) {
+        ssize_t n = write(fd, bytes, len);
+        if (n <= 0) return;
+        bytes += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Writes up to two pieces atomically with respect to other prints. */
+static void write2(Runtime *rt, int stream, const char *a, size_t alen, const char *b,
+                   size_t blen) {
+    pthread_mutex_t *lock = rt ? &rt->out_lock : &fd_lock;
+    pthread_mutex_lock(lock);
+    if (rt && rt->sink) {
+        if (alen) rt->sink(rt->sink_user, stream, a, alen);
+        if (blen) rt->sink(rt->sink_user, stream, b, blen);
+    } else {
+        write_fd(stream, a, alen);
+        write_fd(stream, b, blen);
+    }
+    pthread_mutex_unlock(lock);
+}
+
+void rt_write(Runtime *rt, int stream, const char *bytes, size_t len) {
+    write2(rt, stream, bytes, len, NULL, 0);
+}
+
+void runtime_set_sink(Runtime *rt, vex_output_sink sink, void *user) {
+    pthread_mutex_lock(&rt->out_lock);
+    rt->sink = sink;
+    rt->sink_user = user;
+    pthread_mutex_unlock(&rt->out_lock);
+}
+
+void vex_write(int stream, const char *bytes, size_t len) {
+    write2(runtime_current(), stream, bytes, len, NULL, 0);
+}
+
+void vex_print(int stream, const VexString *s, bool newline) {
+    write2(runtime_current(), stream, vex_string_bytes(s), vex_string_len(s), "\n",
+           newline ? 1 : 0);
+}
+
+void rt_record_panic(Runtime *rt, const char *line) {
+    write2(rt, 2, line, strlen(line), "\n", 1);
+    pthread_mutex_lock(&rt->out_lock);
+    if (!rt->panic_message) rt->panic_message = strdup(line);
+    pthread_mutex_unlock(&rt->out_lock);
+    rt_stop_for_panic(rt);
+}
+
+_Noreturn void vex_panic_cstr(const char *file, uint32_t line, uint32_t col, const char *msg) {
+    if (!file) file = "<unknown>";
+    if (!msg) msg = "";
+    size_t cap = strlen(file) + strlen(msg) + 64;
+    char *buf = malloc(cap);
+    if (buf) snprintf(buf, cap, "panic at %s:%u:%u: %s", file, line, col, msg);
+    const char *text = buf ? buf : "panic";
+    WorkerContext *w = vex_tls_worker;
+    Runtime *rt = runtime_current();
+    if (rt) rt_record_panic(rt, text);
+    else write2(NULL, 2, text, strlen(text), "\n", 1);
+    free(buf);
+    if (w) {
+        rt_abandon_current(w);
+        longjmp(w->panic_jmp, 1);
+    }
+    if (tls_catch) longjmp(*tls_catch, 1);
+    exit(101);
+}
+
+_Noreturn void vex_panic(const char *file, uint32_t line, uint32_t col, const VexString *msg) {
+    vex_panic_cstr(file, line, col, vex_string_bytes(msg));
+}
+
+int vex_catch_panic(void (*fn)(void *), void *arg) {
+    jmp_buf buf;
+    jmp_buf *volatile prev = tls_catch;
+    tls_catch = &buf;
+    if (setjmp(buf) != 0) {
+        tls_catch = prev;
+        return 101;
+    }
+    fn(arg);
+    tls_catch = prev;
+    return 0;
+}

@@ -1,0 +1,1002 @@
+/*
+ * sched.c — the scheduler: runtime lifecycle, workers, task states, spawning, futures,
+ * waits (sleep, yield, child, I/O), cancellation, idle search and parking.
+ *
+ * Task protocol (see the TS_* bits in internal.h). wake(t): idle -> SCHEDULED and
+ * enqueue; RUNNING -> also NOTIFIED (the worker re-enqueues it after the resume function
+ * returns); SCHEDULED or COMPLETE -> nothing. A resume function only records its wait in
+ * the WorkerContext; the worker performs the registration after the function returned,
+ * so a task is never resumed twice at once and nobody touches the state after the
+ * hand-off. Cancellation sets TS_CANCEL and wakes the task; the worker disarms whatever
+ * wait may still be armed (timer, I/O slot, child waiter) before resuming it. Every
+ * armed wait (wheel entry, I/O slot, child's waiter field) holds one task reference, so
+ * a late timer or event never touches a freed task.
+ *
+ * Scheduling order on a worker: every 61st tick timers, I/O and the injector come first
+ * (fairness); then the LIFO slot (the task just woken, at most 3 times in a row); then
+ * the worker's own deque (taken FIFO at the top); then the injector. An idle worker
+ * steals half of a victim's deque, takes over other workers' due timers, polls I/O, and
+ * after a short spin parks on a futex (or blocks in epoll_wait if it holds the reactor).
+ * Parked workers are woken one at a time; parker and notifier both do a read-modify-write
+ * of num_parked between publishing and checking, so no wake-up is lost.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+_Thread_local WorkerContext *vex_tls_worker;
+_Thread_local Runtime *vex_tls_runtime;
+
+#define FAIRNESS_INTERVAL 61
+#define MAX_LIFO_STREAK 3
+#define SPIN_ROUNDS 24
+
+#define CNT_INC(c) atomic_store_explicit(&(c), atomic_load_explicit(&(c), memory_order_relaxed) + 1, memory_order_relaxed)
+#define CNT_ADD(c, n) atomic_store_explicit(&(c), atomic_load_explicit(&(c), memory_order_relaxed) + (n), memory_order_relaxed)
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
+static uint64_t mono_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t rt_now(Runtime *rt) {
+    if (rt->virtual_clock) return atomic_load_explicit(&rt->virtual_now, memory_order_acquire);
+    return (mono_ns() - rt->clock_origin_ns) / 1000000ull;
+}
+
+static inline WorkerContext *local_worker(Runtime *rt) {
+    WorkerContext *w = vex_tls_worker;
+    return (w && w->rt == rt) ? w : NULL;
+}
+
+/* ---- References ---------------------------------------------------------------------- */
+
+static inline void task_ref(VexTask *t) {
+    atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+}
+
+static void task_unref(VexTask *t) {
+    if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1) {
+        Runtime *rt = task_runtime(t);
+        slab_free(rt, local_worker(rt), t, t->size_class);
+    }
+}
+
+/* ---- Parking and notification ------------------------------------------------------ */
+
+static void futex_wait(_Atomic uint32_t *addr, uint32_t expected, int timeout_ms) {
+    struct timespec ts, *tsp = NULL;
+    if (timeout_ms >= 0) {
+        ts.tv_sec = timeout_ms / 1000;
+        ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+        tsp = &ts;
+    }
+    syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, expected, tsp, NULL, 0);
+}
+
+static void futex_wake(_Atomic uint32_t *addr) {
+    syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void unpark_worker(Runtime *rt, WorkerContext *v) {
+    atomic_store_explicit(&v->unpark, 1, memory_order_release);
+    if (atomic_load_explicit(&v->parked_in_epoll, memory_order_acquire))
+        reactor_wake(&rt->reactor);
+    else
+        futex_wake(&v->unpark);
+}
+
+/* Wakes one parked worker, if any. */
+static void notify_one(Runtime *rt) {
+    pthread_mutex_lock(&rt->idle_lock);
+    if (rt->nparked_stack == 0) {
+        pthread_mutex_unlock(&rt->idle_lock);
+        return;
+    }
+    WorkerContext *v = &rt->workers[rt->parked_stack[--rt->nparked_stack]];
+    atomic_fetch_sub_explicit(&rt->num_parked, 1, memory_order_seq_cst);
+    pthread_mutex_unlock(&rt->idle_lock);
+    unpark_worker(rt, v);
+}
+
+static void notify_all(Runtime *rt) {
+    pthread_mutex_lock(&rt->idle_lock);
+    while (rt->nparked_stack > 0) {
+        WorkerContext *v = &rt->workers[rt->parked_stack[--rt->nparked_stack]];
+        atomic_fetch_sub_explicit(&rt->num_parked, 1, memory_order_seq_cst);
+        unpark_worker(rt, v);
+    }
+    pthread_mutex_unlock(&rt->idle_lock);
+    reactor_wake(&rt->reactor);
+}
+
+/* Called after new work was published. The read-modify-write on num_parked orders it
+ * against a parker's increment: either the parker's later re-check sees our work, or our
+ * RMW sees its increment (no lost wake-up; no fence needed, which TSan cannot model). */
+static inline bool anyone_parked(Runtime *rt) {
+    return atomic_fetch_add_explicit(&rt->num_parked, 0, memory_order_acq_rel) > 0;
+}
+static inline void notify_if_parked(Runtime *rt) {
+    if (anyone_parked(rt)) notify_one(rt);
+}
+
+/* ---- Queues ---------------------------------------------------------------------------- */
+
+/* Moves half of a full deque plus t to the injector in one batch. */
+static void spill_to_injector(WorkerContext *w, VexTask *t) {
+    VexTask *batch[DEQUE_CAP / 2 + 1];
+    size_t n = 0;
+    while (n < DEQUE_CAP / 2) {
+        bool retry = false;
+        VexTask *x = deque_steal(&w->deque, &retry);
+        if (!x) {
+            if (retry) continue;
+            break;
+        }
+        batch[n++] = x;
+    }
+    batch[n++] = t;
+    injector_push_batch(&w->rt->injector, batch, n);
+}
+
+static void push_local(WorkerContext *w, VexTask *t) {
+    if (w->rt->virtual_clock) {
+        ring_push(&w->vq, t);
+        return;
+    }
+    if (VEX_UNLIKELY(!deque_push(&w->deque, t))) spill_to_injector(w, t);
+}
+
+static VexTask *pop_local(WorkerContext *w) {
+    if (w->rt->virtual_clock) return ring_pop(&w->vq);
+    for (;;) {
+        bool retry = false;
+        VexTask *t = deque_steal(&w->deque, &retry);
+        if (t || !retry) return t;
+    }
+}
+
+/* Enqueues a task that was just made SCHEDULED. */
+static void schedule(Runtime *rt, VexTask *t, bool lifo) {
+    WorkerContext *w = local_worker(rt);
+    if (w) {
+        if (lifo && !rt->virtual_clock) {
+            VexTask *prev = w->lifo;
+            w->lifo = t;
+            if (!prev) return;
+            t = prev;
+        }
+        push_local(w, t);
+    } else {
+        injector_push(&rt->injector, t);
+    }
+    notify_if_parked(rt);
+}
+
+static void task_wake(Runtime *rt, VexTask *t, bool lifo) {
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+    for (;;) {
+        if (s & (TS_COMPLETE | TS_SCHEDULED)) return;
+        uint32_t ns = (s & TS_RUNNING) ? (s | TS_NOTIFIED) : (s | TS_SCHEDULED);
+        if (ns == s) return;
+        if (atomic_compare_exchange_weak_explicit(&t->state, &s, ns, memory_order_acq_rel,
+                                                  memory_order_acquire)) {
+            if (!(s & TS_RUNNING)) schedule(rt, t, lifo);
+            return;
+        }
+    }
+}
+
+static VexTask *take_injector(WorkerContext *w) {
+    Runtime *rt = w->rt;
+    size_t len = atomic_load_explicit(&rt->injector.len, memory_order_acquire);
+    if (len == 0) return NULL;
+    size_t max = len / (size_t)rt->nworkers + 1;
+    if (max > DEQUE_CAP / 2) max = DEQUE_CAP / 2;
+    VexTask *batch[DEQUE_CAP / 2];
+    size_t n = injector_pop_batch(&rt->injector, batch, max);
+    if (n == 0) return NULL;
+    for (size_t i = 1; i < n; i++) push_local(w, batch[i]);
+    if (n > 1) notify_if_parked(rt);
+    return batch[0];
+}
+
+/* ---- Timers ---------------------------------------------------------------------------- */
+
+static void fire_collect(void *arg, VexTask *t) {
+    WorkerContext *w = arg;
+    atomic_store_explicit(&t->wheel, -1, memory_order_release);
+    if (w->nfired == w->fired_cap) {
+        size_t cap = w->fired_cap ? w->fired_cap * 2 : 256;
+        VexTask **f = realloc(w->fired, cap * sizeof *f);
+        if (!f) abort();
+        w->fired = f;
+        w->fired_cap = cap;
+    }
+    w->fired[w->nfired++] = t;
+}
+
+static void box_publish(WheelBox *b) {
+    atomic_store_explicit(&b->count, b->wheel.count, memory_order_release);
+    atomic_store_explicit(&b->next_expiration, wheel_next_expiration(&b->wheel),
+                          memory_order_release);
+}
+
+/* Fires the due timers of box b (w's own or, with try_only, another worker's). */
+static size_t process_timers(WorkerContext *w, WheelBox *b, uint64_t now, bool try_only) {
+    if (atomic_load_explicit(&b->count, memory_order_acquire) == 0) return 0;
+    if (atomic_load_explicit(&b->next_expiration, memory_order_acquire) > now) return 0;
+    if (try_only) {
+        if (pthread_mutex_trylock(&b->lock) != 0) return 0;
+    } else {
+        pthread_mutex_lock(&b->lock);
+    }
+    w->nfired = 0;
+    wheel_advance(&b->wheel, now, fire_collect, w);
+    box_publish(b);
+    pthread_mutex_unlock(&b->lock);
+    size_t n = w->nfired;
+    for (size_t i = 0; i < n; i++) {
+        VexTask *t = w->fired[i];
+        task_wake(w->rt, t, false);
+        task_unref(t); /* the wheel's reference */
+    }
+    w->nfired = 0;
+    return n;
+}
+
+static uint64_t min_expiration(Runtime *rt) {
+    uint64_t m = UINT64_MAX;
+    for (int i = 0; i < rt->nworkers; i++) {
+        WheelBox *b = &rt->workers[i].timers;
+        if (atomic_load_explicit(&b->count, memory_order_acquire) == 0) continue;
+        uint64_t e = atomic_load_explicit(&b->next_expiration, memory_order_acquire);
+        if (e < m) m = e;
+    }
+    return m;
+}
+
+/* Removes t's timer if it is still in a wheel; drops the wheel's reference. */
+static void timer_disarm(Runtime *rt, VexTask *t) {
+    int wi = atomic_load_explicit(&t->wheel, memory_order_acquire);
+    if (wi < 0) return;
+    WheelBox *b = &rt->workers[wi].timers;
+    pthread_mutex_lock(&b->lock);
+    bool linked = atomic_load_explicit(&t->wheel, memory_order_relaxed) == wi;
+    if (linked) {
+        wheel_remove(&b->wheel, t);
+        atomic_store_explicit(&t->wheel, -1, memory_order_relaxed);
+        box_publish(b);
+    }
+    pthread_mutex_unlock(&b->lock);
+    if (linked) task_unref(t);
+}
+
+/* ---- I/O ------------------------------------------------------------------------------- */
+
+static size_t poll_io(WorkerContext *w, int timeout_ms) {
+    Runtime *rt = w->rt;
+    VexTask *ready[REACTOR_BATCH];
+    size_t n = reactor_poll(&rt->reactor, timeout_ms, ready);
+    for (size_t i = 0; i < n; i++) {
+        task_wake(rt, ready[i], false);
+        task_unref(ready[i]);
+    }
+    return n;
+}
+
+/* Non-blocking I/O poll if someone waits and nobody else drives the reactor. */
+static void maybe_poll_io(WorkerContext *w) {
+    VexReactor *r = &w->rt->reactor;
+    if (atomic_load_explicit(&r->waiters, memory_order_acquire) == 0) return;
+    if (atomic_exchange_explicit(&r->driver_busy, true, memory_order_acquire)) return;
+    poll_io(w, 0);
+    atomic_store_explicit(&r->driver_busy, false, memory_order_release);
+}
+
+/* ---- Running tasks --------------------------------------------------------------------- */
+
+static void task_complete(WorkerContext *w, VexTask *t, VexOutcome outcome) {
+    Runtime *rt = w->rt;
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
+    uint32_t ns;
+    do {
+        ns = (s & ~(TS_RUNNING | TS_NOTIFIED | TS_SCHEDULED | TS_OUTCOME_MASK)) | TS_COMPLETE |
+             ((uint32_t)outcome << TS_OUTCOME_SHIFT);
+    } while (!atomic_compare_exchange_weak_explicit(&t->state, &s, ns, memory_order_acq_rel,
+                                                    memory_order_relaxed));
+    VexTask *waiter = atomic_exchange_explicit(&t->waiter, TASK_WAITER_DONE, memory_order_acq_rel);
+    if (waiter && waiter != TASK_WAITER_DONE) {
+        task_wake(rt, waiter, true);
+        task_unref(waiter); /* the registration's reference */
+    }
+    CNT_INC(w->c_finished);
+    if (outcome == VEX_OUTCOME_CANCELLED) CNT_INC(w->c_cancelled);
+    if (atomic_fetch_sub_explicit(&rt->alive, 1, memory_order_acq_rel) == 1) {
+        atomic_store_explicit(&rt->done, true, memory_order_release);
+        notify_all(rt);
+    }
+    task_unref(t); /* the task's own reference */
+}
+
+static inline bool is_cancelled(VexTask *t) {
+    return atomic_load_explicit(&t->state, memory_order_acquire) & TS_CANCEL;
+}
+
+/* Disarms a wait that may still be armed (only after a cancellation wake-up). */
+static void disarm(Runtime *rt, VexTask *t) {
+    switch (t->wait_kind) {
+    case WAIT_SLEEP:
+        timer_disarm(rt, t);
+        break;
+    case WAIT_CHILD: {
+        VexTask *c = (VexTask *)(uintptr_t)t->wait;
+        VexTask *expected = t;
+        if (atomic_compare_exchange_strong_explicit(&c->waiter, &expected, NULL,
+                                                    memory_order_acq_rel,
+                                                    memory_order_acquire))
+            task_unref(t);
+        break;
+    }
+    case WAIT_IO:
+        if (reactor_cancel(&rt->reactor, t)) task_unref(t);
+        break;
+    default:
+        break;
+    }
+    t->wait_kind = WAIT_NONE;
+}
+
+/* Performs the wait recorded during the resume. Returns true when the task must run
+ * again at once (its wait is already satisfied or it was cancelled). */
+static bool register_wait(WorkerContext *w, VexTask *t) {
+    Runtime *rt = w->rt;
+    switch (w->pending_kind) {
+    case WAIT_SLEEP: {
+        if (is_cancelled(t)) return true;
+        WheelBox *b = &w->timers;
+        uint64_t deadline = w->pending_arg;
+        t->wait_kind = WAIT_SLEEP;
+        task_ref(t); /* the wheel's reference */
+        pthread_mutex_lock(&b->lock);
+        wheel_insert(&b->wheel, t, deadline);
+        atomic_store_explicit(&t->wheel, (int16_t)w->index, memory_order_release);
+        box_publish(b);
+        pthread_mutex_unlock(&b->lock);
+        /* A parked worker sleeping past this deadline must recompute its timeout. */
+        if (anyone_parked(rt)) {
+            for (int i = 0; i < rt->nworkers; i++) {
+                if (atomic_load_explicit(&rt->workers[i].wake_at, memory_order_acquire) >
+                    deadline) {
+                    notify_one(rt);
+                    break;
+                }
+            }
+        }
+        if (is_cancelled(t)) {
+            disarm(rt, t);
+            return true;
+        }
+        return false;
+    }
+    case WAIT_CHILD: {
+        VexTask *c = (VexTask *)(uintptr_t)w->pending_arg;
+        t->wait = (uint64_t)(uintptr_t)c;
+        t->wait_kind = WAIT_CHILD;
+        task_ref(t); /* the child's waiter reference */
+        VexTask *expected = NULL;
+        if (!atomic_compare_exchange_strong_explicit(&c->waiter, &expected, t,
+                                                     memory_order_acq_rel,
+                                                     memory_order_acquire)) {
+            /* The child finished in between. */
+            task_unref(t);
+            t->wait_kind = WAIT_NONE;
+            return true;
+        }
+        if (is_cancelled(t)) {
+            disarm(rt, t);
+            return true;
+        }
+        return false;
+    }
+    case WAIT_IO: {
+        if (is_cancelled(t)) return true;
+        t->wait_kind = WAIT_IO;
+        task_ref(t); /* the reactor's reference */
+        if (!reactor_register(&rt->reactor, t, w->pending_fd, w->pending_events)) {
+            task_unref(t);
+            t->wait_kind = WAIT_NONE;
+            return true;
+        }
+        if (is_cancelled(t)) {
+            disarm(rt, t);
+            return true;
+        }
+        return false;
+    }
+    case WAIT_YIELD:
+        t->wait_kind = WAIT_NONE;
+        return false;
+    default:
+        t->wait_kind = WAIT_NONE;
+        return is_cancelled(t);
+    }
+}
+
+static void run_task(WorkerContext *w, VexTask *t) {
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(
+        &t->state, &s, (s & ~(TS_SCHEDULED | TS_NOTIFIED)) | TS_RUNNING,
+        memory_order_acquire, memory_order_relaxed)) {
+    }
+    if (t->wait_kind != WAIT_NONE) disarm(w->rt, t);
+    for (;;) {
+        w->current = t;
+        w->pending_kind = WAIT_NONE;
+        w->finish_kind = VEX_OUTCOME_VALUE;
+        CoroStatus st = t->resume(w, task_state(t));
+        w->current = NULL;
+        if (st == CORO_STATUS_DONE) {
+            task_complete(w, t, (VexOutcome)w->finish_kind);
+            return;
+        }
+        if (register_wait(w, t)) {
+            atomic_fetch_and_explicit(&t->state, ~(uint32_t)TS_NOTIFIED, memory_order_acq_rel);
+            continue;
+        }
+        bool yield = w->pending_kind == WAIT_YIELD;
+        s = atomic_load_explicit(&t->state, memory_order_relaxed);
+        uint32_t ns;
+        do {
+            if (yield || (s & TS_NOTIFIED))
+                ns = (s & ~(TS_RUNNING | TS_NOTIFIED)) | TS_SCHEDULED;
+            else
+                ns = s & ~TS_RUNNING;
+        } while (!atomic_compare_exchange_weak_explicit(&t->state, &s, ns, memory_order_acq_rel,
+                                                        memory_order_relaxed));
+        if (ns & TS_SCHEDULED) {
+            push_local(w, t);
+            notify_if_parked(w->rt);
+        }
+        return;
+    }
+}
+
+/* ---- Worker loop ------------------------------------------------------------------------ */
+
+static inline bool should_exit(Runtime *rt) {
+    return atomic_load_explicit(&rt->done, memory_order_acquire) ||
+           atomic_load_explicit(&rt->stop, memory_order_acquire);
+}
+
+static VexTask *next_task(WorkerContext *w) {
+    Runtime *rt = w->rt;
+    w->tick++;
+    if (w->tick % FAIRNESS_INTERVAL == 0) {
+        if (!rt->virtual_clock) process_timers(w, &w->timers, rt_now(rt), false);
+        maybe_poll_io(w);
+        VexTask *t = take_injector(w);
+        if (t) return t;
+    }
+    if (w->lifo) {
+        VexTask *t = w->lifo;
+        w->lifo = NULL;
+        if (w->lifo_streak < MAX_LIFO_STREAK) {
+            w->lifo_streak++;
+            return t;
+        }
+        push_local(w, t);
+    }
+    w->lifo_streak = 0;
+    VexTask *t = pop_local(w);
+    if (t) return t;
+    return take_injector(w);
+}
+
+static uint64_t rng_next(WorkerContext *w) {
+    w->rng ^= w->rng << 13;
+    w->rng ^= w->rng >> 7;
+    w->rng ^= w->rng << 17;
+    return w->rng;
+}
+
+/* Steals half of v's deque: returns one task, the rest go to w's deque. */
+static VexTask *steal_half(WorkerContext *w, WorkerContext *v) {
+    size_t n = deque_len(&v->deque);
+    if (n == 0) return NULL;
+    size_t k = n - n / 2;
+    VexTask *first = NULL;
+    size_t got = 0;
+    for (size_t i = 0; i < k; i++) {
+        bool retry = false;
+        VexTask *t = deque_steal(&v->deque, &retry);
+        if (!t) {
+            if (retry) continue;
+            break;
+        }
+        got++;
+        if (!first) first = t;
+        else push_local(w, t);
+    }
+    if (got) CNT_ADD(w->c_steals, got);
+    if (got > 1) notify_if_parked(w->rt);
+    return first;
+}
+
+static bool work_visible(Runtime *rt, WorkerContext *w) {
+    if (atomic_load_explicit(&rt->injector.len, memory_order_seq_cst) > 0) return true;
+    for (int i = 0; i < rt->nworkers; i++)
+        if (deque_len(&rt->workers[i].deque) > 0) return true;
+    if (w->vq.len) return true;
+    uint64_t e = min_expiration(rt);
+    return e != UINT64_MAX && e <= rt_now(rt);
+}
+
+/* One round of looking for work away from the own queues. */
+static VexTask *search(WorkerContext *w) {
+    Runtime *rt = w->rt;
+    int n = rt->nworkers;
+    if (n > 1) {
+        int start = (int)(rng_next(w) % (uint64_t)n);
+        for (int i = 0; i < n; i++) {
+            WorkerContext *v = &rt->workers[(start + i) % n];
+            if (v == w) continue;
+            VexTask *t = steal_half(w, v);
+            if (t) return t;
+        }
+    }
+    VexTask *t = take_injector(w);
+    if (t) return t;
+    uint64_t now = rt_now(rt);
+    process_timers(w, &w->timers, now, false);
+    for (int i = 0; i < n; i++)
+        if (&rt->workers[i] != w) process_timers(w, &rt->workers[i].timers, now, true);
+    maybe_poll_io(w);
+    return pop_local(w);
+}
+
+static void park(WorkerContext *w) {
+    Runtime *rt = w->rt;
+    uint64_t next = min_expiration(rt);
+    uint64_t now = rt_now(rt);
+    int timeout_ms = -1;
+    if (next != UINT64_MAX) {
+        if (next <= now) return; /* timers are due: go fire them */
+        uint64_t d = next - now;
+        timeout_ms = d > INT_MAX ? INT_MAX : (int)d;
+    }
+    VexReactor *r = &rt->reactor;
+    bool driver = false;
+    if (atomic_load_explicit(&r->waiters, memory_order_acquire) > 0)
+        driver = !atomic_exchange_explicit(&r->driver_busy, true, memory_order_acquire);
+    atomic_store_explicit(&w->unpark, 0, memory_order_relaxed);
+    atomic_store_explicit(&w->parked_in_epoll, driver, memory_order_release);
+    atomic_store_explicit(&w->wake_at, next, memory_order_release);
+    pthread_mutex_lock(&rt->idle_lock);
+    rt->parked_stack[rt->nparked_stack++] = w->index;
+    atomic_fetch_add_explicit(&rt->num_parked, 1, memory_order_seq_cst);
+    pthread_mutex_unlock(&rt->idle_lock);
+    if (!should_exit(rt) && !work_visible(rt, w)) {
+        CNT_INC(w->c_parks);
+        if (driver) {
+            poll_io(w, timeout_ms);
+        } else {
+            while (atomic_load_explicit(&w->unpark, memory_order_acquire) == 0) {
+                futex_wait(&w->unpark, 0, timeout_ms);
+                if (timeout_ms >= 0) break; /* timed: re-evaluate timers either way */
+            }
+        }
+    }
+    pthread_mutex_lock(&rt->idle_lock);
+    for (int i = 0; i < rt->nparked_stack; i++) {
+        if (rt->parked_stack[i] == w->index) {
+            rt->parked_stack[i] = rt->parked_stack[--rt->nparked_stack];
+            atomic_fetch_sub_explicit(&rt->num_parked, 1, memory_order_seq_cst);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&rt->idle_lock);
+    atomic_store_explicit(&w->wake_at, UINT64_MAX, memory_order_release);
+    if (driver) {
+        atomic_store_explicit(&w->parked_in_epoll, false, memory_order_release);
+        atomic_store_explicit(&r->driver_busy, false, memory_order_release);
+    }
+}
+
+/* Deterministic mode: nothing is ready, so time jumps to the next timer. */
+static bool virtual_jump(WorkerContext *w) {
+    Runtime *rt = w->rt;
+    maybe_poll_io(w);
+    if (w->vq.len) return true;
+    uint64_t next = min_expiration(rt);
+    if (next == UINT64_MAX) return false;
+    if (next > atomic_load_explicit(&rt->virtual_now, memory_order_relaxed))
+        atomic_store_explicit(&rt->virtual_now, next, memory_order_release);
+    process_timers(w, &w->timers, next, false);
+    return true;
+}
+
+static void worker_idle(WorkerContext *w) {
+    Runtime *rt = w->rt;
+    for (int round = 0; round < SPIN_ROUNDS; round++) {
+        if (should_exit(rt)) return;
+        VexTask *t = search(w);
+        if (t) {
+            run_task(w, t);
+            return;
+        }
+        if (rt->virtual_clock) {
+            if (virtual_jump(w)) return;
+            break;
+        }
+        if (round < SPIN_ROUNDS / 2) {
+            for (int i = 0; i < 64; i++) cpu_relax();
+        } else {
+            sched_yield();
+        }
+    }
+    if (should_exit(rt)) return;
+    park(w);
+}
+
+static void worker_loop(WorkerContext *w) {
+    Runtime *rt = w->rt;
+    while (!should_exit(rt)) {
+        VexTask *t = next_task(w);
+        if (t) run_task(w, t);
+        else worker_idle(w);
+    }
+}
+
+static void worker_main(WorkerContext *w) {
+    vex_tls_worker = w;
+    vex_tls_runtime = w->rt;
+    if (setjmp(w->panic_jmp) != 0) {
+        /* A task panicked (vex_panic recorded it and stopped the runtime). */
+        w->current = NULL;
+    }
+    worker_loop(w);
+    vex_tls_worker = NULL;
+}
+
+static void *worker_thread(void *arg) {
+    worker_main(arg);
+    vex_tls_runtime = NULL;
+    return NULL;
+}
+
+/* ---- Lifecycle ------------------------------------------------------------------------- */
+
+Runtime *runtime_create(int num_workers) {
+    VexRuntimeOptions o = {.workers = num_workers};
+    return runtime_create_with(&o);
+}
+
+Runtime *runtime_create_with(const VexRuntimeOptions *o) {
+    int n = o->workers;
+    if (n <= 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cpus > 0 ? (int)cpus : 1;
+    }
+    if (n > 1024) n = 1024;
+    if (o->virtual_clock) n = 1;
+    Runtime *rt = aligned_alloc(VEX_CACHELINE, (sizeof(Runtime) + 63) & ~(size_t)63);
+    if (!rt) return NULL;
+    memset(rt, 0, sizeof *rt);
+    rt->nworkers = n;
+    rt->virtual_clock = o->virtual_clock;
+    size_t wsize = ((size_t)n * sizeof(WorkerContext) + 63) & ~(size_t)63;
+    rt->workers = aligned_alloc(VEX_CACHELINE, wsize);
+    rt->parked_stack = malloc((size_t)n * sizeof(int));
+    if (!rt->workers || !rt->parked_stack || reactor_init(&rt->reactor) != 0) {
+        free(rt->workers);
+        free(rt->parked_stack);
+        free(rt);
+        return NULL;
+    }
+    memset(rt->workers, 0, wsize);
+    for (int i = 0; i < n; i++) {
+        WorkerContext *w = &rt->workers[i];
+        deque_init(&w->deque);
+        w->rt = rt;
+        w->index = i;
+        w->rng = 0x9E3779B97F4A7C15ull * (uint64_t)(i + 1);
+        atomic_init(&w->unpark, 0);
+        atomic_init(&w->parked_in_epoll, false);
+        atomic_init(&w->wake_at, UINT64_MAX);
+        pthread_mutex_init(&w->timers.lock, NULL);
+        wheel_init(&w->timers.wheel, 0);
+        atomic_init(&w->timers.count, 0);
+        atomic_init(&w->timers.next_expiration, UINT64_MAX);
+    }
+    injector_init(&rt->injector);
+    pthread_mutex_init(&rt->idle_lock, NULL);
+    pthread_mutex_init(&rt->alloc_lock, NULL);
+    pthread_mutex_init(&rt->out_lock, NULL);
+    rt->big_list.next = rt->big_list.prev = &rt->big_list;
+    rt->clock_origin_ns = mono_ns();
+    rt->sink = o->sink;
+    rt->sink_user = o->sink_user;
+    return rt;
+}
+
+int runtime_workers(const Runtime *rt) { return rt->nworkers; }
+
+void runtime_run(Runtime *rt) {
+    Runtime *prev = vex_tls_runtime;
+    vex_tls_runtime = rt;
+    if (atomic_load(&rt->stop) || atomic_load(&rt->alive) == 0) {
+        vex_tls_runtime = prev;
+        return;
+    }
+    atomic_store(&rt->done, false);
+    atomic_store(&rt->running, true);
+    for (int i = 1; i < rt->nworkers; i++) {
+        if (pthread_create(&rt->workers[i].thread, NULL, worker_thread, &rt->workers[i]) != 0) {
+            fprintf(stderr, "vex-rt: cannot start worker thread\n");
+            abort();
+        }
+    }
+    worker_main(&rt->workers[0]);
+    for (int i = 1; i < rt->nworkers; i++) pthread_join(rt->workers[i].thread, NULL);
+    atomic_store(&rt->running, false);
+    vex_tls_runtime = prev;
+}
+
+void runtime_shutdown(Runtime *rt) {
+    atomic_store(&rt->stop, true);
+    notify_all(rt);
+}
+
+void runtime_destroy(Runtime *rt) {
+    if (!rt) return;
+    if (vex_tls_runtime == rt) vex_tls_runtime = NULL;
+    for (int i = 0; i < rt->nworkers; i++) {
+        pthread_mutex_destroy(&rt->workers[i].timers.lock);
+        free(rt->workers[i].fired);
+        ring_free(&rt->workers[i].vq);
+    }
+    slab_destroy(rt);
+    reactor_destroy(&rt->reactor);
+    injector_destroy(&rt->injector);
+    pthread_mutex_destroy(&rt->idle_lock);
+    pthread_mutex_destroy(&rt->alloc_lock);
+    pthread_mutex_destroy(&rt->out_lock);
+    free(rt->panic_message);
+    free(rt->parked_stack);
+    free(rt->workers);
+    free(rt);
+}
+
+Runtime *runtime_current(void) {
+    return vex_tls_worker ? vex_tls_worker->rt : vex_tls_runtime;
+}
+
+void runtime_set_current(Runtime *rt) { vex_tls_runtime = rt; }
+
+void runtime_counters(const Runtime *rt, VexCounters *out) {
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < rt->nworkers; i++) {
+        WorkerContext *w = &rt->workers[i];
+        out->spawned += atomic_load_explicit(&w->c_spawned, memory_order_relaxed);
+        out->finished += atomic_load_explicit(&w->c_finished, memory_order_relaxed);
+        out->cancelled += atomic_load_explicit(&w->c_cancelled, memory_order_relaxed);
+        out->steals += atomic_load_explicit(&w->c_steals, memory_order_relaxed);
+        out->parks += atomic_load_explicit(&w->c_parks, memory_order_relaxed);
+    }
+    Runtime *m = (Runtime *)rt;
+    out->spawned += atomic_load_explicit(&m->c_spawned_ext, memory_order_relaxed);
+    int64_t alive = atomic_load_explicit(&m->alive, memory_order_relaxed);
+    out->alive = alive > 0 ? (uint64_t)alive : 0;
+}
+
+bool runtime_panicked(const Runtime *rt) {
+    return atomic_load(&((Runtime *)rt)->panicked);
+}
+
+const char *runtime_panic_message(const Runtime *rt) {
+    return runtime_panicked(rt) ? rt->panic_message : NULL;
+}
+
+Runtime *worker_runtime(WorkerContext *ctx) { return ctx->rt; }
+
+int64_t now_ms(void) {
+    Runtime *rt = runtime_current();
+    if (rt) return (int64_t)rt_now(rt);
+    static _Atomic uint64_t origin;
+    uint64_t o = atomic_load(&origin);
+    if (o == 0) {
+        uint64_t expected = 0, now = mono_ns();
+        atomic_compare_exchange_strong(&origin, &expected, now);
+        o = atomic_load(&origin);
+    }
+    return (int64_t)((mono_ns() - o) / 1000000ull);
+}
+
+/* ---- Tasks and futures ------------------------------------------------------------------ */
+
+void *vex_task_alloc_in(Runtime *rt, size_t state_size, size_t result_offset,
+                        size_t result_size, coro_resume_func resume) {
+    size_t size = VEX_TASK_HEADER_SIZE + ((state_size + 15) & ~(size_t)15);
+    uint8_t cls;
+    VexTask *t = slab_alloc(rt, local_worker(rt), size, &cls);
+    if (!t) {
+        fprintf(stderr, "vex-rt: out of memory allocating a task\n");
+        abort();
+    }
+    memset(t, 0, size);
+    t->resume = resume;
+    atomic_init(&t->refs, 2); /* the handle and the task itself */
+    atomic_init(&t->wheel, -1);
+    t->size_class = cls;
+    t->result_offset = (uint32_t)result_offset;
+    t->result_size = (uint32_t)result_size;
+    return task_state(t);
+}
+
+void *vex_task_alloc(size_t state_size, size_t result_offset, size_t result_size,
+                     coro_resume_func resume) {
+    Runtime *rt = runtime_current();
+    if (!rt) {
+        fprintf(stderr, "vex-rt: vex_task_alloc without a current runtime\n");
+        abort();
+    }
+    return vex_task_alloc_in(rt, state_size, result_offset, result_size, resume);
+}
+
+static VexFuture *spawn_task(Runtime *rt, WorkerContext *w, VexTask *t) {
+    atomic_fetch_add_explicit(&rt->alive, 1, memory_order_relaxed);
+    if (w) CNT_INC(w->c_spawned);
+    else atomic_fetch_add_explicit(&rt->c_spawned_ext, 1, memory_order_relaxed);
+    atomic_store_explicit(&t->state, TS_SCHEDULED, memory_order_relaxed);
+    schedule(rt, t, false);
+    return (VexFuture *)t;
+}
+
+VexFuture *vex_task_spawn(WorkerContext *ctx, void *state) {
+    VexTask *t = task_of_state(state);
+    if (ctx) return spawn_task(ctx->rt, ctx, t);
+    Runtime *rt = task_runtime(t);
+    return spawn_task(rt, local_worker(rt), t);
+}
+
+VexFuture *vex_task_spawn_in(Runtime *rt, void *state) {
+    return spawn_task(rt, local_worker(rt), task_of_state(state));
+}
+
+typedef struct GlobalSpawn {
+    coro_resume_func fn;
+    void *state;
+} GlobalSpawn;
+
+static CoroStatus global_trampoline(WorkerContext *ctx, void *s) {
+    GlobalSpawn *g = s;
+    return g->fn(ctx, g->state);
+}
+
+void runtime_spawn_global(Runtime *rt, coro_resume_func fn, void *state) {
+    GlobalSpawn *g = vex_task_alloc_in(rt, sizeof(GlobalSpawn), 0, 0, global_trampoline);
+    g->fn = fn;
+    g->state = state;
+    vex_future_release(vex_task_spawn_in(rt, g));
+}
+
+bool vex_future_poll_or_register(WorkerContext *ctx, VexFuture *f) {
+    VexTask *c = (VexTask *)f;
+    if (atomic_load_explicit(&c->state, memory_order_acquire) & TS_COMPLETE) return true;
+    ctx->pending_kind = WAIT_CHILD;
+    ctx->pending_arg = (uint64_t)(uintptr_t)c;
+    return false;
+}
+
+VexOutcome vex_future_outcome(const VexFuture *f) {
+    VexTask *t = (VexTask *)f;
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+    if (!(s & TS_COMPLETE)) return VEX_OUTCOME_PENDING;
+    return (VexOutcome)((s & TS_OUTCOME_MASK) >> TS_OUTCOME_SHIFT);
+}
+
+VexOutcome vex_future_take(WorkerContext *ctx, VexFuture *f, void *dst) {
+    VexTask *t = (VexTask *)f;
+    VexOutcome o = vex_future_outcome(f);
+    if (o == VEX_OUTCOME_VALUE && dst && t->result_size)
+        memcpy(dst, (char *)task_state(t) + t->result_offset, t->result_size);
+    if (o == VEX_OUTCOME_CANCELLED && ctx && ctx->current)
+        atomic_fetch_or_explicit(&ctx->current->state, TS_CANCEL, memory_order_acq_rel);
+    if (o != VEX_OUTCOME_PENDING) task_unref(t);
+    return o;
+}
+
+VexFuture *vex_future_retain(VexFuture *f) {
+    task_ref((VexTask *)f);
+    return f;
+}
+
+void vex_future_release(VexFuture *f) {
+    if (f) task_unref((VexTask *)f);
+}
+
+static void task_cancel(VexTask *t) {
+    uint32_t s = atomic_fetch_or_explicit(&t->state, TS_CANCEL, memory_order_acq_rel);
+    if (s & TS_COMPLETE) return;
+    task_wake(task_runtime(t), t, false);
+}
+
+void vex_future_cancel(VexFuture *f) { task_cancel((VexTask *)f); }
+CancelToken *vex_future_cancel_token(VexFuture *f) { return (CancelToken *)f; }
+void cancel_token_cancel(CancelToken *t) { task_cancel((VexTask *)t); }
+
+void worker_await_after(WorkerContext *ctx, uint64_t millis) {
+    ctx->pending_kind = WAIT_SLEEP;
+    uint64_t now = rt_now(ctx->rt);
+    ctx->pending_arg = millis > WHEEL_MAX_DELAY ? now + WHEEL_MAX_DELAY : now + millis;
+}
+
+void worker_await_io(WorkerContext *ctx, int fd, EventType type) {
+    ctx->pending_kind = WAIT_IO;
+    ctx->pending_fd = fd;
+    ctx->pending_events = type;
+}
+
+void worker_yield(WorkerContext *ctx) { ctx->pending_kind = WAIT_YIELD; }
+
+CancelToken *worker_cancel_token(WorkerContext *ctx) { return (CancelToken *)ctx->current; }
+
+bool cancel_requested(const CancelToken *t) {
+    return t && (atomic_load_explicit(&((VexTask *)t)->state, memory_order_acquire) & TS_CANCEL);
+}
+
+bool vex_task_cancelled(WorkerContext *ctx) {
+    return atomic_load_explicit(&ctx->current->state, memory_order_acquire) & TS_CANCEL;
+}
+
+CoroStatus vex_task_finish_cancelled(WorkerContext *ctx) {
+    ctx->finish_kind = VEX_OUTCOME_CANCELLED;
+    return CORO_STATUS_DONE;
+}
+
+/* Marks the current task as abandoned by a panic (it stays allocated until destroy). */
+void rt_abandon_current(WorkerContext *w) {
+    VexTask *t = w->current;
+    if (!t) return;
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
+    uint32_t ns;
+    do {
+        ns = (s & ~(TS_RUNNING | TS_NOTIFIED | TS_SCHEDULED | TS_OUTCOME_MASK)) | TS_COMPLETE |
+             ((uint32_t)VEX_OUTCOME_PANICKED << TS_OUTCOME_SHIFT);
+    } while (!atomic_compare_exchange_weak_explicit(&t->state, &s, ns, memory_order_acq_rel,
+                                                    memory_order_relaxed));
+    w->current = NULL;
+}
+
+void rt_stop_for_panic(Runtime *rt) {
+    atomic_store(&rt->panicked, true);
+    atomic_store(&rt->stop, true);
+    notify_all(rt);
+}
+
+CoroStatus vex_task_finish_panicked(WorkerContext *ctx, const char *file, uint32_t line,
+                                    uint32_t col, const char *msg) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, "panic at %s:%u:%u: %s", file ? file : "<unknown>", line, col,
+             msg ? msg : "");
+    rt_record_panic(ctx->rt, buf);
+    ctx->finish_kind = VEX_OUTCOME_PANICKED;
+    return CORO_STATUS_DONE;
+}

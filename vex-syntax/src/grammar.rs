@@ -96,11 +96,14 @@ fn item_list(p: &mut Parser<'_>) {
         if at_item(p) {
             item(p);
         } else if !p.eat(SEMICOLON) {
-            p.err_recover("expected an item", ITEM_FIRST);
-            if p.at_ts(ITEM_FIRST) && !at_item(p) {
-                // `async` not followed by `fn`: consume it so the loop progresses.
+            // Skip everything up to the next item or the closing brace, in one node.
+            let error = p.start();
+            p.error("expected an item");
+            p.bump_any();
+            while !p.at_eof() && !p.at(R_BRACE) && !at_item(p) {
                 p.bump_any();
             }
+            error.complete(p, ERROR);
         }
     }
     p.expect(R_BRACE);
@@ -350,7 +353,7 @@ pub(crate) fn separated_list(
 
 /// Tokens that end any list because they belong to an enclosing construct.
 const LIST_RECOVERY: TokenSet =
-    STMT_RECOVERY.union(TokenSet::new(&[R_PAREN, R_BRACK, R_BRACE, FSTRING_HOLE_CLOSE]));
+    STMT_RECOVERY.union(TokenSet::new(&[L_BRACE, R_PAREN, R_BRACK, R_BRACE, FSTRING_HOLE_CLOSE]));
 
 fn list_impl(
     p: &mut Parser<'_>,
@@ -365,7 +368,7 @@ fn list_impl(
         if p.at_ts(first) {
             elem(p);
         } else if p.at_ts(LIST_RECOVERY) {
-            p.error_expected(&format!("{what} or {}", close.describe()));
+            // The caller reports the missing closing token.
             break;
         } else {
             p.err_recover(&format!("expected {what}"), LIST_RECOVERY);
@@ -434,6 +437,15 @@ fn stmt(p: &mut Parser<'_>) {
             m.complete(p, DEFER_STMT);
         }
         _ if at_item(p) => item(p),
+        kind if expressions::is_binary_only_operator(kind) => {
+            let m = p.start();
+            p.error(format!(
+                "a line cannot start with the binary operator `{}`; put it at the end of the previous line",
+                p.current_text()
+            ));
+            p.bump_any();
+            m.complete(p, ERROR);
+        }
         _ => {
             let start = p.pos();
             match expr(p) {

@@ -49,7 +49,7 @@ enum Mode {
     /// Inside the text part of an f-string started at the given offset.
     FStringText { start: usize },
     /// Inside a `{ … }` hole; `depth` counts ordinary braces opened inside it.
-    Hole { depth: u32, start: usize },
+    Hole { depth: u32 },
 }
 
 struct Lexer<'a> {
@@ -95,10 +95,8 @@ impl Lexer<'_> {
                 _ => self.normal_token(),
             }
         }
-        for mode in std::mem::take(&mut self.modes).into_iter().rev() {
-            let start = match mode {
-                Mode::FStringText { start } | Mode::Hole { start, .. } => start,
-            };
+        // Report only the outermost unterminated f-string: the inner ones are its echoes.
+        if let Some(Mode::FStringText { start }) = self.modes.first().copied() {
             self.error("unterminated f-string", start, self.pos);
         }
     }
@@ -115,7 +113,7 @@ impl Lexer<'_> {
             }
             b'{' if self.peek(1) != b'{' => {
                 self.pos += 1;
-                self.modes.push(Mode::Hole { depth: 0, start });
+                self.modes.push(Mode::Hole { depth: 0 });
                 self.push(FSTRING_HOLE_OPEN, start);
                 return;
             }

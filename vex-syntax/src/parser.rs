@@ -280,8 +280,21 @@ impl<'t> Parser<'t> {
 
     /// Reports an error on the current token.
     pub(crate) fn error(&mut self, message: impl Into<String>) {
+        if self.token(0).kind == ERROR_TOKEN {
+            // The lexer already reported this character.
+            return;
+        }
         let range = self.token(0).range;
-        self.errors.push(SyntaxError::new(message, range));
+        self.push_error(SyntaxError::new(message, range));
+    }
+
+    /// Records an error unless one was already reported at the same position: the first
+    /// error at a spot is the useful one, the rest are its echoes.
+    fn push_error(&mut self, error: SyntaxError) {
+        if self.errors.last().is_some_and(|last| last.range().start() == error.range().start()) {
+            return;
+        }
+        self.errors.push(error);
     }
 
     /// Reports "expected WHAT" just after the previous token.
@@ -292,7 +305,7 @@ impl<'t> Parser<'t> {
             EOF => "end of file".to_string(),
             _ => format!("`{}`", self.current_text().escape_debug()),
         };
-        self.errors.push(SyntaxError::new(
+        self.push_error(SyntaxError::new(
             format!("expected {what}, found {found}"),
             TextRange::empty(at),
         ));

@@ -97,6 +97,35 @@ fn current_op(p: &Parser<'_>) -> Option<(SyntaxKind, u8, bool)> {
     Some(op)
 }
 
+/// Operators that can only be binary (so a statement cannot start with them).
+pub(crate) fn is_binary_only_operator(kind: SyntaxKind) -> bool {
+    matches!(
+        kind,
+        PLUS | SLASH
+            | PERCENT
+            | CARET
+            | SHL
+            | R_ANGLE
+            | L_ANGLE
+            | LTEQ
+            | EQ2
+            | NEQ
+            | AMP2
+            | EQ
+            | PLUSEQ
+            | MINUSEQ
+            | STAREQ
+            | SLASHEQ
+            | PERCENTEQ
+            | AMPEQ
+            | PIPEEQ
+            | CARETEQ
+            | SHLEQ
+            | AS_KW
+            | QUESTION
+    )
+}
+
 fn is_comparison(kind: SyntaxKind) -> bool {
     matches!(kind, EQ2 | NEQ | L_ANGLE | LTEQ | R_ANGLE | GTEQ)
 }
@@ -312,7 +341,9 @@ fn atom(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
         BREAK_KW => {
             let m = p.start();
             p.bump(BREAK_KW);
-            p.eat(LABEL_IDENT);
+            if !p.at_line_start() {
+                p.eat(LABEL_IDENT);
+            }
             if at_expr_start(p, r) {
                 expr_bp(p, r, 0);
             }
@@ -321,7 +352,9 @@ fn atom(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
         CONTINUE_KW => {
             let m = p.start();
             p.bump(CONTINUE_KW);
-            p.eat(LABEL_IDENT);
+            if !p.at_line_start() {
+                p.eat(LABEL_IDENT);
+            }
             m.complete(p, CONTINUE_EXPR)
         }
         RETURN_KW => {
@@ -341,15 +374,6 @@ fn atom(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
             m.complete(p, GO_EXPR)
         }
         SELECT_KW => select_expr(p),
-        LET_KW => {
-            let m = p.start();
-            p.bump(LET_KW);
-            patterns::pattern(p);
-            if p.expect(EQ) {
-                expr_bp(p, r, 2);
-            }
-            m.complete(p, LET_EXPR)
-        }
         _ => {
             p.error_expected("an expression");
             return None;
@@ -506,10 +530,19 @@ fn required_block(p: &mut Parser<'_>) {
     }
 }
 
-/// The condition of `if`/`elif`/`while`.
+/// The condition of `if`/`elif`/`while` (and the scrutinee / iterable of `match` / `for`);
+/// `let pat = e` here is the non-Core `if let`.
 fn condition(p: &mut Parser<'_>) {
     if p.at(L_BRACE) {
         p.error_expected("a condition");
+    } else if p.at(LET_KW) {
+        let m = p.start();
+        p.bump(LET_KW);
+        patterns::pattern(p);
+        if p.expect(EQ) {
+            expr_bp(p, Restrictions { forbid_struct: true }, 2);
+        }
+        m.complete(p, LET_EXPR);
     } else {
         expr_no_struct(p);
     }

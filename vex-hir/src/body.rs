@@ -493,8 +493,10 @@ pub struct BodySourceMap {
     pub locals: ArenaMap<LocalId, TextRange>,
     /// Span of each label's definition.
     pub labels: ArenaMap<LabelId, TextRange>,
-    /// Span of each type annotation inside the body, by the statement or cast using it.
+    /// Span of the target type of each `as` cast.
     pub cast_types: ArenaMap<ExprId, TextRange>,
+    /// Span of the type annotation of each `let` that has one.
+    pub let_types: ArenaMap<StmtId, TextRange>,
     /// Problems found while lowering (malformed literals and annotations).
     pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
 }

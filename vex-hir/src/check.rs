@@ -130,6 +130,8 @@ fn node_range(map: &BodySourceMap, node: HirNode) -> vex_syntax::TextRange {
         HirNode::Local(id) => map.locals.get(id),
         HirNode::Stmt(id) => map.stmts.get(id),
         HirNode::Label(id) => map.labels.get(id),
+        HirNode::LetType(id) => map.let_types.get(id).or_else(|| map.stmts.get(id)),
+        HirNode::CastType(id) => map.cast_types.get(id).or_else(|| map.exprs.get(id)),
     };
     range.copied().unwrap_or_default()
 }

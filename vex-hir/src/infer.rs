@@ -49,6 +49,10 @@ pub enum HirNode {
     Stmt(StmtId),
     /// A label's definition.
     Label(LabelId),
+    /// The type annotation of a `let` statement.
+    LetType(StmtId),
+    /// The target type of an `as` cast.
+    CastType(ExprId),
 }
 
 /// A diagnostic found by inference, before it gets a span.
@@ -164,9 +168,10 @@ struct InferCtx<'a> {
     ret: Ty,
     in_async: bool,
     loops: Vec<LoopCtx>,
-    /// Unsuffixed integer literals (magnitude, negated) to range-check once their type
-    /// is known.
-    int_literals: Vec<(ExprId, u64, bool)>,
+    /// Integer literals to range-check once their type is known: the literal, its
+    /// magnitude, whether it is negated, and the expression to point at (the `-` for a
+    /// negated literal).
+    int_literals: Vec<(ExprId, u64, bool, ExprId)>,
 }
 
 impl InferCtx<'_> {
@@ -344,7 +349,7 @@ impl InferCtx<'_> {
         let body = self.body;
         match &body.exprs[expr] {
             Expr::Missing => Ty::Error,
-            Expr::Literal(literal) => self.infer_literal(expr, literal, false),
+            Expr::Literal(literal) => self.infer_literal(expr, literal, None),
             Expr::Local(local) => self.result.local_types.get(*local).cloned().unwrap_or(Ty::Error),
             Expr::Name(name) => self.infer_name_value(expr, name),
             Expr::Path { ty, member } => self.infer_path_value(expr, ty, member),
@@ -423,7 +428,12 @@ impl InferCtx<'_> {
                 let to = match resolve_type(self.db, ty) {
                     Ok(ty) => ty,
                     Err(message) => {
-                        self.report(Code::UnknownType, HirNode::Expr(expr), message);
+                        let code = if message.starts_with("not supported") {
+                            Code::NotSupported
+                        } else {
+                            Code::UnknownType
+                        };
+                        self.report(code, HirNode::CastType(expr), message);
                         return Ty::Error;
                     }
                 };
@@ -648,7 +658,8 @@ impl InferCtx<'_> {
         first_ty.clone()
     }
 
-    fn infer_literal(&mut self, expr: ExprId, literal: &Literal, negated: bool) -> Ty {
+    /// Infers a literal; `negated_by` is the `-` expression around a negated integer.
+    fn infer_literal(&mut self, expr: ExprId, literal: &Literal, negated_by: Option<ExprId>) -> Ty {
         match literal {
             Literal::Int(value, suffix) => {
                 let ty = match suffix {
@@ -656,7 +667,12 @@ impl InferCtx<'_> {
                     None => self.new_var(VarKind::Int),
                 };
                 match value {
-                    Some(value) => self.int_literals.push((expr, *value, negated)),
+                    Some(value) => self.int_literals.push((
+                        expr,
+                        *value,
+                        negated_by.is_some(),
+                        negated_by.unwrap_or(expr),
+                    )),
                     None => self.report(
                         Code::InvalidLiteral,
                         HirNode::Expr(expr),
@@ -675,7 +691,7 @@ impl InferCtx<'_> {
     fn infer_unary(&mut self, expr: ExprId, op: UnaryOp, operand: ExprId) -> Ty {
         let ty = match (&self.body.exprs[operand], op) {
             (Expr::Literal(literal @ Literal::Int(..)), UnaryOp::Neg) => {
-                let ty = self.infer_literal(operand, literal, true);
+                let ty = self.infer_literal(operand, literal, Some(expr));
                 self.result.expr_types.insert(operand, ty.clone());
                 ty
             }
@@ -698,6 +714,7 @@ impl InferCtx<'_> {
             };
             let message = format!("cannot {what} a value of type `{}`", self.display(&ty));
             self.report(Code::InvalidOperands, HirNode::Expr(expr), message);
+            self.int_literals.retain(|&(literal, ..)| literal != operand);
             return Ty::Error;
         }
         ty
@@ -733,9 +750,14 @@ impl InferCtx<'_> {
             }
             BinaryOp::Arith(arith) => {
                 let lhs_ty = self.infer_expr(lhs);
-                self.check_expr(rhs, &lhs_ty);
                 let resolved = self.shallow(&lhs_ty);
-                if self.check_arith_operands(expr, arith, &resolved) { lhs_ty } else { Ty::Error }
+                if self.check_arith_operands(expr, arith, &resolved) {
+                    self.check_expr(rhs, &lhs_ty);
+                    lhs_ty
+                } else {
+                    self.infer_expr(rhs);
+                    Ty::Error
+                }
             }
         }
     }
@@ -1200,7 +1222,12 @@ impl InferCtx<'_> {
                     Some(type_ref) => match resolve_type(self.db, type_ref) {
                         Ok(ty) => Some(ty),
                         Err(message) => {
-                            self.report(Code::UnknownType, HirNode::Stmt(stmt), message);
+                            let code = if message.starts_with("not supported") {
+                                Code::NotSupported
+                            } else {
+                                Code::UnknownType
+                            };
+                            self.report(code, HirNode::LetType(stmt), message);
                             Some(Ty::Error)
                         }
                     },
@@ -1377,11 +1404,13 @@ impl InferCtx<'_> {
         }
         let resolved = self.resolve(&scrutinee_ty);
         if let Some(missing) = self.missing_patterns(&resolved, arms) {
-            self.report(
-                Code::NonExhaustiveMatch,
-                HirNode::Expr(expr),
-                format!("non-exhaustive match: {missing} not covered"),
-            );
+            self.result.diagnostics.push(InferDiagnostic {
+                code: Code::NonExhaustiveMatch,
+                message: format!("non-exhaustive match: {missing} not covered"),
+                at: HirNode::Expr(expr),
+                label: None,
+                note: Some("help: add arms for the missing values, or a `_` arm".to_owned()),
+            });
         }
         result.unwrap_or(Ty::Never)
     }
@@ -1421,10 +1450,10 @@ impl InferCtx<'_> {
             }
             Ty::Never => None,
             Ty::Int(_) | Ty::Var(_, VarKind::Int) => {
-                Some("integers not listed; add a `_` arm".to_owned())
+                Some("integers other than the listed ones".to_owned())
             }
-            Ty::String => Some("strings not listed; add a `_` arm".to_owned()),
-            _ => Some("values not listed; add a `_` arm".to_owned()),
+            Ty::String => Some("strings other than the listed ones".to_owned()),
+            _ => Some("values other than the listed ones".to_owned()),
         }
     }
 
@@ -1469,7 +1498,7 @@ impl InferCtx<'_> {
                 }
             }
         }
-        for (expr, value, negated) in std::mem::take(&mut self.int_literals) {
+        for (expr, value, negated, at) in std::mem::take(&mut self.int_literals) {
             let ty = self.resolve(self.result.type_of_expr(expr));
             if let Ty::Int(int) = ty
                 && !int.fits(u128::from(value), negated)
@@ -1477,7 +1506,7 @@ impl InferCtx<'_> {
                 let sign = if negated { "-" } else { "" };
                 let message =
                     format!("the literal `{sign}{value}` does not fit in `{}`", int.name());
-                self.report(Code::InvalidLiteral, HirNode::Expr(expr), message);
+                self.report(Code::InvalidLiteral, HirNode::Expr(at), message);
             }
         }
         let mut unresolved_reported = false;

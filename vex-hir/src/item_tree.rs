@@ -61,8 +61,6 @@ pub struct FunctionData {
     pub ret: Option<TypeRef>,
     /// `async fn`.
     pub is_async: bool,
-    /// Has generic parameters (not in Vex Core).
-    pub has_generics: bool,
 }
 
 impl FunctionData {
@@ -84,8 +82,6 @@ pub struct StructData {
     pub name: Name,
     /// Fields in declaration order.
     pub fields: Vec<(Name, TypeRef)>,
-    /// Has generic parameters (not in Vex Core).
-    pub has_generics: bool,
 }
 
 /// An enum declaration.
@@ -95,8 +91,6 @@ pub struct EnumData {
     pub name: Name,
     /// Variants with their payload types, in declaration order.
     pub variants: Vec<(Name, Vec<TypeRef>)>,
-    /// Has generic parameters (not in Vex Core).
-    pub has_generics: bool,
 }
 
 /// A `const` item's declaration (its value is a body of its own).
@@ -199,6 +193,9 @@ pub(crate) fn const_syntax(db: &dyn Db, file: SourceFile, index: u32) -> Option<
 struct Collector {
     tree: ItemTree,
     map: ItemSourceMap,
+    /// Inside a generic item: its annotations name type parameters, which are
+    /// reported once as "generic parameters", not as unknown types.
+    in_generic_item: bool,
 }
 
 impl Collector {
@@ -209,6 +206,7 @@ impl Collector {
             ast::Item::Enum(e) => e.generic_param_list(),
             _ => None,
         };
+        self.in_generic_item = generics.is_some();
         if let Some(generics) = generics {
             self.map.generics.push(generics.syntax().text_range());
         }
@@ -222,7 +220,6 @@ impl Collector {
                     params: self.params(f.param_list()),
                     ret: f.ret_type().map(|r| self.type_ref(r.ty(), r.syntax())),
                     is_async: f.async_token().is_some(),
-                    has_generics: f.generic_param_list().is_some(),
                 };
                 self.tree.functions.push(data);
                 self.map.functions.push(name_range(f.name(), f.syntax()));
@@ -236,11 +233,7 @@ impl Collector {
                         (name_text(field.name()), self.type_ref(field.ty(), field.syntax()))
                     })
                     .collect();
-                self.tree.structs.push(StructData {
-                    name: name_text(s.name()),
-                    fields,
-                    has_generics: s.generic_param_list().is_some(),
-                });
+                self.tree.structs.push(StructData { name: name_text(s.name()), fields });
                 self.map.structs.push(name_range(s.name(), s.syntax()));
             }
             ast::Item::Enum(e) => {
@@ -261,11 +254,7 @@ impl Collector {
                         (name_text(v.name()), payload)
                     })
                     .collect();
-                self.tree.enums.push(EnumData {
-                    name: name_text(e.name()),
-                    variants,
-                    has_generics: e.generic_param_list().is_some(),
-                });
+                self.tree.enums.push(EnumData { name: name_text(e.name()), variants });
                 self.map.enums.push(name_range(e.name(), e.syntax()));
             }
             ast::Item::Const(c) => {
@@ -322,7 +311,9 @@ impl Collector {
         if let Some(error) = error {
             self.map.type_errors.push((range, error));
         }
-        self.map.annotations.push((range, type_ref.clone()));
+        if !self.in_generic_item {
+            self.map.annotations.push((range, type_ref.clone()));
+        }
         type_ref
     }
 }

@@ -35,3 +35,6 @@ pub use check::{file_diagnostics, program_diagnostics};
 pub use db::{Db, Program, RootDatabase, SourceFile};
 pub use diagnostics::{Code, Diagnostic, Label, Severity};
 pub use ty::Ty;
+
+#[cfg(test)]
+mod tests;

@@ -624,7 +624,8 @@ impl Lowerer {
             ast::Stmt::LetStmt(let_stmt) => {
                 // The initialiser sees the bindings in scope before this `let`.
                 let init = let_stmt.initializer().map(|e| self.lower_expr(&e));
-                let ty = let_stmt.ty().map(|t| {
+                let annotation = let_stmt.ty();
+                let ty = annotation.clone().map(|t| {
                     let (ty, error) = lower_type(Some(t.clone()));
                     if let Some(error) = error {
                         self.error(Code::UnknownType, t.syntax().text_range(), error);
@@ -632,7 +633,11 @@ impl Lowerer {
                     ty
                 });
                 let pat = self.lower_pat(let_stmt.pat(), let_stmt.is_mut(), true);
-                Stmt::Let { pat, ty, init }
+                let id = self.alloc_stmt(Stmt::Let { pat, ty, init }, range);
+                if let Some(annotation) = annotation {
+                    self.map.let_types.insert(id, annotation.syntax().text_range());
+                }
+                return Some(id);
             }
             ast::Stmt::ExprStmt(expr_stmt) => Stmt::Expr(self.lower_opt_expr(expr_stmt.expr())),
             ast::Stmt::DeferStmt(defer) => {

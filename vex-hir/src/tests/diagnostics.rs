@@ -1,0 +1,305 @@
+//! One fixture per diagnostic, asserting its code, message and exact span.
+
+use expect_test::{Expect, expect};
+
+use super::db_with;
+
+/// Renders each diagnostic as `CODE START..END "spanned text": message`, plus its
+/// labels and notes, one per line.
+fn check(text: &str, expect: Expect) {
+    let (db, files) = db_with(&[("main.vx", text)]);
+    let mut out = String::new();
+    for d in crate::file_diagnostics(&db, files[0]) {
+        let range = d.range;
+        let code = d.code.unwrap_or("syntax");
+        out += &format!("{code} {range:?} {:?}: {}\n", &text[range], d.message);
+        for label in &d.labels {
+            out +=
+                &format!("  label {:?} {:?}: {}\n", label.range, &text[label.range], label.message);
+        }
+        for note in &d.notes {
+            out += &format!("  {note}\n");
+        }
+    }
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn unknown_name() {
+    check(
+        "fn main() { let x = y + 1 }\n",
+        expect![[r#"
+            E0001 20..21 "y": cannot find `y` in this scope
+        "#]],
+    );
+}
+
+#[test]
+fn duplicate_item() {
+    check(
+        "fn f() {}\nstruct f { x: i32 }\nfn main() {}\n",
+        expect![[r#"
+            E0002 17..18 "f": the name `f` is defined more than once
+              label 3..4 "f": first defined here
+        "#]],
+    );
+}
+
+#[test]
+fn type_mismatch() {
+    check(
+        "fn main() { let x: i32 = \"no\" }\n",
+        expect![[r#"
+        E0003 25..29 "\"no\"": expected `i32`, found `string`
+    "#]],
+    );
+}
+
+#[test]
+fn wrong_argument_count() {
+    check(
+        "fn add(a: i32, b: i32): i32 { a + b }\nfn main() { add(1) }\n",
+        expect![[r#"
+        E0004 50..56 "add(1)": this call takes 2 arguments but 1 was supplied
+    "#]],
+    );
+}
+
+#[test]
+fn await_outside_async() {
+    check(
+        "async fn f(): i32 { 1 }\nfn main() { let x = await f() }\n",
+        expect![[r#"
+            E0005 44..53 "await f()": `await` is only allowed inside an `async fn` or a `go` block
+        "#]],
+    );
+}
+
+#[test]
+fn use_of_moved_future() {
+    check(
+        "async fn f(): i32 { 1 }\nasync fn main() {\n    let a = f()\n    let x = await a\n    let y = await a\n}\n",
+        expect![[r#"
+            E0006 96..97 "a": use of moved future `a`
+              label 76..77 "a": moved here
+              note: a future is awaited at most once; `await`, passing or copying `a` moves it
+        "#]],
+    );
+}
+
+#[test]
+fn future_moved_in_a_loop() {
+    check(
+        "async fn f(): i32 { 1 }\nasync fn main() {\n    let a = f()\n    while true {\n        await a\n    }\n}\n",
+        expect![[r#"
+            E0006 89..90 "a": use of moved future `a`
+              note: a future is awaited at most once; `await`, passing or copying `a` moves it (it is moved in every iteration of the loop)
+        "#]],
+    );
+}
+
+#[test]
+fn reassigned_future_is_usable_until_moved_again() {
+    check(
+        "async fn f(): i32 { 1 }\nasync fn main() {\n    let! a = f()\n    if true { await a; a = f() }\n    await a\n    cancel(a)\n}\n",
+        expect![[r#"
+            E0006 115..116 "a": use of moved future `a`
+              label 102..103 "a": moved here
+              note: a future is awaited at most once; `await`, passing or copying `a` moves it
+        "#]],
+    );
+}
+
+#[test]
+fn cancel_does_not_move() {
+    check(
+        "async fn f(): i32 { 1 }\nasync fn main() {\n    let a = f()\n    cancel(a)\n    let x = await a\n}\n",
+        expect![""],
+    );
+}
+
+#[test]
+fn assign_to_immutable() {
+    check(
+        "fn main() {\n    let x = 1\n    x += 2\n}\n",
+        expect![[r#"
+        E0007 30..31 "x": cannot assign to `x`: it is not mutable
+          label 20..21 "x": `x` is declared here
+          help: declare it mutable: `let! x`
+    "#]],
+    );
+}
+
+#[test]
+fn non_exhaustive_match_names_the_missing_variant() {
+    check(
+        "enum Shape { Circle(f64), Rect(f64, f64), Empty }\nfn area(s: Shape): f64 {\n    match s {\n        Shape.Circle(r) => r * r,\n        Shape.Empty => 0.0,\n    }\n}\nfn main() {}\n",
+        expect![[r#"
+            E0008 79..156 "match s {\n        Shape.Circle(r) => r * r,\n        Shape.Empty => 0.0,\n    }": non-exhaustive match: `Shape.Rect(..)` not covered
+              help: add arms for the missing values, or a `_` arm
+        "#]],
+    );
+}
+
+#[test]
+fn non_exhaustive_match_on_integers() {
+    check(
+        "fn main() {\n    let x = match 3 { 0 => 1, 1 | 2 => 2, n if n < 0 => 3 }\n}\n",
+        expect![[r#"
+        E0008 24..71 "match 3 { 0 => 1, 1 | 2 => 2, n if n < 0 => 3 }": non-exhaustive match: integers other than the listed ones not covered
+          help: add arms for the missing values, or a `_` arm
+    "#]],
+    );
+}
+
+#[test]
+fn break_outside_loop_and_unknown_label() {
+    check(
+        "fn main() {\n    break\n    'outer: loop { continue 'inner }\n}\n",
+        expect![[r#"
+            E0009 16..21 "break": `break` outside of a loop
+            E0009 50..56 "'inner": unknown label `'inner`
+        "#]],
+    );
+}
+
+#[test]
+fn constructs_outside_vex_core() {
+    check(
+        "import foo\nfn id<T>(x: T): T { x }\nfn main() {\n    let f = |x| x\n    let y = true ? 1 : 2\n    let r: &i32 = 1\n}\n",
+        expect![[r#"
+            E0010 0..10 "import foo": not supported in Vex Core: import
+            E0010 16..19 "<T>": not supported in Vex Core: generic parameters
+            E0010 59..64 "|x| x": not supported in Vex Core: closures
+            E0010 77..89 "true ? 1 : 2": not supported in Vex Core: the conditional operator `c ? a : b` (write `if c { a } else { b }`)
+            E0010 101..105 "&i32": not supported in Vex Core: references
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_field_method_and_variant() {
+    check(
+        "struct P { x: i32 }\nenum E { A }\nfn main() {\n    let p = P { x: 1 }\n    let a = p.y\n    p.m()\n    let e = E.B\n}\n",
+        expect![[r#"
+            E0011 80..83 "p.y": no field `y` on type `P`
+            E0011 88..93 "p.m()": no method `m` on type `P`
+            E0011 106..109 "E.B": no variant or associated function `B` in `E`
+        "#]],
+    );
+}
+
+#[test]
+fn invalid_main() {
+    check(
+        "fn main(x: i32): string { \"\" }\n",
+        expect![[r#"
+        E0012 3..7 "main": `main` has an invalid signature
+          help: `main` is one of `fn main()`, `fn main(): i32`, `async fn main()`, `async fn main(): i32`
+    "#]],
+    );
+}
+
+#[test]
+fn extern_with_non_scalar() {
+    check(
+        "extern \"C\" fn puts(s: string): i32\nfn main() {}\n",
+        expect![[r#"
+        E0013 14..18 "puts": `extern "C"` functions take and return scalars only, found `string`
+    "#]],
+    );
+}
+
+#[test]
+fn invalid_operands_and_casts() {
+    check(
+        "fn main() {\n    let a = \"s\" - 1\n    let b = true as i32\n    let c = -(1u8)\n}\n",
+        expect![[r#"
+            E0014 24..31 "\"s\" - 1": cannot apply `-` to values of type `string`
+            E0019 44..55 "true as i32": cannot convert `bool` to `i32` with `as`; only numeric types convert
+            E0014 68..74 "-(1u8)": cannot negate a value of type `u8`
+        "#]],
+    );
+}
+
+#[test]
+fn not_callable() {
+    check(
+        "const C: i32 = 1\nfn main() { C(2) }\n",
+        expect![[r#"
+        E0015 29..30 "C": `C` is not a function
+    "#]],
+    );
+}
+
+#[test]
+fn literal_out_of_range() {
+    check(
+        "fn main() {\n    let a: u8 = 256\n    let b: i8 = -128\n    let c: i8 = -129\n}\n",
+        expect![[r#"
+            E0017 28..31 "256": the literal `256` does not fit in `u8`
+            E0017 69..73 "-129": the literal `-129` does not fit in `i8`
+        "#]],
+    );
+}
+
+#[test]
+fn invalid_place() {
+    check(
+        "fn f(): i32 { 1 }\nfn main() { f() = 2 }\n",
+        expect![[r#"
+        E0018 30..33 "f()": cannot assign to this expression; assign to a variable, a field or an array element
+    "#]],
+    );
+}
+
+#[test]
+fn struct_literal_fields() {
+    check(
+        "struct P { x: i32, y: i32 }\nfn main() {\n    let p = P { x: 1, z: 2 }\n}\n",
+        expect![[r#"
+            E0020 52..68 "P { x: 1, z: 2 }": missing field `y` in struct literal of `P`
+            E0020 65..66 "2": struct `P` has no field `z`
+        "#]],
+    );
+}
+
+#[test]
+fn format_arguments() {
+    check(
+        "fn main() {\n    println(\"{} and {}\", 1)\n}\n",
+        expect![[r#"
+        E0021 16..39 "println(\"{} and {}\", 1)": the template has 2 `{}` placeholders but 1 value was supplied
+    "#]],
+    );
+}
+
+#[test]
+fn unknown_type() {
+    check(
+        "fn f(p: Pointt) {}\nfn main() {}\n",
+        expect![[r#"
+        E0022 8..14 "Pointt": unknown type `Pointt`
+    "#]],
+    );
+}
+
+#[test]
+fn cannot_infer() {
+    check(
+        "fn main() {\n    let a = []\n}\n",
+        expect![[r#"
+        E0016 24..26 "[]": cannot infer the type of this expression; add a type annotation
+    "#]],
+    );
+}
+
+#[test]
+fn one_error_does_not_cascade() {
+    check(
+        "fn main() {\n    let x = unknown_thing\n    let y = x + 1\n    let z: string = y.field\n    println(z)\n}\n",
+        expect![[r#"
+            E0001 24..37 "unknown_thing": cannot find `unknown_thing` in this scope
+        "#]],
+    );
+}

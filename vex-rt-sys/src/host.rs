@@ -1,0 +1,531 @@
+//! The safe host API over the C runtime: [`RuntimeBuilder`] / [`Runtime`] (workers,
+//! virtual clock, output capture), spawning state machines ([`Runtime::spawn`] for Rust
+//! types implementing [`StateMachine`], [`Runtime::spawn_raw`] for a C resume function),
+//! [`TaskHandle`] (join, cancel, status), [`CancelToken`] and [`Counters`]. It must not
+//! schedule anything itself; every operation is one or two calls into `vex-rt`.
+
+use crate::ffi;
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::marker::PhantomData;
+use std::mem::{ManuallyDrop, MaybeUninit};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr::NonNull;
+use std::sync::{Arc, Mutex};
+
+/// Errors of a whole runtime run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RuntimeError {
+    /// A task panicked; the message is `panic at FILE:LINE:COL: MSG`.
+    #[error("{0}")]
+    Panicked(String),
+    /// The C runtime could not be created.
+    #[error("the runtime could not be created")]
+    CreateFailed,
+}
+
+/// Why a task produced no value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JoinError {
+    /// The task finished through its cancel exit.
+    #[error("task was cancelled")]
+    Cancelled,
+    /// The runtime stopped because of a panic (in this task or another one).
+    #[error("{0}")]
+    Panicked(String),
+    /// The runtime drained without the task finishing (it waits on something that
+    /// never happens).
+    #[error("task never finished")]
+    Unfinished,
+}
+
+/// A task's state as seen by a host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// Not finished.
+    Pending,
+    /// Finished with a value.
+    Finished,
+    /// Finished as cancelled.
+    Cancelled,
+    /// Abandoned by a panic.
+    Panicked,
+}
+
+impl TaskStatus {
+    fn from_outcome(o: ffi::VexOutcome) -> TaskStatus {
+        match o {
+            ffi::VEX_OUTCOME_VALUE => TaskStatus::Finished,
+            ffi::VEX_OUTCOME_CANCELLED => TaskStatus::Cancelled,
+            ffi::VEX_OUTCOME_PANICKED => TaskStatus::Panicked,
+            _ => TaskStatus::Pending,
+        }
+    }
+}
+
+/// Scheduler counters (a snapshot).
+pub type Counters = ffi::VexCounters;
+
+/// Captured program output.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    /// Bytes printed to stdout.
+    pub stdout: Vec<u8>,
+    /// Bytes printed to stderr (including panic lines).
+    pub stderr: Vec<u8>,
+}
+
+impl Output {
+    /// Stdout as (lossy) UTF-8.
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+    /// Stderr as (lossy) UTF-8.
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+}
+
+/// Configures a [`Runtime`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RuntimeBuilder {
+    /// Number of workers (0: number of CPUs).
+    pub workers: usize,
+    /// Deterministic mode: one worker, FIFO, virtual time.
+    pub virtual_clock: bool,
+    /// Capture stdout/stderr instead of writing to the process's descriptors.
+    pub capture_output: bool,
+}
+
+impl RuntimeBuilder {
+    /// Defaults: one worker per CPU, real clock, no capture.
+    pub fn new() -> RuntimeBuilder {
+        RuntimeBuilder::default()
+    }
+    /// Sets the number of workers (0: number of CPUs).
+    pub fn workers(mut self, n: usize) -> RuntimeBuilder {
+        self.workers = n;
+        self
+    }
+    /// Enables deterministic mode.
+    pub fn virtual_clock(mut self, on: bool) -> RuntimeBuilder {
+        self.virtual_clock = on;
+        self
+    }
+    /// Captures output (read it with [`Runtime::take_output`]).
+    pub fn capture_output(mut self, on: bool) -> RuntimeBuilder {
+        self.capture_output = on;
+        self
+    }
+    /// Creates the runtime.
+    pub fn build(self) -> Result<Runtime, RuntimeError> {
+        let capture = self.capture_output.then(|| Box::new(Mutex::new(Output::default())));
+        let sink_user = capture
+            .as_ref()
+            .map_or(std::ptr::null_mut(), |b| &**b as *const Mutex<Output> as *mut c_void);
+        let options = ffi::VexRuntimeOptions {
+            workers: i32::try_from(self.workers).unwrap_or(i32::MAX),
+            virtual_clock: self.virtual_clock,
+            sink: if capture.is_some() { Some(capture_sink) } else { None },
+            sink_user,
+        };
+        // SAFETY: options is a valid VexRuntimeOptions; sink_user points into `capture`,
+        // which the returned Inner keeps alive for as long as the C runtime exists.
+        let raw = unsafe { ffi::runtime_create_with(&options) };
+        let raw = NonNull::new(raw).ok_or(RuntimeError::CreateFailed)?;
+        Ok(Runtime { inner: Arc::new(Inner { raw, capture, run_lock: Mutex::new(()) }) })
+    }
+}
+
+unsafe extern "C" fn capture_sink(
+    user: *mut c_void,
+    stream: c_int,
+    bytes: *const c_char,
+    len: usize,
+) {
+    // SAFETY: user is the Mutex<Output> installed by RuntimeBuilder::build, alive while
+    // the runtime exists; bytes/len describe a valid buffer for the duration of the call.
+    let (out, data) = unsafe {
+        (&*(user as *const Mutex<Output>), std::slice::from_raw_parts(bytes.cast::<u8>(), len))
+    };
+    let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+    if stream == 2 {
+        out.stderr.extend_from_slice(data)
+    } else {
+        out.stdout.extend_from_slice(data)
+    }
+}
+
+struct Inner {
+    raw: NonNull<ffi::Runtime>,
+    capture: Option<Box<Mutex<Output>>>,
+    run_lock: Mutex<()>,
+}
+
+// SAFETY: the C runtime is thread-safe for spawning, cancelling and reading counters;
+// runs are serialised by run_lock and destroy happens once, in Drop.
+unsafe impl Send for Inner {}
+// SAFETY: see above.
+unsafe impl Sync for Inner {}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // SAFETY: the last owner; no run is in progress (run holds an Arc).
+        unsafe { ffi::runtime_destroy(self.raw.as_ptr()) }
+    }
+}
+
+/// A Vex runtime owned by a host. Cheap to clone; destroyed with its last clone and its
+/// last task handle.
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime").field("workers", &self.workers()).finish()
+    }
+}
+
+impl Runtime {
+    /// A runtime with default settings.
+    pub fn new() -> Result<Runtime, RuntimeError> {
+        RuntimeBuilder::new().build()
+    }
+
+    /// The raw pointer, for FFI calls.
+    pub fn as_raw(&self) -> *mut ffi::Runtime {
+        self.inner.raw.as_ptr()
+    }
+
+    /// Number of workers.
+    pub fn workers(&self) -> usize {
+        // SAFETY: raw is a live runtime.
+        unsafe { ffi::runtime_workers(self.as_raw()) as usize }
+    }
+
+    /// Runs every task to completion (graceful drain) on this thread plus the other
+    /// workers. Returns the panic of a task as an error.
+    pub fn run(&self) -> Result<(), RuntimeError> {
+        let _guard = self.inner.run_lock.lock().unwrap_or_else(|e| e.into_inner());
+        // SAFETY: raw is live; runs are serialised by run_lock.
+        unsafe { ffi::runtime_run(self.as_raw()) };
+        match self.panic_message() {
+            Some(m) => Err(RuntimeError::Panicked(m)),
+            None => Ok(()),
+        }
+    }
+
+    /// The panic that stopped the runtime, if any.
+    pub fn panic_message(&self) -> Option<String> {
+        // SAFETY: raw is live; the message is owned by the runtime and NUL-terminated.
+        unsafe {
+            let p = ffi::runtime_panic_message(self.as_raw());
+            (!p.is_null()).then(|| CStr::from_ptr(p).to_string_lossy().into_owned())
+        }
+    }
+
+    /// Counters snapshot.
+    pub fn counters(&self) -> Counters {
+        let mut c = Counters::default();
+        // SAFETY: raw is live; c is a valid out pointer.
+        unsafe { ffi::runtime_counters(self.as_raw(), &mut c) };
+        c
+    }
+
+    /// Takes the captured output so far (empty without capture).
+    pub fn take_output(&self) -> Output {
+        match &self.inner.capture {
+            Some(m) => std::mem::take(&mut *m.lock().unwrap_or_else(|e| e.into_inner())),
+            None => Output::default(),
+        }
+    }
+
+    /// Spawns a Rust state machine as a task (it starts when the runtime runs).
+    pub fn spawn<M: StateMachine>(&self, machine: M) -> TaskHandle<M::Output> {
+        assert!(
+            std::mem::align_of::<Slot<M>>() <= 16,
+            "task states may need at most 16-byte alignment"
+        );
+        // SAFETY: trampoline::<M> matches the Slot<M> layout written by init; the result
+        // slot is Slot::result with the size of M::Output.
+        unsafe {
+            self.spawn_raw(
+                trampoline::<M>,
+                std::mem::size_of::<Slot<M>>(),
+                std::mem::offset_of!(Slot<M>, result),
+                std::mem::size_of::<M::Output>(),
+                |state| {
+                    state.cast::<Slot<M>>().write(Slot {
+                        machine: ManuallyDrop::new(machine),
+                        result: MaybeUninit::uninit(),
+                    })
+                },
+            )
+        }
+    }
+
+    /// Spawns a task from a raw resume function: allocates task + state in one block,
+    /// lets `init` fill the (zeroed) state, then schedules it.
+    ///
+    /// # Safety
+    /// `resume` must follow the ABI in `vex_rt.h` for a state of `state_size` bytes as
+    /// initialised by `init`; when it returns `DONE` normally, `result_size` bytes at
+    /// `result_offset` must hold a valid `T` (or `result_size` is 0 and `T` is a
+    /// zero-sized type). `T` must be safe to move to the thread that joins.
+    pub unsafe fn spawn_raw<T>(
+        &self,
+        resume: ffi::coro_resume_func,
+        state_size: usize,
+        result_offset: usize,
+        result_size: usize,
+        init: impl FnOnce(*mut c_void),
+    ) -> TaskHandle<T> {
+        // SAFETY: raw is live; the caller guarantees the ABI contract of resume.
+        unsafe {
+            let state = ffi::vex_task_alloc_in(
+                self.as_raw(),
+                state_size,
+                result_offset,
+                result_size,
+                resume,
+            );
+            init(state);
+            let fut = ffi::vex_task_spawn_in(self.as_raw(), state);
+            TaskHandle { raw: Some(NonNull::new_unchecked(fut)), rt: self.clone(), _t: PhantomData }
+        }
+    }
+}
+
+/// What one resume of a [`StateMachine`] did.
+#[derive(Debug)]
+pub enum Step<T> {
+    /// Suspended: a wait was registered on the [`Context`] (sleep, yield) — without one,
+    /// the task sleeps until it is cancelled.
+    Suspend,
+    /// Finished with a value.
+    Done(T),
+    /// Finished through its cancel exit.
+    Cancelled,
+}
+
+/// A task written in Rust as an explicit state machine (the shape the compiler emits).
+pub trait StateMachine: Send + 'static {
+    /// The task's result.
+    type Output: Send + 'static;
+    /// Runs until the next suspension or the end.
+    fn resume(&mut self, cx: &mut Context<'_>) -> Step<Self::Output>;
+}
+
+/// The worker a state machine runs on, valid during one resume.
+pub struct Context<'a> {
+    raw: *mut ffi::WorkerContext,
+    _life: PhantomData<&'a mut ffi::WorkerContext>,
+}
+
+impl Context<'_> {
+    /// Registers a sleep of `ms` milliseconds; return [`Step::Suspend`] next.
+    pub fn sleep(&mut self, ms: u64) {
+        // SAFETY: raw is the live worker of the running task.
+        unsafe { ffi::worker_await_after(self.raw, ms) }
+    }
+    /// Registers a yield (back of the run queue); return [`Step::Suspend`] next.
+    pub fn yield_now(&mut self) {
+        // SAFETY: as above.
+        unsafe { ffi::worker_yield(self.raw) }
+    }
+    /// Whether this task was asked to stop.
+    pub fn is_cancelled(&self) -> bool {
+        // SAFETY: as above.
+        unsafe { ffi::vex_task_cancelled(self.raw) }
+    }
+    /// Milliseconds on the runtime's clock (virtual in deterministic mode).
+    pub fn now_ms(&self) -> i64 {
+        // SAFETY: plain call; the worker's runtime is current on this thread.
+        unsafe { ffi::now_ms() }
+    }
+    /// Prints through the runtime's sink (stream 1 = stdout, 2 = stderr).
+    pub fn print(&self, stream: i32, text: &str) {
+        // SAFETY: text is a valid buffer for the call.
+        unsafe { ffi::vex_write(stream, text.as_ptr().cast(), text.len()) }
+    }
+    /// The raw worker pointer, for FFI calls.
+    pub fn as_raw(&self) -> *mut ffi::WorkerContext {
+        self.raw
+    }
+}
+
+#[repr(C)]
+struct Slot<M: StateMachine> {
+    machine: ManuallyDrop<M>,
+    result: MaybeUninit<M::Output>,
+}
+
+unsafe extern "C" fn trampoline<M: StateMachine>(
+    ctx: *mut ffi::WorkerContext,
+    state: *mut c_void,
+) -> ffi::CoroStatus {
+    // SAFETY: state is the Slot<M> written by Runtime::spawn; the runtime never resumes a
+    // task twice at once, and never again after DONE, so this &mut is unique and the
+    // machine has not been dropped yet.
+    let slot = unsafe { &mut *state.cast::<Slot<M>>() };
+    let mut cx = Context { raw: ctx, _life: PhantomData };
+    let step = catch_unwind(AssertUnwindSafe(|| slot.machine.resume(&mut cx)));
+    match step {
+        Ok(Step::Suspend) => ffi::CoroStatus::YIELDED,
+        Ok(Step::Done(v)) => {
+            slot.result.write(v);
+            // SAFETY: the machine is dropped once, here, at the end of the task.
+            unsafe { ManuallyDrop::drop(&mut slot.machine) };
+            ffi::CoroStatus::DONE
+        }
+        Ok(Step::Cancelled) => {
+            // SAFETY: as above; ctx is the live worker.
+            unsafe {
+                ManuallyDrop::drop(&mut slot.machine);
+                ffi::vex_task_finish_cancelled(ctx)
+            }
+        }
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "Rust panic".to_string());
+            let msg = std::ffi::CString::new(msg.replace('\0', " ")).unwrap_or_default();
+            // The machine is left undropped: it may be in a broken state.
+            // SAFETY: ctx is the live worker; strings are NUL-terminated.
+            unsafe { ffi::vex_task_finish_panicked(ctx, c"<rust>".as_ptr(), 0, 0, msg.as_ptr()) }
+        }
+    }
+}
+
+/// A handle to a spawned task: its future. Dropping it detaches the task.
+pub struct TaskHandle<T> {
+    raw: Option<NonNull<ffi::VexFuture>>,
+    rt: Runtime,
+    _t: PhantomData<fn() -> T>,
+}
+
+// SAFETY: the future handle is reference counted with atomics; T is only moved out once.
+unsafe impl<T: Send> Send for TaskHandle<T> {}
+// SAFETY: shared access only reads the task's atomic state or requests cancellation.
+unsafe impl<T: Send> Sync for TaskHandle<T> {}
+
+impl<T> TaskHandle<T> {
+    fn fut(&self) -> *mut ffi::VexFuture {
+        self.raw.expect("handle is live until join/drop").as_ptr()
+    }
+
+    /// Current status.
+    pub fn status(&self) -> TaskStatus {
+        // SAFETY: the handle holds a reference to the task.
+        TaskStatus::from_outcome(unsafe { ffi::vex_future_outcome(self.fut()) })
+    }
+
+    /// Requests cancellation (no-op once finished).
+    pub fn cancel(&self) {
+        // SAFETY: as above.
+        unsafe { ffi::vex_future_cancel(self.fut()) }
+    }
+
+    /// A token that can cancel the task from any thread.
+    pub fn cancel_token(&self) -> CancelToken {
+        // SAFETY: retain adds a reference owned by the token.
+        let fut = unsafe { ffi::vex_future_retain(self.fut()) };
+        CancelToken {
+            fut: NonNull::new(fut).expect("retain returns its argument"),
+            _rt: self.rt.clone(),
+        }
+    }
+
+    /// Waits for the task: runs the runtime if the task has not finished, then takes its
+    /// value.
+    pub fn join(mut self) -> Result<T, JoinError> {
+        if self.status() == TaskStatus::Pending
+            && let Err(RuntimeError::Panicked(m)) = self.rt.run()
+        {
+            return Err(JoinError::Panicked(m));
+        }
+        match self.status() {
+            TaskStatus::Pending => Err(JoinError::Unfinished),
+            TaskStatus::Cancelled => Err(JoinError::Cancelled),
+            TaskStatus::Panicked => Err(JoinError::Panicked(
+                self.rt.panic_message().unwrap_or_else(|| "panic".to_string()),
+            )),
+            TaskStatus::Finished => {
+                let fut = self.raw.take().expect("live handle").as_ptr();
+                let mut out = MaybeUninit::<T>::uninit();
+                // SAFETY: finished with a value: the result slot holds a T (the spawn
+                // contract), copied out once and the handle released by take.
+                unsafe {
+                    ffi::vex_future_take(std::ptr::null_mut(), fut, out.as_mut_ptr().cast());
+                    Ok(out.assume_init())
+                }
+            }
+        }
+    }
+}
+
+impl<T> Drop for TaskHandle<T> {
+    fn drop(&mut self) {
+        if let Some(f) = self.raw.take() {
+            // SAFETY: we own one reference. If the value was never taken, take and drop it
+            // so that it is not leaked; otherwise just release (detaching the task).
+            unsafe {
+                if ffi::vex_future_outcome(f.as_ptr()) == ffi::VEX_OUTCOME_VALUE {
+                    let mut out = MaybeUninit::<T>::uninit();
+                    ffi::vex_future_take(std::ptr::null_mut(), f.as_ptr(), out.as_mut_ptr().cast());
+                    out.assume_init_drop();
+                } else {
+                    ffi::vex_future_release(f.as_ptr());
+                }
+            }
+        }
+    }
+}
+
+/// Cancels one task from any thread; keeps the task (not its value) alive.
+pub struct CancelToken {
+    fut: NonNull<ffi::VexFuture>,
+    _rt: Runtime,
+}
+
+// SAFETY: cancellation and the state read are atomic operations in C.
+unsafe impl Send for CancelToken {}
+// SAFETY: as above.
+unsafe impl Sync for CancelToken {}
+
+impl CancelToken {
+    /// Requests cancellation (no-op once finished).
+    pub fn cancel(&self) {
+        // SAFETY: the token holds a reference to the task.
+        unsafe { ffi::cancel_token_cancel(ffi::vex_future_cancel_token(self.fut.as_ptr())) }
+    }
+    /// Whether cancellation was requested.
+    pub fn is_cancelled(&self) -> bool {
+        // SAFETY: as above.
+        unsafe { ffi::cancel_requested(ffi::vex_future_cancel_token(self.fut.as_ptr())) }
+    }
+}
+
+impl Clone for CancelToken {
+    fn clone(&self) -> CancelToken {
+        // SAFETY: adds a reference owned by the clone.
+        unsafe { ffi::vex_future_retain(self.fut.as_ptr()) };
+        CancelToken { fut: self.fut, _rt: self._rt.clone() }
+    }
+}
+
+impl Drop for CancelToken {
+    fn drop(&mut self) {
+        // SAFETY: releases the token's reference. Because the value stays in the task
+        // until the TaskHandle takes or drops it, releasing here never leaks a value that
+        // a handle still owns.
+        unsafe { ffi::vex_future_release(self.fut.as_ptr()) }
+    }
+}

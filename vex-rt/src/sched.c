@@ -212,6 +212,11 @@ static VexTask *take_injector(WorkerContext *w) {
     VexTask *batch[DEQUE_CAP / 2];
     size_t n = injector_pop_batch(&rt->injector, batch, max);
     if (n == 0) return NULL;
+    if (rt->virtual_clock) {
+        /* Deterministic mode stays FIFO: the batch queues behind local work. */
+        for (size_t i = 0; i < n; i++) push_local(w, batch[i]);
+        return pop_local(w);
+    }
     for (size_t i = 1; i < n; i++) push_local(w, batch[i]);
     if (n > 1) notify_if_parked(rt);
     return batch[0];

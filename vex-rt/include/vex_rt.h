@@ -30,7 +30,7 @@
  * k (1..n). A suspension is, in this order:
  *   1. store the live locals into the state, 2. `s->tag = k`,
  *   3. register exactly one wait: worker_await_after / worker_yield / worker_await_io /
- *      vex_future_poll_or_register, 4. `return CORO_STATUS_YIELDED`.
+ *      vex_future_poll_or_register / worker_await_wake, 4. `return CORO_STATUS_YIELDED`.
  * The registration is only *recorded* in ctx; the worker performs it after the resume
  * function has returned, so the task can never be resumed (on any worker) while its
  * resume function is still running, and the state is not touched by anyone after the
@@ -205,6 +205,13 @@ void cancel_token_cancel(CancelToken *t);
 
 /** Records a yield: the task goes to the back of the run queue. */
 void worker_yield(WorkerContext *ctx);
+/** Records a suspension until vex_future_wake (or cancellation) — the building block
+ *  for channels. Wake-ups are not counted: a task must re-check its condition on every
+ *  resume. A wake that arrives while the task is still running makes it run again, so a
+ *  wake between "check condition" and "suspend" is never lost. */
+void worker_await_wake(WorkerContext *ctx);
+/** Wakes the task behind `f` (no-op if it is queued or finished). Any thread. */
+void vex_future_wake(VexFuture *f);
 /** Shorthand for cancel_requested(worker_cancel_token(ctx)). */
 bool vex_task_cancelled(WorkerContext *ctx);
 /** Finishes the current task as cancelled: `return vex_task_finish_cancelled(ctx);` */

@@ -961,6 +961,13 @@ void worker_await_io(WorkerContext *ctx, int fd, EventType type) {
 
 void worker_yield(WorkerContext *ctx) { ctx->pending_kind = WAIT_YIELD; }
 
+void worker_await_wake(WorkerContext *ctx) { ctx->pending_kind = WAIT_NONE; }
+
+void vex_future_wake(VexFuture *f) {
+    VexTask *t = (VexTask *)f;
+    task_wake(task_runtime(t), t, true);
+}
+
 CancelToken *worker_cancel_token(WorkerContext *ctx) { return (CancelToken *)ctx->current; }
 
 bool cancel_requested(const CancelToken *t) {

@@ -566,7 +566,65 @@ TEST(host_thread_cancels_through_a_token) {
     runtime_destroy(rt);
 }
 
+/* ---- ping-pong through worker_await_wake / vex_future_wake ------------------------------ */
+typedef struct {
+    _Atomic int turn; /* 0: ping's turn, 1: pong's */
+    _Atomic long rounds;
+    long limit;
+    VexFuture *ping, *pong;
+} Table;
+
+typedef struct {
+    uint32_t tag;
+    int side;
+    Table *table;
+} Player;
+
+static CoroStatus player_resume(WorkerContext *ctx, void *p) {
+    Player *s = p;
+    Table *t = s->table;
+    for (;;) {
+        if (atomic_load(&t->rounds) >= t->limit) {
+            /* Let the partner see the end too. */
+            vex_future_wake(s->side == 0 ? t->pong : t->ping);
+            return CORO_STATUS_DONE;
+        }
+        if (atomic_load(&t->turn) != s->side) break;
+        if (s->side == 1) atomic_fetch_add(&t->rounds, 1);
+        atomic_store(&t->turn, 1 - s->side);
+        vex_future_wake(s->side == 0 ? t->pong : t->ping);
+    }
+    worker_await_wake(ctx);
+    return CORO_STATUS_YIELDED;
+}
+
+TEST(ping_pong_with_explicit_wakes) {
+    for (int workers = 1; workers <= 2; workers++) {
+        Runtime *rt = runtime_create(workers);
+        static Table t;
+        atomic_store(&t.turn, 0);
+        atomic_store(&t.rounds, 0);
+        t.limit = stress_size(20000);
+        Player *pong = vex_task_alloc_in(rt, sizeof(Player), 0, 0, player_resume);
+        pong->side = 1;
+        pong->table = &t;
+        t.pong = vex_task_spawn_in(rt, pong);
+        Player *ping = vex_task_alloc_in(rt, sizeof(Player), 0, 0, player_resume);
+        ping->side = 0;
+        ping->table = &t;
+        t.ping = vex_task_spawn_in(rt, ping);
+        runtime_run(rt);
+        CHECK_EQ_U(atomic_load(&t.rounds), t.limit);
+        CHECK(vex_future_outcome(t.ping) == VEX_OUTCOME_VALUE);
+        CHECK(vex_future_outcome(t.pong) == VEX_OUTCOME_VALUE);
+        vex_future_release(t.ping);
+        vex_future_release(t.pong);
+        runtime_destroy(rt);
+    }
+}
+
 int main(void) {
+    RUN(ping_pong_with_explicit_wakes);
     RUN(spawn_and_join_values);
     RUN(deterministic_yields_run_fifo);
     RUN(deterministic_timers_fire_in_order_with_virtual_time);

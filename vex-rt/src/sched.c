@@ -477,7 +477,9 @@ static void run_task(WorkerContext *w, VexTask *t) {
                                                         memory_order_relaxed));
         if (ns & TS_SCHEDULED) {
             push_local(w, t);
-            notify_if_parked(w->rt);
+            /* A yielding task is re-queued on this running worker, which will get to it;
+             * only a real wake-up may be worth a parked worker. */
+            if (!yield) notify_if_parked(w->rt);
         }
         return;
     }

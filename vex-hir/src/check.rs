@@ -19,17 +19,23 @@ use crate::ty::{IntTy, Ty};
 
 /// Every diagnostic of `file`, in source order.
 pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    file_diagnostics_query(db, file).clone()
+}
+
+/// The memoised form of [`file_diagnostics`].
+#[salsa::tracked(returns(ref))]
+fn file_diagnostics_query(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> =
         parse(db, file).errors().iter().map(Diagnostic::from_syntax_error).collect();
     diagnostics.extend(item_diagnostics(db, file));
     let tree = item_tree(db, file);
     for index in 0..tree.functions.len() as u32 {
         let owner = BodyOwner::Function(FunctionLoc { file, index });
-        diagnostics.extend(body_diagnostics(db, BodyId::new(db, owner)));
+        diagnostics.extend(body_diagnostics(db, BodyId::new(db, owner)).iter().cloned());
     }
     for index in 0..tree.consts.len() as u32 {
         let owner = BodyOwner::Const(ConstLoc { file, index });
-        diagnostics.extend(body_diagnostics(db, BodyId::new(db, owner)));
+        diagnostics.extend(body_diagnostics(db, BodyId::new(db, owner)).iter().cloned());
     }
     diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
     diagnostics
@@ -112,7 +118,8 @@ fn item_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
 }
 
 /// The diagnostics of one body: from lowering, inference and move checking.
-pub fn body_diagnostics(db: &dyn Db, id: BodyId<'_>) -> Vec<Diagnostic> {
+#[salsa::tracked(returns(ref))]
+pub fn body_diagnostics<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Vec<Diagnostic> {
     let source_map = body_source_map(db, id);
     let result = infer(db, id);
     let mut out = source_map.diagnostics.clone();

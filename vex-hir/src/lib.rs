@@ -29,6 +29,8 @@ pub mod moves;
 pub mod pretty;
 pub mod scope;
 pub mod signature;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod ty;
 
 pub use check::{file_diagnostics, program_diagnostics};

@@ -3,6 +3,7 @@
 
 mod diagnostics;
 mod incremental;
+mod properties;
 mod types;
 
 use salsa::Setter;

@@ -6,7 +6,7 @@
 //!   and a short smoke run of every fuzz target.
 //! - `cargo xtask run FILE.vx` runs a Vex program through the `vex` CLI.
 //! - `cargo xtask fuzz TARGET [SECONDS]` runs one cargo-fuzz target.
-//! - `cargo xtask bench [syntax|runtime]` runs the benchmarks.
+//! - `cargo xtask bench [syntax|check|runtime]` runs the benchmarks.
 //! - `cargo xtask deps` only installs the system dependencies.
 //!
 //! It uses nothing but `std`, so it builds in seconds on a fresh machine. It must not
@@ -26,7 +26,7 @@ commands:
   test [--no-fuzz]          install missing system deps, then run every test suite
   run FILE.vx [ARGS...]     run a Vex program with the `vex` CLI (release build)
   fuzz TARGET [SECONDS]     run a cargo-fuzz target (default 60 seconds)
-  bench [syntax|runtime]    run benchmarks (all when no name is given)
+  bench [syntax|check|runtime]  run benchmarks (all when no name is given)
   deps                      install missing system dependencies only
 ";
 
@@ -121,14 +121,20 @@ fn bench(args: &[String]) -> Result {
             cargo(&["bench", "--package", "vex-syntax"])
         })?;
     }
+    if matches!(which, "all" | "check") {
+        known = true;
+        step("bench: vex-hir check, from scratch and after an edit", || {
+            cargo(&["bench", "--package", "vex-hir", "--features", "testing", "--bench", "check"])
+        })?;
+    }
     if matches!(which, "all" | "runtime") {
         known = true;
         step("bench: runtime against tokio", || {
-            cargo(&["run", "--release", "--package", "vex-rt-bench"])
+            cargo(&["bench", "--package", "vex-rt-sys", "--bench", "runtime"])
         })?;
     }
     if !known {
-        return Err(format!("unknown benchmark `{which}`; known: syntax, runtime"));
+        return Err(format!("unknown benchmark `{which}`; known: syntax, check, runtime"));
     }
     Ok(())
 }

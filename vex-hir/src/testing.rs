@@ -1,0 +1,563 @@
+//! A generator of well-typed Vex Core programs, for property tests of this crate and of
+//! the stages after it (feature `testing`).
+//!
+//! Programs are built from a seed by a type-directed walk that tracks the locals in
+//! scope, so every name resolves and every expression has the type its position needs.
+//! They terminate (loops are bounded, calls only go to earlier functions), never panic
+//! (no division, no out-of-range index, integer arithmetic wraps) and print what they
+//! compute, so two ways of running one program can be compared by output. `await`
+//! appears in every position LANGUAGE.md §6.5 allows: `let` initialisers, arguments,
+//! operands, `if`/`while`/`match` conditions, loop bodies, nested blocks, `return` and
+//! tail expressions.
+//!
+//! ```
+//! let program = vex_hir::testing::well_typed_program(7, &vex_hir::testing::GenConfig::default());
+//! assert!(program.contains("async fn main()"));
+//! ```
+
+use std::fmt::Write as _;
+
+use proptest::prelude::*;
+
+/// What a generated program may contain.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct GenConfig {
+    /// Futures bound with `let f = g(x)` and awaited later, after other statements.
+    /// Their tasks then interleave with the spawner, so output order depends on the
+    /// scheduler; turn this off for differential tests against sequential evaluation.
+    pub deferred_awaits: bool,
+    /// `go { … }` blocks (detached tasks; same caveat as `deferred_awaits`).
+    pub go_blocks: bool,
+    /// `defer` statements.
+    pub defers: bool,
+    /// Number of plain functions.
+    pub functions: usize,
+    /// Number of async functions (besides `main`).
+    pub async_functions: usize,
+    /// Statements per block, at most.
+    pub block_len: usize,
+    /// Nesting depth of expressions and blocks, at most.
+    pub depth: u32,
+    /// Prepended to the generated function names (`{prefix}f0`, `{prefix}g0`), so that
+    /// several generated files can form one program.
+    pub prefix: String,
+    /// Whether to generate `async fn main()`.
+    pub with_main: bool,
+}
+
+impl Default for GenConfig {
+    fn default() -> GenConfig {
+        GenConfig {
+            deferred_awaits: true,
+            go_blocks: true,
+            defers: true,
+            functions: 3,
+            async_functions: 3,
+            block_len: 5,
+            depth: 3,
+            prefix: String::new(),
+            with_main: true,
+        }
+    }
+}
+
+impl GenConfig {
+    /// Programs whose output does not depend on scheduling: every future is awaited
+    /// where it is created and no `go` block spawns a task.
+    pub fn sequential() -> GenConfig {
+        GenConfig { deferred_awaits: false, go_blocks: false, ..GenConfig::default() }
+    }
+}
+
+/// A proptest strategy of well-typed programs.
+pub fn well_typed_programs(config: GenConfig) -> impl Strategy<Value = String> {
+    any::<u64>().prop_map(move |seed| well_typed_program(seed, &config))
+}
+
+/// The well-typed program for `seed`.
+pub fn well_typed_program(seed: u64, config: &GenConfig) -> String {
+    let mut generator = Generator {
+        rng: seed ^ 0x9E37_79B9_7F4A_7C15,
+        config: config.clone(),
+        out: String::new(),
+        scopes: Vec::new(),
+        next_name: 0,
+        functions: 0,
+        async_functions: 0,
+        in_async: false,
+        in_loop: false,
+        indent: 0,
+        block_depth: 0,
+    };
+    generator.program();
+    generator.out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GenTy {
+    Int,
+    Bool,
+    Str,
+}
+
+#[derive(Debug, Clone)]
+struct GenLocal {
+    name: String,
+    ty: GenTy,
+    mutable: bool,
+}
+
+struct Generator {
+    rng: u64,
+    config: GenConfig,
+    out: String,
+    scopes: Vec<Vec<GenLocal>>,
+    next_name: usize,
+    /// Plain functions `f0 … f{n-1}` defined so far: `fN(a: i64, b: i64): i64`.
+    functions: usize,
+    /// Async functions `g0 …` defined so far: `gN(a: i64): i64`.
+    async_functions: usize,
+    in_async: bool,
+    in_loop: bool,
+    indent: usize,
+    /// Blocks opened since the start of the current function or `go` block; `defer`
+    /// is generated only at the top (0), so it registers once per call.
+    block_depth: usize,
+}
+
+impl Generator {
+    // ---- randomness (splitmix64: small, deterministic, no dependency) ----
+
+    fn next(&mut self) -> u64 {
+        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    fn fresh(&mut self, prefix: &str) -> String {
+        self.next_name += 1;
+        format!("{prefix}{}", self.next_name)
+    }
+
+    // ---- output ----
+
+    fn line(&mut self, text: &str) {
+        let _ = writeln!(self.out, "{:width$}{text}", "", width = self.indent * 4);
+    }
+
+    fn define(&mut self, name: String, ty: GenTy, mutable: bool) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push(GenLocal { name, ty, mutable });
+        }
+    }
+
+    fn locals_of(&self, ty: GenTy, mutable: bool) -> Vec<String> {
+        self.scopes
+            .iter()
+            .flatten()
+            .filter(|l| l.ty == ty && (l.mutable || !mutable))
+            .map(|l| l.name.clone())
+            .collect()
+    }
+
+    // ---- items ----
+
+    fn program(&mut self) {
+        for _ in 0..self.config.functions {
+            self.function(false);
+        }
+        for _ in 0..self.config.async_functions {
+            self.function(true);
+        }
+        if !self.config.with_main {
+            return;
+        }
+        self.line("async fn main() {");
+        self.indent += 1;
+        self.in_async = true;
+        self.scopes.push(Vec::new());
+        let len = self.config.block_len + 2;
+        self.statements(len, self.config.depth);
+        let a = self.expr(GenTy::Int, 2);
+        self.line(&format!("println({a})"));
+        self.scopes.pop();
+        self.indent -= 1;
+        self.line("}");
+    }
+
+    fn function(&mut self, is_async: bool) {
+        let header = if is_async {
+            format!("async fn {}g{}(a: i64): i64 {{", self.config.prefix, self.async_functions)
+        } else {
+            format!("fn {}f{}(a: i64, b!: i64): i64 {{", self.config.prefix, self.functions)
+        };
+        self.line(&header);
+        self.indent += 1;
+        self.in_async = is_async;
+        self.scopes.push(vec![GenLocal { name: "a".into(), ty: GenTy::Int, mutable: false }]);
+        if !is_async {
+            self.define("b".into(), GenTy::Int, true);
+        }
+        let len = self.below(self.config.block_len) + 1;
+        self.statements(len, self.config.depth);
+        if self.chance(30) {
+            let cond = self.expr(GenTy::Bool, 1);
+            let value = self.expr(GenTy::Int, 1);
+            self.line(&format!("if {cond} {{ return {value} }}"));
+        }
+        let tail = self.expr(GenTy::Int, self.config.depth);
+        self.line(&tail);
+        self.scopes.pop();
+        self.indent -= 1;
+        self.line("}");
+        if is_async {
+            self.async_functions += 1;
+        } else {
+            self.functions += 1;
+        }
+    }
+
+    // ---- statements ----
+
+    fn statements(&mut self, count: usize, depth: u32) {
+        let mut pending: Vec<String> = Vec::new();
+        for _ in 0..count {
+            self.statement(depth, &mut pending);
+            if !pending.is_empty() && self.chance(40) {
+                let future = pending.remove(0);
+                self.await_pending(&future);
+            }
+        }
+        for future in pending {
+            self.await_pending(&future);
+        }
+    }
+
+    fn await_pending(&mut self, future: &str) {
+        let name = self.fresh("r");
+        self.line(&format!("let {name} = await {future}"));
+        self.line(&format!("println({name})"));
+        self.define(name, GenTy::Int, false);
+    }
+
+    fn statement(&mut self, depth: u32, pending: &mut Vec<String>) {
+        let choice = self.below(12);
+        match choice {
+            0 | 1 => {
+                let ty = [GenTy::Int, GenTy::Bool, GenTy::Str][self.below(3)];
+                let value = self.expr(ty, depth);
+                let name = self.fresh("v");
+                self.line(&format!("let {name} = {value}"));
+                self.define(name, ty, false);
+            }
+            2 => {
+                let value = self.expr(GenTy::Int, depth);
+                let name = self.fresh("m");
+                self.line(&format!("let! {name}: i64 = {value}"));
+                self.define(name, GenTy::Int, true);
+            }
+            3 => {
+                let targets = self.locals_of(GenTy::Int, true);
+                if targets.is_empty() {
+                    return self.print(depth);
+                }
+                let target = targets[self.below(targets.len())].clone();
+                let op = ["=", "+=", "-=", "*=", "^=", "|=", "&="][self.below(7)];
+                let value = self.expr(GenTy::Int, depth);
+                self.line(&format!("{target} {op} {value}"));
+            }
+            4 | 5 => self.print(depth),
+            6 if depth > 0 => {
+                let cond = self.expr(GenTy::Bool, depth - 1);
+                self.line(&format!("if {cond} {{"));
+                self.block(depth - 1);
+                if self.chance(50) {
+                    let cond = self.expr(GenTy::Bool, depth - 1);
+                    self.line(&format!("}} elif {cond} {{"));
+                    self.block(depth - 1);
+                }
+                if self.chance(50) {
+                    self.line("} else {");
+                    self.block(depth - 1);
+                }
+                self.line("}");
+            }
+            7 if depth > 0 => {
+                let var = self.fresh("i");
+                let end = self.below(4);
+                let range = if self.chance(50) { ".." } else { "..=" };
+                self.line(&format!("for {var} in 0{range}{end} {{"));
+                self.indent += 1;
+                self.scopes.push(vec![GenLocal { name: var, ty: GenTy::Int, mutable: false }]);
+                let saved = std::mem::replace(&mut self.in_loop, true);
+                self.loop_body(depth - 1);
+                self.in_loop = saved;
+                self.scopes.pop();
+                self.indent -= 1;
+                self.line("}");
+            }
+            8 if depth > 0 => {
+                let counter = self.fresh("w");
+                self.line(&format!("let! {counter} = 0"));
+                let bound = self.below(4);
+                self.line(&format!("while {counter} < {bound} {{"));
+                self.indent += 1;
+                self.line(&format!("{counter} += 1"));
+                self.scopes.push(Vec::new());
+                let saved = std::mem::replace(&mut self.in_loop, true);
+                self.loop_body(depth - 1);
+                self.in_loop = saved;
+                self.scopes.pop();
+                self.indent -= 1;
+                self.line("}");
+            }
+            9 if self.in_async && self.async_functions > 0 && self.config.deferred_awaits => {
+                let callee = self.below(self.async_functions);
+                let arg = self.expr(GenTy::Int, depth.min(1));
+                let name = self.fresh("fut");
+                self.line(&format!("let {name} = {}g{callee}({arg})", self.config.prefix));
+                pending.push(name);
+            }
+            10 if self.config.go_blocks && depth > 0 => {
+                self.line("go {");
+                let saved_async = std::mem::replace(&mut self.in_async, true);
+                let saved_loop = std::mem::replace(&mut self.in_loop, false);
+                // The go block is a task of its own: its top level may `defer`.
+                let saved_depth = self.block_depth;
+                self.indent += 1;
+                self.scopes.push(Vec::new());
+                self.block_depth = 0;
+                let len = self.below(self.config.block_len) + 1;
+                self.statements(len, depth - 1);
+                self.scopes.pop();
+                self.indent -= 1;
+                self.block_depth = saved_depth;
+                self.in_async = saved_async;
+                self.in_loop = saved_loop;
+                self.line("}");
+            }
+            11 if self.config.defers && self.block_depth == 0 => {
+                let value = self.expr(GenTy::Str, 0);
+                self.line(&format!("defer println({value})"));
+            }
+            _ => self.print(depth),
+        }
+    }
+
+    fn print(&mut self, depth: u32) {
+        let ty = [GenTy::Int, GenTy::Bool, GenTy::Str][self.below(3)];
+        let value = self.expr(ty, depth);
+        if self.chance(30) {
+            let other = self.expr(GenTy::Int, depth.min(1));
+            self.line(&format!("println(\"{{}} / {{}}\", {value}, {other})"));
+        } else {
+            self.line(&format!("println({value})"));
+        }
+    }
+
+    fn block(&mut self, depth: u32) {
+        self.indent += 1;
+        self.block_depth += 1;
+        self.scopes.push(Vec::new());
+        let len = self.below(self.config.block_len) + 1;
+        self.statements(len, depth);
+        self.scopes.pop();
+        self.block_depth -= 1;
+        self.indent -= 1;
+    }
+
+    fn loop_body(&mut self, depth: u32) {
+        self.block_depth += 1;
+        let len = self.below(self.config.block_len) + 1;
+        self.statements(len, depth);
+        self.block_depth -= 1;
+        if self.chance(30) {
+            let cond = self.expr(GenTy::Bool, 0);
+            let jump = if self.chance(50) { "break" } else { "continue" };
+            self.line(&format!("if {cond} {{ {jump} }}"));
+        }
+    }
+
+    // ---- expressions ----
+
+    fn expr(&mut self, ty: GenTy, depth: u32) -> String {
+        match ty {
+            GenTy::Int => self.int_expr(depth),
+            GenTy::Bool => self.bool_expr(depth),
+            GenTy::Str => self.str_expr(depth),
+        }
+    }
+
+    fn int_expr(&mut self, depth: u32) -> String {
+        let locals = self.locals_of(GenTy::Int, false);
+        if depth == 0 {
+            return match self.below(3) {
+                0 if !locals.is_empty() => locals[self.below(locals.len())].clone(),
+                1 if self.in_async && self.async_functions > 0 && self.chance(30) => {
+                    let callee = self.below(self.async_functions);
+                    let value = self.below(50);
+                    format!("(await {}g{callee}({value}))", self.config.prefix)
+                }
+                _ => {
+                    let value = self.below(100);
+                    if self.chance(15) { format!("(0 - {value})") } else { value.to_string() }
+                }
+            };
+        }
+        let d = depth - 1;
+        match self.below(12) {
+            0 | 1 => {
+                let op = ["+", "-", "*", "&", "|", "^"][self.below(6)];
+                let (a, b) = (self.int_expr(d), self.int_expr(d));
+                format!("({a} {op} {b})")
+            }
+            2 => {
+                let (c, a, b) = (self.bool_expr(d), self.int_expr(d), self.int_expr(d));
+                format!("(if {c} {{ {a} }} else {{ {b} }})")
+            }
+            3 if self.functions > 0 => {
+                let callee = self.below(self.functions);
+                let (a, b) = (self.int_expr(d), self.int_expr(d));
+                format!("{}f{callee}({a}, {b})", self.config.prefix)
+            }
+            4 if self.in_async && self.async_functions > 0 => {
+                let callee = self.below(self.async_functions);
+                let arg = self.int_expr(d);
+                format!("(await {}g{callee}({arg}))", self.config.prefix)
+            }
+            5 => {
+                let scrutinee = self.int_expr(d);
+                let (a, b, c) = (self.int_expr(d), self.int_expr(d), self.int_expr(d));
+                let binding = self.fresh("n");
+                self.scopes.push(vec![GenLocal {
+                    name: binding.clone(),
+                    ty: GenTy::Int,
+                    mutable: false,
+                }]);
+                let guarded = self.int_expr(d);
+                self.scopes.pop();
+                format!(
+                    "(match ({scrutinee}) {{ 0 => {a}, 1 | 2 => {b}, {binding} if {binding} > 5 => {guarded}, _ => {c} }})"
+                )
+            }
+            6 => {
+                let value = self.int_expr(d);
+                let name = self.fresh("t");
+                self.scopes.push(vec![GenLocal {
+                    name: name.clone(),
+                    ty: GenTy::Int,
+                    mutable: false,
+                }]);
+                let body = self.int_expr(d);
+                self.scopes.pop();
+                format!("{{ let {name} = {value}; {body} }}")
+            }
+            7 => {
+                let value = self.int_expr(d);
+                let ty = ["i32", "u8", "i16", "u64"][self.below(4)];
+                format!("({value} as {ty} as i64)")
+            }
+            8 => {
+                let (a, b, c) = (self.int_expr(d), self.int_expr(d), self.int_expr(d));
+                let index = self.below(3);
+                format!("[{a}, {b}, {c}][{index}]")
+            }
+            9 => {
+                let (a, b) = (self.int_expr(d), self.int_expr(d));
+                format!("({a}, {b}).{}", self.below(2))
+            }
+            10 => {
+                let value = self.int_expr(d);
+                format!("loop {{ break {value} }}")
+            }
+            _ => self.int_expr(0),
+        }
+    }
+
+    fn bool_expr(&mut self, depth: u32) -> String {
+        let locals = self.locals_of(GenTy::Bool, false);
+        if depth == 0 {
+            return match self.below(3) {
+                0 if !locals.is_empty() => locals[self.below(locals.len())].clone(),
+                1 => ["true", "false"][self.below(2)].to_owned(),
+                _ => {
+                    let op = ["<", "<=", ">", ">=", "==", "!="][self.below(6)];
+                    let (a, b) = (self.int_expr(0), self.int_expr(0));
+                    format!("({a} {op} {b})")
+                }
+            };
+        }
+        let d = depth - 1;
+        match self.below(5) {
+            0 => {
+                let op = ["<", "<=", ">", ">=", "==", "!="][self.below(6)];
+                let (a, b) = (self.int_expr(d), self.int_expr(d));
+                format!("({a} {op} {b})")
+            }
+            1 => format!("!{}", self.bool_expr(0)),
+            2 => {
+                let op = ["&&", "||"][self.below(2)];
+                let (a, b) = (self.bool_expr(d), self.bool_expr(d));
+                format!("({a} {op} {b})")
+            }
+            3 => {
+                let (a, b) = (self.str_expr(0), self.str_expr(0));
+                format!("({a} == {b})")
+            }
+            _ => self.bool_expr(0),
+        }
+    }
+
+    fn str_expr(&mut self, depth: u32) -> String {
+        let locals = self.locals_of(GenTy::Str, false);
+        match self.below(if depth == 0 { 2 } else { 4 }) {
+            0 if !locals.is_empty() => locals[self.below(locals.len())].clone(),
+            2 => {
+                // Holes stay simple: a name, a literal or an awaited call.
+                let value = self.int_expr(0);
+                let flag = self.bool_expr(0);
+                format!("f\"n={{{value}}} b={{{flag}}}\"")
+            }
+            3 => {
+                let (a, b) = (self.str_expr(depth - 1), self.str_expr(depth - 1));
+                format!("({a} + {b})")
+            }
+            _ => ["\"a\"", "\"bc\"", "\"\"", "\"x y\""][self.below(4)].to_owned(),
+        }
+    }
+}
+
+/// A program of about `lines` lines, split into files of about `lines_per_file` lines,
+/// for benchmarks: `(path, text)` pairs; the first file has `main`.
+pub fn large_program(lines: usize, lines_per_file: usize, seed: u64) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut total = 0;
+    while total < lines {
+        let index = files.len();
+        let mut text = String::new();
+        let mut part = 0;
+        while text.lines().count() < lines_per_file {
+            let config = GenConfig {
+                prefix: format!("m{index}p{part}_"),
+                with_main: index == 0 && part == 0,
+                ..GenConfig::default()
+            };
+            text += &well_typed_program(seed ^ ((index as u64) << 20) ^ part as u64, &config);
+            part += 1;
+        }
+        total += text.lines().count();
+        files.push((format!("file{index}.vx"), text));
+    }
+    files
+}

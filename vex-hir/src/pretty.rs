@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use crate::body::{Body, Expr, ExprId, ForIter, FormatPiece, Literal, Pat, PatId, Stmt};
 use crate::db::{Db, SourceFile};
 use crate::ids::{ConstLoc, FunctionLoc};
-use crate::infer::{InferenceResult, infer};
+use crate::infer::{InferenceResult, Resolution, infer};
 use crate::item_tree::item_tree;
 use crate::lower::{BodyId, BodyOwner, body};
 use crate::signature::{const_type, display_ty, signature_of};
@@ -44,14 +44,14 @@ pub fn file_hir(db: &dyn Db, file: SourceFile) -> String {
             params.join(", "),
             display_ty(db, &sig.ret)
         );
-        Printer { db, body, infer: infer(db, id), out: &mut out }.expr(body.root, 1);
+        Printer::new(db, body, infer(db, id), &mut out).expr(body.root, 1);
     }
     for (index, constant) in tree.consts.iter().enumerate() {
         let loc = ConstLoc { file, index: index as u32 };
         let id = BodyId::new(db, BodyOwner::Const(loc));
         let body = body(db, id);
         let _ = writeln!(out, "const {}: {}", constant.name, display_ty(db, &const_type(db, loc)));
-        Printer { db, body, infer: infer(db, id), out: &mut out }.expr(body.root, 1);
+        Printer::new(db, body, infer(db, id), &mut out).expr(body.root, 1);
     }
     out
 }
@@ -60,7 +60,27 @@ struct Printer<'a> {
     db: &'a dyn Db,
     body: &'a Body,
     infer: &'a InferenceResult,
+    callees: rustc_hash::FxHashSet<ExprId>,
     out: &'a mut String,
+}
+
+impl<'a> Printer<'a> {
+    fn new(
+        db: &'a dyn Db,
+        body: &'a Body,
+        infer: &'a InferenceResult,
+        out: &'a mut String,
+    ) -> Self {
+        let callees = body
+            .exprs
+            .iter()
+            .filter_map(|(_, e)| match e {
+                Expr::Call { callee, .. } => Some(*callee),
+                _ => None,
+            })
+            .collect();
+        Printer { db, body, infer, callees, out }
+    }
 }
 
 impl Printer<'_> {
@@ -69,7 +89,14 @@ impl Printer<'_> {
     }
 
     fn expr(&mut self, expr: ExprId, depth: usize) {
-        let ty = display_ty(self.db, self.infer.type_of_expr(expr));
+        // Callees have no value type; show what they resolved to instead.
+        let ty = match self.infer.resolutions.get(expr) {
+            Some(Resolution::Function(_)) if self.is_callee(expr) => "fn".to_owned(),
+            Some(Resolution::Extern(_)) => "extern fn".to_owned(),
+            Some(Resolution::Builtin(_)) => "builtin".to_owned(),
+            Some(Resolution::Variant(..)) if self.is_callee(expr) => "variant".to_owned(),
+            _ => display_ty(self.db, self.infer.type_of_expr(expr)),
+        };
         let body = self.body;
         let head = match &body.exprs[expr] {
             Expr::Missing => "Missing".to_owned(),
@@ -214,6 +241,10 @@ impl Printer<'_> {
             Expr::Go { body: go_body, .. } => self.expr(*go_body, depth),
             _ => {}
         }
+    }
+
+    fn is_callee(&self, expr: ExprId) -> bool {
+        self.callees.contains(&expr)
     }
 
     fn pat(&mut self, pat: PatId, depth: usize) {

@@ -1,0 +1,176 @@
+//! The `vex` command line: output formats and exit codes, run as a user would.
+
+use std::path::Path;
+use std::process::Command;
+
+use expect_test::{Expect, expect};
+
+/// Runs `vex ARGS` in a temporary directory holding `files`; returns
+/// `exit: N`, stdout and stderr as one string.
+fn run(files: &[(&str, &str)], args: &[&str], expect: Expect) {
+    let dir = std::env::temp_dir().join(format!("vex-cli-{}-{}", std::process::id(), unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_vex")).args(args).current_dir(&dir).output().unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let actual = format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    expect.assert_eq(&actual);
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+#[test]
+fn parse_reports_syntax_errors_with_a_caret() {
+    run(
+        &[("bad.vx", "fn main() {\n    let x = (1 +\n}\n")],
+        &["parse", "bad.vx"],
+        expect![[r#"
+        exit: 1
+        --- stdout
+        --- stderr
+        bad.vx:2:17: error: expected an expression, found `}`
+           2 |     let x = (1 +
+             |                 ^
+        1 error
+    "#]],
+    );
+}
+
+#[test]
+fn parse_dump_prints_the_tree() {
+    run(
+        &[("ok.vx", "fn f() {}\n")],
+        &["parse", "ok.vx", "--dump"],
+        expect![[r#"
+        exit: 0
+        --- stdout
+        SOURCE_FILE@0..10
+          FN@0..9
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..6
+              L_PAREN@4..5 "("
+              R_PAREN@5..6 ")"
+            WHITESPACE@6..7 " "
+            BLOCK_EXPR@7..9
+              L_BRACE@7..8 "{"
+              R_BRACE@8..9 "}"
+          NEWLINE@9..10 "\n"
+        --- stderr
+    "#]],
+    );
+}
+
+#[test]
+fn check_reports_type_errors_and_exits_1() {
+    run(
+        &[("main.vx", "fn main() {\n    let x: i32 = \"no\"\n    let y = z\n}\n")],
+        &["check", "main.vx"],
+        expect![[r#"
+            exit: 1
+            --- stdout
+            --- stderr
+            main.vx:2:18: error[E0003]: expected `i32`, found `string`
+               2 |     let x: i32 = "no"
+                 |                  ^^^^
+            main.vx:3:13: error[E0001]: cannot find `z` in this scope
+               3 |     let y = z
+                 |             ^
+            2 errors
+        "#]],
+    );
+}
+
+#[test]
+fn check_json_lines() {
+    run(
+        &[("main.vx", "fn main() {\n    let x: i32 = \"no\"\n}\n")],
+        &["check", "--format", "json", "main.vx"],
+        expect![[r#"
+            exit: 1
+            --- stdout
+            {"file":"main.vx","line":2,"column":18,"end_line":2,"end_column":22,"severity":"error","code":"E0003","message":"expected `i32`, found `string`"}
+            --- stderr
+            1 error
+        "#]],
+    );
+}
+
+#[test]
+fn check_several_files_share_one_namespace() {
+    run(
+        &[
+            ("a.vx", "fn helper(): i32 { 1 }\n"),
+            ("b.vx", "fn main() { let x: i32 = helper() }\nfn helper(): i32 { 2 }\n"),
+        ],
+        &["check", "a.vx", "b.vx"],
+        expect![[r#"
+            exit: 1
+            --- stdout
+            --- stderr
+            b.vx:2:4: error[E0002]: the name `helper` is defined more than once
+               2 | fn helper(): i32 { 2 }
+                 |    ^^^^^^
+                  = first defined in a.vx
+            1 error
+        "#]],
+    );
+}
+
+#[test]
+fn missing_file_is_exit_2() {
+    run(
+        &[],
+        &["check", "nope.vx"],
+        expect![[r#"
+        exit: 2
+        --- stdout
+        --- stderr
+        vex: cannot read nope.vx: No such file or directory (os error 2)
+    "#]],
+    );
+}
+
+#[test]
+fn usage_error_is_exit_2() {
+    let output = Command::new(env!("CARGO_BIN_EXE_vex")).arg("frobnicate").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn every_example_checks_without_diagnostics() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut count = 0;
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "vx") {
+                let mut compiler = vex::Compiler::new();
+                let text = std::fs::read_to_string(&file).unwrap();
+                compiler.set_file(file.display().to_string(), text);
+                let diagnostics = compiler.diagnostics();
+                assert!(diagnostics.is_empty(), "{}: {diagnostics:#?}", file.display());
+                count += 1;
+            }
+        }
+    }
+    assert!(count >= 30, "expected at least 30 examples, found {count}");
+}

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use salsa::Setter;
+use salsa::{Durability, Setter};
 use vex_hir::{Program, RootDatabase, SourceFile};
 
 use crate::diagnostics::{Diagnostic, Severity};
@@ -51,22 +51,36 @@ impl Compiler {
 
     /// Adds the file at `path`, or replaces its text if it is already part of the
     /// program.
+    ///
+    /// Files start out as medium-durability inputs and become low-durability once
+    /// edited: after an edit, salsa then skips re-validating what depends only on files
+    /// that were never edited, which keeps re-checking a large program fast.
     pub fn set_file(&mut self, path: impl Into<String>, text: impl Into<String>) {
         let path = path.into();
         let text = text.into();
         match self.files.get(&path) {
             Some(&file) => {
                 if file.text(&self.db) != &text {
-                    file.set_text(&mut self.db).to(text);
+                    file.set_text(&mut self.db).with_durability(Durability::LOW).to(text);
                 }
             }
             None => {
-                let file = SourceFile::new(&self.db, path.clone(), text);
+                let file = SourceFile::builder(path.clone(), text)
+                    .path_durability(Durability::MEDIUM)
+                    .text_durability(Durability::MEDIUM)
+                    .new(&self.db);
                 self.files.insert(path, file);
-                let files: Vec<SourceFile> = self.files.values().copied().collect();
-                Program::get(&self.db).set_files(&mut self.db).to(files);
+                self.update_program();
             }
         }
+    }
+
+    fn update_program(&mut self) {
+        let files: Vec<SourceFile> = self.files.values().copied().collect();
+        Program::get(&self.db)
+            .set_files(&mut self.db)
+            .with_durability(Durability::MEDIUM)
+            .to(files);
     }
 
     /// Removes the file at `path` from the program; returns whether it was there.
@@ -74,8 +88,7 @@ impl Compiler {
         if self.files.remove(path).is_none() {
             return false;
         }
-        let files: Vec<SourceFile> = self.files.values().copied().collect();
-        Program::get(&self.db).set_files(&mut self.db).to(files);
+        self.update_program();
         true
     }
 

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use salsa::Setter;
+use salsa::{Durability, Setter};
 use vex_hir::testing::large_program;
 use vex_hir::{Program, RootDatabase, SourceFile};
 
@@ -15,9 +15,18 @@ const LINES_PER_FILE: usize = 1_000;
 
 fn load(files: &[(String, String)]) -> (RootDatabase, Vec<SourceFile>) {
     let mut db = RootDatabase::default();
-    let inputs: Vec<SourceFile> =
-        files.iter().map(|(path, text)| SourceFile::new(&db, path.clone(), text.clone())).collect();
-    Program::get(&db).set_files(&mut db).to(inputs.clone());
+    // The durability policy of `vex::Compiler`: files start medium-durable and become
+    // low-durable when edited.
+    let inputs: Vec<SourceFile> = files
+        .iter()
+        .map(|(path, text)| {
+            SourceFile::builder(path.clone(), text.clone())
+                .path_durability(Durability::MEDIUM)
+                .text_durability(Durability::MEDIUM)
+                .new(&db)
+        })
+        .collect();
+    Program::get(&db).set_files(&mut db).with_durability(Durability::MEDIUM).to(inputs.clone());
     (db, inputs)
 }
 
@@ -52,7 +61,7 @@ fn bench(c: &mut Criterion) {
         } else {
             original.clone()
         };
-        inputs[target].set_text(db).to(text);
+        inputs[target].set_text(db).with_durability(Durability::LOW).to(text);
     };
     let mut recheck = Duration::ZERO;
     const EDITS: u32 = 20;

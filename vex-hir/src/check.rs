@@ -8,13 +8,15 @@
 use crate::body::BodySourceMap;
 use crate::db::{Db, Program, SourceFile};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ids::{ConstLoc, FunctionLoc};
+use crate::ids::{ConstLoc, EnumLoc, FunctionLoc, StructLoc};
 use crate::infer::{HirNode, InferDiagnostic, infer};
 use crate::item_tree::{item_source_map, item_tree, parse};
 use crate::lower::{BodyId, BodyOwner, body, body_source_map};
 use crate::moves::check_moves;
 use crate::scope::duplicate_item_diagnostics;
-use crate::signature::{display_ty, extern_signature, resolve_type, signature_of};
+use crate::signature::{
+    display_ty, enum_variants, extern_signature, resolve_type, signature_of, struct_fields,
+};
 use crate::ty::{IntTy, Ty};
 
 /// Every diagnostic of `file`, in source order.
@@ -98,6 +100,18 @@ fn item_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             );
         }
     }
+    for (index, range) in map.structs.iter().enumerate() {
+        let ty = Ty::Struct(StructLoc { file, index: index as u32 });
+        if contains_itself(db, &ty) {
+            out.push(recursive_type(db, *range, &ty));
+        }
+    }
+    for (index, range) in map.enums.iter().enumerate() {
+        let ty = Ty::Enum(EnumLoc { file, index: index as u32 });
+        if contains_itself(db, &ty) {
+            out.push(recursive_type(db, *range, &ty));
+        }
+    }
     for (index, function) in tree.functions.iter().enumerate() {
         if &*function.name != "main" || function.owner.is_some() || function.receiver.is_some() {
             continue;
@@ -115,6 +129,43 @@ fn item_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+fn recursive_type(db: &dyn Db, range: vex_syntax::TextRange, ty: &Ty) -> Diagnostic {
+    Diagnostic::error(
+        range,
+        format!("`{}` contains itself by value and would have infinite size", display_ty(db, ty)),
+    )
+    .with_code(Code::RecursiveType)
+    .with_note("note: Vex Core values are stored inline; there are no references or boxes")
+}
+
+/// Whether the struct or enum `root` contains itself by value, through fields, enum
+/// payloads, tuples and arrays.
+fn contains_itself(db: &dyn Db, root: &Ty) -> bool {
+    let mut stack = vec![root.clone()];
+    let mut seen: Vec<Ty> = Vec::new();
+    while let Some(ty) = stack.pop() {
+        let parts: Vec<Ty> = match &ty {
+            Ty::Struct(loc) => struct_fields(db, *loc).into_iter().map(|(_, t)| t).collect(),
+            Ty::Enum(loc) => enum_variants(db, *loc).into_iter().flat_map(|(_, p)| p).collect(),
+            Ty::Tuple(elems) => elems.clone(),
+            Ty::Array(elem, _) => vec![(**elem).clone()],
+            _ => Vec::new(),
+        };
+        for part in parts {
+            if &part == root {
+                return true;
+            }
+            if matches!(part, Ty::Struct(_) | Ty::Enum(_) | Ty::Tuple(_) | Ty::Array(..))
+                && !seen.contains(&part)
+            {
+                seen.push(part.clone());
+                stack.push(part);
+            }
+        }
+    }
+    false
 }
 
 /// The diagnostics of one body: from lowering, inference and move checking.

@@ -155,4 +155,6 @@ codes! {
     FormatArguments = "E0021",
     /// A type annotation naming no type, or malformed.
     UnknownType = "E0022",
+    /// A struct or enum that contains itself by value (it would have infinite size).
+    RecursiveType = "E0023",
 }

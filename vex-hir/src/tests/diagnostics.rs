@@ -303,3 +303,20 @@ fn one_error_does_not_cascade() {
         "#]],
     );
 }
+
+#[test]
+fn recursive_types() {
+    check(
+        "struct Node { value: i32, next: Node }\nenum List { Nil, Cons(i32, (i32, List)) }\nstruct A { b: [B; 2] }\nstruct B { a: A }\nfn main() {}\n",
+        expect![[r#"
+            E0023 7..11 "Node": `Node` contains itself by value and would have infinite size
+              note: Vex Core values are stored inline; there are no references or boxes
+            E0023 44..48 "List": `List` contains itself by value and would have infinite size
+              note: Vex Core values are stored inline; there are no references or boxes
+            E0023 88..89 "A": `A` contains itself by value and would have infinite size
+              note: Vex Core values are stored inline; there are no references or boxes
+            E0023 111..112 "B": `B` contains itself by value and would have infinite size
+              note: Vex Core values are stored inline; there are no references or boxes
+        "#]],
+    );
+}

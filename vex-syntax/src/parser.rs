@@ -22,11 +22,11 @@ pub(crate) const MAX_DEPTH: u32 = 256;
 const FUEL: u32 = 256;
 
 /// One parse step; see the module documentation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum Event {
-    /// Opens a node. `forward_parent` points (as a relative index) to a later `Start`
-    /// that must be opened first; that is how `precede` wraps already-parsed nodes.
-    Start { kind: SyntaxKind, forward_parent: Option<u32> },
+    /// Opens a node. A non-zero `forward_parent` points (as a relative index) to a later
+    /// `Start` that must be opened first; that is how `precede` wraps parsed nodes.
+    Start { kind: SyntaxKind, forward_parent: u32 },
     /// Closes the innermost open node.
     Finish,
     /// Consumes `n_raw` significant tokens as one tree token of `kind`.
@@ -35,13 +35,17 @@ pub(crate) enum Event {
     Tombstone,
 }
 
+// Events are stored for every token and node; keep them small.
+const _: () = assert!(std::mem::size_of::<Event>() == 8);
+
 /// A significant (non-trivia) token as the parser sees it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct InputToken {
     pub(crate) kind: SyntaxKind,
-    pub(crate) range: TextRange,
     /// A line break (or a block comment spanning lines) precedes this token.
     pub(crate) newline_before: bool,
+    /// Index of the token in the lexer's output (trivia included).
+    raw: u32,
 }
 
 /// A set of token kinds, used for recovery and first sets.
@@ -75,6 +79,7 @@ impl TokenSet {
 /// The parser state: input tokens, position, events and errors.
 pub(crate) struct Parser<'t> {
     text: &'t str,
+    raw: &'t [Token],
     tokens: Vec<InputToken>,
     pos: usize,
     events: Vec<Event>,
@@ -99,25 +104,26 @@ pub(crate) struct CompletedMarker {
 }
 
 impl<'t> Parser<'t> {
-    pub(crate) fn new(text: &'t str, raw: &[Token]) -> Parser<'t> {
+    pub(crate) fn new(text: &'t str, raw: &'t [Token]) -> Parser<'t> {
         let mut tokens = Vec::with_capacity(raw.len() / 2 + 1);
         let mut newline_before = false;
-        for token in raw {
+        for (index, token) in raw.iter().enumerate() {
             match token.kind {
                 NEWLINE => newline_before = true,
                 COMMENT if text[token.range].contains('\n') => newline_before = true,
                 kind if kind.is_trivia() => {}
                 kind => {
-                    tokens.push(InputToken { kind, range: token.range, newline_before });
+                    tokens.push(InputToken { kind, newline_before, raw: index as u32 });
                     newline_before = false;
                 }
             }
         }
         Parser {
             text,
+            raw,
+            events: Vec::with_capacity(tokens.len() * 2 + 16),
             tokens,
             pos: 0,
-            events: Vec::new(),
             errors: Vec::new(),
             fuel: Cell::new(FUEL),
             newlines_significant: true,
@@ -130,8 +136,15 @@ impl<'t> Parser<'t> {
     }
 
     fn eof_token(&self) -> InputToken {
-        let end = TextSize::of(self.text);
-        InputToken { kind: EOF, range: TextRange::empty(end), newline_before: true }
+        InputToken { kind: EOF, newline_before: true, raw: u32::MAX }
+    }
+
+    /// The text range of the token `n` ahead (empty at the end for end of input).
+    fn range(&self, n: usize) -> TextRange {
+        match self.tokens.get(self.pos + n) {
+            Some(token) => self.raw[token.raw as usize].range,
+            None => TextRange::empty(TextSize::of(self.text)),
+        }
     }
 
     fn token(&self, n: usize) -> InputToken {
@@ -170,8 +183,7 @@ impl<'t> Parser<'t> {
     /// Whether the next tokens are `kinds`, with no trivia between them.
     fn at_glued(&self, kinds: &[SyntaxKind]) -> bool {
         kinds.iter().enumerate().all(|(i, &kind)| {
-            self.nth(i) == kind
-                && (i == 0 || self.token(i - 1).range.end() == self.token(i).range.start())
+            self.nth(i) == kind && (i == 0 || self.token(i - 1).raw + 1 == self.token(i).raw)
         })
     }
 
@@ -185,7 +197,7 @@ impl<'t> Parser<'t> {
     }
 
     pub(crate) fn current_text(&self) -> &'t str {
-        &self.text[self.token(0).range]
+        &self.text[self.range(0)]
     }
 
     /// A line break precedes the current token and line breaks are significant here.
@@ -231,7 +243,7 @@ impl<'t> Parser<'t> {
 
     pub(crate) fn start(&mut self) -> Marker {
         let pos = self.events.len() as u32;
-        self.events.push(Event::Start { kind: TOMBSTONE_KIND, forward_parent: None });
+        self.events.push(Event::Start { kind: TOMBSTONE_KIND, forward_parent: 0 });
         Marker { pos }
     }
 
@@ -284,7 +296,7 @@ impl<'t> Parser<'t> {
             // The lexer already reported this character.
             return;
         }
-        let range = self.token(0).range;
+        let range = self.range(0);
         self.push_error(SyntaxError::new(message, range));
     }
 
@@ -299,8 +311,11 @@ impl<'t> Parser<'t> {
 
     /// Reports "expected WHAT" just after the previous token.
     pub(crate) fn error_expected(&mut self, what: &str) {
-        let at =
-            if self.pos == 0 { TextSize::new(0) } else { self.tokens[self.pos - 1].range.end() };
+        let at = if self.pos == 0 {
+            TextSize::new(0)
+        } else {
+            self.raw[self.tokens[self.pos - 1].raw as usize].range.end()
+        };
         let found = match self.current() {
             EOF => "end of file".to_string(),
             _ => format!("`{}`", self.current_text().escape_debug()),
@@ -404,7 +419,7 @@ impl CompletedMarker {
     pub(crate) fn precede(self, p: &mut Parser<'_>) -> Marker {
         let new = p.start();
         if let Event::Start { forward_parent, .. } = &mut p.events[self.pos as usize] {
-            *forward_parent = Some(new.pos - self.pos);
+            *forward_parent = new.pos - self.pos;
         }
         new
     }

@@ -1,0 +1,616 @@
+//! The LLVM view of the runtime ABI (`vex-rt/include/vex_rt.h`), written down once:
+//! the C type of every field of every runtime-visible struct ([`STRUCTS`], [`ENUMS`]),
+//! the signature of every runtime function ([`RtFn`]) and the constants generated code
+//! compares against. Everything else in the backend asks [`RuntimeAbi`] for these types
+//! and declarations instead of spelling them out again.
+//!
+//! The test at the end checks every size, alignment and offset that C reports through
+//! `vex_abi_entries()` against LLVM's `TargetData` for the same struct, so a change on
+//! either side that is not mirrored on the other fails. This file must not emit code
+//! beyond function declarations.
+
+use inkwell::AddressSpace;
+use inkwell::attributes::{Attribute, AttributeLoc};
+use inkwell::context::Context;
+use inkwell::module::{Linkage, Module};
+use inkwell::targets::TargetData;
+use inkwell::types::{
+    BasicMetadataTypeEnum, BasicType, BasicTypeEnum, FunctionType, IntType, PointerType, StructType,
+};
+use inkwell::values::FunctionValue;
+use vex_rt_sys::ffi;
+
+/// A C type as it is spelled in `vex_rt.h`, before it becomes an LLVM type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CType {
+    /// `bool`: one byte in memory, `i1 zeroext` in calls.
+    Bool,
+    /// `int8_t` / `uint8_t` / `char`.
+    I8,
+    /// `int16_t` / `uint16_t`.
+    I16,
+    /// `int` / `int32_t` / `uint32_t` / a C enum.
+    I32,
+    /// `int64_t` / `uint64_t`.
+    I64,
+    /// `size_t` (pointer-sized).
+    Usize,
+    /// `float`.
+    F32,
+    /// `double`.
+    F64,
+    /// Any data or function pointer.
+    Ptr,
+    /// A fixed-size array; length 0 is a flexible array member.
+    Array(&'static CType, u32),
+}
+
+/// A struct shared between C and generated code: its C name (as used by
+/// `vex_abi_entries`), its LLVM name and its fields in declaration order.
+#[derive(Debug)]
+pub struct CStruct {
+    /// The C type name (`VexCounters`).
+    pub name: &'static str,
+    /// The name of the LLVM struct type (`vex.Counters`).
+    pub llvm_name: &'static str,
+    /// `(field name, C type)` in declaration order.
+    pub fields: &'static [(&'static str, CType)],
+}
+
+impl CStruct {
+    /// The index of `field` in the LLVM struct.
+    ///
+    /// Panics if the struct has no such field: asking for one is a backend bug.
+    pub fn field_index(&self, field: &str) -> u32 {
+        let idx = self.fields.iter().position(|(name, _)| *name == field);
+        let idx = idx.unwrap_or_else(|| panic!("{} has no field {field}", self.name));
+        u32::try_from(idx).expect("structs have few fields")
+    }
+}
+
+/// The task header in front of every state struct (private to vex-rt except for its
+/// size; its fields are listed so the layout test covers every byte).
+pub const TASK_HEADER: CStruct = CStruct {
+    name: "VexTask",
+    llvm_name: "vex.TaskHeader",
+    fields: &[
+        ("resume", CType::Ptr),
+        ("state", CType::I32),
+        ("refs", CType::I32),
+        ("waiter", CType::Ptr),
+        ("link", CType::Array(&CType::Ptr, 2)),
+        ("wait", CType::I64),
+        ("result_offset", CType::I32),
+        ("result_size", CType::I32),
+        ("wheel", CType::I16),
+        ("wait_kind", CType::I8),
+        ("size_class", CType::I8),
+        ("reserved", CType::I32),
+    ],
+};
+
+/// `VexRuntimeOptions`, filled by the program entry.
+pub const RUNTIME_OPTIONS: CStruct = CStruct {
+    name: "VexRuntimeOptions",
+    llvm_name: "vex.RuntimeOptions",
+    fields: &[
+        ("workers", CType::I32),
+        ("virtual_clock", CType::Bool),
+        ("sink", CType::Ptr),
+        ("sink_user", CType::Ptr),
+    ],
+};
+
+/// `VexCounters`.
+pub const COUNTERS: CStruct = CStruct {
+    name: "VexCounters",
+    llvm_name: "vex.Counters",
+    fields: &[
+        ("spawned", CType::I64),
+        ("alive", CType::I64),
+        ("finished", CType::I64),
+        ("cancelled", CType::I64),
+        ("steals", CType::I64),
+        ("parks", CType::I64),
+    ],
+};
+
+/// `VexString`: the header of a string; literals are emitted as constants of this type
+/// followed by their bytes.
+pub const STRING: CStruct = CStruct {
+    name: "VexString",
+    llvm_name: "vex.String",
+    fields: &[
+        ("refs", CType::I32),
+        ("reserved", CType::I32),
+        ("len", CType::I64),
+        ("bytes", CType::Array(&CType::I8, 0)),
+    ],
+};
+
+/// `VexAbiEntry`.
+pub const ABI_ENTRY: CStruct = CStruct {
+    name: "VexAbiEntry",
+    llvm_name: "vex.AbiEntry",
+    fields: &[("name", CType::Ptr), ("value", CType::I64)],
+};
+
+/// Every struct shared with the runtime.
+pub const STRUCTS: &[&CStruct] = &[
+    &TASK_HEADER,
+    &RUNTIME_OPTIONS,
+    &COUNTERS,
+    &STRING,
+    &ABI_ENTRY,
+];
+
+/// Every C enum of the ABI with its storage type.
+pub const ENUMS: &[(&str, CType)] = &[
+    ("CoroStatus", CType::I32),
+    ("EventType", CType::I32),
+    ("VexOutcome", CType::I32),
+];
+
+/// Bytes in front of every state struct (`VEX_TASK_HEADER_SIZE`).
+pub const TASK_HEADER_SIZE: u64 = ffi::VEX_TASK_HEADER_SIZE as u64;
+/// The largest alignment a state struct may need.
+pub const MAX_STATE_ALIGN: u64 = 16;
+/// `CORO_STATUS_YIELDED`.
+pub const CORO_STATUS_YIELDED: u32 = ffi::CoroStatus::YIELDED.0;
+/// `CORO_STATUS_DONE`.
+pub const CORO_STATUS_DONE: u32 = ffi::CoroStatus::DONE.0;
+/// `VEX_OUTCOME_PENDING`.
+pub const OUTCOME_PENDING: u32 = ffi::VEX_OUTCOME_PENDING;
+/// `VEX_OUTCOME_VALUE`.
+pub const OUTCOME_VALUE: u32 = ffi::VEX_OUTCOME_VALUE;
+/// `VEX_OUTCOME_CANCELLED`.
+pub const OUTCOME_CANCELLED: u32 = ffi::VEX_OUTCOME_CANCELLED;
+/// `VEX_OUTCOME_PANICKED`.
+pub const OUTCOME_PANICKED: u32 = ffi::VEX_OUTCOME_PANICKED;
+/// `EVENT_READ`.
+pub const EVENT_READ: u32 = ffi::EVENT_READ;
+/// `EVENT_WRITE`.
+pub const EVENT_WRITE: u32 = ffi::EVENT_WRITE;
+/// `refs` of a static string (`VEX_STRING_STATIC`).
+pub const STRING_STATIC: u32 = ffi::VEX_STRING_STATIC;
+/// Stream number of stdout for `vex_print` / `vex_write`.
+pub const STDOUT: u32 = 1;
+/// Stream number of stderr.
+pub const STDERR: u32 = 2;
+/// Exit code of a program that panicked (language §7).
+pub const PANIC_EXIT_CODE: i32 = 101;
+
+/// The signature of a runtime function in C types (`None` return: `void`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RtSignature {
+    /// Parameter types.
+    pub params: &'static [CType],
+    /// Return type, `None` for `void`.
+    pub ret: Option<CType>,
+}
+
+macro_rules! ret_type {
+    (Void) => {
+        None
+    };
+    ($ty:ident) => {
+        Some(CType::$ty)
+    };
+}
+
+macro_rules! runtime_functions {
+    ($( $variant:ident = $c_name:ident ( $($param:ident),* ) -> $ret:ident; )*) => {
+        /// A function of the runtime, named as in `vex_rt.h` (see the header for what
+        /// each one does; repeating it here would let the two drift).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum RtFn { $($variant,)* }
+
+        impl RtFn {
+            /// Every runtime function.
+            pub const ALL: &'static [RtFn] = &[$(RtFn::$variant,)*];
+
+            /// The C symbol.
+            pub fn name(self) -> &'static str {
+                match self { $(RtFn::$variant => stringify!($c_name),)* }
+            }
+
+            /// The C signature.
+            pub fn signature(self) -> RtSignature {
+                match self {
+                    $(RtFn::$variant => RtSignature {
+                        params: &[$(CType::$param),*],
+                        ret: ret_type!($ret),
+                    },)*
+                }
+            }
+
+            /// The address of the function in this process (the static runtime library
+            /// linked through vex-rt-sys), for binding JIT-compiled code.
+            pub fn address(self) -> usize {
+                match self { $(RtFn::$variant => ffi::$c_name as *const () as usize,)* }
+            }
+        }
+    };
+}
+
+runtime_functions! {
+    RuntimeCreate = runtime_create(I32) -> Ptr;
+    RuntimeCreateWith = runtime_create_with(Ptr) -> Ptr;
+    RuntimeSpawnGlobal = runtime_spawn_global(Ptr, Ptr, Ptr) -> Void;
+    RuntimeRun = runtime_run(Ptr) -> Void;
+    RuntimeWorkers = runtime_workers(Ptr) -> I32;
+    RuntimeCounters = runtime_counters(Ptr, Ptr) -> Void;
+    RuntimePanicked = runtime_panicked(Ptr) -> Bool;
+    RuntimePanicMessage = runtime_panic_message(Ptr) -> Ptr;
+    RuntimeShutdown = runtime_shutdown(Ptr) -> Void;
+    RuntimeDestroy = runtime_destroy(Ptr) -> Void;
+    RuntimeCurrent = runtime_current() -> Ptr;
+    RuntimeSetCurrent = runtime_set_current(Ptr) -> Void;
+    RuntimeSetSink = runtime_set_sink(Ptr, Ptr, Ptr) -> Void;
+    WorkerAwaitAfter = worker_await_after(Ptr, I64) -> Void;
+    WorkerAwaitIo = worker_await_io(Ptr, I32, I32) -> Void;
+    WorkerCancelToken = worker_cancel_token(Ptr) -> Ptr;
+    WorkerYield = worker_yield(Ptr) -> Void;
+    WorkerAwaitWake = worker_await_wake(Ptr) -> Void;
+    WorkerRuntime = worker_runtime(Ptr) -> Ptr;
+    CancelRequested = cancel_requested(Ptr) -> Bool;
+    CancelTokenCancel = cancel_token_cancel(Ptr) -> Void;
+    TaskAlloc = vex_task_alloc(Usize, Usize, Usize, Ptr) -> Ptr;
+    TaskAllocIn = vex_task_alloc_in(Ptr, Usize, Usize, Usize, Ptr) -> Ptr;
+    TaskSpawn = vex_task_spawn(Ptr, Ptr) -> Ptr;
+    TaskSpawnIn = vex_task_spawn_in(Ptr, Ptr) -> Ptr;
+    TaskCancelled = vex_task_cancelled(Ptr) -> Bool;
+    TaskFinishCancelled = vex_task_finish_cancelled(Ptr) -> I32;
+    TaskFinishPanicked = vex_task_finish_panicked(Ptr, Ptr, I32, I32, Ptr) -> I32;
+    FuturePollOrRegister = vex_future_poll_or_register(Ptr, Ptr) -> Bool;
+    FutureOutcome = vex_future_outcome(Ptr) -> I32;
+    FutureTake = vex_future_take(Ptr, Ptr, Ptr) -> I32;
+    FutureRetain = vex_future_retain(Ptr) -> Ptr;
+    FutureRelease = vex_future_release(Ptr) -> Void;
+    FutureCancel = vex_future_cancel(Ptr) -> Void;
+    FutureCancelToken = vex_future_cancel_token(Ptr) -> Ptr;
+    FutureWake = vex_future_wake(Ptr) -> Void;
+    NowMs = now_ms() -> I64;
+    StringFromBytes = vex_string_from_bytes(Ptr, Usize) -> Ptr;
+    StringRetain = vex_string_retain(Ptr) -> Ptr;
+    StringRelease = vex_string_release(Ptr) -> Void;
+    StringLen = vex_string_len(Ptr) -> Usize;
+    StringBytes = vex_string_bytes(Ptr) -> Ptr;
+    StringConcat = vex_string_concat(Ptr, Ptr) -> Ptr;
+    StringCompare = vex_string_compare(Ptr, Ptr) -> I32;
+    StringEqual = vex_string_equal(Ptr, Ptr) -> Bool;
+    StringFromI64 = vex_string_from_i64(I64) -> Ptr;
+    StringFromU64 = vex_string_from_u64(I64) -> Ptr;
+    StringFromF64 = vex_string_from_f64(F64) -> Ptr;
+    StringFromF32 = vex_string_from_f32(F32) -> Ptr;
+    StringFromBool = vex_string_from_bool(Bool) -> Ptr;
+    FormatF64 = vex_format_f64(F64, Ptr) -> Usize;
+    Write = vex_write(I32, Ptr, Usize) -> Void;
+    Print = vex_print(I32, Ptr, Bool) -> Void;
+    Panic = vex_panic(Ptr, I32, I32, Ptr) -> Void;
+    PanicCstr = vex_panic_cstr(Ptr, I32, I32, Ptr) -> Void;
+    CatchPanic = vex_catch_panic(Ptr, Ptr) -> I32;
+    AbiEntries = vex_abi_entries(Ptr) -> Ptr;
+}
+
+impl RtFn {
+    /// Whether the function never returns (`_Noreturn` in the header).
+    pub fn is_noreturn(self) -> bool {
+        matches!(self, RtFn::Panic | RtFn::PanicCstr)
+    }
+
+    /// The function with C symbol `name`, if it is a runtime function.
+    pub fn from_name(name: &str) -> Option<RtFn> {
+        RtFn::ALL.iter().copied().find(|f| f.name() == name)
+    }
+}
+
+/// The runtime ABI as LLVM types of one context and target: struct types, scalar types
+/// and function declarations. Cheap to create; create one per module being generated.
+#[derive(Debug, Clone, Copy)]
+pub struct RuntimeAbi<'ctx> {
+    context: &'ctx Context,
+    usize_type: IntType<'ctx>,
+}
+
+impl<'ctx> RuntimeAbi<'ctx> {
+    /// The ABI for `context` on a target with `target_data` (which fixes `size_t`).
+    pub fn new(context: &'ctx Context, target_data: &TargetData) -> RuntimeAbi<'ctx> {
+        let usize_type = context.ptr_sized_int_type(target_data, None);
+        RuntimeAbi {
+            context,
+            usize_type,
+        }
+    }
+
+    /// The context the types belong to.
+    pub fn context(&self) -> &'ctx Context {
+        self.context
+    }
+
+    /// The opaque pointer type (`void *`, `VexFuture *`, `VexString *`, ...).
+    pub fn ptr_type(&self) -> PointerType<'ctx> {
+        self.context.ptr_type(AddressSpace::default())
+    }
+
+    /// `size_t`.
+    pub fn usize_type(&self) -> IntType<'ctx> {
+        self.usize_type
+    }
+
+    /// `CoroStatus` as returned by resume functions.
+    pub fn coro_status_type(&self) -> IntType<'ctx> {
+        self.context.i32_type()
+    }
+
+    /// `VexOutcome` as returned by `vex_future_take`.
+    pub fn outcome_type(&self) -> IntType<'ctx> {
+        self.context.i32_type()
+    }
+
+    /// `CoroStatus (*)(WorkerContext *ctx, void *state)`: the type of resume functions.
+    pub fn resume_fn_type(&self) -> FunctionType<'ctx> {
+        let ptr = self.ptr_type().into();
+        self.coro_status_type().fn_type(&[ptr, ptr], false)
+    }
+
+    /// `void (*)(void *user, int stream, const char *bytes, size_t len)`: output sinks.
+    pub fn output_sink_type(&self) -> FunctionType<'ctx> {
+        let ptr = self.ptr_type().into();
+        let int = self.context.i32_type().into();
+        self.context
+            .void_type()
+            .fn_type(&[ptr, int, ptr, self.usize_type.into()], false)
+    }
+
+    /// The LLVM type of `ty` as stored in memory (`bool` is one byte).
+    pub fn storage_type(&self, ty: CType) -> BasicTypeEnum<'ctx> {
+        match ty {
+            CType::Bool | CType::I8 => self.context.i8_type().into(),
+            CType::I16 => self.context.i16_type().into(),
+            CType::I32 => self.context.i32_type().into(),
+            CType::I64 => self.context.i64_type().into(),
+            CType::Usize => self.usize_type.into(),
+            CType::F32 => self.context.f32_type().into(),
+            CType::F64 => self.context.f64_type().into(),
+            CType::Ptr => self.ptr_type().into(),
+            CType::Array(element, len) => self.storage_type(*element).array_type(len).into(),
+        }
+    }
+
+    /// The LLVM type of `ty` as a call argument or result (`bool` is `i1`).
+    pub fn value_type(&self, ty: CType) -> BasicTypeEnum<'ctx> {
+        match ty {
+            CType::Bool => self.context.bool_type().into(),
+            other => self.storage_type(other),
+        }
+    }
+
+    /// The named LLVM struct type of a shared struct (created on first use).
+    pub fn struct_type(&self, description: &CStruct) -> StructType<'ctx> {
+        if let Some(existing) = self.context.get_struct_type(description.llvm_name) {
+            return existing;
+        }
+        let ty = self.context.opaque_struct_type(description.llvm_name);
+        let fields: Vec<BasicTypeEnum<'ctx>> = description
+            .fields
+            .iter()
+            .map(|(_, field)| self.storage_type(*field))
+            .collect();
+        ty.set_body(&fields, false);
+        ty
+    }
+
+    /// The LLVM function type of a runtime function.
+    pub fn function_type(&self, function: RtFn) -> FunctionType<'ctx> {
+        let signature = function.signature();
+        let params: Vec<BasicMetadataTypeEnum<'ctx>> = signature
+            .params
+            .iter()
+            .map(|p| self.value_type(*p).into())
+            .collect();
+        match signature.ret {
+            None => self.context.void_type().fn_type(&params, false),
+            Some(ret) => self.value_type(ret).fn_type(&params, false),
+        }
+    }
+
+    /// Declares `function` in `module` (once; later calls return the declaration) with
+    /// the attributes C callers would use: `zeroext` on `bool`, `noreturn` on panics.
+    pub fn declare(&self, module: &Module<'ctx>, function: RtFn) -> FunctionValue<'ctx> {
+        if let Some(existing) = module.get_function(function.name()) {
+            return existing;
+        }
+        let value = module.add_function(
+            function.name(),
+            self.function_type(function),
+            Some(Linkage::External),
+        );
+        let signature = function.signature();
+        let zeroext = self.enum_attribute("zeroext");
+        for (idx, param) in signature.params.iter().enumerate() {
+            if *param == CType::Bool {
+                let idx = u32::try_from(idx).expect("few parameters");
+                value.add_attribute(AttributeLoc::Param(idx), zeroext);
+            }
+        }
+        if signature.ret == Some(CType::Bool) {
+            value.add_attribute(AttributeLoc::Return, zeroext);
+        }
+        value.add_attribute(AttributeLoc::Function, self.enum_attribute("nounwind"));
+        if function.is_noreturn() {
+            value.add_attribute(AttributeLoc::Function, self.enum_attribute("noreturn"));
+            value.add_attribute(AttributeLoc::Function, self.enum_attribute("cold"));
+        }
+        value
+    }
+
+    /// Declares every runtime function in `module`.
+    pub fn declare_all(&self, module: &Module<'ctx>) {
+        for function in RtFn::ALL {
+            self.declare(module, *function);
+        }
+    }
+
+    /// An attribute without a value (`nounwind`, `zeroext`, ...).
+    pub fn enum_attribute(&self, name: &str) -> Attribute {
+        let kind = Attribute::get_named_enum_kind_id(name);
+        assert_ne!(kind, 0, "LLVM knows no attribute {name}");
+        self.context.create_enum_attribute(kind, 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{HostTarget, TargetOptions};
+    use std::collections::{BTreeMap, HashSet};
+    use std::ffi::CStr;
+
+    /// C's `sizeof`/`_Alignof`/`offsetof` table, by entry name.
+    fn c_layout() -> BTreeMap<String, u64> {
+        let mut count = 0usize;
+        // SAFETY: vex_abi_entries returns a static table of `count` entries whose names
+        // are static NUL-terminated strings.
+        let table = unsafe { std::slice::from_raw_parts(ffi::vex_abi_entries(&mut count), count) };
+        table
+            .iter()
+            .map(|entry| {
+                // SAFETY: see above.
+                let name = unsafe { CStr::from_ptr(entry.name) };
+                (name.to_str().expect("ASCII names").to_string(), entry.value)
+            })
+            .collect()
+    }
+
+    /// The same table as LLVM computes it for our struct descriptions.
+    fn llvm_layout(abi: &RuntimeAbi<'_>, target_data: &TargetData) -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        for description in STRUCTS {
+            let ty = abi.struct_type(description);
+            out.insert(
+                format!("{}.size", description.name),
+                target_data.get_abi_size(&ty),
+            );
+            out.insert(
+                format!("{}.align", description.name),
+                u64::from(target_data.get_abi_alignment(&ty)),
+            );
+            for (name, _) in description.fields {
+                let idx = description.field_index(name);
+                let offset = target_data
+                    .offset_of_element(&ty, idx)
+                    .expect("field exists");
+                out.insert(format!("{}.{name}", description.name), offset);
+            }
+        }
+        for (name, ty) in ENUMS {
+            out.insert(
+                format!("{name}.size"),
+                target_data.get_abi_size(&abi.storage_type(*ty)),
+            );
+        }
+        let header = abi.struct_type(&TASK_HEADER);
+        out.insert(
+            "VEX_TASK_HEADER_SIZE".to_string(),
+            target_data.get_abi_size(&header),
+        );
+        out
+    }
+
+    #[test]
+    fn llvm_and_c_agree_on_every_shared_struct() {
+        let target = HostTarget::new(TargetOptions::default()).unwrap();
+        let target_data = target.target_data();
+        let context = Context::create();
+        let abi = RuntimeAbi::new(&context, &target_data);
+        let llvm = llvm_layout(&abi, &target_data);
+        let c = c_layout();
+        // Every number C reports must be what LLVM computes ...
+        for (name, value) in &c {
+            assert_eq!(
+                llvm.get(name),
+                Some(value),
+                "C says {name} = {value}; LLVM differs"
+            );
+        }
+        // ... and every struct and enum LLVM relies on must be reported by C.
+        for description in STRUCTS {
+            let key = format!("{}.size", description.name);
+            assert!(c.contains_key(&key), "C does not export {key}");
+        }
+        for (name, _) in ENUMS {
+            assert!(
+                c.contains_key(&format!("{name}.size")),
+                "C does not export {name}.size"
+            );
+        }
+        assert_eq!(c["VEX_TASK_HEADER_SIZE"], TASK_HEADER_SIZE);
+        assert_eq!(TASK_HEADER_SIZE % MAX_STATE_ALIGN, 0);
+    }
+
+    #[test]
+    fn declarations_verify_and_carry_c_attributes() {
+        let target = HostTarget::new(TargetOptions::default()).unwrap();
+        let context = Context::create();
+        let module = context.create_module("decls");
+        target.configure(&module);
+        let abi = RuntimeAbi::new(&context, &target.target_data());
+        abi.declare_all(&module);
+        module.verify().unwrap();
+        let text = module.print_to_string().to_string();
+        assert!(
+            text.contains("declare zeroext i1 @vex_future_poll_or_register(ptr, ptr)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("declare void @vex_print(i32, ptr, i1 zeroext)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("declare ptr @vex_task_alloc(i64, i64, i64, ptr)"),
+            "{text}"
+        );
+        let panic = module.get_function("vex_panic_cstr").unwrap();
+        let noreturn = Attribute::get_named_enum_kind_id("noreturn");
+        assert!(
+            panic
+                .get_enum_attribute(AttributeLoc::Function, noreturn)
+                .is_some()
+        );
+        // Declaring again returns the same function instead of `vex_print.1`.
+        assert_eq!(
+            abi.declare(&module, RtFn::Print),
+            module.get_function("vex_print").unwrap()
+        );
+        assert_eq!(module.get_functions().count(), RtFn::ALL.len());
+    }
+
+    #[test]
+    fn runtime_functions_have_distinct_names_and_linked_addresses() {
+        let mut names = HashSet::new();
+        let mut addresses = HashSet::new();
+        for function in RtFn::ALL {
+            assert!(
+                names.insert(function.name()),
+                "{} listed twice",
+                function.name()
+            );
+            assert_ne!(function.address(), 0);
+            assert!(
+                addresses.insert(function.address()),
+                "{} aliases another",
+                function.name()
+            );
+            assert_eq!(RtFn::from_name(function.name()), Some(*function));
+        }
+    }
+
+    #[test]
+    fn field_index_follows_declaration_order() {
+        assert_eq!(RUNTIME_OPTIONS.field_index("workers"), 0);
+        assert_eq!(RUNTIME_OPTIONS.field_index("sink_user"), 3);
+        assert_eq!(STRING.field_index("bytes"), 3);
+    }
+}

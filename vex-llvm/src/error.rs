@@ -1,0 +1,43 @@
+//! The backend's error type. Errors are data; this file must not print or log them.
+
+use std::path::PathBuf;
+
+/// Everything that can fail in the backend.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// LLVM reported an error (target creation, verification, passes, emission).
+    #[error("LLVM: {0}")]
+    Llvm(String),
+    /// A generated module did not pass LLVM's verifier.
+    #[error("invalid LLVM module: {0}")]
+    InvalidModule(String),
+    /// A symbol the caller asked for is not in the compiled code.
+    #[error("no function `{0}` in the compiled code")]
+    MissingFunction(String),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The system C compiler failed to link an executable.
+    #[error("linking {output} failed ({status}): {stderr}")]
+    Link {
+        /// The executable that was being produced.
+        output: PathBuf,
+        /// The linker's exit status, as text.
+        status: String,
+        /// What the linker printed on stderr.
+        stderr: String,
+    },
+}
+
+impl Error {
+    /// Wraps an LLVM message (`LLVMString`, `String`, `&str`).
+    pub(crate) fn llvm(message: impl std::fmt::Display) -> Error {
+        Error::Llvm(message.to_string())
+    }
+}

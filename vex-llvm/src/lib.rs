@@ -1,0 +1,14 @@
+//! `vex-llvm`: the LLVM backend of Vex. It turns already-lowered code into machine code
+//! that runs on the C runtime (`vex-rt`): [`abi`] declares, in one place, the LLVM view
+//! of every runtime struct and function; [`target`] creates target machines for the
+//! host; later modules add the JIT, object files and executables.
+//!
+//! It must not re-analyse source code or know about coroutines: it sees only IR in
+//! which every suspension is already an explicit runtime call.
+
+pub mod abi;
+pub mod error;
+pub mod target;
+
+pub use error::Error;
+pub use target::{HostTarget, OptLevel, TargetOptions};

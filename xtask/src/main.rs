@@ -161,6 +161,7 @@ fn fuzz_targets() -> Result<Vec<String>> {
 }
 
 fn run_fuzz_target(target: &str, seconds: u64) -> Result {
+    seed_corpus(target)?;
     let max_time = format!("-max_total_time={seconds}");
     command(
         Command::new("cargo")
@@ -169,6 +170,31 @@ fn run_fuzz_target(target: &str, seconds: u64) -> Result {
             .env("RUSTC_BOOTSTRAP", "1")
             .current_dir(project_root()),
     )
+}
+
+/// Seeds `fuzz/corpus/TARGET` with the example programs, so the fuzzer starts from
+/// real Vex instead of from nothing. Existing corpus files are kept.
+fn seed_corpus(target: &str) -> Result {
+    let root = project_root();
+    let corpus = root.join("fuzz/corpus").join(target);
+    std::fs::create_dir_all(&corpus)
+        .map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
+    let examples = root.join("examples");
+    let dirs = std::fs::read_dir(&examples)
+        .map_err(|e| format!("cannot read {}: {e}", examples.display()))?;
+    for dir in dirs.flatten() {
+        let Ok(files) = std::fs::read_dir(dir.path()) else { continue };
+        for file in files.flatten() {
+            let path = file.path();
+            if path.extension().is_some_and(|e| e == "vx") {
+                let name =
+                    format!("example-{}", path.file_name().unwrap_or_default().to_string_lossy());
+                std::fs::copy(&path, corpus.join(name))
+                    .map_err(|e| format!("cannot seed corpus: {e}"))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Runs one named suite, printing a header and its duration.

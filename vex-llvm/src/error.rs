@@ -35,6 +35,12 @@ pub enum Error {
     },
 }
 
+impl From<inkwell::builder::BuilderError> for Error {
+    fn from(error: inkwell::builder::BuilderError) -> Error {
+        Error::Llvm(format!("IR builder: {error}"))
+    }
+}
+
 impl Error {
     /// Wraps an LLVM message (`LLVMString`, `String`, `&str`).
     pub(crate) fn llvm(message: impl std::fmt::Display) -> Error {

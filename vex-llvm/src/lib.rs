@@ -1,14 +1,20 @@
 //! `vex-llvm`: the LLVM backend of Vex. It turns already-lowered code into machine code
 //! that runs on the C runtime (`vex-rt`): [`abi`] declares, in one place, the LLVM view
 //! of every runtime struct and function; [`target`] creates target machines for the
-//! host; later modules add the JIT, object files and executables.
+//! host; [`entry`] generates the program entry; [`jit`] runs modules in-process.
 //!
 //! It must not re-analyse source code or know about coroutines: it sees only IR in
 //! which every suspension is already an explicit runtime call.
 
 pub mod abi;
+pub mod entry;
 pub mod error;
+pub mod jit;
 pub mod target;
 
+#[cfg(test)]
+mod testing;
+
 pub use error::Error;
+pub use jit::{Jit, RunOptions, RunOutcome};
 pub use target::{HostTarget, OptLevel, TargetOptions};

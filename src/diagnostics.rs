@@ -79,20 +79,37 @@ fn render_snippet(out: &mut String, index: &LineIndex, text: &str, range: TextRa
     let end = clamp(range.end(), text).max(start);
     let line_number = index.line_col(start).line;
     let line_range = index.line_range(line_number).unwrap_or_else(|| TextRange::empty(start));
-    let line_start = line_range.start();
-    let line = text[line_range].trim_end_matches('\r');
+    let line: Vec<char> = text[line_range].trim_end_matches('\r').chars().collect();
+    let before = text[line_range.start().into()..usize::from(start)].chars().count();
+    let covered_end = usize::from(end).min(usize::from(line_range.end()));
+    let covered = text.get(usize::from(start)..covered_end).map_or(0, |c| c.chars().count());
+    // Long lines (generated code, minified input) are shown as a window around the
+    // span so that the caret stays on screen.
+    let (from, to) = if line.len() > MAX_SNIPPET_WIDTH {
+        let from = before.saturating_sub(MAX_SNIPPET_WIDTH / 2);
+        (from, (from + MAX_SNIPPET_WIDTH).min(line.len()))
+    } else {
+        (0, line.len())
+    };
+    let shown: String = line[from..to].iter().collect();
+    let (open, close) =
+        (if from > 0 { "..." } else { "" }, if to < line.len() { "..." } else { "" });
+    // Tabs keep their width so the caret lines up under the code.
+    let pad: String = std::iter::repeat_n(' ', open.len())
+        .chain(
+            line[from..before.min(line.len())].iter().map(|&c| if c == '\t' { '\t' } else { ' ' }),
+        )
+        .collect();
+    let carets = "^".repeat(covered.clamp(1, MAX_SNIPPET_WIDTH));
     let line_number = line_number.to_string();
     let gutter = " ".repeat(line_number.len().max(4));
-    let before = &text[usize::from(line_start)..usize::from(start)];
-    let covered_end = usize::from(end).min(usize::from(line_start) + line.len());
-    let covered = text.get(usize::from(start)..covered_end).unwrap_or("");
-    // Tabs keep their width so the caret lines up under the code.
-    let pad: String = before.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-    let carets = "^".repeat(covered.chars().count().max(1));
-    let _ = writeln!(out, "{line_number:>width$} | {line}", width = gutter.len());
+    let _ = writeln!(out, "{line_number:>width$} | {open}{shown}{close}", width = gutter.len());
     let separator = if label.is_empty() { "" } else { " " };
     let _ = writeln!(out, "{gutter} | {pad}{carets}{separator}{label}");
 }
+
+/// Lines longer than this many characters are shown as a window around the span.
+const MAX_SNIPPET_WIDTH: usize = 120;
 
 /// Clamps an offset into `text` and moves it back to a character boundary, so a span
 /// from a stale or hostile source never makes rendering panic.
@@ -164,6 +181,17 @@ mod tests {
                       = help: fix it
                 {"file":"t.vx","line":1,"column":12,"end_line":1,"end_column":12,"severity":"error","code":null,"message":"something is wrong"}"#]],
         );
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_span() {
+        let text = format!("let x = {}oops{}\n", "1 + ".repeat(50), " + 2".repeat(50));
+        check(&text, 208..212, expect![[r#"
+            t.vx:1:209: error: something is wrong
+               1 | ...1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + oops + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2...
+                 |                                                                ^^^^
+                  = help: fix it
+            {"file":"t.vx","line":1,"column":209,"end_line":1,"end_column":213,"severity":"error","code":null,"message":"something is wrong"}"#]]);
     }
 
     #[test]

@@ -1,0 +1,103 @@
+//! Sizes, alignments and field offsets of IR types: the one source of truth for
+//! layouts that the coroutine layout, the evaluator and backends share.
+//!
+//! Scalars have their C sizes; strings, futures and state pointers are pointers (8
+//! bytes); structs and tuples are laid out in declaration order with C padding; arrays
+//! are `N` elements at a stride of the element's (padded) size; an enum is a `u32` tag
+//! followed by the largest payload (each payload laid out like a tuple).
+
+use super::{IntTy, StructDef, Type, TypeDefs};
+
+/// Size and alignment in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Size, a multiple of `align`.
+    pub size: u64,
+    /// Alignment, a power of two.
+    pub align: u64,
+}
+
+/// Rounds `offset` up to a multiple of `align`.
+pub fn align_to(offset: u64, align: u64) -> u64 {
+    offset.div_ceil(align) * align
+}
+
+/// The layout of a type.
+pub fn layout_of(ty: &Type, types: &TypeDefs) -> Layout {
+    let scalar = |n: u64| Layout { size: n, align: n.max(1) };
+    match ty {
+        Type::Unit => Layout { size: 0, align: 1 },
+        Type::Bool => scalar(1),
+        Type::Int(int) => scalar(u64::from(int.bits() / 8)),
+        Type::Float(vex_hir::ty::FloatTy::F32) => scalar(4),
+        Type::Float(vex_hir::ty::FloatTy::F64) => scalar(8),
+        Type::String | Type::Future(_) | Type::StatePtr(_) => scalar(8),
+        Type::CoroStatus => scalar(4),
+        Type::Tuple(elems) => fields_layout(elems.iter(), types).0,
+        Type::Array(elem, n) => {
+            let elem = layout_of(elem, types);
+            Layout { size: elem.size * n, align: elem.align }
+        }
+        Type::Struct(name) => match types.structs.get(name) {
+            Some(def) => Layout { size: align_to(def.size, def.align), align: def.align },
+            None => Layout { size: 0, align: 1 },
+        },
+        Type::Enum(name) => {
+            let mut size = 4;
+            let mut align = 4;
+            if let Some(def) = types.enums.get(name) {
+                for variant in &def.variants {
+                    let (payload, _) = fields_layout(variant.fields.iter(), types);
+                    let start = align_to(4, payload.align);
+                    size = size.max(start + payload.size);
+                    align = align.max(payload.align);
+                }
+            }
+            Layout { size: align_to(size, align), align }
+        }
+    }
+}
+
+/// The layout of fields in order with C padding, and each field's offset.
+pub fn fields_layout<'a>(
+    fields: impl Iterator<Item = &'a Type>,
+    types: &TypeDefs,
+) -> (Layout, Vec<u64>) {
+    let mut offset = 0;
+    let mut align = 1;
+    let mut offsets = Vec::new();
+    for field in fields {
+        let layout = layout_of(field, types);
+        offset = align_to(offset, layout.align);
+        offsets.push(offset);
+        offset += layout.size;
+        align = align.max(layout.align);
+    }
+    (Layout { size: align_to(offset, align), align }, offsets)
+}
+
+/// A struct definition with C layout from named fields.
+pub fn struct_def(name: &str, fields: Vec<(Box<str>, Type)>, types: &TypeDefs) -> StructDef {
+    let (layout, offsets) = fields_layout(fields.iter().map(|f| &f.1), types);
+    StructDef {
+        name: name.into(),
+        fields: fields
+            .into_iter()
+            .zip(offsets)
+            .map(|((name, ty), offset)| super::FieldDef { name, ty, offset })
+            .collect(),
+        size: layout.size,
+        align: layout.align,
+    }
+}
+
+/// The byte offset of payload field `field` of `variant` inside an enum value.
+pub fn payload_offset(enum_name: &str, variant: u32, field: u32, types: &TypeDefs) -> u64 {
+    let Some(def) = types.enums.get(enum_name) else { return 0 };
+    let Some(variant) = def.variants.get(variant as usize) else { return 0 };
+    let (payload, offsets) = fields_layout(variant.fields.iter(), types);
+    align_to(4, payload.align) + offsets.get(field as usize).copied().unwrap_or(0)
+}
+
+/// The integer type of an enum tag.
+pub const ENUM_TAG: IntTy = IntTy::U32;

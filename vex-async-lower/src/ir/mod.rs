@@ -1,0 +1,965 @@
+//! The CFG IR: typed locals, basic blocks of statements, one terminator per block.
+//!
+//! This is the one representation shared by the coroutine transform, the reference
+//! evaluator and the backends. Everything a backend needs is explicit here: struct and
+//! enum layouts ([`layout`]), string literals (inline in [`Const::Str`], collected by
+//! [`Module::string_literals`]), every runtime operation ([`RtOp`], one-to-one with a
+//! function of `vex_rt.h`), reference counting ([`Stmt::Retain`]/[`Stmt::Release`]),
+//! and panics with their source location ([`Terminator::Panic`]).
+//!
+//! Two stages use it:
+//! - *before* the coroutine transform, an `async fn` is a [`FunctionKind::Async`]
+//!   function whose waits are terminators ([`Terminator::Await`], [`Terminator::Sleep`],
+//!   [`Terminator::Yield`]) and whose cancel paths end in [`Terminator::CancelExit`];
+//! - *after* it ([`crate::coro`]), no wait terminator is left: each async fn is a state
+//!   struct, a [`FunctionKind::Resume`] function and a [`FunctionKind::Wrapper`], all
+//!   ordinary code over [`Stmt::LoadState`]/[`Stmt::StoreState`] and runtime calls.
+//!
+//! Every Vex function (and every resume function) receives the current
+//! `WorkerContext *` as a hidden first parameter; runtime operations whose C function
+//! takes `ctx` use it. The IR must not know about LLVM.
+
+pub mod layout;
+mod print;
+pub mod validate;
+
+use std::fmt;
+
+pub use vex_hir::ty::{FloatTy, IntTy};
+
+/// A name: functions, structs and enums are referred to by name.
+pub type Name = Box<str>;
+
+/// A local of a function, an index into [`Function::locals`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalId(pub u32);
+
+/// A block of a function, an index into [`Function::blocks`]; block 0 is the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlockId(pub u32);
+
+impl LocalId {
+    /// The index as `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl BlockId {
+    /// The index as `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The type of a local or value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// `()`: zero bytes.
+    Unit,
+    /// `bool`: one byte, 0 or 1.
+    Bool,
+    /// A two's-complement integer.
+    Int(IntTy),
+    /// An IEEE float.
+    Float(FloatTy),
+    /// `VexString *` (NULL is the empty string); owned values hold one reference.
+    String,
+    /// `VexFuture *` of a task producing the type; NULL once moved.
+    Future(Box<Type>),
+    /// A tuple, laid out like a struct with fields `0, 1, …`.
+    Tuple(Vec<Type>),
+    /// `[T; N]`.
+    Array(Box<Type>, u64),
+    /// A user struct (see [`StructDef`]).
+    Struct(Name),
+    /// A user enum (see [`EnumDef`]): a `u32` tag and a union of payloads.
+    Enum(Name),
+    /// A pointer to a coroutine state struct (the named [`StructDef`]).
+    StatePtr(Name),
+    /// `CoroStatus`, what a resume function returns.
+    CoroStatus,
+}
+
+impl Type {
+    /// Whether values of this type hold references that must be released: strings and
+    /// futures, directly or inside aggregates.
+    pub fn needs_drop(&self, types: &TypeDefs) -> bool {
+        match self {
+            Type::String | Type::Future(_) => true,
+            Type::Tuple(elems) => elems.iter().any(|t| t.needs_drop(types)),
+            Type::Array(elem, n) => *n > 0 && elem.needs_drop(types),
+            Type::Struct(name) => types
+                .structs
+                .get(name)
+                .is_some_and(|s| s.fields.iter().any(|f| f.ty.needs_drop(types))),
+            Type::Enum(name) => types.enums.get(name).is_some_and(|e| {
+                e.variants.iter().flat_map(|v| &v.fields).any(|t| t.needs_drop(types))
+            }),
+            _ => false,
+        }
+    }
+
+    /// Whether this is an integer type.
+    pub fn int(&self) -> Option<IntTy> {
+        match self {
+            Type::Int(int) => Some(*int),
+            _ => None,
+        }
+    }
+}
+
+/// A field of a struct with its byte offset.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FieldDef {
+    /// The field's name.
+    pub name: Name,
+    /// Its type.
+    pub ty: Type,
+    /// Byte offset from the start of the struct.
+    pub offset: u64,
+}
+
+/// A struct with its layout. State structs of coroutines may have fields that share
+/// bytes (locals never saved at the same suspension); ordinary structs never do.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StructDef {
+    /// The struct's name (`Point`, `fetch.state`).
+    pub name: Name,
+    /// Fields in declaration order (for state structs: tag, result, slots).
+    pub fields: Vec<FieldDef>,
+    /// Size in bytes.
+    pub size: u64,
+    /// Alignment in bytes.
+    pub align: u64,
+}
+
+/// One variant of an enum.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct VariantDef {
+    /// The variant's name.
+    pub name: Name,
+    /// Payload types.
+    pub fields: Vec<Type>,
+}
+
+/// An enum: a `u32` tag at offset 0 followed by the payload of the active variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EnumDef {
+    /// The enum's name.
+    pub name: Name,
+    /// Variants in declaration order; the tag is the index.
+    pub variants: Vec<VariantDef>,
+}
+
+/// The user types of a program, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TypeDefs {
+    /// Structs, including state structs after the transform.
+    pub structs: rustc_hash::FxHashMap<Name, StructDef>,
+    /// Enums.
+    pub enums: rustc_hash::FxHashMap<Name, EnumDef>,
+}
+
+/// An `extern "C"` function declaration (scalars only).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ExternDecl {
+    /// The C symbol.
+    pub name: Name,
+    /// Parameter types.
+    pub params: Vec<Type>,
+    /// Result type.
+    pub ret: Type,
+}
+
+/// A whole program.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Module {
+    /// Struct definitions (user structs, then state structs), sorted by name.
+    pub structs: Vec<StructDef>,
+    /// Enum definitions, sorted by name.
+    pub enums: Vec<EnumDef>,
+    /// Functions in program order.
+    pub functions: Vec<Function>,
+    /// Extern declarations.
+    pub externs: Vec<ExternDecl>,
+}
+
+impl Module {
+    /// The type definitions as a lookup table.
+    pub fn type_defs(&self) -> TypeDefs {
+        TypeDefs {
+            structs: self.structs.iter().map(|s| (s.name.clone(), s.clone())).collect(),
+            enums: self.enums.iter().map(|e| (e.name.clone(), e.clone())).collect(),
+        }
+    }
+
+    /// Finds a function by name.
+    pub fn function(&self, name: &str) -> Option<&Function> {
+        self.functions.iter().find(|f| &*f.name == name)
+    }
+
+    /// Every string literal used by the module, in order of first use, without
+    /// duplicates: a backend emits each once as a static `VexString`.
+    pub fn string_literals(&self) -> Vec<&str> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut out = Vec::new();
+        for function in &self.functions {
+            function.for_each_const(|c| {
+                if let Const::Str(s) = c
+                    && seen.insert(&**s as *const str)
+                    && !out.contains(&&**s)
+                {
+                    out.push(&**s);
+                }
+            });
+        }
+        out
+    }
+}
+
+/// What a function is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FunctionKind {
+    /// An ordinary function (also a `const` initialiser, named after the constant).
+    Sync,
+    /// An `async fn` (or `go` block) before the coroutine transform: called, it spawns;
+    /// its body may contain wait terminators. `ret` is the value type `T`.
+    Async,
+    /// The resume function of a coroutine: params `[state]`, returns `CoroStatus`.
+    Resume {
+        /// The state struct's name.
+        state: Name,
+    },
+    /// The wrapper of a coroutine: allocates and spawns, returns `Future<T>`.
+    Wrapper {
+        /// The resume function's name.
+        resume: Name,
+        /// The state struct's name.
+        state: Name,
+    },
+}
+
+/// A local's declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LocalDecl {
+    /// A name for people (`x`, `tmp`); not unique.
+    pub name: Name,
+    /// Its type.
+    pub ty: Type,
+}
+
+/// A function: typed locals, parameters among them, blocks (entry is block 0).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Function {
+    /// Unique name: `f`, `Point.new` (associated), `Point::norm2` (method),
+    /// `main.go0` (a `go` block), `f.resume` (after the transform).
+    pub name: Name,
+    /// The kind.
+    pub kind: FunctionKind,
+    /// Parameters, in order; each is a local.
+    pub params: Vec<LocalId>,
+    /// Result type; for [`FunctionKind::Async`] the value the task produces.
+    pub ret: Type,
+    /// Every local.
+    pub locals: Vec<LocalDecl>,
+    /// Every block; block 0 is the entry.
+    pub blocks: Vec<Block>,
+}
+
+impl Function {
+    /// The type of a local.
+    pub fn local_ty(&self, local: LocalId) -> &Type {
+        &self.locals[local.index()].ty
+    }
+
+    /// Calls `f` on every constant operand.
+    pub fn for_each_const<'a>(&'a self, mut f: impl FnMut(&'a Const)) {
+        for block in &self.blocks {
+            for stmt in &block.stmts {
+                stmt.for_each_operand(|op| {
+                    if let Operand::Const(c) = op {
+                        f(c)
+                    }
+                });
+            }
+            block.term.for_each_operand(|op| {
+                if let Operand::Const(c) = op {
+                    f(c)
+                }
+            });
+        }
+    }
+
+    /// Whether any wait terminator is left.
+    pub fn has_waits(&self) -> bool {
+        self.blocks.iter().any(|b| b.term.is_wait())
+    }
+}
+
+/// A basic block.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Block {
+    /// Statements, in order.
+    pub stmts: Vec<Stmt>,
+    /// How the block ends.
+    pub term: Terminator,
+}
+
+/// A projection from a place.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Proj {
+    /// Field `n` of a struct or tuple.
+    Field(u32),
+    /// Element of an array; the index was checked against the length before.
+    Index(LocalId),
+    /// Payload field of an enum value known to hold that variant.
+    Payload {
+        /// The variant.
+        variant: u32,
+        /// The payload field.
+        field: u32,
+    },
+}
+
+/// A memory location: a local and projections into it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Place {
+    /// The local.
+    pub local: LocalId,
+    /// Projections, outermost first.
+    pub proj: Vec<Proj>,
+}
+
+impl Place {
+    /// The whole local.
+    pub fn local(local: LocalId) -> Place {
+        Place { local, proj: Vec::new() }
+    }
+
+    /// This place with one more projection.
+    pub fn project(&self, proj: Proj) -> Place {
+        let mut place = self.clone();
+        place.proj.push(proj);
+        place
+    }
+}
+
+/// A constant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Const {
+    /// `()`.
+    Unit,
+    /// `true`/`false`.
+    Bool(bool),
+    /// An integer, stored sign-extended (signed) or zero-extended (unsigned).
+    Int(i128, IntTy),
+    /// A float as `f64::to_bits` (an `f32` is stored widened).
+    Float(u64, FloatTy),
+    /// A string literal: a static `VexString` (retain/release are no-ops on it).
+    Str(Box<str>),
+    /// The NULL future (a moved-out future local).
+    NullFuture(Type),
+    /// A `CoroStatus` value.
+    Status(CoroStatus),
+}
+
+/// `CoroStatus` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CoroStatus {
+    /// `CORO_STATUS_YIELDED`: one wait registered.
+    Yielded,
+    /// `CORO_STATUS_DONE`.
+    Done,
+}
+
+/// A value read by a statement.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Operand {
+    /// A bitwise copy of a place (no retain).
+    Copy(Place),
+    /// A constant.
+    Const(Const),
+}
+
+impl Operand {
+    /// A copy of a whole local.
+    pub fn local(local: LocalId) -> Operand {
+        Operand::Copy(Place::local(local))
+    }
+
+    /// An integer constant.
+    pub fn int(value: i128, ty: IntTy) -> Operand {
+        Operand::Const(Const::Int(value, ty))
+    }
+}
+
+/// A unary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    /// Wrapping integer negation, float negation.
+    Neg,
+    /// Logical not of `bool`, bitwise not of integers.
+    Not,
+}
+
+/// A binary operator. Integer `Add`/`Sub`/`Mul`/`Shl`/`Shr` wrap (shift amounts are
+/// taken modulo the width); `Div`/`Rem` are only emitted after a zero check, and on
+/// signed types `MIN / -1 == MIN`, `MIN % -1 == 0` (the backend guards the overflow).
+/// Comparisons produce `bool`; on strings use [`RtOp::StringCompare`] instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl BinOp {
+    /// Whether the result is `bool`.
+    pub fn is_comparison(self) -> bool {
+        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+    }
+
+    /// The lower-case name used by the printer.
+    pub fn name(self) -> &'static str {
+        match self {
+            BinOp::Add => "add",
+            BinOp::Sub => "sub",
+            BinOp::Mul => "mul",
+            BinOp::Div => "div",
+            BinOp::Rem => "rem",
+            BinOp::BitAnd => "and",
+            BinOp::BitOr => "or",
+            BinOp::BitXor => "xor",
+            BinOp::Shl => "shl",
+            BinOp::Shr => "shr",
+            BinOp::Eq => "eq",
+            BinOp::Ne => "ne",
+            BinOp::Lt => "lt",
+            BinOp::Le => "le",
+            BinOp::Gt => "gt",
+            BinOp::Ge => "ge",
+        }
+    }
+}
+
+/// What an aggregate builds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AggregateKind {
+    /// A tuple.
+    Tuple,
+    /// An array of the element type.
+    Array(Type),
+    /// A struct, fields in declaration order.
+    Struct(Name),
+    /// An enum variant with its payload.
+    Variant(Name, u32),
+}
+
+/// The right-hand side of an assignment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Rvalue {
+    /// A copy or constant.
+    Use(Operand),
+    /// A unary operation.
+    Unary(UnOp, Operand),
+    /// A binary operation on two operands of one type.
+    Binary(BinOp, Operand, Operand),
+    /// A numeric conversion: float → int truncates toward zero (saturating), int →
+    /// narrower int keeps the low bits.
+    Cast(Operand, Type),
+    /// A tuple, array, struct or enum value from its parts.
+    Aggregate(AggregateKind, Vec<Operand>),
+    /// `[value; count]`.
+    Repeat(Operand, u64),
+    /// The tag (`u32`) of an enum place.
+    Discriminant(Place),
+}
+
+/// Runtime operations: each is one function of `vex_rt.h` (named in [`RtOp::c_name`]).
+/// `ctx` is passed implicitly where the C function takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RtOp {
+    /// `vex_string_concat(a, b) -> string` (new reference; operands borrowed).
+    StringConcat,
+    /// `vex_string_compare(a, b) -> i32` (<0, 0, >0).
+    StringCompare,
+    /// `vex_string_from_i64(i64) -> string`.
+    StringFromI64,
+    /// `vex_string_from_u64(u64) -> string`.
+    StringFromU64,
+    /// `vex_string_from_f64(f64) -> string`.
+    StringFromF64,
+    /// `vex_string_from_f32(f32) -> string`.
+    StringFromF32,
+    /// `vex_string_from_bool(bool) -> string`.
+    StringFromBool,
+    /// `vex_print(1, s, false)`.
+    Print,
+    /// `vex_print(1, s, true)`.
+    Println,
+    /// `vex_print(2, s, false)`.
+    Eprint,
+    /// `vex_print(2, s, true)`.
+    Eprintln,
+    /// `now_ms() -> i64`.
+    NowMs,
+    /// `vex_task_cancelled(ctx) -> bool`; `false` outside tasks.
+    IsCancelled,
+    /// `vex_future_cancel(f)` (the future is borrowed).
+    FutureCancel,
+    /// `vex_future_poll_or_register(ctx, f) -> bool`: true when finished.
+    FuturePollOrRegister,
+    /// `worker_yield(ctx)`.
+    WorkerYield,
+    /// `worker_await_after(ctx, ms)` (negative `ms` is 0).
+    WorkerAwaitAfter,
+    /// `vex_task_finish_cancelled(ctx) -> CoroStatus`.
+    TaskFinishCancelled,
+    /// `vex_task_alloc(size, result_offset, result_size, resume) -> state`; the
+    /// operands are constants and the resume function's name is the state struct's
+    /// resume (see [`Stmt::TaskAlloc`]).
+    TaskSpawn,
+}
+
+impl RtOp {
+    /// The C function that implements the operation.
+    pub fn c_name(self) -> &'static str {
+        match self {
+            RtOp::StringConcat => "vex_string_concat",
+            RtOp::StringCompare => "vex_string_compare",
+            RtOp::StringFromI64 => "vex_string_from_i64",
+            RtOp::StringFromU64 => "vex_string_from_u64",
+            RtOp::StringFromF64 => "vex_string_from_f64",
+            RtOp::StringFromF32 => "vex_string_from_f32",
+            RtOp::StringFromBool => "vex_string_from_bool",
+            RtOp::Print | RtOp::Println | RtOp::Eprint | RtOp::Eprintln => "vex_print",
+            RtOp::NowMs => "now_ms",
+            RtOp::IsCancelled => "vex_task_cancelled",
+            RtOp::FutureCancel => "vex_future_cancel",
+            RtOp::FuturePollOrRegister => "vex_future_poll_or_register",
+            RtOp::WorkerYield => "worker_yield",
+            RtOp::WorkerAwaitAfter => "worker_await_after",
+            RtOp::TaskFinishCancelled => "vex_task_finish_cancelled",
+            RtOp::TaskSpawn => "vex_task_spawn",
+        }
+    }
+
+    /// The printer's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            RtOp::StringConcat => "string_concat",
+            RtOp::StringCompare => "string_compare",
+            RtOp::StringFromI64 => "string_from_i64",
+            RtOp::StringFromU64 => "string_from_u64",
+            RtOp::StringFromF64 => "string_from_f64",
+            RtOp::StringFromF32 => "string_from_f32",
+            RtOp::StringFromBool => "string_from_bool",
+            RtOp::Print => "print",
+            RtOp::Println => "println",
+            RtOp::Eprint => "eprint",
+            RtOp::Eprintln => "eprintln",
+            RtOp::NowMs => "now_ms",
+            RtOp::IsCancelled => "is_cancelled",
+            RtOp::FutureCancel => "future_cancel",
+            RtOp::FuturePollOrRegister => "future_poll_or_register",
+            RtOp::WorkerYield => "worker_yield",
+            RtOp::WorkerAwaitAfter => "worker_await_after",
+            RtOp::TaskFinishCancelled => "task_finish_cancelled",
+            RtOp::TaskSpawn => "task_spawn",
+        }
+    }
+
+    /// Parameter types and result type.
+    pub fn signature(self) -> (Vec<Type>, Type) {
+        use Type::*;
+        let i64 = Int(IntTy::I64);
+        match self {
+            RtOp::StringConcat => (vec![String, String], String),
+            RtOp::StringCompare => (vec![String, String], Int(IntTy::I32)),
+            RtOp::StringFromI64 => (vec![i64], String),
+            RtOp::StringFromU64 => (vec![Int(IntTy::U64)], String),
+            RtOp::StringFromF64 => (vec![Float(FloatTy::F64)], String),
+            RtOp::StringFromF32 => (vec![Float(FloatTy::F32)], String),
+            RtOp::StringFromBool => (vec![Bool], String),
+            RtOp::Print | RtOp::Println | RtOp::Eprint | RtOp::Eprintln => (vec![String], Unit),
+            RtOp::NowMs => (vec![], i64),
+            RtOp::IsCancelled => (vec![], Bool),
+            // The future's result type does not matter to these.
+            RtOp::FutureCancel | RtOp::FuturePollOrRegister | RtOp::TaskSpawn => {
+                (vec![], if self == RtOp::FuturePollOrRegister { Bool } else { Unit })
+            }
+            RtOp::WorkerYield => (vec![], Unit),
+            RtOp::WorkerAwaitAfter => (vec![i64], Unit),
+            RtOp::TaskFinishCancelled => (vec![], CoroStatus),
+        }
+    }
+}
+
+/// `VexOutcome` values returned by [`Stmt::TakeFuture`].
+pub mod outcome {
+    /// `VEX_OUTCOME_VALUE`.
+    pub const VALUE: i128 = 1;
+    /// `VEX_OUTCOME_CANCELLED`.
+    pub const CANCELLED: i128 = 2;
+}
+
+/// A statement.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Stmt {
+    /// `place = rvalue` (a bitwise store; ownership is handled by Retain/Release).
+    Assign(Place, Rvalue),
+    /// A call of a Vex function (an async one's wrapper returns its future). Arguments
+    /// are moved into the callee (it releases them); the result is owned by `dest`.
+    Call {
+        /// Where the result goes.
+        dest: Option<Place>,
+        /// The function's name.
+        func: Name,
+        /// Arguments.
+        args: Vec<Operand>,
+    },
+    /// A call of an `extern "C"` function (scalars only).
+    CallExtern {
+        /// Where the result goes.
+        dest: Option<Place>,
+        /// The C symbol.
+        func: Name,
+        /// Arguments.
+        args: Vec<Operand>,
+    },
+    /// A runtime operation (see [`RtOp`]); string operands are borrowed. For
+    /// `FutureCancel`, `FuturePollOrRegister` and `TaskSpawn` the first operand is the
+    /// future or state pointer.
+    Runtime {
+        /// Where the result goes.
+        dest: Option<LocalId>,
+        /// The operation.
+        op: RtOp,
+        /// Operands.
+        args: Vec<Operand>,
+    },
+    /// Adds one reference to every string inside the place (`vex_string_retain`).
+    /// Futures are move-only and are never retained.
+    Retain(Place),
+    /// Drops every reference inside the place: `vex_string_release` for strings,
+    /// `vex_future_release` for non-NULL futures (NULL is skipped).
+    Release(Place),
+    /// `outcome = vex_future_take(ctx, future, &result)`: `outcome` is an `i32`
+    /// ([`outcome`]); the future handle is consumed.
+    TakeFuture {
+        /// Receives the `VexOutcome`.
+        outcome: LocalId,
+        /// The finished future.
+        future: Operand,
+        /// Receives the value when the outcome is VALUE.
+        result: Option<LocalId>,
+    },
+    /// `dest = state->field` (a field of the state struct `state` points to).
+    LoadState {
+        /// Destination local.
+        dest: LocalId,
+        /// A local of type [`Type::StatePtr`].
+        state: LocalId,
+        /// Field index in the state struct.
+        field: u32,
+    },
+    /// `state->field = value`.
+    StoreState {
+        /// A local of type [`Type::StatePtr`].
+        state: LocalId,
+        /// Field index in the state struct.
+        field: u32,
+        /// The value stored.
+        value: Operand,
+    },
+    /// `dest = vex_task_alloc(sizeof(S), offsetof(S, result), sizeof(result),
+    /// resume)` for the state struct `S` of the wrapper's coroutine; the state is
+    /// zero-filled.
+    TaskAlloc {
+        /// Receives the state pointer.
+        dest: LocalId,
+    },
+}
+
+/// A source location of a panic: the path as given, 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SourceLoc {
+    /// The file's path.
+    pub file: Name,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub col: u32,
+}
+
+/// How a block ends.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Terminator {
+    /// Jump.
+    Goto(BlockId),
+    /// Two-way branch on a `bool`.
+    Branch {
+        /// The condition.
+        cond: Operand,
+        /// Taken when true.
+        then_block: BlockId,
+        /// Taken when false.
+        else_block: BlockId,
+    },
+    /// Multi-way branch on an integer (or enum tag).
+    Switch {
+        /// The scrutinee, an integer.
+        value: Operand,
+        /// Values and their targets, values distinct.
+        cases: Vec<(i128, BlockId)>,
+        /// Taken when no case matches.
+        default: BlockId,
+    },
+    /// Return from the function (with a value unless it returns `()`).
+    Return(Option<Operand>),
+    /// `vex_panic(file, line, col, message)`: prints `panic at FILE:LINE:COL: MSG` and
+    /// abandons the program.
+    Panic {
+        /// Where.
+        loc: SourceLoc,
+        /// The message, a string.
+        message: Operand,
+    },
+    /// Never reached; a backend emits a trap.
+    Unreachable,
+    /// Before the transform only: wait for a future, move its value into `dest`, go to
+    /// `next`; when the task is cancelled here (or the future was cancelled), go to
+    /// `cancel`. The future is consumed in both cases.
+    Await {
+        /// The awaited future (moved).
+        future: Operand,
+        /// Receives the value.
+        dest: Option<LocalId>,
+        /// Continue here.
+        next: BlockId,
+        /// The cancel path: runs pending defers and releases held values.
+        cancel: BlockId,
+    },
+    /// Before the transform only: `await async_sleep(ms)`.
+    Sleep {
+        /// Milliseconds, an `i64`.
+        ms: Operand,
+        /// Continue here.
+        next: BlockId,
+        /// The cancel path.
+        cancel: BlockId,
+    },
+    /// Before the transform only: `await yield_now()`.
+    Yield {
+        /// Continue here.
+        next: BlockId,
+        /// The cancel path.
+        cancel: BlockId,
+    },
+    /// Before the transform only: the end of a cancel path; the task finishes as
+    /// cancelled.
+    CancelExit,
+}
+
+impl Terminator {
+    /// Whether this is a wait (a suspension point).
+    pub fn is_wait(&self) -> bool {
+        matches!(
+            self,
+            Terminator::Await { .. } | Terminator::Sleep { .. } | Terminator::Yield { .. }
+        )
+    }
+
+    /// Successor blocks, in order.
+    pub fn successors(&self) -> Vec<BlockId> {
+        match self {
+            Terminator::Goto(b) => vec![*b],
+            Terminator::Branch { then_block, else_block, .. } => vec![*then_block, *else_block],
+            Terminator::Switch { cases, default, .. } => {
+                let mut out: Vec<BlockId> = cases.iter().map(|c| c.1).collect();
+                out.push(*default);
+                out
+            }
+            Terminator::Await { next, cancel, .. }
+            | Terminator::Sleep { next, cancel, .. }
+            | Terminator::Yield { next, cancel } => vec![*next, *cancel],
+            Terminator::Return(_)
+            | Terminator::Panic { .. }
+            | Terminator::Unreachable
+            | Terminator::CancelExit => vec![],
+        }
+    }
+
+    /// Mutable successor blocks.
+    pub fn successors_mut(&mut self) -> Vec<&mut BlockId> {
+        match self {
+            Terminator::Goto(b) => vec![b],
+            Terminator::Branch { then_block, else_block, .. } => vec![then_block, else_block],
+            Terminator::Switch { cases, default, .. } => {
+                let mut out: Vec<&mut BlockId> = cases.iter_mut().map(|c| &mut c.1).collect();
+                out.push(default);
+                out
+            }
+            Terminator::Await { next, cancel, .. }
+            | Terminator::Sleep { next, cancel, .. }
+            | Terminator::Yield { next, cancel } => vec![next, cancel],
+            _ => vec![],
+        }
+    }
+
+    /// Calls `f` on every operand read.
+    pub fn for_each_operand<'a>(&'a self, mut f: impl FnMut(&'a Operand)) {
+        match self {
+            Terminator::Branch { cond, .. } => f(cond),
+            Terminator::Switch { value, .. } => f(value),
+            Terminator::Return(Some(v)) => f(v),
+            Terminator::Panic { message, .. } => f(message),
+            Terminator::Await { future, .. } => f(future),
+            Terminator::Sleep { ms, .. } => f(ms),
+            _ => {}
+        }
+    }
+}
+
+impl Stmt {
+    /// Calls `f` on every operand read (not on written places).
+    pub fn for_each_operand<'a>(&'a self, mut f: impl FnMut(&'a Operand)) {
+        match self {
+            Stmt::Assign(_, rvalue) => match rvalue {
+                Rvalue::Use(a)
+                | Rvalue::Unary(_, a)
+                | Rvalue::Cast(a, _)
+                | Rvalue::Repeat(a, _) => f(a),
+                Rvalue::Binary(_, a, b) => {
+                    f(a);
+                    f(b)
+                }
+                Rvalue::Aggregate(_, ops) => ops.iter().for_each(f),
+                Rvalue::Discriminant(_) => {}
+            },
+            Stmt::Call { args, .. }
+            | Stmt::CallExtern { args, .. }
+            | Stmt::Runtime { args, .. } => args.iter().for_each(f),
+            Stmt::TakeFuture { future, .. } => f(future),
+            Stmt::StoreState { value, .. } => f(value),
+            Stmt::Retain(_)
+            | Stmt::Release(_)
+            | Stmt::LoadState { .. }
+            | Stmt::TaskAlloc { .. } => {}
+        }
+    }
+
+    /// Locals read by the statement: operands, index locals of places, places read
+    /// whole (retain, release, discriminant), partially written places, state pointers.
+    pub fn uses(&self) -> Vec<LocalId> {
+        let mut out = Vec::new();
+        self.for_each_operand(|op| {
+            if let Operand::Copy(place) = op {
+                place_uses(place, &mut out, true)
+            }
+        });
+        match self {
+            Stmt::Assign(place, rvalue) => {
+                place_uses(place, &mut out, false);
+                if let Rvalue::Discriminant(p) = rvalue {
+                    place_uses(p, &mut out, true)
+                }
+            }
+            Stmt::Call { dest: Some(place), .. } | Stmt::CallExtern { dest: Some(place), .. } => {
+                place_uses(place, &mut out, false)
+            }
+            Stmt::Retain(place) | Stmt::Release(place) => place_uses(place, &mut out, true),
+            Stmt::LoadState { state, .. } | Stmt::StoreState { state, .. } => out.push(*state),
+            _ => {}
+        }
+        out
+    }
+
+    /// The local this statement defines as a whole (kills for liveness), if any.
+    pub fn def(&self) -> Option<LocalId> {
+        match self {
+            Stmt::Assign(place, _)
+            | Stmt::Call { dest: Some(place), .. }
+            | Stmt::CallExtern { dest: Some(place), .. }
+                if place.proj.is_empty() =>
+            {
+                Some(place.local)
+            }
+            Stmt::Runtime { dest, .. } => *dest,
+            Stmt::LoadState { dest, .. } | Stmt::TaskAlloc { dest } => Some(*dest),
+            _ => None,
+        }
+    }
+
+    /// Every local defined as a whole (a take defines its outcome and result).
+    pub fn defs(&self) -> Vec<LocalId> {
+        match self {
+            Stmt::TakeFuture { outcome, result, .. } => {
+                let mut out = vec![*outcome];
+                out.extend(*result);
+                out
+            }
+            other => other.def().into_iter().collect(),
+        }
+    }
+}
+
+fn place_uses(place: &Place, out: &mut Vec<LocalId>, whole: bool) {
+    // A write to a projection reads the rest of the local: it stays live.
+    if whole || !place.proj.is_empty() {
+        out.push(place.local);
+    }
+    for proj in &place.proj {
+        if let Proj::Index(local) = proj {
+            out.push(*local);
+        }
+    }
+}
+
+impl Terminator {
+    /// Locals read by the terminator.
+    pub fn uses(&self) -> Vec<LocalId> {
+        let mut out = Vec::new();
+        self.for_each_operand(|op| {
+            if let Operand::Copy(place) = op {
+                place_uses(place, &mut out, true)
+            }
+        });
+        out
+    }
+
+    /// The local a wait defines when it completes (`Await`'s destination).
+    pub fn wait_dest(&self) -> Option<LocalId> {
+        match self {
+            Terminator::Await { dest, .. } => *dest,
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for LocalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "%{}", self.0)
+    }
+}
+
+impl fmt::Display for BlockId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "bb{}", self.0)
+    }
+}

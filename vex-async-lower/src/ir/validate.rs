@@ -1,0 +1,612 @@
+//! The IR validator: run by every test after every pass.
+//!
+//! It checks that blocks and locals referenced exist, that every statement and
+//! terminator is well typed, that every local is defined on every path before it is
+//! read (a forward must-be-initialised dataflow), that wait terminators appear only in
+//! `async` functions before the transform, and — with [`Stage::Transformed`] — that none
+//! is left. It reports every problem found, never panics.
+
+use std::fmt::Display;
+
+use rustc_hash::FxHashMap;
+
+use super::*;
+
+/// Which stage the module is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Straight out of `build`: async functions still have wait terminators.
+    Built,
+    /// After the coroutine transform: no wait terminators, no `CancelExit`.
+    Transformed,
+}
+
+/// A problem found by the validator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The function.
+    pub function: String,
+    /// What is wrong, with the block.
+    pub message: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "in {}: {}", self.function, self.message)
+    }
+}
+
+/// Signatures of callable functions: name → (params, result as seen by a caller).
+pub type Signatures = FxHashMap<Name, (Vec<Type>, Type)>;
+
+/// The caller-visible signature of each function of a module (an async function's
+/// call returns its future).
+pub fn signatures(module: &Module) -> Signatures {
+    let mut out = FxHashMap::default();
+    for function in &module.functions {
+        let params = function.params.iter().map(|p| function.local_ty(*p).clone()).collect();
+        let ret = match function.kind {
+            FunctionKind::Async => Type::Future(Box::new(function.ret.clone())),
+            _ => function.ret.clone(),
+        };
+        out.insert(function.name.clone(), (params, ret));
+    }
+    out
+}
+
+/// Validates a whole module.
+pub fn validate_module(module: &Module, stage: Stage) -> Result<(), Vec<ValidationError>> {
+    let types = module.type_defs();
+    let sigs = signatures(module);
+    let externs: FxHashMap<Name, (Vec<Type>, Type)> = module
+        .externs
+        .iter()
+        .map(|e| (e.name.clone(), (e.params.clone(), e.ret.clone())))
+        .collect();
+    let mut errors = Vec::new();
+    for function in &module.functions {
+        errors.extend(validate_function(function, &types, Some(&sigs), &externs, stage));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// Validates one function. Calls are checked against `sigs` when given.
+pub fn validate_function(
+    function: &Function,
+    types: &TypeDefs,
+    sigs: Option<&Signatures>,
+    externs: &FxHashMap<Name, (Vec<Type>, Type)>,
+    stage: Stage,
+) -> Vec<ValidationError> {
+    let mut v = Validator { function, types, sigs, externs, stage, errors: Vec::new() };
+    v.run();
+    v.errors
+}
+
+struct Validator<'a> {
+    function: &'a Function,
+    types: &'a TypeDefs,
+    sigs: Option<&'a Signatures>,
+    externs: &'a FxHashMap<Name, (Vec<Type>, Type)>,
+    stage: Stage,
+    errors: Vec<ValidationError>,
+}
+
+fn const_ty(c: &Const) -> Type {
+    match c {
+        Const::Unit => Type::Unit,
+        Const::Bool(_) => Type::Bool,
+        Const::Int(_, ty) => Type::Int(*ty),
+        Const::Float(_, ty) => Type::Float(*ty),
+        Const::Str(_) => Type::String,
+        Const::NullFuture(ty) => ty.clone(),
+        Const::Status(_) => Type::CoroStatus,
+    }
+}
+
+impl Validator<'_> {
+    fn error(&mut self, block: usize, message: String) {
+        self.errors.push(ValidationError {
+            function: self.function.name.to_string(),
+            message: format!("bb{block}: {message}"),
+        });
+    }
+
+    fn run(&mut self) {
+        let f = self.function;
+        if f.blocks.is_empty() {
+            self.error(0, "function has no blocks".into());
+            return;
+        }
+        for p in &f.params {
+            if p.index() >= f.locals.len() {
+                self.error(0, format!("parameter {p} is not a local"));
+                return;
+            }
+        }
+        for (i, block) in f.blocks.iter().enumerate() {
+            for stmt in &block.stmts {
+                self.check_stmt(i, stmt);
+            }
+            self.check_terminator(i, &block.term);
+        }
+        if self.errors.is_empty() {
+            self.check_definitions();
+        }
+    }
+
+    fn local_ty(&mut self, block: usize, local: LocalId) -> Option<Type> {
+        match self.function.locals.get(local.index()) {
+            Some(decl) => Some(decl.ty.clone()),
+            None => {
+                self.error(block, format!("unknown local {local}"));
+                None
+            }
+        }
+    }
+
+    fn place_ty(&mut self, block: usize, place: &Place) -> Option<Type> {
+        let mut ty = self.local_ty(block, place.local)?;
+        for proj in &place.proj {
+            let next = match (proj, &ty) {
+                (Proj::Field(n), Type::Tuple(elems)) => elems.get(*n as usize).cloned(),
+                (Proj::Field(n), Type::Struct(name)) => self
+                    .types
+                    .structs
+                    .get(name)
+                    .and_then(|s| s.fields.get(*n as usize))
+                    .map(|f| f.ty.clone()),
+                (Proj::Index(index), Type::Array(elem, _)) => {
+                    if self.local_ty(block, *index)?.int().is_none() {
+                        self.error(block, format!("index {index} of {place} is not an integer"));
+                    }
+                    Some((**elem).clone())
+                }
+                (Proj::Payload { variant, field }, Type::Enum(name)) => self
+                    .types
+                    .enums
+                    .get(name)
+                    .and_then(|e| e.variants.get(*variant as usize))
+                    .and_then(|v| v.fields.get(*field as usize))
+                    .cloned(),
+                _ => None,
+            };
+            match next {
+                Some(next) => ty = next,
+                None => {
+                    self.error(block, format!("bad projection in {place}"));
+                    return None;
+                }
+            }
+        }
+        Some(ty)
+    }
+
+    fn operand_ty(&mut self, block: usize, op: &Operand) -> Option<Type> {
+        match op {
+            Operand::Copy(place) => self.place_ty(block, place),
+            Operand::Const(c) => Some(const_ty(c)),
+        }
+    }
+
+    fn expect(&mut self, block: usize, what: &dyn Display, found: Option<Type>, want: &Type) {
+        if let Some(found) = found
+            && &found != want
+        {
+            self.error(block, format!("{what}: expected {want}, found {found}"));
+        }
+    }
+
+    fn rvalue_ty(&mut self, block: usize, rvalue: &Rvalue) -> Option<Type> {
+        Some(match rvalue {
+            Rvalue::Use(op) => self.operand_ty(block, op)?,
+            Rvalue::Unary(op, a) => {
+                let ty = self.operand_ty(block, a)?;
+                let ok = match op {
+                    UnOp::Neg => matches!(ty, Type::Int(_) | Type::Float(_)),
+                    UnOp::Not => matches!(ty, Type::Int(_) | Type::Bool),
+                };
+                if !ok {
+                    self.error(block, format!("{rvalue}: operand of type {ty}"));
+                }
+                ty
+            }
+            Rvalue::Binary(op, a, b) => {
+                let ta = self.operand_ty(block, a)?;
+                let tb = self.operand_ty(block, b)?;
+                let ok = match op {
+                    BinOp::Shl | BinOp::Shr => ta.int().is_some() && tb.int().is_some(),
+                    BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+                        ta == tb && matches!(ta, Type::Int(_) | Type::Float(_))
+                    }
+                    BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => {
+                        ta == tb && matches!(ta, Type::Int(_) | Type::Bool)
+                    }
+                    _ => ta == tb && matches!(ta, Type::Int(_) | Type::Float(_) | Type::Bool),
+                };
+                if !ok {
+                    self.error(block, format!("{rvalue}: operands of types {ta} and {tb}"));
+                }
+                if op.is_comparison() { Type::Bool } else { ta }
+            }
+            Rvalue::Cast(a, ty) => {
+                let from = self.operand_ty(block, a)?;
+                let numeric = |t: &Type| matches!(t, Type::Int(_) | Type::Float(_));
+                if !(numeric(&from) && numeric(ty)) {
+                    self.error(block, format!("{rvalue}: cast from {from}"));
+                }
+                ty.clone()
+            }
+            Rvalue::Aggregate(kind, ops) => {
+                let tys: Vec<Option<Type>> =
+                    ops.iter().map(|o| self.operand_ty(block, o)).collect();
+                match kind {
+                    AggregateKind::Tuple => Type::Tuple(tys.into_iter().collect::<Option<_>>()?),
+                    AggregateKind::Array(elem) => {
+                        for t in tys {
+                            self.expect(block, rvalue, t, elem);
+                        }
+                        Type::Array(Box::new(elem.clone()), ops.len() as u64)
+                    }
+                    AggregateKind::Struct(name) => {
+                        let fields: Vec<Type> = match self.types.structs.get(name) {
+                            Some(def) => def.fields.iter().map(|f| f.ty.clone()).collect(),
+                            None => {
+                                self.error(block, format!("unknown struct {name}"));
+                                return None;
+                            }
+                        };
+                        self.expect_list(block, rvalue, tys, &fields);
+                        Type::Struct(name.clone())
+                    }
+                    AggregateKind::Variant(name, v) => {
+                        let fields = match self
+                            .types
+                            .enums
+                            .get(name)
+                            .and_then(|e| e.variants.get(*v as usize))
+                        {
+                            Some(variant) => variant.fields.clone(),
+                            None => {
+                                self.error(block, format!("unknown variant {name}#{v}"));
+                                return None;
+                            }
+                        };
+                        self.expect_list(block, rvalue, tys, &fields);
+                        Type::Enum(name.clone())
+                    }
+                }
+            }
+            Rvalue::Repeat(op, n) => Type::Array(Box::new(self.operand_ty(block, op)?), *n),
+            Rvalue::Discriminant(place) => {
+                let ty = self.place_ty(block, place)?;
+                if !matches!(ty, Type::Enum(_)) {
+                    self.error(block, format!("{rvalue}: not an enum"));
+                }
+                Type::Int(layout::ENUM_TAG)
+            }
+        })
+    }
+
+    fn expect_list(
+        &mut self,
+        block: usize,
+        what: &dyn Display,
+        found: Vec<Option<Type>>,
+        want: &[Type],
+    ) {
+        if found.len() != want.len() {
+            self.error(block, format!("{what}: {} operands, expected {}", found.len(), want.len()));
+            return;
+        }
+        for (f, w) in found.into_iter().zip(want) {
+            self.expect(block, what, f, w);
+        }
+    }
+
+    fn check_dest(&mut self, block: usize, stmt: &Stmt, dest: Option<&Place>, ret: &Type) {
+        if let Some(place) = dest {
+            let ty = self.place_ty(block, place);
+            self.expect(block, stmt, Some(ret.clone()), &ty.unwrap_or(ret.clone()));
+        }
+    }
+
+    fn check_stmt(&mut self, block: usize, stmt: &Stmt) {
+        match stmt {
+            Stmt::Assign(place, rvalue) => {
+                let want = self.place_ty(block, place);
+                let found = self.rvalue_ty(block, rvalue);
+                if let Some(want) = want {
+                    self.expect(block, stmt, found, &want);
+                }
+            }
+            Stmt::Call { dest, func, args } => {
+                let tys: Vec<Option<Type>> =
+                    args.iter().map(|a| self.operand_ty(block, a)).collect();
+                if let Some(sigs) = self.sigs {
+                    match sigs.get(func) {
+                        Some((params, ret)) => {
+                            let (params, ret) = (params.clone(), ret.clone());
+                            self.expect_list(block, stmt, tys, &params);
+                            self.check_dest(block, stmt, dest.as_ref(), &ret);
+                        }
+                        None => self.error(block, format!("{stmt}: unknown function")),
+                    }
+                }
+            }
+            Stmt::CallExtern { dest, func, args } => {
+                let tys: Vec<Option<Type>> =
+                    args.iter().map(|a| self.operand_ty(block, a)).collect();
+                match self.externs.get(func) {
+                    Some((params, ret)) => {
+                        let (params, ret) = (params.clone(), ret.clone());
+                        self.expect_list(block, stmt, tys, &params);
+                        self.check_dest(block, stmt, dest.as_ref(), &ret);
+                    }
+                    None => self.error(block, format!("{stmt}: unknown extern")),
+                }
+            }
+            Stmt::Runtime { dest, op, args } => {
+                let tys: Vec<Option<Type>> =
+                    args.iter().map(|a| self.operand_ty(block, a)).collect();
+                let ret = match op {
+                    RtOp::FutureCancel | RtOp::FuturePollOrRegister => {
+                        if tys.len() != 1 || !matches!(tys[0], Some(Type::Future(_)) | None) {
+                            self.error(block, format!("{stmt}: expects one future"));
+                        }
+                        if *op == RtOp::FutureCancel { Type::Unit } else { Type::Bool }
+                    }
+                    RtOp::TaskSpawn => {
+                        let ret = match self.function.kind.clone() {
+                            FunctionKind::Wrapper { .. } => Type::Future(Box::new(Type::Unit)),
+                            _ => {
+                                self.error(block, format!("{stmt}: spawn outside a wrapper"));
+                                Type::Unit
+                            }
+                        };
+                        if tys.len() != 1 || !matches!(tys[0], Some(Type::StatePtr(_)) | None) {
+                            self.error(block, format!("{stmt}: expects a state pointer"));
+                        }
+                        // The future's value type is the wrapper's.
+                        match &self.function.ret {
+                            Type::Future(_) => self.function.ret.clone(),
+                            _ => ret,
+                        }
+                    }
+                    _ => {
+                        let (params, ret) = op.signature();
+                        self.expect_list(block, stmt, tys, &params);
+                        ret
+                    }
+                };
+                if let Some(dest) = dest {
+                    let ty = self.local_ty(block, *dest);
+                    if let Some(ty) = ty {
+                        self.expect(block, stmt, Some(ret), &ty);
+                    }
+                }
+            }
+            Stmt::Retain(place) | Stmt::Release(place) => {
+                if let Some(ty) = self.place_ty(block, place)
+                    && !ty.needs_drop(self.types)
+                {
+                    self.error(block, format!("{stmt}: type {ty} holds no references"));
+                }
+            }
+            Stmt::TakeFuture { outcome, future, result } => {
+                let fty = self.operand_ty(block, future);
+                let oty = self.local_ty(block, *outcome);
+                self.expect(block, stmt, oty, &Type::Int(IntTy::I32));
+                match fty {
+                    Some(Type::Future(inner)) => {
+                        if let Some(result) = result {
+                            let rty = self.local_ty(block, *result);
+                            self.expect(block, stmt, rty, &inner);
+                        }
+                    }
+                    Some(other) => self.error(block, format!("{stmt}: takes a {other}")),
+                    None => {}
+                }
+            }
+            Stmt::LoadState { dest, state, field } => {
+                let fty = self.state_field(block, *state, *field);
+                let dty = self.local_ty(block, *dest);
+                if let Some(fty) = fty {
+                    self.expect(block, stmt, dty, &fty);
+                }
+            }
+            Stmt::StoreState { state, field, value } => {
+                let fty = self.state_field(block, *state, *field);
+                let vty = self.operand_ty(block, value);
+                if let Some(fty) = fty {
+                    self.expect(block, stmt, vty, &fty);
+                }
+            }
+            Stmt::TaskAlloc { dest } => {
+                let ty = self.local_ty(block, *dest);
+                match &self.function.kind {
+                    FunctionKind::Wrapper { state, .. } => {
+                        let want = Type::StatePtr(state.clone());
+                        self.expect(block, stmt, ty, &want);
+                    }
+                    _ => self.error(block, format!("{stmt}: allocation outside a wrapper")),
+                }
+            }
+        }
+    }
+
+    fn state_field(&mut self, block: usize, state: LocalId, field: u32) -> Option<Type> {
+        match self.local_ty(block, state)? {
+            Type::StatePtr(name) => {
+                let ty = self
+                    .types
+                    .structs
+                    .get(&name)
+                    .and_then(|s| s.fields.get(field as usize))
+                    .map(|f| f.ty.clone());
+                if ty.is_none() {
+                    self.error(block, format!("state {name} has no field {field}"));
+                }
+                ty
+            }
+            other => {
+                self.error(block, format!("{state} of type {other} is not a state pointer"));
+                None
+            }
+        }
+    }
+
+    fn check_target(&mut self, block: usize, target: BlockId) {
+        if target.index() >= self.function.blocks.len() {
+            self.error(block, format!("jump to missing {target}"));
+        }
+    }
+
+    fn check_terminator(&mut self, block: usize, term: &Terminator) {
+        for target in term.successors() {
+            self.check_target(block, target);
+        }
+        let is_async = self.function.kind == FunctionKind::Async;
+        if term.is_wait() || matches!(term, Terminator::CancelExit) {
+            if self.stage == Stage::Transformed {
+                self.error(block, format!("`{term}` left after the coroutine transform"));
+            } else if !is_async {
+                self.error(block, format!("`{term}` outside an async function"));
+            }
+        }
+        match term {
+            Terminator::Branch { cond, .. } => {
+                let ty = self.operand_ty(block, cond);
+                self.expect(block, term, ty, &Type::Bool);
+            }
+            Terminator::Switch { value, cases, .. } => {
+                let ty = self.operand_ty(block, value);
+                if let Some(ty) = ty
+                    && ty.int().is_none()
+                {
+                    self.error(block, format!("{term}: switch on {ty}"));
+                }
+                let mut seen = rustc_hash::FxHashSet::default();
+                for (v, _) in cases {
+                    if !seen.insert(*v) {
+                        self.error(block, format!("{term}: duplicate case {v}"));
+                    }
+                }
+            }
+            Terminator::Return(value) => {
+                let ret = self.function.ret.clone();
+                match value {
+                    Some(v) => {
+                        let ty = self.operand_ty(block, v);
+                        self.expect(block, term, ty, &ret);
+                    }
+                    None => {
+                        if ret != Type::Unit {
+                            self.error(block, format!("return without a value of type {ret}"));
+                        }
+                    }
+                }
+            }
+            Terminator::Panic { message, .. } => {
+                let ty = self.operand_ty(block, message);
+                self.expect(block, term, ty, &Type::String);
+            }
+            Terminator::Await { future, dest, .. } => {
+                let fty = self.operand_ty(block, future);
+                match fty {
+                    Some(Type::Future(inner)) => {
+                        if let Some(dest) = dest {
+                            let dty = self.local_ty(block, *dest);
+                            self.expect(block, term, dty, &inner);
+                        }
+                    }
+                    Some(other) => self.error(block, format!("{term}: awaits a {other}")),
+                    None => {}
+                }
+            }
+            Terminator::Sleep { ms, .. } => {
+                let ty = self.operand_ty(block, ms);
+                self.expect(block, term, ty, &Type::Int(IntTy::I64));
+            }
+            _ => {}
+        }
+    }
+
+    /// Forward must-be-defined analysis: a local is defined at a point when every path
+    /// from the entry assigns it first.
+    fn check_definitions(&mut self) {
+        let f = self.function;
+        let n = f.blocks.len();
+        let locals = f.locals.len();
+        let mut entry_defs = vec![false; locals];
+        for p in &f.params {
+            entry_defs[p.index()] = true;
+        }
+        let mut ins: Vec<Option<Vec<bool>>> = vec![None; n];
+        ins[0] = Some(entry_defs);
+        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, b) in f.blocks.iter().enumerate() {
+            for s in b.term.successors() {
+                preds[s.index()].push(i);
+            }
+        }
+        // Iterate to a fixpoint: outs start at "everything" (top) for unvisited blocks.
+        let mut outs: Vec<Option<Vec<bool>>> = vec![None; n];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for i in 0..n {
+                let input = if i == 0 {
+                    ins[0].clone()
+                } else {
+                    let mut acc: Option<Vec<bool>> = None;
+                    for &p in &preds[i] {
+                        if let Some(out) = &outs[p] {
+                            let mut out = out.clone();
+                            if let Terminator::Await { dest: Some(d), next, .. } = &f.blocks[p].term
+                                && next.index() == i
+                            {
+                                out[d.index()] = true;
+                            }
+                            acc = Some(match acc {
+                                None => out,
+                                Some(a) => a.iter().zip(&out).map(|(x, y)| *x && *y).collect(),
+                            });
+                        }
+                    }
+                    acc
+                };
+                let Some(mut state) = input else { continue };
+                ins[i] = Some(state.clone());
+                for stmt in &f.blocks[i].stmts {
+                    for d in stmt.defs() {
+                        state[d.index()] = true;
+                    }
+                }
+                if outs[i].as_ref() != Some(&state) {
+                    outs[i] = Some(state);
+                    changed = true;
+                }
+            }
+        }
+        for (i, input) in ins.iter().enumerate() {
+            let Some(mut state) = input.clone() else { continue };
+            let block = &f.blocks[i];
+            for stmt in &block.stmts {
+                for u in stmt.uses() {
+                    if !state[u.index()] {
+                        self.error(i, format!("`{stmt}` reads {u} before it is defined"));
+                    }
+                }
+                for d in stmt.defs() {
+                    state[d.index()] = true;
+                }
+            }
+            for u in block.term.uses() {
+                if !state[u.index()] {
+                    self.error(i, format!("`{}` reads {u} before it is defined", block.term));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! `vex-async-lower`: from typed HIR to a CFG IR, the coroutine transform of async
+//! functions, and a reference evaluator.
+//!
+//! The pipeline, each step a module:
+//! - [`ir`]: the IR itself (types, printer, validator, layouts);
+//! - [`build`]: HIR → IR per function (`go` blocks become synthetic async functions);
+//! - [`coro`]: the coroutine transform, a pipeline of named steps
+//!   (`liveness` → `saved_locals` → `layout` → `split`);
+//! - [`eval`]: a reference interpreter with the deterministic scheduler of
+//!   LANGUAGE.md §6.9, for IR before and after the transform;
+//! - [`queries`]: the per-function salsa queries `fn_ir`, `lowered` and `module_ir`;
+//! - [`emit`]: text outputs for `vex emit ir`, `vex emit async-ir` and `--dot`.
+//!
+//! This crate must not depend on LLVM or on the C runtime: runtime operations appear in
+//! the IR as [`ir::RtOp`]s named after their `vex_rt.h` functions.
+
+pub mod build;
+pub mod coro;
+pub mod emit;
+pub mod eval;
+pub mod ir;
+pub mod queries;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use queries::{fn_ir, lowered, module_built, module_ir};
+
+#[cfg(test)]
+mod tests;

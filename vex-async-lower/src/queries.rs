@@ -1,0 +1,184 @@
+//! Salsa queries: lowering is per function, so an edit inside one body re-lowers only
+//! that body.
+//!
+//! - [`fn_ir`]`(body)`: the built IR of one function and its `go` blocks;
+//! - [`lowered`]`(body)`: the same after the coroutine transform;
+//! - [`module_ir`] / [`module_built`]: whole modules assembled from the above, with the
+//!   program's types and externs.
+//!
+//! Panic locations need line and column numbers; they come from [`line_table`], which
+//! stays equal (and is backdated) while an edit keeps every line start in place.
+
+use std::sync::Arc;
+
+use vex_hir::lower::{BodyId, BodyOwner};
+use vex_hir::{Db, Program, SourceFile};
+
+use crate::build::{BodyInput, LineTable, build_body, function_name, lower_ty};
+use crate::coro;
+use crate::ir::layout::struct_def;
+use crate::ir::{EnumDef, ExternDecl, Function, Module, StructDef, TypeDefs, VariantDef};
+
+/// Line starts of one file.
+#[salsa::tracked(returns(ref))]
+pub fn line_table(db: &dyn Db, file: SourceFile) -> Arc<LineTable> {
+    Arc::new(LineTable::new(file.path(db), file.text(db)))
+}
+
+/// The program's structs and enums with layouts (no state structs).
+#[salsa::tracked(returns(ref))]
+pub fn type_defs(db: &dyn Db, program: Program) -> Arc<TypeDefs> {
+    let mut defs = TypeDefs::default();
+    type Fields = Vec<(Box<str>, crate::ir::Type)>;
+    let mut pending: Vec<(Box<str>, Fields)> = Vec::new();
+    for &file in program.files(db) {
+        let tree = vex_hir::item_tree::item_tree(db, file);
+        for index in 0..tree.structs.len() {
+            let loc = vex_hir::ids::StructLoc { file, index: index as u32 };
+            let fields = vex_hir::signature::struct_fields(db, loc)
+                .into_iter()
+                .map(|(name, ty)| (name, lower_ty(db, &ty)))
+                .collect();
+            pending.push((tree.structs[index].name.clone(), fields));
+        }
+        for index in 0..tree.enums.len() {
+            let loc = vex_hir::ids::EnumLoc { file, index: index as u32 };
+            let variants = vex_hir::signature::enum_variants(db, loc)
+                .into_iter()
+                .map(|(name, tys)| VariantDef {
+                    name,
+                    fields: tys.iter().map(|t| lower_ty(db, t)).collect(),
+                })
+                .collect();
+            let name = tree.enums[index].name.clone();
+            defs.enums.insert(name.clone(), EnumDef { name, variants });
+        }
+    }
+    // Structs may contain structs: lay out those whose field types are known first.
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|(name, fields)| {
+            let ready = fields.iter().all(|(_, ty)| known(ty, &defs));
+            if ready {
+                let def = struct_def(name, fields.clone(), &defs);
+                defs.structs.insert(name.clone(), def);
+            }
+            !ready
+        });
+        if pending.len() == before {
+            // A cycle (reported by the checker): lay out the rest as they are.
+            for (name, fields) in pending.drain(..) {
+                let def = struct_def(&name, fields, &defs);
+                defs.structs.insert(name, def);
+            }
+        }
+    }
+    Arc::new(defs)
+}
+
+fn known(ty: &crate::ir::Type, defs: &TypeDefs) -> bool {
+    use crate::ir::Type;
+    match ty {
+        Type::Struct(name) => defs.structs.contains_key(name),
+        Type::Tuple(elems) => elems.iter().all(|t| known(t, defs)),
+        Type::Array(elem, _) => known(elem, defs),
+        Type::Enum(name) => defs
+            .enums
+            .get(name)
+            .is_some_and(|e| e.variants.iter().flat_map(|v| &v.fields).all(|t| known(t, defs))),
+        _ => true,
+    }
+}
+
+/// The built IR (before the coroutine transform) of one body: the function and its `go`
+/// blocks.
+#[salsa::tracked(returns(ref))]
+pub fn fn_ir<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Vec<Function>> {
+    let body = vex_hir::lower::body(db, id);
+    let source_map = vex_hir::lower::body_source_map(db, id);
+    let infer = vex_hir::infer::infer(db, id);
+    let types = type_defs(db, Program::get(db));
+    let (file, name, is_async, ret) = match id.owner(db) {
+        BodyOwner::Function(loc) => {
+            let sig = vex_hir::signature::signature_of(db, loc);
+            (loc.file, function_name(db, loc), sig.is_async, sig.ret.clone())
+        }
+        BodyOwner::Const(loc) => {
+            let tree = vex_hir::item_tree::item_tree(db, loc.file);
+            let name =
+                tree.consts.get(loc.index as usize).map_or("{missing}".into(), |c| c.name.clone());
+            (loc.file, name, false, vex_hir::signature::const_type(db, loc))
+        }
+    };
+    let lines = line_table(db, file);
+    let input = BodyInput { db, name, is_async, ret, body, infer, source_map, lines, types };
+    Arc::new(build_body(&input))
+}
+
+/// One body after the coroutine transform: functions and the state structs they use.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Lowered {
+    /// Sync functions as built; for each coroutine its resume function and wrapper.
+    pub functions: Vec<Function>,
+    /// The state struct of each coroutine.
+    pub states: Vec<StructDef>,
+}
+
+/// The transformed IR of one body.
+#[salsa::tracked(returns(ref))]
+pub fn lowered<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Lowered> {
+    let types = type_defs(db, Program::get(db));
+    Arc::new(coro::transform_all(fn_ir(db, id), types))
+}
+
+fn bodies(db: &dyn Db) -> Vec<BodyId<'_>> {
+    let scope = vex_hir::scope::program_scope(db, Program::get(db));
+    let mut out: Vec<BodyId<'_>> =
+        scope.functions.iter().map(|loc| BodyId::new(db, BodyOwner::Function(*loc))).collect();
+    out.extend(scope.consts.iter().map(|loc| BodyId::new(db, BodyOwner::Const(*loc))));
+    out
+}
+
+fn module_base(db: &dyn Db) -> Module {
+    let program = Program::get(db);
+    let types = type_defs(db, program);
+    let mut structs: Vec<StructDef> = types.structs.values().cloned().collect();
+    structs.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut enums: Vec<EnumDef> = types.enums.values().cloned().collect();
+    enums.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut externs = Vec::new();
+    for &file in program.files(db) {
+        let tree = vex_hir::item_tree::item_tree(db, file);
+        for index in 0..tree.externs.len() {
+            let loc = vex_hir::ids::ExternLoc { file, index: index as u32 };
+            let sig = vex_hir::signature::extern_signature(db, loc);
+            externs.push(ExternDecl {
+                name: tree.externs[index].name.clone(),
+                params: sig.params.iter().map(|t| lower_ty(db, t)).collect(),
+                ret: lower_ty(db, &sig.ret),
+            });
+        }
+    }
+    Module { structs, enums, functions: Vec::new(), externs }
+}
+
+/// The whole program before the coroutine transform (`vex emit ir`).
+pub fn module_built(db: &dyn Db) -> Module {
+    let mut module = module_base(db);
+    for id in bodies(db) {
+        module.functions.extend(fn_ir(db, id).iter().cloned());
+    }
+    module
+}
+
+/// The whole program after the coroutine transform (`vex emit async-ir`): what a backend
+/// consumes.
+pub fn module_ir(db: &dyn Db) -> Module {
+    let mut module = module_base(db);
+    for id in bodies(db) {
+        let lowered = lowered(db, id);
+        module.functions.extend(lowered.functions.iter().cloned());
+        module.structs.extend(lowered.states.iter().cloned());
+    }
+    module
+}

@@ -1,0 +1,3 @@
+//! Generators and invariant checkers for property tests (feature `testing`).
+
+pub use crate::coro::CoroInfo;

@@ -1,0 +1,86 @@
+//! Every program of `examples/` through the evaluator, after the coroutine transform and
+//! under the deterministic scheduler, compared with its `.out`, `.code` and `.err`.
+
+use std::path::{Path, PathBuf};
+
+use crate::eval::{Mode, Options, run_main};
+use crate::ir::validate::{Stage, validate_module};
+use crate::queries::{module_built, module_ir};
+
+fn examples() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        if dir.is_dir() {
+            for file in std::fs::read_dir(&dir).unwrap() {
+                let file = file.unwrap().path();
+                if file.extension().is_some_and(|e| e == "vx") {
+                    out.push(file);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs one example; returns a description of each mismatch.
+fn run_example(path: &Path) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+    let rel = rel.trim_start_matches("./").to_string();
+    let text = std::fs::read_to_string(path).unwrap();
+    let (db, _) = super::db_with(&[(&rel, &text)]);
+    let mut problems = Vec::new();
+    let built = module_built(&db);
+    if let Err(errors) = validate_module(&built, Stage::Built) {
+        problems.extend(errors.iter().take(5).map(|e| format!("built IR invalid: {e}")));
+    }
+    let module = module_ir(&db);
+    if let Err(errors) = validate_module(&module, Stage::Transformed) {
+        problems.extend(errors.iter().take(5).map(|e| format!("lowered IR invalid: {e}")));
+    }
+    let result = run_main(&module, Options::new(Mode::Scheduled));
+    let expected_out = std::fs::read_to_string(path.with_extension("out")).unwrap_or_default();
+    let expected_code: i32 = std::fs::read_to_string(path.with_extension("code"))
+        .map(|c| c.trim().parse().unwrap())
+        .unwrap_or(0);
+    if result.stdout != expected_out {
+        problems.push(format!("stdout:\n{}\nexpected:\n{expected_out}", result.stdout));
+    }
+    if result.exit_code != expected_code {
+        problems.push(format!("exit code {} expected {expected_code}", result.exit_code));
+    }
+    if let Ok(err) = std::fs::read_to_string(path.with_extension("err"))
+        && result.stderr != err
+    {
+        problems.push(format!("stderr {:?} expected {err:?}", result.stderr));
+    }
+        eprintln!("{rel}: {:?} {:?}", result.stdout, result.exit_code);
+    }
+    for e in &result.errors {
+        problems.push(format!("evaluator: {e}"));
+    }
+    problems
+}
+
+#[test]
+fn all_examples_pass_in_the_scheduled_evaluator() {
+    let mut failed = Vec::new();
+    let all = examples();
+    for path in &all {
+        let problems = run_example(path);
+        if !problems.is_empty() {
+            failed.push(format!("== {}\n{}", path.display(), problems.join("\n")));
+        }
+    }
+    assert!(all.len() >= 50, "examples not found");
+    assert!(
+        failed.is_empty(),
+        "{} of {} examples failed:\n{}",
+        failed.len(),
+        all.len(),
+        failed.join("\n")
+    );
+}

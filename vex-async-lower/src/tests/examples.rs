@@ -57,8 +57,6 @@ fn run_example(path: &Path) -> Vec<String> {
     {
         problems.push(format!("stderr {:?} expected {err:?}", result.stderr));
     }
-        eprintln!("{rel}: {:?} {:?}", result.stdout, result.exit_code);
-    }
     for e in &result.errors {
         problems.push(format!("evaluator: {e}"));
     }

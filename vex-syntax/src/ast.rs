@@ -4,6 +4,30 @@
 //! are generated from `description.rs`; the hand-written accessors below cover what needs
 //! position or text: operators, literal values, f-string pieces, "the second expression".
 //! Accessors return `Option` because the tree may be incomplete after syntax errors.
+//!
+//! How Vex constructs appear in the tree (what a resolver or type checker must know):
+//! - Names in expressions are `PathExpr(NameRef)`; a `$builtin` is a `NameRef` with
+//!   `is_builtin()`. Dotted uses are not paths: `Shape.Circle(1.0)` is
+//!   `CallExpr(FieldExpr(PathExpr Shape, Circle))`, `Shape.Empty` is a `FieldExpr`, and
+//!   `Point.new(1.0)` is a `MethodCallExpr` whose receiver is `PathExpr Point`; the resolver
+//!   decides whether the receiver names a type. In patterns, `Shape.Rect(w, h)` is a
+//!   `TupleStructPat` with a real `Path`.
+//! - A block's last expression without `;` is `BlockExpr::tail_expr()`; all other
+//!   statements are `Stmt`s (`ExprStmt` has `semicolon_token()`).
+//! - `if/elif/else if/else` is one flat `IfExpr` with `elif_branches()` and
+//!   `else_branch()`.
+//! - Assignments are `BinExpr`s whose `op_kind()` `is_assignment()`; `x += e` has
+//!   `compound_base() == Some(Add)`. Comparisons are non-associative (a chain is an error).
+//! - `let! x` / `x!: T` are `LetStmt::is_mut()` / `Param::is_mut()`.
+//! - Labels: `Label` before loops (`label()`), `label_ident_token()` on `break`/`continue`.
+//! - Methods have `Fn::receiver()` (`(self: T)`), associated functions `Fn::owner()`
+//!   (`T.` in `fn T.new`), extern functions `Fn::is_extern()` and no body.
+//! - Forms outside Vex Core have their own nodes so they can be reported with a span:
+//!   `TernaryExpr`, `ClosureExpr`, `GenericParamList`/`GenericArgList`, `RefType`,
+//!   `PtrType`, `PrefixExpr` with `Ref`/`Deref`/`Recv`, `Impl`, `Import`, `UnsafeExpr`,
+//!   `SelectExpr`, `LetExpr` (`if let`), `RecordPat`.
+//! - Unparsable input is wrapped in `ERROR` nodes (see `ErrorNode`); the matching
+//!   messages are in `Parse::errors()`.
 
 pub use crate::description::nodes::*;
 use crate::{SyntaxKind, SyntaxNode, SyntaxNodeChildren, SyntaxToken};

@@ -276,7 +276,7 @@ vex_syntax! {
         /// A number, string, `true` or `false`.
         struct Literal = LITERAL {}
         /// A name used as an expression: `x`, `$println`, `Point`.
-        struct PathExpr = PATH_EXPR { name_ref: NameRef }
+        struct PathExpr = PATH_EXPR { name_ref: NameRef, generic_arg_list: GenericArgList }
         /// `f"text {expr} text"`.
         struct FStringExpr = FSTRING_EXPR { holes: [FStringHole] }
         /// `{expr}` inside an f-string.
@@ -332,7 +332,9 @@ vex_syntax! {
         /// `(a, b)` of a call.
         struct ArgList = ARG_LIST { args: [Expr] }
         /// `receiver.name(args)`.
-        struct MethodCallExpr = METHOD_CALL_EXPR { receiver: Expr, name_ref: NameRef, arg_list: ArgList }
+        struct MethodCallExpr = METHOD_CALL_EXPR {
+            receiver: Expr, name_ref: NameRef, generic_arg_list: GenericArgList, arg_list: ArgList,
+        }
         /// `receiver.name` or `receiver.0`.
         struct FieldExpr = FIELD_EXPR { receiver: Expr, name_ref: NameRef }
         /// `base[index]`.

@@ -167,6 +167,18 @@ impl<'t> Parser<'t> {
         self.token(n).kind
     }
 
+    /// The kind of the token `n` ahead, for bounded lookahead scans (burns no fuel).
+    pub(crate) fn peek(&self, n: usize) -> SyntaxKind {
+        self.tokens.get(self.pos + n).map_or(EOF, |token| token.kind)
+    }
+
+    /// No trivia separates the current token from the previous one.
+    pub(crate) fn joint_with_previous(&self) -> bool {
+        self.pos > 0
+            && self.pos < self.tokens.len()
+            && self.tokens[self.pos - 1].raw + 1 == self.tokens[self.pos].raw
+    }
+
     pub(crate) fn current(&self) -> SyntaxKind {
         self.nth(0)
     }

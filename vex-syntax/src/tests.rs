@@ -3200,3 +3200,754 @@ fn err_missing_field_name() {
     "#]],
     );
 }
+
+#[test]
+fn ok_generic_args_in_expressions() {
+    check(
+        "fn f() { let c = Channel.new<i64>(8); let x = id<Point>(p); a < b; c.len<d }",
+        expect![[r#"
+        SOURCE_FILE@0..76
+          FN@0..76
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..6
+              L_PAREN@4..5 "("
+              R_PAREN@5..6 ")"
+            WHITESPACE@6..7 " "
+            BLOCK_EXPR@7..76
+              L_BRACE@7..8 "{"
+              WHITESPACE@8..9 " "
+              LET_STMT@9..37
+                LET_KW@9..12 "let"
+                WHITESPACE@12..13 " "
+                IDENT_PAT@13..14
+                  NAME@13..14
+                    IDENT@13..14 "c"
+                WHITESPACE@14..15 " "
+                EQ@15..16 "="
+                WHITESPACE@16..17 " "
+                METHOD_CALL_EXPR@17..36
+                  PATH_EXPR@17..24
+                    NAME_REF@17..24
+                      IDENT@17..24 "Channel"
+                  DOT@24..25 "."
+                  NAME_REF@25..28
+                    IDENT@25..28 "new"
+                  GENERIC_ARG_LIST@28..33
+                    L_ANGLE@28..29 "<"
+                    PATH_TYPE@29..32
+                      PATH@29..32
+                        NAME_REF@29..32
+                          IDENT@29..32 "i64"
+                    R_ANGLE@32..33 ">"
+                  ARG_LIST@33..36
+                    L_PAREN@33..34 "("
+                    LITERAL@34..35
+                      INT_NUMBER@34..35 "8"
+                    R_PAREN@35..36 ")"
+                SEMICOLON@36..37 ";"
+              WHITESPACE@37..38 " "
+              LET_STMT@38..59
+                LET_KW@38..41 "let"
+                WHITESPACE@41..42 " "
+                IDENT_PAT@42..43
+                  NAME@42..43
+                    IDENT@42..43 "x"
+                WHITESPACE@43..44 " "
+                EQ@44..45 "="
+                WHITESPACE@45..46 " "
+                CALL_EXPR@46..58
+                  PATH_EXPR@46..55
+                    NAME_REF@46..48
+                      IDENT@46..48 "id"
+                    GENERIC_ARG_LIST@48..55
+                      L_ANGLE@48..49 "<"
+                      PATH_TYPE@49..54
+                        PATH@49..54
+                          NAME_REF@49..54
+                            IDENT@49..54 "Point"
+                      R_ANGLE@54..55 ">"
+                  ARG_LIST@55..58
+                    L_PAREN@55..56 "("
+                    PATH_EXPR@56..57
+                      NAME_REF@56..57
+                        IDENT@56..57 "p"
+                    R_PAREN@57..58 ")"
+                SEMICOLON@58..59 ";"
+              WHITESPACE@59..60 " "
+              EXPR_STMT@60..66
+                BIN_EXPR@60..65
+                  PATH_EXPR@60..61
+                    NAME_REF@60..61
+                      IDENT@60..61 "a"
+                  WHITESPACE@61..62 " "
+                  L_ANGLE@62..63 "<"
+                  WHITESPACE@63..64 " "
+                  PATH_EXPR@64..65
+                    NAME_REF@64..65
+                      IDENT@64..65 "b"
+                SEMICOLON@65..66 ";"
+              WHITESPACE@66..67 " "
+              BIN_EXPR@67..74
+                FIELD_EXPR@67..72
+                  PATH_EXPR@67..68
+                    NAME_REF@67..68
+                      IDENT@67..68 "c"
+                  DOT@68..69 "."
+                  NAME_REF@69..72
+                    IDENT@69..72 "len"
+                L_ANGLE@72..73 "<"
+                PATH_EXPR@73..74
+                  NAME_REF@73..74
+                    IDENT@73..74 "d"
+              WHITESPACE@74..75 " "
+              R_BRACE@75..76 "}"
+    "#]],
+    );
+}
+
+#[test]
+fn ok_cast_then_comparison() {
+    check(
+        "fn f() { x as i64 < y; v as Future<i32> }",
+        expect![[r#"
+        SOURCE_FILE@0..41
+          FN@0..41
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..6
+              L_PAREN@4..5 "("
+              R_PAREN@5..6 ")"
+            WHITESPACE@6..7 " "
+            BLOCK_EXPR@7..41
+              L_BRACE@7..8 "{"
+              WHITESPACE@8..9 " "
+              EXPR_STMT@9..22
+                BIN_EXPR@9..21
+                  CAST_EXPR@9..17
+                    PATH_EXPR@9..10
+                      NAME_REF@9..10
+                        IDENT@9..10 "x"
+                    WHITESPACE@10..11 " "
+                    AS_KW@11..13 "as"
+                    WHITESPACE@13..14 " "
+                    PATH_TYPE@14..17
+                      PATH@14..17
+                        NAME_REF@14..17
+                          IDENT@14..17 "i64"
+                  WHITESPACE@17..18 " "
+                  L_ANGLE@18..19 "<"
+                  WHITESPACE@19..20 " "
+                  PATH_EXPR@20..21
+                    NAME_REF@20..21
+                      IDENT@20..21 "y"
+                SEMICOLON@21..22 ";"
+              WHITESPACE@22..23 " "
+              CAST_EXPR@23..39
+                PATH_EXPR@23..24
+                  NAME_REF@23..24
+                    IDENT@23..24 "v"
+                WHITESPACE@24..25 " "
+                AS_KW@25..27 "as"
+                WHITESPACE@27..28 " "
+                PATH_TYPE@28..39
+                  PATH@28..34
+                    NAME_REF@28..34
+                      IDENT@28..34 "Future"
+                  GENERIC_ARG_LIST@34..39
+                    L_ANGLE@34..35 "<"
+                    PATH_TYPE@35..38
+                      PATH@35..38
+                        NAME_REF@35..38
+                          IDENT@35..38 "i32"
+                    R_ANGLE@38..39 ">"
+              WHITESPACE@39..40 " "
+              R_BRACE@40..41 "}"
+    "#]],
+    );
+}
+
+#[test]
+fn err_bad_types() {
+    check(
+        "fn f(a: [i32], b: (i32,, u8), c: Future<>): & {}",
+        expect![[r#"
+        SOURCE_FILE@0..48
+          FN@0..48
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..42
+              L_PAREN@4..5 "("
+              PARAM@5..13
+                NAME@5..6
+                  IDENT@5..6 "a"
+                COLON@6..7 ":"
+                WHITESPACE@7..8 " "
+                ARRAY_TYPE@8..13
+                  L_BRACK@8..9 "["
+                  PATH_TYPE@9..12
+                    PATH@9..12
+                      NAME_REF@9..12
+                        IDENT@9..12 "i32"
+                  R_BRACK@12..13 "]"
+              COMMA@13..14 ","
+              WHITESPACE@14..15 " "
+              PARAM@15..28
+                NAME@15..16
+                  IDENT@15..16 "b"
+                COLON@16..17 ":"
+                WHITESPACE@17..18 " "
+                TUPLE_TYPE@18..28
+                  L_PAREN@18..19 "("
+                  PATH_TYPE@19..22
+                    PATH@19..22
+                      NAME_REF@19..22
+                        IDENT@19..22 "i32"
+                  COMMA@22..23 ","
+                  ERROR@23..24
+                    COMMA@23..24 ","
+                  WHITESPACE@24..25 " "
+                  PATH_TYPE@25..27
+                    PATH@25..27
+                      NAME_REF@25..27
+                        IDENT@25..27 "u8"
+                  R_PAREN@27..28 ")"
+              COMMA@28..29 ","
+              WHITESPACE@29..30 " "
+              PARAM@30..41
+                NAME@30..31
+                  IDENT@30..31 "c"
+                COLON@31..32 ":"
+                WHITESPACE@32..33 " "
+                PATH_TYPE@33..41
+                  PATH@33..39
+                    NAME_REF@33..39
+                      IDENT@33..39 "Future"
+                  GENERIC_ARG_LIST@39..41
+                    L_ANGLE@39..40 "<"
+                    R_ANGLE@40..41 ">"
+              R_PAREN@41..42 ")"
+            RET_TYPE@42..45
+              COLON@42..43 ":"
+              WHITESPACE@43..44 " "
+              REF_TYPE@44..45
+                AMP@44..45 "&"
+            WHITESPACE@45..46 " "
+            BLOCK_EXPR@46..48
+              L_BRACE@46..47 "{"
+              R_BRACE@47..48 "}"
+        error 12..12: expected `;`, found `]`
+        error 23..24: expected a type
+        error 45..45: expected a type, found `{`
+    "#]],
+    );
+}
+
+#[test]
+fn err_bad_patterns() {
+    check(
+        "fn f() {\n    let (a, = t\n    let 5 = x\n    match v { Shape.(x) => 1, _ => 2 }\n}",
+        expect![[r#"
+        SOURCE_FILE@0..79
+          FN@0..79
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..6
+              L_PAREN@4..5 "("
+              R_PAREN@5..6 ")"
+            WHITESPACE@6..7 " "
+            BLOCK_EXPR@7..79
+              L_BRACE@7..8 "{"
+              NEWLINE@8..13 "\n    "
+              LET_STMT@13..24
+                LET_KW@13..16 "let"
+                WHITESPACE@16..17 " "
+                TUPLE_PAT@17..24
+                  L_PAREN@17..18 "("
+                  IDENT_PAT@18..19
+                    NAME@18..19
+                      IDENT@18..19 "a"
+                  COMMA@19..20 ","
+                  WHITESPACE@20..21 " "
+                  ERROR@21..22
+                    EQ@21..22 "="
+                  WHITESPACE@22..23 " "
+                  IDENT_PAT@23..24
+                    NAME@23..24
+                      IDENT@23..24 "t"
+              NEWLINE@24..29 "\n    "
+              LET_STMT@29..38
+                LET_KW@29..32 "let"
+                WHITESPACE@32..33 " "
+                LITERAL_PAT@33..34
+                  LITERAL@33..34
+                    INT_NUMBER@33..34 "5"
+                WHITESPACE@34..35 " "
+                EQ@35..36 "="
+                WHITESPACE@36..37 " "
+                PATH_EXPR@37..38
+                  NAME_REF@37..38
+                    IDENT@37..38 "x"
+              NEWLINE@38..43 "\n    "
+              MATCH_EXPR@43..77
+                MATCH_KW@43..48 "match"
+                WHITESPACE@48..49 " "
+                PATH_EXPR@49..50
+                  NAME_REF@49..50
+                    IDENT@49..50 "v"
+                WHITESPACE@50..51 " "
+                MATCH_ARM_LIST@51..77
+                  L_BRACE@51..52 "{"
+                  WHITESPACE@52..53 " "
+                  MATCH_ARM@53..58
+                    PATH_PAT@53..58
+                      PATH@53..58
+                        NAME_REF@53..58
+                          IDENT@53..58 "Shape"
+                  ERROR@58..59
+                    DOT@58..59 "."
+                  MATCH_ARM@59..67
+                    TUPLE_PAT@59..62
+                      L_PAREN@59..60 "("
+                      IDENT_PAT@60..61
+                        NAME@60..61
+                          IDENT@60..61 "x"
+                      R_PAREN@61..62 ")"
+                    WHITESPACE@62..63 " "
+                    FAT_ARROW@63..65 "=>"
+                    WHITESPACE@65..66 " "
+                    LITERAL@66..67
+                      INT_NUMBER@66..67 "1"
+                  COMMA@67..68 ","
+                  WHITESPACE@68..69 " "
+                  MATCH_ARM@69..75
+                    WILDCARD_PAT@69..70
+                      UNDERSCORE@69..70 "_"
+                    WHITESPACE@70..71 " "
+                    FAT_ARROW@71..73 "=>"
+                    WHITESPACE@73..74 " "
+                    LITERAL@74..75
+                      INT_NUMBER@74..75 "2"
+                  WHITESPACE@75..76 " "
+                  R_BRACE@76..77 "}"
+              NEWLINE@77..78 "\n"
+              R_BRACE@78..79 "}"
+        error 21..22: expected a pattern
+        error 24..24: expected `,` or `)`, found `let`
+        error 58..58: expected `=>`, found `.`
+    "#]],
+    );
+}
+
+#[test]
+fn err_const_and_enum() {
+    check(
+        "const X: i64\nenum E { A(, B C }\nstruct {}",
+        expect![[r#"
+        SOURCE_FILE@0..41
+          CONST@0..12
+            CONST_KW@0..5 "const"
+            WHITESPACE@5..6 " "
+            NAME@6..7
+              IDENT@6..7 "X"
+            COLON@7..8 ":"
+            WHITESPACE@8..9 " "
+            PATH_TYPE@9..12
+              PATH@9..12
+                NAME_REF@9..12
+                  IDENT@9..12 "i64"
+          NEWLINE@12..13 "\n"
+          ENUM@13..31
+            ENUM_KW@13..17 "enum"
+            WHITESPACE@17..18 " "
+            NAME@18..19
+              IDENT@18..19 "E"
+            WHITESPACE@19..20 " "
+            VARIANT_LIST@20..31
+              L_BRACE@20..21 "{"
+              WHITESPACE@21..22 " "
+              VARIANT@22..29
+                NAME@22..23
+                  IDENT@22..23 "A"
+                TUPLE_FIELD_LIST@23..29
+                  L_PAREN@23..24 "("
+                  ERROR@24..25
+                    COMMA@24..25 ","
+                  WHITESPACE@25..26 " "
+                  PATH_TYPE@26..27
+                    PATH@26..27
+                      NAME_REF@26..27
+                        IDENT@26..27 "B"
+                  WHITESPACE@27..28 " "
+                  PATH_TYPE@28..29
+                    PATH@28..29
+                      NAME_REF@28..29
+                        IDENT@28..29 "C"
+              WHITESPACE@29..30 " "
+              R_BRACE@30..31 "}"
+          NEWLINE@31..32 "\n"
+          STRUCT@32..41
+            STRUCT_KW@32..38 "struct"
+            WHITESPACE@38..39 " "
+            RECORD_FIELD_LIST@39..41
+              L_BRACE@39..40 "{"
+              R_BRACE@40..41 "}"
+        error 12..12: expected `=`, found `enum`
+        error 24..25: expected a type
+        error 27..27: expected `,`, found `C`
+        error 29..29: expected `,` or `)`, found `}`
+        error 38..38: expected a name, found `{`
+    "#]],
+    );
+}
+
+#[test]
+fn err_struct_literal_fields() {
+    check(
+        "fn f() { Point { x: , y 1, 2 } }",
+        expect![[r#"
+        SOURCE_FILE@0..32
+          FN@0..32
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..6
+              L_PAREN@4..5 "("
+              R_PAREN@5..6 ")"
+            WHITESPACE@6..7 " "
+            BLOCK_EXPR@7..32
+              L_BRACE@7..8 "{"
+              WHITESPACE@8..9 " "
+              RECORD_EXPR@9..30
+                NAME_REF@9..14
+                  IDENT@9..14 "Point"
+                WHITESPACE@14..15 " "
+                RECORD_EXPR_FIELD_LIST@15..30
+                  L_BRACE@15..16 "{"
+                  WHITESPACE@16..17 " "
+                  RECORD_EXPR_FIELD@17..19
+                    NAME_REF@17..18
+                      IDENT@17..18 "x"
+                    COLON@18..19 ":"
+                  WHITESPACE@19..20 " "
+                  COMMA@20..21 ","
+                  WHITESPACE@21..22 " "
+                  RECORD_EXPR_FIELD@22..23
+                    NAME_REF@22..23
+                      IDENT@22..23 "y"
+                  WHITESPACE@23..24 " "
+                  ERROR@24..25
+                    INT_NUMBER@24..25 "1"
+                  ERROR@25..26
+                    COMMA@25..26 ","
+                  WHITESPACE@26..27 " "
+                  ERROR@27..28
+                    INT_NUMBER@27..28 "2"
+                  WHITESPACE@28..29 " "
+                  R_BRACE@29..30 "}"
+              WHITESPACE@30..31 " "
+              R_BRACE@31..32 "}"
+        error 19..19: expected an expression, found `,`
+        error 23..23: expected `,` or `}`, found `1`
+        error 24..25: unexpected token in list
+        error 25..26: expected a field
+        error 27..28: expected a field
+    "#]],
+    );
+}
+
+#[test]
+fn err_closure_and_ternary() {
+    check(
+        "fn f() { let g = |a, | ; c ? a }",
+        expect![[r#"
+        SOURCE_FILE@0..32
+          FN@0..32
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..6
+              L_PAREN@4..5 "("
+              R_PAREN@5..6 ")"
+            WHITESPACE@6..7 " "
+            BLOCK_EXPR@7..32
+              L_BRACE@7..8 "{"
+              WHITESPACE@8..9 " "
+              LET_STMT@9..24
+                LET_KW@9..12 "let"
+                WHITESPACE@12..13 " "
+                IDENT_PAT@13..14
+                  NAME@13..14
+                    IDENT@13..14 "g"
+                WHITESPACE@14..15 " "
+                EQ@15..16 "="
+                WHITESPACE@16..17 " "
+                CLOSURE_EXPR@17..22
+                  PARAM_LIST@17..22
+                    PIPE@17..18 "|"
+                    PARAM@18..19
+                      NAME@18..19
+                        IDENT@18..19 "a"
+                    COMMA@19..20 ","
+                    WHITESPACE@20..21 " "
+                    PIPE@21..22 "|"
+                WHITESPACE@22..23 " "
+                SEMICOLON@23..24 ";"
+              WHITESPACE@24..25 " "
+              TERNARY_EXPR@25..30
+                PATH_EXPR@25..26
+                  NAME_REF@25..26
+                    IDENT@25..26 "c"
+                WHITESPACE@26..27 " "
+                QUESTION@27..28 "?"
+                WHITESPACE@28..29 " "
+                PATH_EXPR@29..30
+                  NAME_REF@29..30
+                    IDENT@29..30 "a"
+              WHITESPACE@30..31 " "
+              R_BRACE@31..32 "}"
+        error 22..22: expected an expression, found `;`
+        error 30..30: expected `:`, found `}`
+    "#]],
+    );
+}
+
+#[test]
+fn err_generic_params() {
+    check(
+        "fn f<T, >(x: T) {}\nfn g<1>() {}",
+        expect![[r#"
+        SOURCE_FILE@0..31
+          FN@0..18
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            GENERIC_PARAM_LIST@4..9
+              L_ANGLE@4..5 "<"
+              GENERIC_PARAM@5..6
+                NAME@5..6
+                  IDENT@5..6 "T"
+              COMMA@6..7 ","
+              WHITESPACE@7..8 " "
+              R_ANGLE@8..9 ">"
+            PARAM_LIST@9..15
+              L_PAREN@9..10 "("
+              PARAM@10..14
+                NAME@10..11
+                  IDENT@10..11 "x"
+                COLON@11..12 ":"
+                WHITESPACE@12..13 " "
+                PATH_TYPE@13..14
+                  PATH@13..14
+                    NAME_REF@13..14
+                      IDENT@13..14 "T"
+              R_PAREN@14..15 ")"
+            WHITESPACE@15..16 " "
+            BLOCK_EXPR@16..18
+              L_BRACE@16..17 "{"
+              R_BRACE@17..18 "}"
+          NEWLINE@18..19 "\n"
+          FN@19..31
+            FN_KW@19..21 "fn"
+            WHITESPACE@21..22 " "
+            NAME@22..23
+              IDENT@22..23 "g"
+            GENERIC_PARAM_LIST@23..26
+              L_ANGLE@23..24 "<"
+              ERROR@24..25
+                INT_NUMBER@24..25 "1"
+              R_ANGLE@25..26 ">"
+            PARAM_LIST@26..28
+              L_PAREN@26..27 "("
+              R_PAREN@27..28 ")"
+            WHITESPACE@28..29 " "
+            BLOCK_EXPR@29..31
+              L_BRACE@29..30 "{"
+              R_BRACE@30..31 "}"
+        error 24..25: expected a generic parameter
+    "#]],
+    );
+}
+
+#[test]
+fn err_receiver_and_owner() {
+    check(
+        "fn () m() {}\nfn (self: P) () {}\nfn P. () {}",
+        expect![[r#"
+        SOURCE_FILE@0..43
+          FN@0..12
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            RECEIVER@3..5
+              L_PAREN@3..4 "("
+              R_PAREN@4..5 ")"
+            WHITESPACE@5..6 " "
+            NAME@6..7
+              IDENT@6..7 "m"
+            PARAM_LIST@7..9
+              L_PAREN@7..8 "("
+              R_PAREN@8..9 ")"
+            WHITESPACE@9..10 " "
+            BLOCK_EXPR@10..12
+              L_BRACE@10..11 "{"
+              R_BRACE@11..12 "}"
+          NEWLINE@12..13 "\n"
+          FN@13..31
+            FN_KW@13..15 "fn"
+            WHITESPACE@15..16 " "
+            RECEIVER@16..25
+              L_PAREN@16..17 "("
+              PARAM@17..24
+                NAME@17..21
+                  IDENT@17..21 "self"
+                COLON@21..22 ":"
+                WHITESPACE@22..23 " "
+                PATH_TYPE@23..24
+                  PATH@23..24
+                    NAME_REF@23..24
+                      IDENT@23..24 "P"
+              R_PAREN@24..25 ")"
+            WHITESPACE@25..26 " "
+            PARAM_LIST@26..28
+              L_PAREN@26..27 "("
+              R_PAREN@27..28 ")"
+            WHITESPACE@28..29 " "
+            BLOCK_EXPR@29..31
+              L_BRACE@29..30 "{"
+              R_BRACE@30..31 "}"
+          NEWLINE@31..32 "\n"
+          FN@32..43
+            FN_KW@32..34 "fn"
+            WHITESPACE@34..35 " "
+            FN_OWNER@35..37
+              NAME_REF@35..36
+                IDENT@35..36 "P"
+              DOT@36..37 "."
+            WHITESPACE@37..38 " "
+            PARAM_LIST@38..40
+              L_PAREN@38..39 "("
+              R_PAREN@39..40 ")"
+            WHITESPACE@40..41 " "
+            BLOCK_EXPR@41..43
+              L_BRACE@41..42 "{"
+              R_BRACE@42..43 "}"
+        error 4..4: expected a receiver such as `self: Point`, found `)`
+        error 25..25: expected a name, found `(`
+        error 37..37: expected a name, found `(`
+    "#]],
+    );
+}
+
+#[test]
+fn err_missing_call_close() {
+    check(
+        "fn f() {\n    g(1, 2\n    let y = 3\n}",
+        expect![[r#"
+        SOURCE_FILE@0..35
+          FN@0..35
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..6
+              L_PAREN@4..5 "("
+              R_PAREN@5..6 ")"
+            WHITESPACE@6..7 " "
+            BLOCK_EXPR@7..35
+              L_BRACE@7..8 "{"
+              NEWLINE@8..13 "\n    "
+              EXPR_STMT@13..19
+                CALL_EXPR@13..19
+                  PATH_EXPR@13..14
+                    NAME_REF@13..14
+                      IDENT@13..14 "g"
+                  ARG_LIST@14..19
+                    L_PAREN@14..15 "("
+                    LITERAL@15..16
+                      INT_NUMBER@15..16 "1"
+                    COMMA@16..17 ","
+                    WHITESPACE@17..18 " "
+                    LITERAL@18..19
+                      INT_NUMBER@18..19 "2"
+              NEWLINE@19..24 "\n    "
+              LET_STMT@24..33
+                LET_KW@24..27 "let"
+                WHITESPACE@27..28 " "
+                IDENT_PAT@28..29
+                  NAME@28..29
+                    IDENT@28..29 "y"
+                WHITESPACE@29..30 " "
+                EQ@30..31 "="
+                WHITESPACE@31..32 " "
+                LITERAL@32..33
+                  INT_NUMBER@32..33 "3"
+              NEWLINE@33..34 "\n"
+              R_BRACE@34..35 "}"
+        error 19..19: expected `,` or `)`, found `let`
+    "#]],
+    );
+}
+
+#[test]
+fn err_index_and_array() {
+    check(
+        "fn f() { a[; [1, 2; [0; ] }",
+        expect![[r#"
+        SOURCE_FILE@0..27
+          FN@0..27
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..6
+              L_PAREN@4..5 "("
+              R_PAREN@5..6 ")"
+            WHITESPACE@6..7 " "
+            BLOCK_EXPR@7..27
+              L_BRACE@7..8 "{"
+              WHITESPACE@8..9 " "
+              EXPR_STMT@9..12
+                INDEX_EXPR@9..11
+                  PATH_EXPR@9..10
+                    NAME_REF@9..10
+                      IDENT@9..10 "a"
+                  L_BRACK@10..11 "["
+                SEMICOLON@11..12 ";"
+              WHITESPACE@12..13 " "
+              EXPR_STMT@13..19
+                ARRAY_EXPR@13..18
+                  L_BRACK@13..14 "["
+                  LITERAL@14..15
+                    INT_NUMBER@14..15 "1"
+                  COMMA@15..16 ","
+                  WHITESPACE@16..17 " "
+                  LITERAL@17..18
+                    INT_NUMBER@17..18 "2"
+                SEMICOLON@18..19 ";"
+              WHITESPACE@19..20 " "
+              ARRAY_REPEAT_EXPR@20..25
+                L_BRACK@20..21 "["
+                LITERAL@21..22
+                  INT_NUMBER@21..22 "0"
+                SEMICOLON@22..23 ";"
+                WHITESPACE@23..24 " "
+                R_BRACK@24..25 "]"
+              WHITESPACE@25..26 " "
+              R_BRACE@26..27 "}"
+        error 11..11: expected an expression, found `;`
+        error 18..18: expected `,` or `]`, found `;`
+        error 23..23: expected an expression, found `]`
+    "#]],
+    );
+}

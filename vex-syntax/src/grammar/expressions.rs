@@ -36,7 +36,6 @@ pub(crate) const EXPR_FIRST: TokenSet = TokenSet::new(&[
     RETURN_KW,
     GO_KW,
     SELECT_KW,
-    LET_KW,
     MINUS,
     BANG,
     AMP,
@@ -261,12 +260,19 @@ fn postfix(p: &mut Parser<'_>, mut lhs: CompletedMarker) -> CompletedMarker {
             }
             _ => {
                 p.bump(DOT);
-                if p.at(IDENT) && p.nth(1) == L_PAREN {
+                if p.at(IDENT) {
                     name_ref(p);
-                    arg_list(p);
-                    m.complete(p, METHOD_CALL_EXPR)
+                    if at_generic_args(p) {
+                        types::generic_arg_list(p);
+                    }
+                    if p.at(L_PAREN) && !p.at_line_start() {
+                        arg_list(p);
+                        m.complete(p, METHOD_CALL_EXPR)
+                    } else {
+                        m.complete(p, FIELD_EXPR)
+                    }
                 } else {
-                    if matches!(p.current(), IDENT | INT_NUMBER) {
+                    if p.at(INT_NUMBER) {
                         name_ref(p);
                     } else {
                         p.error_expected("a field name or tuple index after `.`");
@@ -314,6 +320,9 @@ fn atom(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
         IDENT | BUILTIN_IDENT => {
             let m = p.start();
             name_ref(p);
+            if at_generic_args(p) {
+                types::generic_arg_list(p);
+            }
             m.complete(p, PATH_EXPR)
         }
         L_PAREN => paren_or_tuple(p),
@@ -380,6 +389,32 @@ fn atom(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
         }
     };
     Some(done)
+}
+
+/// Whether a `<` here starts generic arguments of a call (`f<T>(x)`,
+/// `Channel.new<i64>(8)`) rather than a comparison: the `<` directly follows the name, and
+/// the tokens up to the matching `>` look like types and are followed by `(`. Since
+/// comparisons do not chain, `a<b>(c)` could not be a valid comparison anyway.
+fn at_generic_args(p: &Parser<'_>) -> bool {
+    if !p.at(L_ANGLE) || !p.joint_with_previous() {
+        return false;
+    }
+    let mut depth = 0u32;
+    for n in 0..64 {
+        match p.peek(n) {
+            L_ANGLE => depth += 1,
+            R_ANGLE => {
+                depth -= 1;
+                if depth == 0 {
+                    return p.peek(n + 1) == L_PAREN;
+                }
+            }
+            IDENT | COMMA | L_PAREN | R_PAREN | L_BRACK | R_BRACK | SEMICOLON | INT_NUMBER
+            | AMP | STAR | DOT => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The token after the current one starts a new line (where line breaks matter).

@@ -1,5 +1,6 @@
 //! Types: named types with generic arguments (`Future<T>`), tuples and unit, arrays
-//! `[T; N]`, and the non-Core `&T` / `*T`.
+//! `[T; N]`, and the non-Core `&T` / `*T`. Generic arguments must follow the type name
+//! without a space (`Future<T>`), which keeps `x as i64 < y` a comparison.
 
 use super::{comma_list, expr, path};
 use crate::SyntaxKind::*;
@@ -21,12 +22,10 @@ pub(crate) fn type_(p: &mut Parser<'_>) {
     let kind = match p.current() {
         IDENT => {
             path(p);
-            if p.at(L_ANGLE) {
-                let args = p.start();
-                p.bump(L_ANGLE);
-                comma_list(p, R_ANGLE, TYPE_FIRST, "a type argument", type_);
-                p.expect(R_ANGLE);
-                args.complete(p, GENERIC_ARG_LIST);
+            // `Future<T>`: generic arguments follow the name directly, so that
+            // `x as i64 < y` stays a comparison.
+            if p.at(L_ANGLE) && p.joint_with_previous() {
+                generic_arg_list(p);
             }
             PATH_TYPE
         }
@@ -62,4 +61,13 @@ pub(crate) fn type_(p: &mut Parser<'_>) {
     };
     m.complete(p, kind);
     p.leave();
+}
+
+/// `<T, U>` after a type name or, in expressions, after a function or method name.
+pub(crate) fn generic_arg_list(p: &mut Parser<'_>) {
+    let args = p.start();
+    p.bump(L_ANGLE);
+    comma_list(p, R_ANGLE, TYPE_FIRST, "a type argument", type_);
+    p.expect(R_ANGLE);
+    args.complete(p, GENERIC_ARG_LIST);
 }

@@ -26,3 +26,8 @@ pub use diagnostics::{Diagnostic, Severity};
 pub fn syntax_diagnostics(text: &str) -> Vec<Diagnostic> {
     syntax::parse(text).errors().iter().map(Diagnostic::from_syntax_error).collect()
 }
+
+/// The README's examples are compiled and run as doctests, so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}

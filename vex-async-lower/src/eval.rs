@@ -216,7 +216,8 @@ impl<'m> Machine<'m> {
     fn run(&mut self) -> Res<i32> {
         let main = self.function("main")?;
         let result = match (self.options.mode, &main.kind) {
-            (Mode::Sequential, _) | (Mode::Scheduled, FunctionKind::Sync) => {
+            (Mode::Sequential, _) => self.exec(main, Vec::new())?,
+            (Mode::Scheduled, FunctionKind::Sync) => {
                 let v = self.call("main", Vec::new())?;
                 if self.options.mode == Mode::Scheduled {
                     self.drain()?;
@@ -242,6 +243,14 @@ impl<'m> Machine<'m> {
     }
 
     fn check_leaks(&mut self) {
+        // Sequential mode: tasks never awaited never ran; their arguments are theirs.
+        for t in 0..self.tasks.len() {
+            if let Some((_, args)) = self.tasks[t].call.take() {
+                for a in args {
+                    let _ = self.release(&a);
+                }
+            }
+        }
         let leaked: Vec<String> = self
             .strings
             .iter()

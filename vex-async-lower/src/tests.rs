@@ -1,6 +1,9 @@
 //! Tests: IR snapshots, the examples through the evaluator, incrementality.
 
 mod examples;
+mod incremental;
+mod sequential;
+mod sizes;
 mod snapshots;
 
 use salsa::Setter;

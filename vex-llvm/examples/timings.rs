@@ -22,11 +22,8 @@ fn small_module<'ctx>(context: &'ctx Context, target: &HostTarget) -> Module<'ct
     let ptr = abi.ptr_type();
 
     // i64 triangle(i64 n): a counted loop with a phi, the kind of code O2 rewrites.
-    let triangle = module.add_function(
-        "triangle",
-        i64_type.fn_type(&[i64_type.into()], false),
-        None,
-    );
+    let triangle =
+        module.add_function("triangle", i64_type.fn_type(&[i64_type.into()], false), None);
     let entry = context.append_basic_block(triangle, "entry");
     let body = context.append_basic_block(triangle, "body");
     let exit = context.append_basic_block(triangle, "exit");
@@ -36,16 +33,11 @@ fn small_module<'ctx>(context: &'ctx Context, target: &HostTarget) -> Module<'ct
     let i = builder.build_phi(i64_type, "i").unwrap();
     let acc = builder.build_phi(i64_type, "acc").unwrap();
     let i_value = i.as_basic_value().into_int_value();
-    let acc_next = builder
-        .build_int_add(acc.as_basic_value().into_int_value(), i_value, "acc_next")
-        .unwrap();
-    let i_next = builder
-        .build_int_add(i_value, i64_type.const_int(1, false), "i_next")
-        .unwrap();
+    let acc_next =
+        builder.build_int_add(acc.as_basic_value().into_int_value(), i_value, "acc_next").unwrap();
+    let i_next = builder.build_int_add(i_value, i64_type.const_int(1, false), "i_next").unwrap();
     let n = triangle.get_nth_param(0).unwrap().into_int_value();
-    let done = builder
-        .build_int_compare(inkwell::IntPredicate::SGE, i_next, n, "done")
-        .unwrap();
+    let done = builder.build_int_compare(inkwell::IntPredicate::SGE, i_next, n, "done").unwrap();
     builder.build_conditional_branch(done, exit, body).unwrap();
     i.add_incoming(&[(&i64_type.const_zero(), entry), (&i_next, body)]);
     acc.add_incoming(&[(&i64_type.const_zero(), entry), (&acc_next, body)]);
@@ -56,10 +48,7 @@ fn small_module<'ctx>(context: &'ctx Context, target: &HostTarget) -> Module<'ct
     let wrapper = module.add_function("main.wrapper", ptr.fn_type(&[ptr.into()], false), None);
     builder.position_at_end(context.append_basic_block(wrapper, "entry"));
     builder.build_return(Some(&ptr.const_null())).unwrap();
-    let main = vex_llvm::entry::MainFunction {
-        wrapper,
-        result: vex_llvm::entry::MainResult::I32,
-    };
+    let main = vex_llvm::entry::MainFunction { wrapper, result: vex_llvm::entry::MainResult::I32 };
     let run_main = vex_llvm::entry::define_run_main(&abi, &module, main).unwrap();
     vex_llvm::entry::define_c_main(&abi, &module, run_main).unwrap();
     module.verify().unwrap();

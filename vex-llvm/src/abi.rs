@@ -136,20 +136,11 @@ pub const ABI_ENTRY: CStruct = CStruct {
 };
 
 /// Every struct shared with the runtime.
-pub const STRUCTS: &[&CStruct] = &[
-    &TASK_HEADER,
-    &RUNTIME_OPTIONS,
-    &COUNTERS,
-    &STRING,
-    &ABI_ENTRY,
-];
+pub const STRUCTS: &[&CStruct] = &[&TASK_HEADER, &RUNTIME_OPTIONS, &COUNTERS, &STRING, &ABI_ENTRY];
 
 /// Every C enum of the ABI with its storage type.
-pub const ENUMS: &[(&str, CType)] = &[
-    ("CoroStatus", CType::I32),
-    ("EventType", CType::I32),
-    ("VexOutcome", CType::I32),
-];
+pub const ENUMS: &[(&str, CType)] =
+    &[("CoroStatus", CType::I32), ("EventType", CType::I32), ("VexOutcome", CType::I32)];
 
 /// Bytes in front of every state struct (`VEX_TASK_HEADER_SIZE`).
 pub const TASK_HEADER_SIZE: u64 = ffi::VEX_TASK_HEADER_SIZE as u64;
@@ -318,10 +309,7 @@ impl<'ctx> RuntimeAbi<'ctx> {
     /// The ABI for `context` on a target with `target_data` (which fixes `size_t`).
     pub fn new(context: &'ctx Context, target_data: &TargetData) -> RuntimeAbi<'ctx> {
         let usize_type = context.ptr_sized_int_type(target_data, None);
-        RuntimeAbi {
-            context,
-            usize_type,
-        }
+        RuntimeAbi { context, usize_type }
     }
 
     /// The context the types belong to.
@@ -359,9 +347,7 @@ impl<'ctx> RuntimeAbi<'ctx> {
     pub fn output_sink_type(&self) -> FunctionType<'ctx> {
         let ptr = self.ptr_type().into();
         let int = self.context.i32_type().into();
-        self.context
-            .void_type()
-            .fn_type(&[ptr, int, ptr, self.usize_type.into()], false)
+        self.context.void_type().fn_type(&[ptr, int, ptr, self.usize_type.into()], false)
     }
 
     /// The LLVM type of `ty` as stored in memory (`bool` is one byte).
@@ -393,11 +379,8 @@ impl<'ctx> RuntimeAbi<'ctx> {
             return existing;
         }
         let ty = self.context.opaque_struct_type(description.llvm_name);
-        let fields: Vec<BasicTypeEnum<'ctx>> = description
-            .fields
-            .iter()
-            .map(|(_, field)| self.storage_type(*field))
-            .collect();
+        let fields: Vec<BasicTypeEnum<'ctx>> =
+            description.fields.iter().map(|(_, field)| self.storage_type(*field)).collect();
         ty.set_body(&fields, false);
         ty
     }
@@ -405,11 +388,8 @@ impl<'ctx> RuntimeAbi<'ctx> {
     /// The LLVM function type of a runtime function.
     pub fn function_type(&self, function: RtFn) -> FunctionType<'ctx> {
         let signature = function.signature();
-        let params: Vec<BasicMetadataTypeEnum<'ctx>> = signature
-            .params
-            .iter()
-            .map(|p| self.value_type(*p).into())
-            .collect();
+        let params: Vec<BasicMetadataTypeEnum<'ctx>> =
+            signature.params.iter().map(|p| self.value_type(*p).into()).collect();
         match signature.ret {
             None => self.context.void_type().fn_type(&params, false),
             Some(ret) => self.value_type(ret).fn_type(&params, false),
@@ -463,10 +443,8 @@ impl<'ctx> RuntimeAbi<'ctx> {
         text: &[u8],
     ) -> GlobalValue<'ctx> {
         let header = &STRING.fields[..STRING.field_index("bytes") as usize];
-        let mut field_types: Vec<BasicTypeEnum<'ctx>> = header
-            .iter()
-            .map(|(_, ty)| self.storage_type(*ty))
-            .collect();
+        let mut field_types: Vec<BasicTypeEnum<'ctx>> =
+            header.iter().map(|(_, ty)| self.storage_type(*ty)).collect();
         let bytes = self.context.const_string(text, true);
         field_types.push(bytes.get_type().into());
         let ty = self.context.struct_type(&field_types, false);
@@ -523,33 +501,22 @@ mod tests {
         let mut out = BTreeMap::new();
         for description in STRUCTS {
             let ty = abi.struct_type(description);
-            out.insert(
-                format!("{}.size", description.name),
-                target_data.get_abi_size(&ty),
-            );
+            out.insert(format!("{}.size", description.name), target_data.get_abi_size(&ty));
             out.insert(
                 format!("{}.align", description.name),
                 u64::from(target_data.get_abi_alignment(&ty)),
             );
             for (name, _) in description.fields {
                 let idx = description.field_index(name);
-                let offset = target_data
-                    .offset_of_element(&ty, idx)
-                    .expect("field exists");
+                let offset = target_data.offset_of_element(&ty, idx).expect("field exists");
                 out.insert(format!("{}.{name}", description.name), offset);
             }
         }
         for (name, ty) in ENUMS {
-            out.insert(
-                format!("{name}.size"),
-                target_data.get_abi_size(&abi.storage_type(*ty)),
-            );
+            out.insert(format!("{name}.size"), target_data.get_abi_size(&abi.storage_type(*ty)));
         }
         let header = abi.struct_type(&TASK_HEADER);
-        out.insert(
-            "VEX_TASK_HEADER_SIZE".to_string(),
-            target_data.get_abi_size(&header),
-        );
+        out.insert("VEX_TASK_HEADER_SIZE".to_string(), target_data.get_abi_size(&header));
         out
     }
 
@@ -563,11 +530,7 @@ mod tests {
         let c = c_layout();
         // Every number C reports must be what LLVM computes ...
         for (name, value) in &c {
-            assert_eq!(
-                llvm.get(name),
-                Some(value),
-                "C says {name} = {value}; LLVM differs"
-            );
+            assert_eq!(llvm.get(name), Some(value), "C says {name} = {value}; LLVM differs");
         }
         // ... and every struct and enum LLVM relies on must be reported by C.
         for description in STRUCTS {
@@ -575,10 +538,7 @@ mod tests {
             assert!(c.contains_key(&key), "C does not export {key}");
         }
         for (name, _) in ENUMS {
-            assert!(
-                c.contains_key(&format!("{name}.size")),
-                "C does not export {name}.size"
-            );
+            assert!(c.contains_key(&format!("{name}.size")), "C does not export {name}.size");
         }
         assert_eq!(c["VEX_TASK_HEADER_SIZE"], TASK_HEADER_SIZE);
         assert_eq!(TASK_HEADER_SIZE % MAX_STATE_ALIGN, 0);
@@ -598,26 +558,13 @@ mod tests {
             text.contains("declare zeroext i1 @vex_future_poll_or_register(ptr, ptr)"),
             "{text}"
         );
-        assert!(
-            text.contains("declare void @vex_print(i32, ptr, i1 zeroext)"),
-            "{text}"
-        );
-        assert!(
-            text.contains("declare ptr @vex_task_alloc(i64, i64, i64, ptr)"),
-            "{text}"
-        );
+        assert!(text.contains("declare void @vex_print(i32, ptr, i1 zeroext)"), "{text}");
+        assert!(text.contains("declare ptr @vex_task_alloc(i64, i64, i64, ptr)"), "{text}");
         let panic = module.get_function("vex_panic_cstr").unwrap();
         let noreturn = Attribute::get_named_enum_kind_id("noreturn");
-        assert!(
-            panic
-                .get_enum_attribute(AttributeLoc::Function, noreturn)
-                .is_some()
-        );
+        assert!(panic.get_enum_attribute(AttributeLoc::Function, noreturn).is_some());
         // Declaring again returns the same function instead of `vex_print.1`.
-        assert_eq!(
-            abi.declare(&module, RtFn::Print),
-            module.get_function("vex_print").unwrap()
-        );
+        assert_eq!(abi.declare(&module, RtFn::Print), module.get_function("vex_print").unwrap());
         assert_eq!(module.get_functions().count(), RtFn::ALL.len());
     }
 
@@ -626,17 +573,9 @@ mod tests {
         let mut names = HashSet::new();
         let mut addresses = HashSet::new();
         for function in RtFn::ALL {
-            assert!(
-                names.insert(function.name()),
-                "{} listed twice",
-                function.name()
-            );
+            assert!(names.insert(function.name()), "{} listed twice", function.name());
             assert_ne!(function.address(), 0);
-            assert!(
-                addresses.insert(function.address()),
-                "{} aliases another",
-                function.name()
-            );
+            assert!(addresses.insert(function.address()), "{} aliases another", function.name());
             assert_eq!(RtFn::from_name(function.name()), Some(*function));
         }
     }

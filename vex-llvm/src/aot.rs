@@ -24,9 +24,7 @@ pub struct LinkOptions {
 
 impl Default for LinkOptions {
     fn default() -> LinkOptions {
-        let cc = std::env::var_os("CC")
-            .filter(|cc| !cc.is_empty())
-            .unwrap_or_else(|| "cc".into());
+        let cc = std::env::var_os("CC").filter(|cc| !cc.is_empty()).unwrap_or_else(|| "cc".into());
         LinkOptions {
             cc: PathBuf::from(cc),
             runtime_library: vex_rt_sys::static_lib_path(),
@@ -38,23 +36,16 @@ impl Default for LinkOptions {
 /// Compiles `module` to an object file in memory.
 pub fn emit_object(module: &Module<'_>, target: &HostTarget) -> Result<Vec<u8>, Error> {
     target.configure(module);
-    module
-        .verify()
-        .map_err(|e| Error::InvalidModule(e.to_string()))?;
-    let buffer = target
-        .machine()
-        .write_to_memory_buffer(module, FileType::Object)
-        .map_err(Error::llvm)?;
+    module.verify().map_err(|e| Error::InvalidModule(e.to_string()))?;
+    let buffer =
+        target.machine().write_to_memory_buffer(module, FileType::Object).map_err(Error::llvm)?;
     Ok(buffer.as_slice().to_vec())
 }
 
 /// Compiles `module` to an object file at `path`.
 pub fn write_object(module: &Module<'_>, target: &HostTarget, path: &Path) -> Result<(), Error> {
     let bytes = emit_object(module, target)?;
-    std::fs::write(path, bytes).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::write(path, bytes).map_err(|source| Error::Io { path: path.to_path_buf(), source })
 }
 
 /// Links `objects` with the runtime into the executable `output`.
@@ -64,16 +55,10 @@ pub fn link_executable(
     options: &LinkOptions,
 ) -> Result<(), Error> {
     let mut command = Command::new(&options.cc);
-    command
-        .arg("-o")
-        .arg(output)
-        .args(objects)
-        .arg(&options.runtime_library);
+    command.arg("-o").arg(output).args(objects).arg(&options.runtime_library);
     command.args(["-lpthread", "-lm"]).args(&options.extra_args);
-    let result = command.output().map_err(|source| Error::Io {
-        path: options.cc.clone(),
-        source,
-    })?;
+    let result =
+        command.output().map_err(|source| Error::Io { path: options.cc.clone(), source })?;
     if result.status.success() {
         Ok(())
     } else {
@@ -94,20 +79,14 @@ pub fn build_executable(
     opt_level: OptLevel,
     link: &LinkOptions,
 ) -> Result<(), Error> {
-    let target = HostTarget::new(TargetOptions {
-        opt_level,
-        native_cpu: false,
-    })?;
+    let target = HostTarget::new(TargetOptions { opt_level, native_cpu: false })?;
     crate::opt::optimize(module, &target, opt_level, false)?;
     let object = output.with_extension("o");
     write_object(module, &target, &object)?;
     let linked = link_executable(std::slice::from_ref(&object), output, link);
     let removed = std::fs::remove_file(&object);
     linked?;
-    removed.map_err(|source| Error::Io {
-        path: object,
-        source,
-    })
+    removed.map_err(|source| Error::Io { path: object, source })
 }
 
 #[cfg(test)]
@@ -137,10 +116,7 @@ mod tests {
         let module = sleepy_program(&context, ending, true);
         let exe = dir.0.join("sleepy");
         build_executable(&module, &exe, level, &LinkOptions::default()).unwrap();
-        assert!(
-            !exe.with_extension("o").exists(),
-            "the object file is cleaned up"
-        );
+        assert!(!exe.with_extension("o").exists(), "the object file is cleaned up");
         exe
     }
 
@@ -158,10 +134,7 @@ mod tests {
         let dir = TempDir::new("exit");
         let exe = build(&dir, Ending::Exit(42), OptLevel::O2);
         let deterministic = [("VEX_WORKERS", "1"), ("VEX_CLOCK", "virtual")];
-        assert_eq!(
-            run(&exe, &deterministic),
-            ("start\n5\n".into(), String::new(), Some(42))
-        );
+        assert_eq!(run(&exe, &deterministic), ("start\n5\n".into(), String::new(), Some(42)));
         // Defaults: every CPU, real clock.
         let (stdout, stderr, code) = run(&exe, &[]);
         assert!(stdout.starts_with("start\n"), "{stdout}");

@@ -55,12 +55,7 @@ pub fn define_run_main<'ctx>(
     let i32_type = context.i32_type();
     let ptr_type = abi.ptr_type();
     let fn_type = i32_type.fn_type(
-        &[
-            i32_type.into(),
-            context.bool_type().into(),
-            ptr_type.into(),
-            ptr_type.into(),
-        ],
+        &[i32_type.into(), context.bool_type().into(), ptr_type.into(), ptr_type.into()],
         false,
     );
     let function = module.add_function(RUN_MAIN, fn_type, Some(Linkage::External));
@@ -102,48 +97,28 @@ pub fn define_run_main<'ctx>(
     let result_slot = builder.build_alloca(i32_type, "result")?;
     builder.build_store(result_slot, i32_type.const_zero())?;
     let runtime = call(RtFn::RuntimeCreateWith, &[options.into()], "runtime")?;
-    let runtime = runtime
-        .try_as_basic_value()
-        .basic()
-        .expect("returns ptr")
-        .into_pointer_value();
+    let runtime = runtime.try_as_basic_value().basic().expect("returns ptr").into_pointer_value();
     let is_null = builder.build_is_null(runtime, "no_runtime")?;
     builder.build_conditional_branch(is_null, no_runtime, have_runtime)?;
 
     builder.position_at_end(no_runtime);
-    builder.build_return(Some(
-        &i32_type.const_int(NO_RUNTIME_EXIT_CODE as u64, false),
-    ))?;
+    builder.build_return(Some(&i32_type.const_int(NO_RUNTIME_EXIT_CODE as u64, false)))?;
 
     // Spawn main, drain, and look at the outcome.
     builder.position_at_end(have_runtime);
     call(RtFn::RuntimeSetCurrent, &[runtime.into()], "")?;
     let future =
         builder.build_call(main.wrapper, &[ptr_type.const_null().into()], "main_future")?;
-    let future = future
-        .try_as_basic_value()
-        .basic()
-        .expect("returns ptr")
-        .into_pointer_value();
+    let future = future.try_as_basic_value().basic().expect("returns ptr").into_pointer_value();
     call(RtFn::RuntimeRun, &[runtime.into()], "")?;
     let panicked = call(RtFn::RuntimePanicked, &[runtime.into()], "panicked")?;
-    let panicked = panicked
-        .try_as_basic_value()
-        .basic()
-        .expect("returns i1")
-        .into_int_value();
+    let panicked = panicked.try_as_basic_value().basic().expect("returns i1").into_int_value();
     builder.build_conditional_branch(panicked, exit, finished)?;
 
     builder.position_at_end(finished);
     let outcome = call(RtFn::FutureOutcome, &[future.into()], "outcome")?;
-    let outcome = outcome
-        .try_as_basic_value()
-        .basic()
-        .expect("returns i32")
-        .into_int_value();
-    let pending = abi
-        .outcome_type()
-        .const_int(u64::from(abi::OUTCOME_PENDING), false);
+    let outcome = outcome.try_as_basic_value().basic().expect("returns i32").into_int_value();
+    let pending = abi.outcome_type().const_int(u64::from(abi::OUTCOME_PENDING), false);
     let is_pending = builder.build_int_compare(IntPredicate::EQ, outcome, pending, "pending")?;
     builder.build_conditional_branch(is_pending, unfinished, take)?;
 
@@ -157,14 +132,8 @@ pub fn define_run_main<'ctx>(
         &[ptr_type.const_null().into(), future.into(), dst.into()],
         "taken",
     )?;
-    let taken = taken
-        .try_as_basic_value()
-        .basic()
-        .expect("returns i32")
-        .into_int_value();
-    let got_value = abi
-        .outcome_type()
-        .const_int(u64::from(abi::OUTCOME_VALUE), false);
+    let taken = taken.try_as_basic_value().basic().expect("returns i32").into_int_value();
+    let got_value = abi.outcome_type().const_int(u64::from(abi::OUTCOME_VALUE), false);
     let is_value = builder.build_int_compare(IntPredicate::EQ, taken, got_value, "is_value")?;
     builder.build_conditional_branch(is_value, value, unfinished)?;
 
@@ -179,10 +148,7 @@ pub fn define_run_main<'ctx>(
     call(RtFn::FutureRelease, &[future.into()], "")?;
     builder.build_unconditional_branch(after_release)?;
     builder.position_at_end(after_release);
-    builder.build_store(
-        result_slot,
-        i32_type.const_int(UNFINISHED_EXIT_CODE as u64, false),
-    )?;
+    builder.build_store(result_slot, i32_type.const_int(UNFINISHED_EXIT_CODE as u64, false))?;
     builder.build_unconditional_branch(exit)?;
 
     builder.position_at_end(value);
@@ -196,9 +162,7 @@ pub fn define_run_main<'ctx>(
         (&context.bool_type().const_zero(), after_release),
         (&context.bool_type().const_zero(), value),
     ]);
-    let stored = builder
-        .build_load(i32_type, result_slot, "stored")?
-        .into_int_value();
+    let stored = builder.build_load(i32_type, result_slot, "stored")?.into_int_value();
     let panic_code = i32_type.const_int(abi::PANIC_EXIT_CODE as u64, false);
     let code = builder.build_select(
         code_phi.as_basic_value().into_int_value(),
@@ -230,10 +194,7 @@ pub fn define_c_main<'ctx>(
     };
     let getenv = libc("getenv", ptr_type.fn_type(&[ptr_type.into()], false));
     let atoi = libc("atoi", i32_type.fn_type(&[ptr_type.into()], false));
-    let strcmp = libc(
-        "strcmp",
-        i32_type.fn_type(&[ptr_type.into(), ptr_type.into()], false),
-    );
+    let strcmp = libc("strcmp", i32_type.fn_type(&[ptr_type.into(), ptr_type.into()], false));
 
     let main = module.add_function(
         "main",
@@ -251,42 +212,24 @@ pub fn define_c_main<'ctx>(
     let workers_name = builder.build_global_string_ptr("VEX_WORKERS", "env_workers")?;
     let clock_name = builder.build_global_string_ptr("VEX_CLOCK", "env_clock")?;
     let virtual_name = builder.build_global_string_ptr("virtual", "clock_virtual")?;
-    let workers_text = builder.build_call(
-        getenv,
-        &[workers_name.as_pointer_value().into()],
-        "workers_text",
-    )?;
-    let workers_text = workers_text
-        .try_as_basic_value()
-        .basic()
-        .expect("ptr")
-        .into_pointer_value();
+    let workers_text =
+        builder.build_call(getenv, &[workers_name.as_pointer_value().into()], "workers_text")?;
+    let workers_text = workers_text.try_as_basic_value().basic().expect("ptr").into_pointer_value();
     let no_workers = builder.build_is_null(workers_text, "no_workers")?;
     builder.build_conditional_branch(no_workers, read_clock, parse_workers)?;
 
     builder.position_at_end(parse_workers);
     // atoi gives 0 for text that is not a number: the runtime then uses every CPU.
     let parsed = builder.build_call(atoi, &[workers_text.into()], "parsed")?;
-    let parsed = parsed
-        .try_as_basic_value()
-        .basic()
-        .expect("i32")
-        .into_int_value();
+    let parsed = parsed.try_as_basic_value().basic().expect("i32").into_int_value();
     builder.build_unconditional_branch(read_clock)?;
 
     builder.position_at_end(read_clock);
     let workers = builder.build_phi(i32_type, "workers")?;
     workers.add_incoming(&[(&i32_type.const_zero(), entry), (&parsed, parse_workers)]);
-    let clock_text = builder.build_call(
-        getenv,
-        &[clock_name.as_pointer_value().into()],
-        "clock_text",
-    )?;
-    let clock_text = clock_text
-        .try_as_basic_value()
-        .basic()
-        .expect("ptr")
-        .into_pointer_value();
+    let clock_text =
+        builder.build_call(getenv, &[clock_name.as_pointer_value().into()], "clock_text")?;
+    let clock_text = clock_text.try_as_basic_value().basic().expect("ptr").into_pointer_value();
     let no_clock = builder.build_is_null(clock_text, "no_clock")?;
     builder.build_conditional_branch(no_clock, run, compare_clock)?;
 
@@ -296,11 +239,7 @@ pub fn define_c_main<'ctx>(
         &[clock_text.into(), virtual_name.as_pointer_value().into()],
         "order",
     )?;
-    let order = order
-        .try_as_basic_value()
-        .basic()
-        .expect("i32")
-        .into_int_value();
+    let order = order.try_as_basic_value().basic().expect("i32").into_int_value();
     let is_virtual =
         builder.build_int_compare(IntPredicate::EQ, order, i32_type.const_zero(), "is_virtual")?;
     builder.build_unconditional_branch(run)?;

@@ -36,9 +36,7 @@ pub(crate) fn sleepy_program<'ctx>(
     let i64_type = context.i64_type();
     let ptr = abi.ptr_type();
     let call = |f: RtFn, args: &[BasicMetadataValueEnum<'ctx>]| {
-        builder
-            .build_call(abi.declare(&module, f), args, "")
-            .unwrap()
+        builder.build_call(abi.declare(&module, f), args, "").unwrap()
     };
 
     let state_type = context.opaque_struct_type("main.state");
@@ -57,21 +55,13 @@ pub(crate) fn sleepy_program<'ctx>(
     let bad_tag = context.append_basic_block(resume, "bad_tag");
 
     builder.position_at_end(entry);
-    let tag_slot = builder
-        .build_struct_gep(state_type, state, 0, "tag_slot")
-        .unwrap();
-    let tag = builder
-        .build_load(i32_type, tag_slot, "tag")
-        .unwrap()
-        .into_int_value();
+    let tag_slot = builder.build_struct_gep(state_type, state, 0, "tag_slot").unwrap();
+    let tag = builder.build_load(i32_type, tag_slot, "tag").unwrap().into_int_value();
     builder
         .build_switch(
             tag,
             bad_tag,
-            &[
-                (i32_type.const_int(0, false), start),
-                (i32_type.const_int(1, false), after_sleep),
-            ],
+            &[(i32_type.const_int(0, false), start), (i32_type.const_int(1, false), after_sleep)],
         )
         .unwrap();
 
@@ -81,42 +71,20 @@ pub(crate) fn sleepy_program<'ctx>(
     builder.position_at_end(start);
     let stdout = i32_type.const_int(u64::from(abi::STDOUT), false);
     let yes = context.bool_type().const_int(1, false);
-    call(
-        RtFn::Print,
-        &[
-            stdout.into(),
-            start_text.as_pointer_value().into(),
-            yes.into(),
-        ],
-    );
-    builder
-        .build_store(tag_slot, i32_type.const_int(1, false))
-        .unwrap();
-    call(
-        RtFn::WorkerAwaitAfter,
-        &[ctx.into(), i64_type.const_int(5, false).into()],
-    );
-    let yielded = abi
-        .coro_status_type()
-        .const_int(u64::from(abi::CORO_STATUS_YIELDED), false);
+    call(RtFn::Print, &[stdout.into(), start_text.as_pointer_value().into(), yes.into()]);
+    builder.build_store(tag_slot, i32_type.const_int(1, false)).unwrap();
+    call(RtFn::WorkerAwaitAfter, &[ctx.into(), i64_type.const_int(5, false).into()]);
+    let yielded = abi.coro_status_type().const_int(u64::from(abi::CORO_STATUS_YIELDED), false);
     builder.build_return(Some(&yielded)).unwrap();
 
     builder.position_at_end(after_sleep);
     let cancelled = call(RtFn::TaskCancelled, &[ctx.into()]);
-    let cancelled = cancelled
-        .try_as_basic_value()
-        .basic()
-        .unwrap()
-        .into_int_value();
-    builder
-        .build_conditional_branch(cancelled, cancel_exit, go_on)
-        .unwrap();
+    let cancelled = cancelled.try_as_basic_value().basic().unwrap().into_int_value();
+    builder.build_conditional_branch(cancelled, cancel_exit, go_on).unwrap();
 
     builder.position_at_end(cancel_exit);
     let status = call(RtFn::TaskFinishCancelled, &[ctx.into()]);
-    builder
-        .build_return(Some(&status.try_as_basic_value().basic().unwrap()))
-        .unwrap();
+    builder.build_return(Some(&status.try_as_basic_value().basic().unwrap())).unwrap();
 
     builder.position_at_end(go_on);
     match ending {
@@ -126,14 +94,10 @@ pub(crate) fn sleepy_program<'ctx>(
             let text = text.try_as_basic_value().basic().unwrap();
             call(RtFn::Print, &[stdout.into(), text.into(), yes.into()]);
             call(RtFn::StringRelease, &[text.into()]);
-            let result_slot = builder
-                .build_struct_gep(state_type, state, 1, "result")
-                .unwrap();
+            let result_slot = builder.build_struct_gep(state_type, state, 1, "result").unwrap();
             let code = i32_type.const_int(code as u64, true);
             builder.build_store(result_slot, code).unwrap();
-            let done = abi
-                .coro_status_type()
-                .const_int(u64::from(abi::CORO_STATUS_DONE), false);
+            let done = abi.coro_status_type().const_int(u64::from(abi::CORO_STATUS_DONE), false);
             builder.build_return(Some(&done)).unwrap();
         }
         Ending::Panic => {
@@ -167,41 +131,21 @@ pub(crate) fn sleepy_program<'ctx>(
     let resume_ptr = resume.as_global_value().as_pointer_value();
     let state = call(
         RtFn::TaskAlloc,
-        &[
-            size.into(),
-            result_offset.into(),
-            result_size.into(),
-            resume_ptr.into(),
-        ],
+        &[size.into(), result_offset.into(), result_size.into(), resume_ptr.into()],
     );
-    let state = state
-        .try_as_basic_value()
-        .basic()
-        .unwrap()
-        .into_pointer_value();
-    let tag_slot = builder
-        .build_struct_gep(state_type, state, 0, "tag_slot")
-        .unwrap();
-    builder
-        .build_store(tag_slot, i32_type.const_zero())
-        .unwrap();
+    let state = state.try_as_basic_value().basic().unwrap().into_pointer_value();
+    let tag_slot = builder.build_struct_gep(state_type, state, 0, "tag_slot").unwrap();
+    builder.build_store(tag_slot, i32_type.const_zero()).unwrap();
     let ctx = wrapper.get_nth_param(0).unwrap();
     let future = call(RtFn::TaskSpawn, &[ctx.into(), state.into()]);
-    builder
-        .build_return(Some(&future.try_as_basic_value().basic().unwrap()))
-        .unwrap();
+    builder.build_return(Some(&future.try_as_basic_value().basic().unwrap())).unwrap();
 
-    let main = MainFunction {
-        wrapper,
-        result: MainResult::I32,
-    };
+    let main = MainFunction { wrapper, result: MainResult::I32 };
     let run_main = entry::define_run_main(&abi, &module, main).unwrap();
     if with_c_main {
         entry::define_c_main(&abi, &module, run_main).unwrap();
     }
-    module
-        .verify()
-        .unwrap_or_else(|e| panic!("{e}\n{}", module.print_to_string()));
+    module.verify().unwrap_or_else(|e| panic!("{e}\n{}", module.print_to_string()));
     module
 }
 
@@ -212,11 +156,8 @@ pub(crate) fn loop_module(context: &Context) -> Module<'_> {
     let module = context.create_module("loop");
     target.configure(&module);
     let i64_type = context.i64_type();
-    let function = module.add_function(
-        "sum_below",
-        i64_type.fn_type(&[i64_type.into()], false),
-        None,
-    );
+    let function =
+        module.add_function("sum_below", i64_type.fn_type(&[i64_type.into()], false), None);
     let builder = context.create_builder();
     let entry = context.append_basic_block(function, "entry");
     let header = context.append_basic_block(function, "header");
@@ -230,24 +171,14 @@ pub(crate) fn loop_module(context: &Context) -> Module<'_> {
     builder.build_unconditional_branch(header).unwrap();
     builder.position_at_end(header);
     let n = function.get_nth_param(0).unwrap().into_int_value();
-    let current = builder
-        .build_load(i64_type, i, "current")
-        .unwrap()
-        .into_int_value();
-    let more = builder
-        .build_int_compare(inkwell::IntPredicate::SLT, current, n, "more")
-        .unwrap();
+    let current = builder.build_load(i64_type, i, "current").unwrap().into_int_value();
+    let more = builder.build_int_compare(inkwell::IntPredicate::SLT, current, n, "more").unwrap();
     builder.build_conditional_branch(more, body, exit).unwrap();
     builder.position_at_end(body);
-    let sum = builder
-        .build_load(i64_type, acc, "sum")
-        .unwrap()
-        .into_int_value();
+    let sum = builder.build_load(i64_type, acc, "sum").unwrap().into_int_value();
     let sum = builder.build_int_add(sum, current, "sum").unwrap();
     builder.build_store(acc, sum).unwrap();
-    let next = builder
-        .build_int_add(current, i64_type.const_int(1, false), "next")
-        .unwrap();
+    let next = builder.build_int_add(current, i64_type.const_int(1, false), "next").unwrap();
     builder.build_store(i, next).unwrap();
     builder.build_unconditional_branch(header).unwrap();
     builder.position_at_end(exit);

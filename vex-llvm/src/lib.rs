@@ -2,13 +2,15 @@
 //! that runs on the C runtime (`vex-rt`): [`abi`] declares, in one place, the LLVM view
 //! of every runtime struct and function; [`target`] creates target machines for the
 //! host; [`entry`] generates the program entry; [`jit`] runs modules in-process; [`opt`] runs LLVM's
-//! optimisation pipelines; [`aot`] writes object files and links executables.
+//! optimisation pipelines; [`aot`] writes object files and links executables;
+//! [`debug`] attaches DWARF line information.
 //!
 //! It must not re-analyse source code or know about coroutines: it sees only IR in
 //! which every suspension is already an explicit runtime call.
 
 pub mod abi;
 pub mod aot;
+pub mod debug;
 pub mod entry;
 pub mod error;
 pub mod jit;

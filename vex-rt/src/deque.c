@@ -1,14 +1,15 @@
 /*
  * deque.c — the per-worker Chase-Lev work-stealing deque (Chase & Lev 2005, with the
  * C11 memory orders of Lê, Pop, Cohen & Zappa Nardelli 2013, fences folded into seq_cst
- * accesses) over a fixed ring of
- * DEQUE_CAP slots. A full deque makes the caller spill half of it to the injector, so
- * the ring never grows and no buffer needs to be reclaimed.
+ * accesses) over a fixed ring of DEQUE_CAP slots. The ring never grows (a full deque
+ * makes deque_push fail and the caller keeps the task elsewhere), so no buffer needs to
+ * be reclaimed.
  *
- * The scheduler takes from its own deque at the top (FIFO, through deque_steal) so
- * that yields go to the back of the queue and deterministic mode is FIFO; locality for
- * the task just woken comes from the worker's LIFO slot instead. deque_pop (LIFO) is
- * the classic owner take and is kept correct and tested for owners that want it.
+ * The scheduler uses the deque only as the stealable part of a worker's run queue: the
+ * owner publishes batches of its oldest privately queued tasks into it when another
+ * worker is idle, and takes from it at the top (FIFO, through deque_steal) before its
+ * private queue. deque_pop (LIFO) is the classic owner take and is kept correct and
+ * tested for owners that want it.
  * Must not allocate or lock.
  */
 #include "internal.h"

@@ -1,7 +1,7 @@
 /*
  * injector.c — the runtime's global FIFO run queue (tasks spawned or woken from threads
- * that are not workers, and batches spilled from full worker deques) and the growable
- * task ring it is built on. A mutex protects the ring; an atomic length lets workers
+ * that are not workers) and the growable task ring it is built on (also the workers'
+ * private run queues). A mutex protects the ring; an atomic length lets workers
  * check for emptiness without taking the lock.
  */
 #include "internal.h"

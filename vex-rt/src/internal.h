@@ -226,15 +226,21 @@ struct WorkerContext {
     int pending_fd;
     EventType pending_events;
     VexFreeLists free;
-    /* Deterministic mode: an unbounded private FIFO instead of the deque. */
-    VexTaskRing vq;
+    /* The worker's private FIFO run queue (no atomics): spawned, woken and yielding
+     * tasks go to its back. Only the owner touches it; work becomes stealable when the
+     * owner publishes a batch of its oldest tasks into the deque (when another worker is
+     * idle). In deterministic mode it is the only run queue. */
+    VexTaskRing runq;
+    /* The owner published into the deque and has not seen it empty since (the deque
+     * holds older tasks than runq, so it is taken from first). */
+    bool published;
     /* Tasks expired by the last wheel advance, woken after the wheel lock is dropped. */
     VexTask **fired;
     size_t nfired, fired_cap;
     jmp_buf panic_jmp;
     pthread_t thread;
-    /* Parking. */
-    _Atomic uint32_t unpark;      /* futex word */
+    /* Parking (written by other workers: a line of its own). */
+    _Alignas(VEX_CACHELINE) _Atomic uint32_t unpark; /* futex word */
     _Atomic bool parked_in_epoll;
     _Atomic uint64_t wake_at;     /* when a parked worker wakes by itself */
     /* Counters (written by the owner only). */
@@ -255,12 +261,15 @@ struct Runtime {
     _Atomic bool running;
     char *panic_message;
     /* Idle workers. */
-    pthread_mutex_t idle_lock;
+    _Alignas(VEX_CACHELINE) pthread_mutex_t idle_lock;
     int *parked_stack;
     int nparked_stack;
     _Atomic int num_parked;
+    /* Workers searching for work or parked (read on every scheduling decision of busy
+     * workers, written only when a worker goes idle or finds work again). */
+    _Alignas(VEX_CACHELINE) _Atomic int num_idle;
     /* Clock. */
-    uint64_t clock_origin_ns;
+    _Alignas(VEX_CACHELINE) uint64_t clock_origin_ns;
     _Atomic uint64_t virtual_now;
     /* Allocation. */
     pthread_mutex_t alloc_lock;

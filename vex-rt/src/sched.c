@@ -12,13 +12,21 @@
  * armed wait (wheel entry, I/O slot, child's waiter field) holds one task reference, so
  * a late timer or event never touches a freed task.
  *
+ * Run queues: each worker has a private FIFO ring (no atomics on the hot path: a yield
+ * or a local spawn/wake is a plain ring push) and a Chase-Lev deque that is only the
+ * stealable part. While another worker is idle (num_idle > 0), a busy worker publishes
+ * the older half of its ring into its deque whenever that has run dry, and wakes a
+ * parked worker for it; the deque's tasks are older, so the owner takes from it first.
+ *
  * Scheduling order on a worker: every 61st tick timers, I/O and the injector come first
  * (fairness); then the LIFO slot (the task just woken, at most 3 times in a row); then
- * the worker's own deque (taken FIFO at the top); then the injector. An idle worker
- * steals half of a victim's deque, takes over other workers' due timers, polls I/O, and
- * after a short spin parks on a futex (or blocks in epoll_wait if it holds the reactor).
- * Parked workers are woken one at a time; parker and notifier both do a read-modify-write
- * of num_parked between publishing and checking, so no wake-up is lost.
+ * the published deque (FIFO at the top), then the private ring; then the injector. An
+ * idle worker steals half of a victim's deque, takes over other workers' due timers,
+ * polls I/O, and after a short spin parks on a futex (or blocks in epoll_wait if it
+ * holds the reactor). Parked workers are woken one at a time; parker and notifier both
+ * do a read-modify-write of num_parked between publishing and checking, so no wake-up is
+ * lost. A busy worker notices a newly idle one at its next scheduling decision (a
+ * relaxed load of num_idle) and publishes then.
  */
 #include "internal.h"
 
@@ -138,38 +146,46 @@ static inline void notify_if_parked(Runtime *rt) {
 
 /* ---- Queues ---------------------------------------------------------------------------- */
 
-/* Moves half of a full deque plus t to the injector in one batch. */
-static void spill_to_injector(WorkerContext *w, VexTask *t) {
-    VexTask *batch[DEQUE_CAP / 2 + 1];
-    size_t n = 0;
-    while (n < DEQUE_CAP / 2) {
-        bool retry = false;
-        VexTask *x = deque_steal(&w->deque, &retry);
-        if (!x) {
-            if (retry) continue;
-            break;
-        }
-        batch[n++] = x;
-    }
-    batch[n++] = t;
-    injector_push_batch(&w->rt->injector, batch, n);
+static inline bool others_idle(Runtime *rt) {
+    return atomic_load_explicit(&rt->num_idle, memory_order_relaxed) > 0;
 }
 
-static void push_local(WorkerContext *w, VexTask *t) {
-    if (w->rt->virtual_clock) {
-        ring_push(&w->vq, t);
-        return;
+/* Moves the oldest tasks of the private run queue into the (empty) stealable deque:
+ * half of them rounded up with round_up, else rounded down. Returns the count. */
+static size_t publish(WorkerContext *w, bool round_up) {
+    size_t n = (w->runq.len + (round_up ? 1 : 0)) / 2;
+    if (n == 0) return 0;
+    if (n > DEQUE_CAP) n = DEQUE_CAP;
+    size_t k = 0;
+    while (k < n && deque_push(&w->deque, w->runq.buf[w->runq.head])) {
+        ring_pop(&w->runq);
+        k++;
     }
-    if (VEX_UNLIKELY(!deque_push(&w->deque, t))) spill_to_injector(w, t);
+    if (k) w->published = true;
+    return k;
 }
+
+/* Another worker is idle: offer it some of our queued work (if the deque has nothing
+ * left to steal) and wake a parked worker for it. The read-modify-write in
+ * notify_if_parked orders the publication against a parker's re-check. */
+static void share_work(WorkerContext *w, bool round_up) {
+    if (w->published && deque_len(&w->deque) > 0) return;
+    if (publish(w, round_up)) notify_if_parked(w->rt);
+}
+
+static inline void push_local(WorkerContext *w, VexTask *t) { ring_push(&w->runq, t); }
 
 static VexTask *pop_local(WorkerContext *w) {
-    if (w->rt->virtual_clock) return ring_pop(&w->vq);
-    for (;;) {
-        bool retry = false;
-        VexTask *t = deque_steal(&w->deque, &retry);
-        if (t || !retry) return t;
+    if (w->published) {
+        for (;;) {
+            bool retry = false;
+            VexTask *t = deque_steal(&w->deque, &retry);
+            if (t) return t;
+            if (!retry) break;
+        }
+        w->published = false; /* empty, and only the owner refills it */
     }
+    return ring_pop(&w->runq);
 }
 
 /* Enqueues a task that was just made SCHEDULED. */
@@ -183,10 +199,11 @@ static void schedule(Runtime *rt, VexTask *t, bool lifo) {
             t = prev;
         }
         push_local(w, t);
+        if (VEX_UNLIKELY(others_idle(rt))) share_work(w, true);
     } else {
         injector_push(&rt->injector, t);
+        notify_if_parked(rt);
     }
-    notify_if_parked(rt);
 }
 
 static void task_wake(Runtime *rt, VexTask *t, bool lifo) {
@@ -218,7 +235,7 @@ static VexTask *take_injector(WorkerContext *w) {
         return pop_local(w);
     }
     for (size_t i = 1; i < n; i++) push_local(w, batch[i]);
-    if (n > 1) notify_if_parked(rt);
+    if (n > 1 && others_idle(rt)) share_work(w, false);
     return batch[0];
 }
 
@@ -475,12 +492,7 @@ static void run_task(WorkerContext *w, VexTask *t) {
                 ns = s & ~TS_RUNNING;
         } while (!atomic_compare_exchange_weak_explicit(&t->state, &s, ns, memory_order_acq_rel,
                                                         memory_order_relaxed));
-        if (ns & TS_SCHEDULED) {
-            push_local(w, t);
-            /* A yielding task is re-queued on this running worker, which will get to it;
-             * only a real wake-up may be worth a parked worker. */
-            if (!yield) notify_if_parked(w->rt);
-        }
+        if (ns & TS_SCHEDULED) push_local(w, t);
         return;
     }
 }
@@ -511,6 +523,7 @@ static VexTask *next_task(WorkerContext *w) {
         push_local(w, t);
     }
     w->lifo_streak = 0;
+    if (VEX_UNLIKELY(others_idle(rt)) && rt->nworkers > 1) share_work(w, false);
     VexTask *t = pop_local(w);
     if (t) return t;
     return take_injector(w);
@@ -542,7 +555,6 @@ static VexTask *steal_half(WorkerContext *w, WorkerContext *v) {
         else push_local(w, t);
     }
     if (got) CNT_ADD(w->c_steals, got);
-    if (got > 1) notify_if_parked(w->rt);
     return first;
 }
 
@@ -550,7 +562,7 @@ static bool work_visible(Runtime *rt, WorkerContext *w) {
     if (atomic_load_explicit(&rt->injector.len, memory_order_seq_cst) > 0) return true;
     for (int i = 0; i < rt->nworkers; i++)
         if (deque_len(&rt->workers[i].deque) > 0) return true;
-    if (w->vq.len) return true;
+    if (w->runq.len || w->lifo) return true;
     uint64_t e = min_expiration(rt);
     return e != UINT64_MAX && e <= rt_now(rt);
 }
@@ -630,7 +642,7 @@ static void park(WorkerContext *w) {
 static bool virtual_jump(WorkerContext *w) {
     Runtime *rt = w->rt;
     maybe_poll_io(w);
-    if (w->vq.len) return true;
+    if (w->runq.len) return true;
     uint64_t next = min_expiration(rt);
     if (next == UINT64_MAX) return false;
     if (next > atomic_load_explicit(&rt->virtual_now, memory_order_relaxed))
@@ -639,17 +651,16 @@ static bool virtual_jump(WorkerContext *w) {
     return true;
 }
 
-static void worker_idle(WorkerContext *w) {
+/* Searches, spins a little and finally parks. While here the worker counts in
+ * num_idle, which makes busy workers publish part of their private queues. */
+static VexTask *worker_idle_search(WorkerContext *w) {
     Runtime *rt = w->rt;
     for (int round = 0; round < SPIN_ROUNDS; round++) {
-        if (should_exit(rt)) return;
+        if (should_exit(rt)) return NULL;
         VexTask *t = search(w);
-        if (t) {
-            run_task(w, t);
-            return;
-        }
+        if (t) return t;
         if (rt->virtual_clock) {
-            if (virtual_jump(w)) return;
+            if (virtual_jump(w)) return NULL;
             break;
         }
         if (round < SPIN_ROUNDS / 2) {
@@ -658,8 +669,16 @@ static void worker_idle(WorkerContext *w) {
             sched_yield();
         }
     }
-    if (should_exit(rt)) return;
-    park(w);
+    if (!should_exit(rt)) park(w);
+    return NULL;
+}
+
+static void worker_idle(WorkerContext *w) {
+    Runtime *rt = w->rt;
+    atomic_fetch_add_explicit(&rt->num_idle, 1, memory_order_relaxed);
+    VexTask *t = worker_idle_search(w);
+    atomic_fetch_sub_explicit(&rt->num_idle, 1, memory_order_relaxed);
+    if (t) run_task(w, t);
 }
 
 static void worker_loop(WorkerContext *w) {
@@ -777,7 +796,7 @@ void runtime_destroy(Runtime *rt) {
     for (int i = 0; i < rt->nworkers; i++) {
         pthread_mutex_destroy(&rt->workers[i].timers.lock);
         free(rt->workers[i].fired);
-        ring_free(&rt->workers[i].vq);
+        ring_free(&rt->workers[i].runq);
     }
     slab_destroy(rt);
     reactor_destroy(&rt->reactor);

@@ -2,6 +2,7 @@
 
 mod examples;
 mod incremental;
+mod properties;
 mod sequential;
 mod sizes;
 mod snapshots;

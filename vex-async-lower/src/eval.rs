@@ -125,8 +125,10 @@ struct Task {
     waiter: Option<usize>,
     /// What the task waits for while suspended.
     waiting: Waiting,
-    /// Suspensions seen so far (for `cancel_at`).
+    /// The coroutine's name.
     function: Name,
+    /// Whether a handle took the value.
+    taken: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -166,6 +168,12 @@ struct Machine<'m> {
     wait: Option<Wait>,
     fuel: u64,
     out: RunResult,
+}
+
+/// `vex run --interp`: lowers the program in `db` (after the coroutine transform) and
+/// runs it under the deterministic scheduler.
+pub fn run_program(db: &dyn vex_hir::Db) -> RunResult {
+    run_main(&crate::queries::module_ir(db), Options::new(Mode::Scheduled))
 }
 
 /// Runs `main` of a module and returns what it printed and its exit code.
@@ -349,6 +357,7 @@ impl<'m> Machine<'m> {
                         .unwrap_or(Value::Unit);
                     self.tasks[task].outcome = Outcome::Value(result);
                 }
+                self.drop_unclaimed_result(task)?;
                 if let Some(waiter) = self.tasks[task].waiter.take()
                     && self.tasks[waiter].waiting == Waiting::Future(task)
                 {
@@ -368,6 +377,24 @@ impl<'m> Machine<'m> {
             Some((0, Value::Int(v, _))) => Some(*v),
             _ => None,
         }
+    }
+
+    /// The runtime's part of detaching: a value nobody can take any more is released
+    /// through the coroutine's `drop_result`.
+    fn drop_unclaimed_result(&mut self, task: usize) -> Res<()> {
+        let t = &self.tasks[task];
+        if t.handles > 0 || t.taken || !matches!(t.outcome, Outcome::Value(_)) {
+            return Ok(());
+        }
+        self.tasks[task].taken = true;
+        let Some((_, state)) = self.tasks[task].resume.clone() else { return Ok(()) };
+        let name = format!("{}.drop_result", self.tasks[task].function);
+        if self.funcs.contains_key(name.as_str()) {
+            let saved = self.current;
+            self.call(&name, vec![Value::State(state)])?;
+            self.current = saved;
+        }
+        Ok(())
     }
 
     fn cancel_task(&mut self, task: usize) {
@@ -483,6 +510,7 @@ impl<'m> Machine<'m> {
                 }
                 self.tasks[t].handles -= 1;
                 self.out.future_releases += 1;
+                self.drop_unclaimed_result(t)?;
             }
             Value::Agg(items) | Value::Enum(_, items) => {
                 for item in items.clone() {
@@ -509,6 +537,7 @@ impl<'m> Machine<'m> {
                 waiter: None,
                 waiting: Waiting::Nothing,
                 function: f.name.clone(),
+                taken: false,
             });
             return Ok(Value::Future(Some(self.tasks.len() - 1)));
         }
@@ -653,6 +682,7 @@ impl<'m> Machine<'m> {
                     return err("take of a released future");
                 }
                 self.tasks[t].handles -= 1;
+                self.tasks[t].taken = true;
                 let code = match self.tasks[t].outcome.clone() {
                     Outcome::Value(v) => {
                         if let Some(r) = result {
@@ -791,6 +821,7 @@ impl<'m> Machine<'m> {
                         waiter: None,
                         waiting: Waiting::Queue,
                         function,
+                        taken: false,
                     });
                     let t = self.tasks.len() - 1;
                     self.queue.push_back(t);

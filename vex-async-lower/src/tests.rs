@@ -3,6 +3,7 @@
 mod examples;
 mod incremental;
 mod properties;
+mod runs;
 mod sequential;
 mod sizes;
 mod snapshots;

@@ -48,6 +48,8 @@ pub struct Transformed {
     pub resume: Function,
     /// The wrapper.
     pub wrapper: Function,
+    /// `F.drop_result`, when the result holds references.
+    pub drop_result: Option<Function>,
 }
 
 /// Makes every awaited future a whole local (a temporary when it is not).
@@ -86,8 +88,9 @@ pub fn transform(function: &Function, types: &TypeDefs) -> Transformed {
     let layout = layout::layout(&function, &saved, &format!("{}.state", function.name), types);
     let info = CoroInfo { function, saved, layout };
     let resume = split::resume_function(&info.function, &info);
-    let wrapper = split::wrapper_function(&info.function, &info);
-    Transformed { info, resume, wrapper }
+    let wrapper = split::wrapper_function(&info.function, &info, types);
+    let drop_result = split::drop_result_function(&info.function, &info, types);
+    Transformed { info, resume, wrapper, drop_result }
 }
 
 /// Transforms every async function of a list; others are kept as they are.
@@ -99,6 +102,7 @@ pub fn transform_all(functions: &[Function], types: &TypeDefs) -> Lowered {
             out.states.push(t.info.layout.def.clone());
             out.functions.push(t.wrapper);
             out.functions.push(t.resume);
+            out.functions.extend(t.drop_result);
         } else {
             out.functions.push(function.clone());
         }

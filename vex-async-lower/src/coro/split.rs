@@ -231,7 +231,7 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
 }
 
 /// Builds the wrapper: allocate, store arguments and tag 0, spawn.
-pub fn wrapper_function(function: &Function, info: &CoroInfo) -> Function {
+pub fn wrapper_function(function: &Function, info: &CoroInfo, types: &TypeDefs) -> Function {
     let state_name = info.layout.def.name.clone();
     let future_ty = Type::Future(Box::new(function.ret.clone()));
     let mut locals: Vec<LocalDecl> =
@@ -251,9 +251,7 @@ pub fn wrapper_function(function: &Function, info: &CoroInfo) -> Function {
             }),
             // Never read: nothing to keep, but references must not leak.
             _ => {
-                if function.local_ty(*p).needs_drop(&Default::default())
-                    || matches!(function.local_ty(*p), Type::String | Type::Future(_))
-                {
+                if function.local_ty(*p).needs_drop(types) {
                     stmts.push(Stmt::Release(Place::local(params[i])));
                 }
             }
@@ -280,4 +278,35 @@ pub fn wrapper_function(function: &Function, info: &CoroInfo) -> Function {
         locals,
         blocks: vec![Block { stmts, term: Terminator::Return(Some(Operand::local(future))) }],
     }
+}
+
+/// Builds `F.drop_result(state)` when the result holds references.
+pub fn drop_result_function(
+    function: &Function,
+    info: &CoroInfo,
+    types: &TypeDefs,
+) -> Option<Function> {
+    let field = info.layout.result_field?;
+    if !function.ret.needs_drop(types) {
+        return None;
+    }
+    let state_name = info.layout.def.name.clone();
+    let locals = vec![
+        LocalDecl { name: "state".into(), ty: Type::StatePtr(state_name.clone()) },
+        LocalDecl { name: "result".into(), ty: function.ret.clone() },
+    ];
+    Some(Function {
+        name: format!("{}.drop_result", function.name).into(),
+        kind: FunctionKind::DropResult { state: state_name },
+        params: vec![LocalId(0)],
+        ret: Type::Unit,
+        locals,
+        blocks: vec![Block {
+            stmts: vec![
+                Stmt::LoadState { dest: LocalId(1), state: LocalId(0), field },
+                Stmt::Release(Place::local(LocalId(1))),
+            ],
+            term: Terminator::Return(None),
+        }],
+    })
 }

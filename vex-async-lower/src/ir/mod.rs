@@ -231,6 +231,13 @@ pub enum FunctionKind {
         /// The state struct's name.
         state: Name,
     },
+    /// Releases the references inside a finished coroutine's result slot: called by the
+    /// runtime when a task finished with a value that no handle will take (every handle
+    /// released). Params `[state]`, returns `()`.
+    DropResult {
+        /// The state struct's name.
+        state: Name,
+    },
     /// The wrapper of a coroutine: allocates and spawns, returns `Future<T>`.
     Wrapper {
         /// The resume function's name.

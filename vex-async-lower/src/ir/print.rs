@@ -185,6 +185,7 @@ impl Display for Function {
             FunctionKind::Sync => "fn",
             FunctionKind::Async => "async fn",
             FunctionKind::Resume { .. } => "resume fn",
+            FunctionKind::DropResult { .. } => "drop_result fn",
             FunctionKind::Wrapper { .. } => "wrapper fn",
         };
         let params: Vec<String> =

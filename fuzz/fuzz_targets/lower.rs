@@ -1,0 +1,34 @@
+//! Fuzz target `lower`: any UTF-8 text that checks without errors lowers to IR that
+//! validates before and after the coroutine transform, and the evaluator runs it
+//! (bounded by fuel) without panicking.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use salsa::Setter;
+use vex_async_lower::eval::{Mode, Options, run_main};
+use vex_async_lower::ir::validate::{Stage, validate_module};
+use vex_hir::{Program, RootDatabase, Severity, SourceFile};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut db = RootDatabase::default();
+    let file = SourceFile::new(&db, "fuzz.vx".to_owned(), text.to_owned());
+    Program::get(&db).set_files(&mut db).to(vec![file]);
+    if vex_hir::file_diagnostics(&db, file).iter().any(|d| d.severity == Severity::Error) {
+        return;
+    }
+    let built = vex_async_lower::module_built(&db);
+    if let Err(errors) = validate_module(&built, Stage::Built) {
+        panic!("built IR invalid: {errors:?}");
+    }
+    let lowered = vex_async_lower::module_ir(&db);
+    if let Err(errors) = validate_module(&lowered, Stage::Transformed) {
+        panic!("lowered IR invalid: {errors:?}");
+    }
+    if lowered.function("main").is_some() {
+        let mut options = Options::new(Mode::Scheduled);
+        options.fuel = 100_000;
+        let _ = run_main(&lowered, options);
+    }
+});

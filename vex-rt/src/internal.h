@@ -136,8 +136,10 @@ typedef struct VexWheel {
 
 void wheel_init(VexWheel *w, uint64_t now);
 /* Inserts the task's node with deadline (ms). Deadlines <= elapsed fire on the next
- * advance. Tasks with equal deadlines fire in insertion order. */
-void wheel_insert(VexWheel *w, VexTask *t, uint64_t deadline);
+ * advance. Tasks with equal deadlines fire in insertion order. Returns the time at which
+ * the slot it went to becomes due, so that callers can keep wheel_next_expiration up to
+ * date as min(previous, returned value) without rescanning. */
+uint64_t wheel_insert(VexWheel *w, VexTask *t, uint64_t deadline);
 /* Unlinks a node inserted into this wheel. */
 void wheel_remove(VexWheel *w, VexTask *t);
 /* Earliest time at which advance has something to do (UINT64_MAX if empty). */
@@ -226,6 +228,7 @@ struct WorkerContext {
     int pending_fd;
     EventType pending_events;
     VexFreeLists free;
+    int64_t finished_pending; /* finished tasks not yet subtracted from rt->alive */
     /* The worker's private FIFO run queue (no atomics): spawned, woken and yielding
      * tasks go to its back. Only the owner touches it; work becomes stealable when the
      * owner publishes a batch of its oldest tasks into the deque (when another worker is

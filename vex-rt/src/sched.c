@@ -350,11 +350,25 @@ static void task_complete(WorkerContext *w, VexTask *t, VexOutcome outcome) {
     }
     CNT_INC(w->c_finished);
     if (outcome == VEX_OUTCOME_CANCELLED) CNT_INC(w->c_cancelled);
-    if (atomic_fetch_sub_explicit(&rt->alive, 1, memory_order_acq_rel) == 1) {
+    /* rt->alive is decremented in batches (flush_finished), which keeps the shared
+     * counter's cache line off the completion path. */
+    w->finished_pending++;
+    task_unref(t); /* the task's own reference */
+}
+
+/* Subtracts the tasks this worker finished since the last flush from rt->alive; the
+ * flush that reaches zero ends the run. Called whenever the worker runs out of work,
+ * so the last finished task is always flushed. Spawns increment rt->alive at once, so
+ * the counter never falls below the true number of live tasks. */
+static void flush_finished(WorkerContext *w) {
+    int64_t n = w->finished_pending;
+    if (n == 0) return;
+    w->finished_pending = 0;
+    Runtime *rt = w->rt;
+    if (atomic_fetch_sub_explicit(&rt->alive, n, memory_order_acq_rel) == n) {
         atomic_store_explicit(&rt->done, true, memory_order_release);
         notify_all(rt);
     }
-    task_unref(t); /* the task's own reference */
 }
 
 static inline bool is_cancelled(VexTask *t) {
@@ -397,12 +411,17 @@ static bool register_wait(WorkerContext *w, VexTask *t) {
         t->wait_kind = WAIT_SLEEP;
         task_ref(t); /* the wheel's reference */
         pthread_mutex_lock(&b->lock);
-        wheel_insert(&b->wheel, t, deadline);
+        uint64_t prev = atomic_load_explicit(&b->next_expiration, memory_order_relaxed);
+        uint64_t when = wheel_insert(&b->wheel, t, deadline);
         atomic_store_explicit(&t->wheel, (int16_t)w->index, memory_order_release);
-        box_publish(b);
+        atomic_store_explicit(&b->count, b->wheel.count, memory_order_release);
+        if (when < prev) atomic_store_explicit(&b->next_expiration, when, memory_order_release);
         pthread_mutex_unlock(&b->lock);
-        /* A parked worker sleeping past this deadline must recompute its timeout. */
-        if (anyone_parked(rt)) {
+        /* A parked worker sleeping past this deadline could take the timer over if this
+         * worker stays busy: let it recompute its timeout. Only a new earliest timer of
+         * this wheel can be earlier than a parked worker's wake-up time. (This worker
+         * fires its own timers in any case, so a racy check only costs latency.) */
+        if (when < prev && atomic_load_explicit(&rt->num_parked, memory_order_relaxed) > 0) {
             for (int i = 0; i < rt->nworkers; i++) {
                 if (atomic_load_explicit(&rt->workers[i].wake_at, memory_order_acquire) >
                     deadline) {
@@ -508,7 +527,8 @@ static VexTask *next_task(WorkerContext *w) {
     Runtime *rt = w->rt;
     w->tick++;
     if (w->tick % FAIRNESS_INTERVAL == 0) {
-        if (!rt->virtual_clock) process_timers(w, &w->timers, rt_now(rt), false);
+        if (!rt->virtual_clock && atomic_load_explicit(&w->timers.count, memory_order_relaxed))
+            process_timers(w, &w->timers, rt_now(rt), false);
         maybe_poll_io(w);
         VexTask *t = take_injector(w);
         if (t) return t;
@@ -582,10 +602,12 @@ static VexTask *search(WorkerContext *w) {
     }
     VexTask *t = take_injector(w);
     if (t) return t;
-    uint64_t now = rt_now(rt);
-    process_timers(w, &w->timers, now, false);
-    for (int i = 0; i < n; i++)
-        if (&rt->workers[i] != w) process_timers(w, &rt->workers[i].timers, now, true);
+    if (min_expiration(rt) != UINT64_MAX) {
+        uint64_t now = rt_now(rt);
+        process_timers(w, &w->timers, now, false);
+        for (int i = 0; i < n; i++)
+            if (&rt->workers[i] != w) process_timers(w, &rt->workers[i].timers, now, true);
+    }
     maybe_poll_io(w);
     return pop_local(w);
 }
@@ -675,6 +697,8 @@ static VexTask *worker_idle_search(WorkerContext *w) {
 
 static void worker_idle(WorkerContext *w) {
     Runtime *rt = w->rt;
+    flush_finished(w);
+    if (should_exit(rt)) return;
     atomic_fetch_add_explicit(&rt->num_idle, 1, memory_order_relaxed);
     VexTask *t = worker_idle_search(w);
     atomic_fetch_sub_explicit(&rt->num_idle, 1, memory_order_relaxed);
@@ -698,6 +722,7 @@ static void worker_main(WorkerContext *w) {
         w->current = NULL;
     }
     worker_loop(w);
+    flush_finished(w); /* after a stop: keeps the counters exact */
     vex_tls_worker = NULL;
 }
 

@@ -36,7 +36,7 @@ static void link_tail(VexTimerNode *sentinel, VexTimerNode *n) {
     sentinel->prev = n;
 }
 
-void wheel_insert(VexWheel *w, VexTask *t, uint64_t deadline) {
+uint64_t wheel_insert(VexWheel *w, VexTask *t, uint64_t deadline) {
     if (deadline < w->elapsed) deadline = w->elapsed;
     if (deadline - w->elapsed > WHEEL_MAX_DELAY) deadline = w->elapsed + WHEEL_MAX_DELAY;
     t->wait = deadline;
@@ -45,6 +45,10 @@ void wheel_insert(VexWheel *w, VexTask *t, uint64_t deadline) {
     link_tail(&w->slots[level][slot], &t->link.tnode);
     w->occupied[level] |= 1ull << slot;
     w->count++;
+    /* The slot's start (what wheel_next_expiration reports once it is the first). */
+    uint64_t level_range = 1ull << (6 * (level + 1));
+    uint64_t when = (w->elapsed & ~(level_range - 1)) + ((uint64_t)slot << (6 * level));
+    return when < w->elapsed ? w->elapsed : when;
 }
 
 void wheel_remove(VexWheel *w, VexTask *t) {

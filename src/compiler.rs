@@ -9,6 +9,33 @@ use vex_hir::{Program, RootDatabase, SourceFile};
 
 use crate::diagnostics::{Diagnostic, Severity};
 
+/// What a finished program printed and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunOutput {
+    /// Everything written to stdout.
+    pub stdout: String,
+    /// Everything written to stderr (including a panic message).
+    pub stderr: String,
+    /// `main`'s result (0 for unit), or 101 after a panic.
+    pub exit_code: i32,
+}
+
+/// Why a program could not be run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The program has errors; nothing was run.
+    #[error("the program has {} error(s)", .0.len())]
+    Diagnostics(Vec<FileDiagnostic>),
+    /// No file defines `fn main`.
+    #[error("the program has no `main` function")]
+    NoMain,
+    /// The evaluator found a broken invariant of the lowered program (a compiler bug).
+    #[error("internal error while running the program: {0}")]
+    Internal(String),
+}
+
 /// A diagnostic together with the path of the file it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileDiagnostic {
@@ -124,6 +151,49 @@ impl Compiler {
     pub fn hir_dump(&self, path: &str) -> Option<String> {
         let file = *self.files.get(path)?;
         Some(vex_hir::pretty::file_hir(&self.db, file))
+    }
+
+    /// The program's IR before the coroutine transform (`vex emit ir`).
+    pub fn emit_ir(&self) -> String {
+        vex_async_lower::emit::emit_ir(&self.db)
+    }
+
+    /// The program's IR after the coroutine transform: state structs, resume functions
+    /// and wrappers (`vex emit async-ir`).
+    pub fn emit_async_ir(&self) -> String {
+        vex_async_lower::emit::emit_async_ir(&self.db)
+    }
+
+    /// A Graphviz graph of every state machine (`vex emit async-ir --dot`).
+    pub fn emit_async_dot(&self) -> String {
+        vex_async_lower::emit::emit_dot(&self.db)
+    }
+
+    /// Runs `main` in the reference evaluator, deterministically (one worker, virtual
+    /// clock), capturing its output. The program must check without errors.
+    pub fn run_interpreted(&self) -> Result<RunOutput, RunError> {
+        let errors: Vec<FileDiagnostic> = self
+            .diagnostics()
+            .into_iter()
+            .filter(|d| d.diagnostic.severity == Severity::Error)
+            .collect();
+        if !errors.is_empty() {
+            return Err(RunError::Diagnostics(errors));
+        }
+        if !self.has_main() {
+            return Err(RunError::NoMain);
+        }
+        let result = vex_async_lower::eval::run_program(&self.db);
+        if !result.errors.is_empty() {
+            return Err(RunError::Internal(result.errors.join("; ")));
+        }
+        Ok(RunOutput { stdout: result.stdout, stderr: result.stderr, exit_code: result.exit_code })
+    }
+
+    /// Whether some file defines a free function `main`.
+    pub fn has_main(&self) -> bool {
+        let scope = vex_hir::scope::program_scope(&self.db, Program::get(&self.db));
+        matches!(scope.get("main"), Some(vex_hir::scope::ItemRef::Function(_)))
     }
 
     /// The database, for tools that run their own queries on top of Vex's.

@@ -44,11 +44,18 @@ enum Command {
         what: Emit,
         /// The `.vx` file.
         file: PathBuf,
+        /// With `async-ir`: print a Graphviz graph of each state machine instead.
+        #[arg(long)]
+        dot: bool,
     },
-    /// Run a program. Today this goes as far as the pipeline does: checking.
+    /// Run a program: check it, lower it and run `main`.
     Run {
         /// The `.vx` file to run.
         file: PathBuf,
+        /// Run in the reference evaluator (deterministic: one worker, virtual clock).
+        /// This is the only engine until the LLVM backend lands.
+        #[arg(long)]
+        interp: bool,
     },
 }
 
@@ -64,6 +71,10 @@ enum Format {
 enum Emit {
     /// Function bodies as HIR with the type of every expression.
     Hir,
+    /// The CFG IR before the coroutine transform.
+    Ir,
+    /// The IR after the coroutine transform (state structs, resume functions, wrappers).
+    AsyncIr,
 }
 
 fn main() -> ExitCode {
@@ -74,27 +85,44 @@ fn main() -> ExitCode {
             Some(compiler) => check(&compiler, format),
             None => ExitCode::from(2),
         },
-        Command::Emit { what: Emit::Hir, file } => {
+        Command::Emit { what, file, dot } => {
             let Some(compiler) = load(std::slice::from_ref(&file)) else {
                 return ExitCode::from(2);
             };
             let status = check(&compiler, Format::Text);
-            print!("{}", compiler.hir_dump(&display(&file)).unwrap_or_default());
-            status
-        }
-        Command::Run { file } => {
-            let Some(compiler) = load(std::slice::from_ref(&file)) else {
-                return ExitCode::from(2);
-            };
-            let status = check(&compiler, Format::Text);
-            if status == ExitCode::SUCCESS {
-                eprintln!(
-                    "{}: checked without errors; execution arrives with the vex-async-lower and \
-                     vex-llvm crates, so nothing was run",
-                    file.display()
-                );
+            match what {
+                Emit::Hir => print!("{}", compiler.hir_dump(&display(&file)).unwrap_or_default()),
+                // Lowering needs a program without errors.
+                _ if status != ExitCode::SUCCESS => {}
+                Emit::Ir => print!("{}", compiler.emit_ir()),
+                Emit::AsyncIr if dot => print!("{}", compiler.emit_async_dot()),
+                Emit::AsyncIr => print!("{}", compiler.emit_async_ir()),
             }
             status
+        }
+        Command::Run { file, interp: _ } => {
+            let Some(compiler) = load(std::slice::from_ref(&file)) else {
+                return ExitCode::from(2);
+            };
+            run(&compiler)
+        }
+    }
+}
+
+/// Runs the program in the evaluator and exits as the program did.
+fn run(compiler: &Compiler) -> ExitCode {
+    match compiler.run_interpreted() {
+        Ok(output) => {
+            use std::io::Write as _;
+            let _ = std::io::stdout().write_all(output.stdout.as_bytes());
+            let _ = std::io::stderr().write_all(output.stderr.as_bytes());
+            // Like the OS: an exit status is the low byte of the code.
+            ExitCode::from((output.exit_code & 0xFF) as u8)
+        }
+        Err(vex::RunError::Diagnostics(_)) => check(compiler, Format::Text),
+        Err(error) => {
+            eprintln!("vex: {error}");
+            ExitCode::from(2)
         }
     }
 }

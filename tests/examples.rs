@@ -1,0 +1,78 @@
+//! Every program in `examples/` run through the `vex` binary, as a user runs it, from
+//! the repository root, and compared with the files beside it: `.out` (stdout, exact),
+//! `.code` (exit status, 0 when absent) and `.err` (stderr, exact, when present).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn examples() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut found = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap().flatten() {
+        if let Ok(files) = std::fs::read_dir(dir.path()) {
+            for file in files.flatten() {
+                if file.path().extension().is_some_and(|e| e == "vx") {
+                    found.push(file.path());
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Runs `vex run ARGS FILE` for every example and returns the mismatches.
+fn run_all(args: &[&str]) -> (usize, Vec<String>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut failures = Vec::new();
+    let all = examples();
+    for file in &all {
+        let relative = file.strip_prefix(root).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_vex"))
+            .arg("run")
+            .args(args)
+            .arg(relative)
+            .current_dir(root)
+            .env("VEX_WORKERS", "1")
+            .env("VEX_CLOCK", "virtual")
+            .output()
+            .unwrap();
+        let expected_out = std::fs::read_to_string(file.with_extension("out")).unwrap_or_default();
+        let expected_code: i32 = std::fs::read_to_string(file.with_extension("code"))
+            .map(|c| c.trim().parse().unwrap())
+            .unwrap_or(0);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let mut problems = Vec::new();
+        if stdout != expected_out {
+            problems.push(format!("stdout:\n{stdout}--- expected:\n{expected_out}"));
+        }
+        if output.status.code() != Some(expected_code) {
+            problems.push(format!(
+                "exit {:?}, expected {expected_code}; stderr: {stderr}",
+                output.status.code()
+            ));
+        }
+        if let Ok(expected_err) = std::fs::read_to_string(file.with_extension("err"))
+            && stderr != expected_err
+        {
+            problems.push(format!("stderr:\n{stderr}--- expected:\n{expected_err}"));
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{}: {}", relative.display(), problems.join("\n")));
+        }
+    }
+    (all.len(), failures)
+}
+
+#[test]
+fn examples_run_in_the_evaluator() {
+    let (count, failures) = run_all(&["--interp"]);
+    assert!(count >= 30, "expected at least 30 examples, found {count}");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} examples failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}

@@ -3951,3 +3951,192 @@ fn err_index_and_array() {
     "#]],
     );
 }
+
+#[test]
+fn ok_open_ranges_and_break_values() {
+    check(
+        "fn f() {\n    let a = ..n\n    let b = 0..\n    let c = loop { break\n    }\n    let d = loop { break 'l x + 1 }\n}",
+        expect![[r#"
+        SOURCE_FILE@0..109
+          FN@0..109
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..6
+              L_PAREN@4..5 "("
+              R_PAREN@5..6 ")"
+            WHITESPACE@6..7 " "
+            BLOCK_EXPR@7..109
+              L_BRACE@7..8 "{"
+              NEWLINE@8..13 "\n    "
+              LET_STMT@13..24
+                LET_KW@13..16 "let"
+                WHITESPACE@16..17 " "
+                IDENT_PAT@17..18
+                  NAME@17..18
+                    IDENT@17..18 "a"
+                WHITESPACE@18..19 " "
+                EQ@19..20 "="
+                WHITESPACE@20..21 " "
+                RANGE_EXPR@21..24
+                  DOT2@21..23 ".."
+                  PATH_EXPR@23..24
+                    NAME_REF@23..24
+                      IDENT@23..24 "n"
+              NEWLINE@24..29 "\n    "
+              LET_STMT@29..40
+                LET_KW@29..32 "let"
+                WHITESPACE@32..33 " "
+                IDENT_PAT@33..34
+                  NAME@33..34
+                    IDENT@33..34 "b"
+                WHITESPACE@34..35 " "
+                EQ@35..36 "="
+                WHITESPACE@36..37 " "
+                RANGE_EXPR@37..40
+                  LITERAL@37..38
+                    INT_NUMBER@37..38 "0"
+                  DOT2@38..40 ".."
+              NEWLINE@40..45 "\n    "
+              LET_STMT@45..71
+                LET_KW@45..48 "let"
+                WHITESPACE@48..49 " "
+                IDENT_PAT@49..50
+                  NAME@49..50
+                    IDENT@49..50 "c"
+                WHITESPACE@50..51 " "
+                EQ@51..52 "="
+                WHITESPACE@52..53 " "
+                LOOP_EXPR@53..71
+                  LOOP_KW@53..57 "loop"
+                  WHITESPACE@57..58 " "
+                  BLOCK_EXPR@58..71
+                    L_BRACE@58..59 "{"
+                    WHITESPACE@59..60 " "
+                    BREAK_EXPR@60..65
+                      BREAK_KW@60..65 "break"
+                    NEWLINE@65..70 "\n    "
+                    R_BRACE@70..71 "}"
+              NEWLINE@71..76 "\n    "
+              LET_STMT@76..107
+                LET_KW@76..79 "let"
+                WHITESPACE@79..80 " "
+                IDENT_PAT@80..81
+                  NAME@80..81
+                    IDENT@80..81 "d"
+                WHITESPACE@81..82 " "
+                EQ@82..83 "="
+                WHITESPACE@83..84 " "
+                LOOP_EXPR@84..107
+                  LOOP_KW@84..88 "loop"
+                  WHITESPACE@88..89 " "
+                  BLOCK_EXPR@89..107
+                    L_BRACE@89..90 "{"
+                    WHITESPACE@90..91 " "
+                    BREAK_EXPR@91..105
+                      BREAK_KW@91..96 "break"
+                      WHITESPACE@96..97 " "
+                      LABEL_IDENT@97..99 "'l"
+                      WHITESPACE@99..100 " "
+                      BIN_EXPR@100..105
+                        PATH_EXPR@100..101
+                          NAME_REF@100..101
+                            IDENT@100..101 "x"
+                        WHITESPACE@101..102 " "
+                        PLUS@102..103 "+"
+                        WHITESPACE@103..104 " "
+                        LITERAL@104..105
+                          INT_NUMBER@104..105 "1"
+                    WHITESPACE@105..106 " "
+                    R_BRACE@106..107 "}"
+              NEWLINE@107..108 "\n"
+              R_BRACE@108..109 "}"
+    "#]],
+    );
+}
+
+#[test]
+fn ok_nested_functions_and_items_in_blocks() {
+    check(
+        "fn outer() {\n    fn inner(): i32 { 1 }\n    struct Local { v: i32 }\n    inner()\n}",
+        expect![[r#"
+        SOURCE_FILE@0..80
+          FN@0..80
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..8
+              IDENT@3..8 "outer"
+            PARAM_LIST@8..10
+              L_PAREN@8..9 "("
+              R_PAREN@9..10 ")"
+            WHITESPACE@10..11 " "
+            BLOCK_EXPR@11..80
+              L_BRACE@11..12 "{"
+              NEWLINE@12..17 "\n    "
+              FN@17..38
+                FN_KW@17..19 "fn"
+                WHITESPACE@19..20 " "
+                NAME@20..25
+                  IDENT@20..25 "inner"
+                PARAM_LIST@25..27
+                  L_PAREN@25..26 "("
+                  R_PAREN@26..27 ")"
+                RET_TYPE@27..32
+                  COLON@27..28 ":"
+                  WHITESPACE@28..29 " "
+                  PATH_TYPE@29..32
+                    PATH@29..32
+                      NAME_REF@29..32
+                        IDENT@29..32 "i32"
+                WHITESPACE@32..33 " "
+                BLOCK_EXPR@33..38
+                  L_BRACE@33..34 "{"
+                  WHITESPACE@34..35 " "
+                  LITERAL@35..36
+                    INT_NUMBER@35..36 "1"
+                  WHITESPACE@36..37 " "
+                  R_BRACE@37..38 "}"
+              NEWLINE@38..43 "\n    "
+              STRUCT@43..66
+                STRUCT_KW@43..49 "struct"
+                WHITESPACE@49..50 " "
+                NAME@50..55
+                  IDENT@50..55 "Local"
+                WHITESPACE@55..56 " "
+                RECORD_FIELD_LIST@56..66
+                  L_BRACE@56..57 "{"
+                  WHITESPACE@57..58 " "
+                  RECORD_FIELD@58..64
+                    NAME@58..59
+                      IDENT@58..59 "v"
+                    COLON@59..60 ":"
+                    WHITESPACE@60..61 " "
+                    PATH_TYPE@61..64
+                      PATH@61..64
+                        NAME_REF@61..64
+                          IDENT@61..64 "i32"
+                  WHITESPACE@64..65 " "
+                  R_BRACE@65..66 "}"
+              NEWLINE@66..71 "\n    "
+              CALL_EXPR@71..78
+                PATH_EXPR@71..76
+                  NAME_REF@71..76
+                    IDENT@71..76 "inner"
+                ARG_LIST@76..78
+                  L_PAREN@76..77 "("
+                  R_PAREN@77..78 ")"
+              NEWLINE@78..79 "\n"
+              R_BRACE@79..80 "}"
+    "#]],
+    );
+}
+
+#[test]
+fn err_nesting_too_deep_is_reported_once() {
+    let input = format!("fn f() {{ {}1{} }}", "[".repeat(300), "]".repeat(300));
+    let parse = crate::parse(&input);
+    assert_eq!(parse.syntax_node().to_string(), input);
+    let messages: Vec<&str> = parse.errors().iter().map(|e| e.message()).collect();
+    assert_eq!(messages, ["nesting too deep"]);
+}

@@ -97,6 +97,9 @@ struct Lowerer {
     scopes: Vec<Vec<(Name, LocalId)>>,
     loops: Vec<LoopEntry>,
     go_frames: Vec<GoFrame>,
+    /// Inside the second and later alternatives of an or-pattern: the names the first
+    /// alternative bound, their locals, and whether this alternative bound them too.
+    or_bindings: Vec<Vec<(Name, LocalId, bool)>>,
 }
 
 impl Lowerer {
@@ -663,7 +666,29 @@ impl Lowerer {
                 let name: Name =
                     ident.name().map_or_else(|| "{missing}".into(), |n| n.text().into());
                 let name_range = ident.name().map_or(range, |n| n.syntax().text_range());
-                Pat::Bind(self.new_local(name, mutable, name_range))
+                let shared = self.or_bindings.last_mut().map(|bound| {
+                    match bound.iter_mut().find(|(n, _, _)| *n == name) {
+                        Some(entry) => {
+                            entry.2 = true;
+                            Some(entry.1)
+                        }
+                        None => None,
+                    }
+                });
+                match shared {
+                    Some(Some(local)) => Pat::Bind(local),
+                    Some(None) => {
+                        self.error(
+                            Code::UnknownName,
+                            name_range,
+                            format!(
+                                "variable `{name}` is not bound in the first alternative of this pattern"
+                            ),
+                        );
+                        Pat::Bind(self.new_local(name, mutable, name_range))
+                    }
+                    None => Pat::Bind(self.new_local(name, mutable, name_range)),
+                }
             }
             ast::Pat::WildcardPat(_) => Pat::Wild,
             ast::Pat::TuplePat(tuple) if irrefutable => {
@@ -695,8 +720,36 @@ impl Lowerer {
                 self.variant_pat(tuple_struct.path(), Some(fields), range)
             }
             ast::Pat::OrPat(or) => {
+                // Every alternative binds the same names to the same locals, so the arm
+                // body sees one `x` whichever alternative matched.
                 let pats: Vec<ast::Pat> = or.pats().collect();
-                Pat::Or(pats.into_iter().map(|p| self.lower_pat(Some(p), false, false)).collect())
+                let mut alternatives = Vec::new();
+                let scope_len = self.scopes.last().map_or(0, Vec::len);
+                let mut iter = pats.into_iter();
+                if let Some(first) = iter.next() {
+                    alternatives.push(self.lower_pat(Some(first), false, false));
+                }
+                let bound: Vec<(Name, LocalId, bool)> = self
+                    .scopes
+                    .last()
+                    .map(|s| s[scope_len..].iter().map(|(n, l)| (n.clone(), *l, false)).collect())
+                    .unwrap_or_default();
+                for alternative in iter {
+                    let alt_range = alternative.syntax().text_range();
+                    self.or_bindings.push(bound.clone());
+                    alternatives.push(self.lower_pat(Some(alternative), false, false));
+                    let seen = self.or_bindings.pop().unwrap_or_default();
+                    for (name, _, used) in seen {
+                        if !used {
+                            self.error(
+                                Code::UnknownName,
+                                alt_range,
+                                format!("variable `{name}` is not bound in every alternative of this pattern"),
+                            );
+                        }
+                    }
+                }
+                Pat::Or(alternatives)
             }
             ast::Pat::TuplePat(_) => Pat::Unsupported("tuple patterns in `match`"),
             ast::Pat::RecordPat(_) => Pat::Unsupported("struct patterns"),

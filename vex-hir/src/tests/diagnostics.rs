@@ -320,3 +320,13 @@ fn recursive_types() {
         "#]],
     );
 }
+
+#[test]
+fn or_patterns_bind_the_same_names() {
+    check(
+        "enum S { A(i32), B(i32), C(i32, i32) }\nfn f(s: S): i32 {\n    match s {\n        S.A(x) | S.B(x) => x,\n        S.C(x, y) | S.A(y) => x + y,\n        _ => 0,\n    }\n}\nfn main() {}\n",
+        expect![[r#"
+            E0001 121..127 "S.A(y)": variable `x` is not bound in every alternative of this pattern
+        "#]],
+    );
+}

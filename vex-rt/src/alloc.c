@@ -3,7 +3,11 @@
  * carved out of 64 KiB chunks aligned to their size, so a block finds its runtime by
  * masking its address. Each worker keeps private free lists per class, so spawning and
  * freeing on a worker never contends; blocks freed off-worker go to a shared, locked
- * list that workers drain when their own list is empty. Blocks larger than
+ * list that workers drain when their own list is empty. Threads that are not workers
+ * (hosts spawning tasks) take blocks from that shared list in small batches into a
+ * thread-local cache, so a host spawn does not lock per allocation; the cache is tagged
+ * with the runtime's never-reused id and forgotten (not touched) when it belongs to
+ * another runtime, whose chunks may already be gone. Blocks larger than
  * SLAB_MAX_BLOCK are malloc'ed with a hidden header that links them for destroy.
  * Chunks are returned to the system only by runtime_destroy, which frees everything.
  */
@@ -44,6 +48,54 @@ static bool new_chunk(Runtime *rt, VexFreeLists *fl, uint8_t cls) {
     return true;
 }
 
+/* Off-worker allocation: a per-thread cache refilled from the shared list. */
+#define HOST_BATCH_BYTES 8192u
+typedef struct HostCache {
+    uint64_t rt_id; /* 0: empty */
+    VexFreeLists fl;
+} HostCache;
+static _Thread_local HostCache host_cache;
+
+static void *host_alloc(Runtime *rt, uint8_t cls) {
+    HostCache *hc = &host_cache;
+    if (hc->rt_id != rt->id) {
+        memset(hc, 0, sizeof *hc); /* another runtime's blocks: forget them */
+        hc->rt_id = rt->id;
+    }
+    void *b = hc->fl.head[cls];
+    if (VEX_LIKELY(b)) {
+        hc->fl.head[cls] = *(void **)b;
+        return b;
+    }
+    uint32_t want = HOST_BATCH_BYTES / class_sizes[cls];
+    if (want == 0) want = 1;
+    for (;;) {
+        pthread_mutex_lock(&rt->alloc_lock);
+        uint32_t got = 0;
+        while (got < want && rt->shared_free.head[cls]) {
+            void *x = rt->shared_free.head[cls];
+            rt->shared_free.head[cls] = *(void **)x;
+            push_block(&hc->fl, cls, x);
+            got++;
+        }
+        pthread_mutex_unlock(&rt->alloc_lock);
+        if (got) break;
+        VexFreeLists tmp = {0};
+        if (!new_chunk(rt, &tmp, cls)) return NULL;
+        pthread_mutex_lock(&rt->alloc_lock);
+        void *cur = tmp.head[cls];
+        while (cur) {
+            void *next = *(void **)cur;
+            push_block(&rt->shared_free, cls, cur);
+            cur = next;
+        }
+        pthread_mutex_unlock(&rt->alloc_lock);
+    }
+    b = hc->fl.head[cls];
+    hc->fl.head[cls] = *(void **)b;
+    return b;
+}
+
 void *slab_alloc(Runtime *rt, WorkerContext *w, size_t size, uint8_t *cls_out) {
     if (size > SLAB_MAX_BLOCK) {
         VexBigHeader *h = aligned_alloc(VEX_CACHELINE, sizeof *h + ((size + 63) & ~(size_t)63));
@@ -60,26 +112,7 @@ void *slab_alloc(Runtime *rt, WorkerContext *w, size_t size, uint8_t *cls_out) {
     }
     uint8_t cls = class_of(size);
     *cls_out = cls;
-    if (!w) {
-        /* Off-worker (host threads): the shared list, under the lock. */
-        for (;;) {
-            pthread_mutex_lock(&rt->alloc_lock);
-            void *b = rt->shared_free.head[cls];
-            if (b) rt->shared_free.head[cls] = *(void **)b;
-            pthread_mutex_unlock(&rt->alloc_lock);
-            if (b) return b;
-            VexFreeLists tmp = {0};
-            if (!new_chunk(rt, &tmp, cls)) return NULL;
-            pthread_mutex_lock(&rt->alloc_lock);
-            void *cur = tmp.head[cls];
-            while (cur) {
-                void *next = *(void **)cur;
-                push_block(&rt->shared_free, cls, cur);
-                cur = next;
-            }
-            pthread_mutex_unlock(&rt->alloc_lock);
-        }
-    }
+    if (!w) return host_alloc(rt, cls);
     VexFreeLists *fl = &w->free;
     if (VEX_UNLIKELY(!fl->head[cls])) {
         /* Adopt what off-worker frees left in the shared list, else carve a chunk. */

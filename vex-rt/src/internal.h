@@ -252,6 +252,7 @@ struct WorkerContext {
 };
 
 struct Runtime {
+    uint64_t id; /* unique per process (never reused), see the host allocation cache */
     int nworkers;
     bool virtual_clock;
     WorkerContext *workers; /* array of nworkers */

@@ -202,7 +202,10 @@ static void schedule(Runtime *rt, VexTask *t, bool lifo) {
         if (VEX_UNLIKELY(others_idle(rt))) share_work(w, true);
     } else {
         injector_push(&rt->injector, t);
-        notify_if_parked(rt);
+        /* Before runtime_run there is nobody to wake (hosts spawn their first tasks
+         * then). The seq_cst load pairs with the seq_cst store in runtime_run: if it
+         * reads false, the injector push precedes every worker's parking re-check. */
+        if (atomic_load_explicit(&rt->running, memory_order_seq_cst)) notify_if_parked(rt);
     }
 }
 
@@ -750,6 +753,8 @@ Runtime *runtime_create_with(const VexRuntimeOptions *o) {
     Runtime *rt = aligned_alloc(VEX_CACHELINE, (sizeof(Runtime) + 63) & ~(size_t)63);
     if (!rt) return NULL;
     memset(rt, 0, sizeof *rt);
+    static _Atomic uint64_t next_runtime_id;
+    rt->id = atomic_fetch_add(&next_runtime_id, 1) + 1;
     rt->nworkers = n;
     rt->virtual_clock = o->virtual_clock;
     size_t wsize = ((size_t)n * sizeof(WorkerContext) + 63) & ~(size_t)63;

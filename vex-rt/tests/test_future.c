@@ -3,7 +3,8 @@
  * spawn and join with results, awaiting a finished future without suspending, FIFO
  * yields and ordered timers in deterministic mode, I/O readiness, cancellation of
  * sleeping / I/O-waiting / awaiting tasks, cancelled children cancelling their awaiter,
- * panics stopping the runtime, output capture, the seed's spawn_global, counters.
+ * panics stopping the runtime, output capture, the seed's spawn_global, counters, host
+ * spawns into several runtimes, an idle worker taking part of a busy worker's queue.
  */
 #define _GNU_SOURCE
 #include "harness.h"
@@ -623,7 +624,109 @@ TEST(ping_pong_with_explicit_wakes) {
     }
 }
 
+/* ---- host allocations across runtimes --------------------------------------------------- */
+TEST(host_spawns_into_several_runtimes) {
+    /* Host-thread allocations are cached per thread and tagged with the runtime: mixing
+     * two live runtimes and re-creating them (possibly at the same address) must never
+     * hand out a block of another (or a destroyed) runtime. */
+    for (int round = 0; round < 3; round++) {
+        Runtime *rts[2] = {runtime_create(2), runtime_create(1)};
+        enum { N = 300 };
+        static VexFuture *hs[2][N];
+        for (int i = 0; i < N; i++) {
+            for (int r = 0; r < 2; r++) {
+                Child *c = vex_task_alloc_in(rts[r], sizeof(Child), offsetof(Child, result),
+                                             sizeof(int64_t), child_resume);
+                c->x = i + r;
+                hs[r][i] = vex_task_spawn_in(rts[r], c);
+            }
+        }
+        for (int r = 0; r < 2; r++) {
+            runtime_run(rts[r]);
+            for (int i = 0; i < N; i++) {
+                int64_t v = -1;
+                CHECK(vex_future_take(NULL, hs[r][i], &v) == VEX_OUTCOME_VALUE);
+                CHECK_EQ_U(v, (int64_t)(i + r) * 2);
+            }
+            runtime_destroy(rts[r]);
+        }
+    }
+}
+
+/* ---- work sharing: a busy worker's private queue reaches an idle worker ------------------- */
+static _Atomic(WorkerContext *) seen_ctx;
+static _Atomic int spinners_other;
+
+typedef struct {
+    uint32_t tag;
+    int64_t result;
+} Spinner;
+
+static CoroStatus spinner_resume(WorkerContext *ctx, void *p) {
+    Spinner *s = p;
+    WorkerContext *expected = NULL;
+    if (!atomic_compare_exchange_strong(&seen_ctx, &expected, ctx) && expected != ctx)
+        atomic_fetch_add(&spinners_other, 1);
+    int64_t until = wall_ms() + 1;
+    while (wall_ms() < until) {
+    }
+    s->result = 1;
+    return CORO_STATUS_DONE;
+}
+
+typedef struct {
+    uint32_t tag;
+    int i;
+    VexFuture *hs[100];
+    int64_t result;
+} Sharer;
+
+static CoroStatus sharer_resume(WorkerContext *ctx, void *p) {
+    Sharer *s = p;
+    switch (s->tag) {
+    case 0: break;
+    case 1: goto resume1;
+    }
+    /* Claim this worker first, so the spinners count runs on the other one. */
+    atomic_store(&seen_ctx, ctx);
+    for (s->i = 0; s->i < 100; s->i++) {
+        Spinner *c = vex_task_alloc(sizeof(Spinner), offsetof(Spinner, result), sizeof(int64_t),
+                                    spinner_resume);
+        s->hs[s->i] = vex_task_spawn(ctx, c);
+    }
+    for (s->i = 0; s->i < 100; s->i++) {
+        s->tag = 1;
+        if (!vex_future_poll_or_register(ctx, s->hs[s->i])) return CORO_STATUS_YIELDED;
+    resume1:
+        if (vex_future_take(ctx, s->hs[s->i], NULL) != VEX_OUTCOME_VALUE)
+            return vex_task_finish_cancelled(ctx);
+        s->result++;
+    }
+    return CORO_STATUS_DONE;
+}
+
+TEST(idle_worker_gets_part_of_a_busy_workers_queue) {
+    atomic_store(&seen_ctx, NULL);
+    atomic_store(&spinners_other, 0);
+    Runtime *rt = runtime_create(2);
+    Sharer *s = vex_task_alloc_in(rt, sizeof(Sharer), offsetof(Sharer, result), sizeof(int64_t),
+                                  sharer_resume);
+    VexFuture *h = vex_task_spawn_in(rt, s);
+    runtime_run(rt);
+    int64_t n = 0;
+    CHECK(vex_future_take(NULL, h, &n) == VEX_OUTCOME_VALUE);
+    CHECK_EQ_U(n, 100);
+    VexCounters c;
+    runtime_counters(rt, &c);
+    runtime_destroy(rt);
+    /* 100 ms of work spawned on one worker: the idle one must have taken some of it. */
+    CHECK(c.steals > 0);
+    CHECK(atomic_load(&spinners_other) > 0);
+}
+
 int main(void) {
+    RUN(host_spawns_into_several_runtimes);
+    RUN(idle_worker_gets_part_of_a_busy_workers_queue);
     RUN(ping_pong_with_explicit_wakes);
     RUN(spawn_and_join_values);
     RUN(deterministic_yields_run_fifo);

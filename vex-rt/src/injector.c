@@ -10,17 +10,17 @@
 
 void ring_push(VexTaskRing *r, VexTask *t) {
     if (r->len == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        VexTask **buf = malloc(cap * sizeof *buf);
+        /* realloc keeps big rings in place (mremap) instead of copying and faulting in
+         * a fresh buffer; then the wrapped-around front part moves behind the old end. */
+        size_t old = r->cap, cap = old ? old * 2 : 64;
+        VexTask **buf = realloc(r->buf, cap * sizeof *buf);
         if (!buf) {
             fprintf(stderr, "vex-rt: out of memory growing a run queue\n");
             abort();
         }
-        for (size_t i = 0; i < r->len; i++) buf[i] = r->buf[(r->head + i) & (r->cap - 1)];
-        free(r->buf);
+        if (r->head > 0) memcpy(buf + old, buf, r->head * sizeof *buf);
         r->buf = buf;
         r->cap = cap;
-        r->head = 0;
     }
     r->buf[(r->head + r->len) & (r->cap - 1)] = t;
     r->len++;

@@ -155,7 +155,7 @@ size_t wheel_advance(VexWheel *w, uint64_t now, void (*fire)(void *arg, VexTask 
 #define SLAB_MAX_BLOCK 4096u
 
 typedef struct VexChunk {
-    struct VexChunk *next;
+    struct VexChunk *next; /* next region (only in a region's first chunk) */
     Runtime *rt;
 } VexChunk;
 
@@ -277,7 +277,9 @@ struct Runtime {
     _Atomic uint64_t virtual_now;
     /* Allocation. */
     pthread_mutex_t alloc_lock;
-    VexChunk *chunks;
+    VexChunk *regions;               /* first chunk of every region, linked by next */
+    char *region_next, *region_end;  /* unused chunks of the newest region */
+    uint32_t nregions;
     VexBigHeader big_list;
     VexFreeLists shared_free;
     /* Counters for off-worker operations. */

@@ -1,6 +1,7 @@
 /*
  * test_injector.c — unit tests of the global injector: FIFO order, batches, and several
- * producers with several consumers losing and duplicating nothing.
+ * producers with several consumers losing and duplicating nothing; the task ring growing
+ * while wrapped around.
  */
 #include "harness.h"
 #include "internal.h"
@@ -68,8 +69,23 @@ TEST(concurrent_producers_and_consumers) {
     injector_destroy(&shared);
 }
 
+TEST(ring_grows_while_wrapped_around) {
+    static VexTask fake[1000];
+    VexTaskRing r = {0};
+    size_t next_in = 0, next_out = 0;
+    /* Keep the ring partly drained so that head moves and growth meets a wrapped ring. */
+    for (int round = 0; round < 200; round++) {
+        for (int k = 0; k < 5 && next_in < 1000; k++) ring_push(&r, &fake[next_in++]);
+        for (int k = 0; k < 2 && next_out < next_in; k++) CHECK(ring_pop(&r) == &fake[next_out++]);
+    }
+    while (next_out < next_in) CHECK(ring_pop(&r) == &fake[next_out++]);
+    CHECK(ring_pop(&r) == NULL);
+    ring_free(&r);
+}
+
 int main(void) {
     RUN(fifo_order_and_batches);
+    RUN(ring_grows_while_wrapped_around);
     RUN(concurrent_producers_and_consumers);
     HARNESS_END();
 }

@@ -237,6 +237,7 @@ struct WorkerContext {
     /* The owner published into the deque and has not seen it empty since (the deque
      * holds older tasks than runq, so it is taken from first). */
     bool published;
+    uint32_t share_skips; /* share_work calls since it last looked at the deque */
     /* Tasks expired by the last wheel advance, woken after the wheel lock is dropped. */
     VexTask **fired;
     size_t nfired, fired_cap;

@@ -169,7 +169,12 @@ static size_t publish(WorkerContext *w, bool round_up) {
  * left to steal) and wake a parked worker for it. The read-modify-write in
  * notify_if_parked orders the publication against a parker's re-check. */
 static void share_work(WorkerContext *w, bool round_up) {
-    if (w->published && deque_len(&w->deque) > 0) return;
+    if (w->published) {
+        /* Whether thieves emptied the deque can only be seen on its top, a cache line
+         * they write: look only every 32nd time (a thief that finds the deque empty
+         * waits at most that many scheduling steps of this worker). */
+        if ((++w->share_skips & 31) != 0 || deque_len(&w->deque) > 0) return;
+    }
     if (publish(w, round_up)) notify_if_parked(w->rt);
 }
 
@@ -209,15 +214,22 @@ static void schedule(Runtime *rt, VexTask *t, bool lifo) {
     }
 }
 
+/* A wake of a task that is already queued (or already notified) changes nothing, but it
+ * is still a read-modify-write of the state: the worker's next transition of the task is
+ * one too, so it comes after ours in the state's modification order and the task's next
+ * run sees everything the waker wrote before waking it, even when the waker published
+ * its condition with a release store only (a plain load here would allow the
+ * store-buffer reordering in which both sides miss each other's write). */
 static void task_wake(Runtime *rt, VexTask *t, bool lifo) {
     uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
     for (;;) {
-        if (s & (TS_COMPLETE | TS_SCHEDULED)) return;
-        uint32_t ns = (s & TS_RUNNING) ? (s | TS_NOTIFIED) : (s | TS_SCHEDULED);
-        if (ns == s) return;
+        if (s & TS_COMPLETE) return;
+        uint32_t ns = (s & TS_SCHEDULED) ? s
+                      : (s & TS_RUNNING) ? (s | TS_NOTIFIED)
+                                         : (s | TS_SCHEDULED);
         if (atomic_compare_exchange_weak_explicit(&t->state, &s, ns, memory_order_acq_rel,
                                                   memory_order_acquire)) {
-            if (!(s & TS_RUNNING)) schedule(rt, t, lifo);
+            if (!(s & (TS_RUNNING | TS_SCHEDULED))) schedule(rt, t, lifo);
             return;
         }
     }

@@ -27,11 +27,33 @@
 //! retains it; a future is move-only: moving it out of a local stores NULL there, and
 //! releasing NULL is a no-op.
 //!
-//! `defer`: each `defer` of a function gets a flag local, false at entry and set when the
-//! `defer` runs; every exit (normal, early return, cancel) runs the flagged defers, last
-//! first, before releasing what is held. FIXME(defer-in-loops): a `defer` executed
-//! several times (inside a loop) runs once at exit; LANGUAGE.md leaves this open and no
-//! example does it.
+//! `defer` (LANGUAGE.md §4): each *execution* of a `defer` statement registers one
+//! deferred action, and every exit of the function (or `go` block) — normal return,
+//! early `return`, cancellation — runs the registered actions, last registered first.
+//! The semantics fixed here:
+//! - a deferred expression reads the values its locals had when the `defer` executed:
+//!   they are captured by copy at registration, like `go` captures (strings retained),
+//!   so block-scoped locals and loop variables are safe to use, and assignments inside
+//!   the deferred expression change only its own copies;
+//! - futures are move-only and cannot be copied: a future local a deferred expression
+//!   uses is *pinned* instead — it lives in one IR local from entry (NULL) to the end,
+//!   after the defers ran, and the deferred expression sees it as it is at exit (NULL
+//!   once awaited; `cancel` of NULL does nothing);
+//! - a `return` inside a deferred expression ends that expression only; a `defer`
+//!   inside one registers a record that runs next; a cancellation while a deferred
+//!   expression waits releases what it holds and carries on with the remaining defers on
+//!   the cancel path.
+//!
+//! Lowering: a function with any `defer` has a [`Type::DeferList`] local, empty at
+//! entry (and saved across suspensions like any local). Each `defer` is a numbered
+//! *site*; executing it pushes a record (site, tuple of captured values) with
+//! [`RtOp::DeferPush`]. Every exit first releases what it holds (except parameters and
+//! pinned futures), stores a returned value in the return slot, and jumps to one of two
+//! *runners* (one for returns, one for cancellation): a loop that reads the newest
+//! record's site ([`RtOp::DeferTop`]), moves its captures out ([`RtOp::DeferTake`]),
+//! pops it ([`RtOp::DeferPop`]) and runs the site's expression on the copies, until the
+//! list is empty; then it releases the parameters and ends in `Return`/`CancelExit`.
+//! Functions without `defer` keep their direct exits.
 
 use rustc_hash::FxHashMap;
 use vex_hir::Db;
@@ -198,6 +220,166 @@ struct LoopCtx {
     broken: bool,
 }
 
+/// One `defer` statement of a function.
+struct DeferSite {
+    /// The deferred expression.
+    body: ExprId,
+    /// Locals it reads that are bound outside it and copied into each record (futures
+    /// excluded: see the module doc).
+    captures: Vec<vex_hir::body::LocalId>,
+}
+
+/// The `defer` machinery of one function (empty when it has no `defer`).
+#[derive(Default)]
+struct Defers {
+    sites: Vec<DeferSite>,
+    /// The site number of each `defer` expression.
+    site_of: FxHashMap<ExprId, u32>,
+    /// Future locals read by some deferred expression: they live until the function's
+    /// end (see the module doc), in the IR locals created at entry.
+    pinned: FxHashMap<vex_hir::body::LocalId, LocalId>,
+    /// The activation's `DeferList` local.
+    list: Option<LocalId>,
+    /// Drop-stack height of what lives until after the defers ran (parameters and
+    /// pinned futures).
+    base: usize,
+    /// Where a returned value waits while the defers run.
+    ret_slot: Option<LocalId>,
+    /// The defer-running loops for returns and for cancellation, created on first use.
+    return_runner: Option<BlockId>,
+    cancel_runner: Option<BlockId>,
+    /// While lowering a deferred expression inside a runner: the runner's loop block and
+    /// the drop-stack height of the deferred expression's scope.
+    running: Option<(BlockId, usize)>,
+}
+
+/// Every expression and pattern of a subtree, without the bodies of `go` blocks (whose
+/// captures stand for what they read).
+#[derive(Default)]
+struct Subtree {
+    exprs: Vec<ExprId>,
+    pats: Vec<PatId>,
+    go_captures: Vec<vex_hir::body::LocalId>,
+}
+
+fn subtree(body: &Body, root: ExprId) -> Subtree {
+    let mut out = Subtree::default();
+    let mut stack = vec![root];
+    let mut pat_roots = Vec::new();
+    while let Some(e) = stack.pop() {
+        out.exprs.push(e);
+        match &body.exprs[e] {
+            Expr::Missing
+            | Expr::Unsupported(_)
+            | Expr::Literal(_)
+            | Expr::Local(_)
+            | Expr::Name(_)
+            | Expr::Path { .. }
+            | Expr::Continue { .. } => {}
+            Expr::Call { callee, args } => {
+                stack.push(*callee);
+                stack.extend(args.iter().copied());
+            }
+            Expr::MethodCall { receiver, args, .. } => {
+                stack.push(*receiver);
+                stack.extend(args.iter().copied());
+            }
+            Expr::Field { base, .. } | Expr::TupleField { base, .. } => stack.push(*base),
+            Expr::Index { base, index } => stack.extend([*base, *index]),
+            Expr::Unary { expr, .. }
+            | Expr::Cast { expr, .. }
+            | Expr::Await(expr)
+            | Expr::Defer(expr) => stack.push(*expr),
+            Expr::Binary { lhs, rhs, .. } => stack.extend([*lhs, *rhs]),
+            Expr::Assign { place, value, .. } => stack.extend([*place, *value]),
+            Expr::If { cond, then_branch, else_branch } => {
+                stack.extend([*cond, *then_branch]);
+                stack.extend(*else_branch);
+            }
+            Expr::While { cond, body: b, .. } => stack.extend([*cond, *b]),
+            Expr::Loop { body: b, .. } => stack.push(*b),
+            Expr::For { pat, iter, body: b, .. } => {
+                pat_roots.push(*pat);
+                match iter {
+                    ForIter::Range { start, end, .. } => stack.extend([*start, *end]),
+                    ForIter::Array(a) => stack.push(*a),
+                }
+                stack.push(*b);
+            }
+            Expr::Break { value, .. } | Expr::Return(value) => stack.extend(*value),
+            Expr::Block { stmts, tail } => {
+                for s in stmts {
+                    match &body.stmts[*s] {
+                        HirStmt::Let { pat, init, .. } => {
+                            pat_roots.push(*pat);
+                            stack.extend(*init);
+                        }
+                        HirStmt::Expr(x) => stack.push(*x),
+                    }
+                }
+                stack.extend(*tail);
+            }
+            Expr::Match { scrutinee, arms } => {
+                stack.push(*scrutinee);
+                for arm in arms {
+                    pat_roots.push(arm.pat);
+                    stack.extend(arm.guard);
+                    stack.push(arm.expr);
+                }
+            }
+            Expr::Tuple(elems) | Expr::Array(elems) => stack.extend(elems.iter().copied()),
+            Expr::ArrayRepeat { value, .. } => stack.push(*value),
+            Expr::StructLit { fields, .. } => stack.extend(fields.iter().map(|f| f.1)),
+            Expr::Format(pieces) => {
+                for piece in pieces {
+                    if let FormatPiece::Value(x) = piece {
+                        stack.push(*x);
+                    }
+                }
+            }
+            Expr::Go { captures, .. } => out.go_captures.extend(captures.iter().copied()),
+        }
+    }
+    while let Some(p) = pat_roots.pop() {
+        out.pats.push(p);
+        match &body.pats[p] {
+            Pat::Or(pats) | Pat::Tuple(pats) => pat_roots.extend(pats.iter().copied()),
+            Pat::Variant { fields: Some(fields), .. } => pat_roots.extend(fields.iter().copied()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The locals `e` reads or writes that are bound outside it, in a stable order.
+fn free_locals(body: &Body, e: ExprId) -> Vec<vex_hir::body::LocalId> {
+    let tree = subtree(body, e);
+    let bound: rustc_hash::FxHashSet<_> = tree
+        .pats
+        .iter()
+        .filter_map(|p| match &body.pats[*p] {
+            Pat::Bind(l) => Some(*l),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    let used = tree
+        .exprs
+        .iter()
+        .filter_map(|x| match &body.exprs[*x] {
+            Expr::Local(l) => Some(*l),
+            _ => None,
+        })
+        .chain(tree.go_captures.iter().copied());
+    for l in used {
+        if !bound.contains(&l) && !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    out.sort_by_key(|l| u32::from(l.into_raw()));
+    out
+}
+
 struct Builder<'a, 'b> {
     input: &'a BodyInput<'a>,
     func: Function,
@@ -207,8 +389,10 @@ struct Builder<'a, 'b> {
     temps: rustc_hash::FxHashSet<LocalId>,
     scope_marks: Vec<usize>,
     loops: Vec<LoopCtx>,
-    defers: Vec<(LocalId, ExprId)>,
-    in_defer: bool,
+    defers: Defers,
+    /// For or-patterns with bindings: a local holding the index of the alternative that
+    /// matched, written by `test_pat` and read by `bind_pat`.
+    or_selectors: FxHashMap<PatId, LocalId>,
     extra: &'b mut Vec<Function>,
     counter: &'b mut u32,
 }
@@ -251,8 +435,8 @@ impl<'a, 'b> Builder<'a, 'b> {
             temps: Default::default(),
             scope_marks: Vec::new(),
             loops: Vec::new(),
-            defers: Vec::new(),
-            in_defer: false,
+            defers: Defers::default(),
+            or_selectors: FxHashMap::default(),
             extra,
             counter,
         }
@@ -345,6 +529,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 Const::Str(_) => Type::String,
                 Const::NullFuture(ty) => ty.clone(),
                 Const::Status(_) => Type::CoroStatus,
+                Const::NullDeferList => Type::DeferList,
             },
         }
     }
@@ -437,42 +622,114 @@ impl<'a, 'b> Builder<'a, 'b> {
         self.drops.truncate(mark);
     }
 
-    /// Runs the flagged defers (last first) and releases everything held: the common
-    /// tail of every exit of the function.
-    fn exit_cleanup(&mut self) {
-        if !self.in_defer {
-            self.in_defer = true;
-            let saved_drops = self.drops.clone();
-            for (flag, expr) in self.defers.clone().into_iter().rev() {
-                let run = self.new_block();
-                let after = self.new_block();
-                self.terminate(Terminator::Branch {
-                    cond: Operand::local(flag),
-                    then_block: run,
-                    else_block: after,
-                });
-                self.switch_to(run);
-                self.push_scope();
-                let v = self.expr(expr);
-                self.drop_val(v);
-                self.pop_scope();
-                self.goto(after);
-                self.switch_to(after);
-            }
-            self.drops = saved_drops;
-            self.in_defer = false;
-        }
-        self.release_down_to(0);
-    }
-
+    /// The cancel path of a wait: release what is held, run the pending defers, end in
+    /// [`Terminator::CancelExit`].
     fn cancel_block(&mut self) -> BlockId {
         let saved = self.current;
         let block = self.new_block();
         self.switch_to(block);
-        self.exit_cleanup();
-        self.terminate(Terminator::CancelExit);
+        if self.defers.list.is_none() {
+            self.release_down_to(0);
+            self.terminate(Terminator::CancelExit);
+        } else {
+            self.release_down_to(self.defers.base);
+            let runner = match self.defers.cancel_runner {
+                Some(r) => r,
+                None => {
+                    let r = self.new_block();
+                    self.defers.cancel_runner = Some(r);
+                    r
+                }
+            };
+            self.goto(runner);
+        }
         self.current = saved;
         block
+    }
+
+    /// Lowers a defer runner at `entry`: pop the newest record, run its site's
+    /// expression on the captured copies, repeat until the list is empty; then release
+    /// the parameters and pinned futures and end with `end`. `extra` (the return slot) is
+    /// held while the defers run, so a cancel path inside them releases it.
+    fn lower_runner(&mut self, entry: BlockId, extra: Option<LocalId>, end: Terminator) {
+        let Some(list) = self.defers.list else { return };
+        let base = self.defers.base;
+        self.drops.truncate(base);
+        let saved_loops = std::mem::take(&mut self.loops);
+        let mut held = self.drops.clone();
+        if let Some(slot) = extra
+            && self.needs_drop(&self.func.local_ty(slot).clone())
+        {
+            held.push(slot);
+        }
+        self.switch_to(entry);
+        let top = self.new_local("defer_site", Type::Int(IntTy::I64));
+        self.push(Stmt::Runtime {
+            dest: Some(top),
+            op: RtOp::DeferTop,
+            args: vec![Operand::local(list)],
+        });
+        let done = self.new_block();
+        let blocks: Vec<BlockId> = (0..self.defers.sites.len()).map(|_| self.new_block()).collect();
+        let cases = blocks.iter().enumerate().map(|(i, b)| (i as i128, *b)).collect();
+        self.terminate(Terminator::Switch { value: Operand::local(top), cases, default: done });
+        for (site, block) in blocks.into_iter().enumerate() {
+            self.switch_to(block);
+            self.drops = held.clone();
+            let captures = self.defers.sites[site].captures.clone();
+            let body = self.defers.sites[site].body;
+            let tys: Vec<Type> = captures
+                .iter()
+                .map(|c| lower_ty(self.input.db, self.input.infer.type_of_local(*c)))
+                .collect();
+            let record = if captures.is_empty() {
+                None
+            } else {
+                let r = self.new_local("captures", Type::Tuple(tys.clone()));
+                self.push(Stmt::Runtime {
+                    dest: Some(r),
+                    op: RtOp::DeferTake,
+                    args: vec![Operand::local(list)],
+                });
+                Some(r)
+            };
+            self.push(Stmt::Runtime {
+                dest: Some(list),
+                op: RtOp::DeferPop,
+                args: vec![Operand::local(list)],
+            });
+            self.push_scope();
+            let mark = self.drops.len();
+            let mut shadowed = Vec::new();
+            for (i, (c, ty)) in captures.iter().zip(tys).enumerate() {
+                let name = self.input.body.locals[*c].name.clone();
+                let local = self.new_local(&name, ty);
+                let record = record.expect("captures were taken");
+                self.assign(
+                    Place::local(local),
+                    Rvalue::Use(Operand::Copy(Place::local(record).project(Proj::Field(i as u32)))),
+                );
+                self.register(local);
+                shadowed.push((*c, self.locals.insert(*c, local)));
+            }
+            self.defers.running = Some((entry, mark));
+            let v = self.expr(body);
+            self.drop_val(v);
+            self.defers.running = None;
+            self.pop_scope();
+            for (c, old) in shadowed {
+                match old {
+                    Some(old) => self.locals.insert(c, old),
+                    None => self.locals.remove(&c),
+                };
+            }
+            self.goto(entry);
+        }
+        self.switch_to(done);
+        self.drops.truncate(base);
+        self.release_down_to(0);
+        self.terminate(end);
+        self.loops = saved_loops;
     }
 
     // ---- entry and exit ----
@@ -486,50 +743,50 @@ impl<'a, 'b> Builder<'a, 'b> {
         self.register(local);
     }
 
-    fn collect_defers(&self, e: ExprId, out: &mut Vec<ExprId>) {
+    /// Numbers the `defer` statements of the body (not those of its `go` blocks), works
+    /// out what each captures, and creates the defer list and the pinned futures.
+    fn prepare_defers(&mut self, root: ExprId) {
         let body = self.input.body;
-        match &body.exprs[e] {
-            Expr::Go { .. } => {}
-            Expr::Defer(inner) => out.push(*inner),
-            Expr::Block { stmts, tail } => {
-                for s in stmts {
-                    match &body.stmts[*s] {
-                        HirStmt::Let { init: Some(init), .. } => self.collect_defers(*init, out),
-                        HirStmt::Expr(x) => self.collect_defers(*x, out),
-                        _ => {}
+        let tree = subtree(body, root);
+        let mut pinned = Vec::new();
+        for &e in &tree.exprs {
+            let Expr::Defer(inner) = &body.exprs[e] else { continue };
+            let mut captures = Vec::new();
+            for l in free_locals(body, *inner) {
+                if matches!(self.input.infer.type_of_local(l), Ty::Future(_)) {
+                    if !pinned.contains(&l) {
+                        pinned.push(l);
                     }
-                }
-                if let Some(t) = tail {
-                    self.collect_defers(*t, out);
-                }
-            }
-            Expr::If { cond, then_branch, else_branch } => {
-                self.collect_defers(*cond, out);
-                self.collect_defers(*then_branch, out);
-                if let Some(e) = else_branch {
-                    self.collect_defers(*e, out);
+                } else {
+                    captures.push(l);
                 }
             }
-            Expr::While { body: b, .. }
-            | Expr::Loop { body: b, .. }
-            | Expr::For { body: b, .. } => self.collect_defers(*b, out),
-            Expr::Match { arms, .. } => {
-                for arm in arms {
-                    self.collect_defers(arm.expr, out);
-                }
-            }
-            _ => {}
+            self.defers.site_of.insert(e, self.defers.sites.len() as u32);
+            self.defers.sites.push(DeferSite { body: *inner, captures });
         }
+        if self.defers.sites.is_empty() {
+            return;
+        }
+        let list = self.new_local("defers", Type::DeferList);
+        self.assign(Place::local(list), Rvalue::Use(Operand::Const(Const::NullDeferList)));
+        self.defers.list = Some(list);
+        for l in pinned {
+            if self.locals.contains_key(&l) {
+                // A parameter: it lives until the end already.
+                continue;
+            }
+            let ty = lower_ty(self.input.db, self.input.infer.type_of_local(l));
+            let name = self.input.body.locals[l].name.clone();
+            let local = self.new_local(&name, ty.clone());
+            self.assign(Place::local(local), Rvalue::Use(Operand::Const(Const::NullFuture(ty))));
+            self.register(local);
+            self.defers.pinned.insert(l, local);
+        }
+        self.defers.base = self.drops.len();
     }
 
     fn lower_root(&mut self, root: ExprId) {
-        let mut defers = Vec::new();
-        self.collect_defers(root, &mut defers);
-        for expr in defers {
-            let flag = self.new_local("defer_flag", Type::Bool);
-            self.assign(Place::local(flag), Rvalue::Use(Operand::Const(Const::Bool(false))));
-            self.defers.push((flag, expr));
-        }
+        self.prepare_defers(root);
         let ret_ty = self.func.ret.clone();
         let v = self.expr(root);
         if ret_ty == Type::Unit {
@@ -539,22 +796,71 @@ impl<'a, 'b> Builder<'a, 'b> {
             let op = self.owned_operand(v);
             self.emit_return(Some(op));
         }
+        // The runners, lowered after the body: each may create the other (an `await`
+        // inside a deferred expression has a cancel path).
+        let mut lowered = (false, false);
+        loop {
+            if let (Some(entry), false) = (self.defers.return_runner, lowered.0) {
+                lowered.0 = true;
+                let slot = self.defers.ret_slot;
+                self.lower_runner(entry, slot, Terminator::Return(slot.map(Operand::local)));
+            } else if let (Some(entry), false) = (self.defers.cancel_runner, lowered.1) {
+                lowered.1 = true;
+                self.lower_runner(entry, None, Terminator::CancelExit);
+            } else {
+                break;
+            }
+        }
     }
 
     fn emit_return(&mut self, value: Option<Operand>) {
         if self.current.is_none() {
             return;
         }
+        if let Some((runner, mark)) = self.defers.running {
+            // `return` inside a deferred expression ends that expression only.
+            if let Some(op) = value {
+                self.drop_temp_op(&op);
+            }
+            self.release_down_to(mark);
+            self.goto(runner);
+            return;
+        }
         let value = value.map(|op| {
-            // Keep the value in a local of its own: defers may reassign the local it
-            // was read from.
+            // Keep the value in a local of its own: it must outlive every local released
+            // on the way out.
             self.forget(&op);
             let ty = self.operand_ty(&op);
             let t = self.temp(ty, Rvalue::Use(op));
             Operand::local(t)
         });
-        self.exit_cleanup();
-        self.terminate(Terminator::Return(value));
+        if self.defers.list.is_none() {
+            self.release_down_to(0);
+            self.terminate(Terminator::Return(value));
+            return;
+        }
+        if let Some(op) = value {
+            let slot = match self.defers.ret_slot {
+                Some(slot) => slot,
+                None => {
+                    let ty = self.func.ret.clone();
+                    let slot = self.new_local("ret", ty);
+                    self.defers.ret_slot = Some(slot);
+                    slot
+                }
+            };
+            self.assign(Place::local(slot), Rvalue::Use(op));
+        }
+        self.release_down_to(self.defers.base);
+        let runner = match self.defers.return_runner {
+            Some(r) => r,
+            None => {
+                let r = self.new_block();
+                self.defers.return_runner = Some(r);
+                r
+            }
+        };
+        self.goto(runner);
     }
 
     fn finish(self) -> Function {
@@ -765,18 +1071,50 @@ impl<'a, 'b> Builder<'a, 'b> {
                 self.go_expr(*inner, captures);
                 UNIT
             }
-            Expr::Defer(_) => {
-                if let Some((flag, _)) = self
-                    .defers
-                    .iter()
-                    .find(|(_, x)| matches!(&body.exprs[e], Expr::Defer(d) if d == x))
-                {
-                    let flag = *flag;
-                    self.assign(Place::local(flag), Rvalue::Use(Operand::Const(Const::Bool(true))));
-                }
+            Expr::Defer(inner) => {
+                self.register_defer(e, *inner);
                 UNIT
             }
         }
+    }
+
+    /// One execution of a `defer`: push a record of its site with copies of what it
+    /// captures (strings retained; the record owns them).
+    fn register_defer(&mut self, e: ExprId, _inner: ExprId) {
+        let (Some(list), Some(&site)) = (self.defers.list, self.defers.site_of.get(&e)) else {
+            return;
+        };
+        let captures = self.defers.sites[site as usize].captures.clone();
+        let mut ops = Vec::new();
+        let mut tys = Vec::new();
+        for c in captures {
+            let ty = lower_ty(self.input.db, self.input.infer.type_of_local(c));
+            let op = match self.locals.get(&c).copied() {
+                Some(local) if self.needs_drop(&ty) => {
+                    self.copy_owned(Place::local(local), ty.clone()).op()
+                }
+                Some(local) => Operand::local(local),
+                // Not bound on this path (an error inference already reported).
+                None => return,
+            };
+            ops.push(op);
+            tys.push(ty);
+        }
+        let record = if ops.is_empty() {
+            Operand::Const(Const::Unit)
+        } else {
+            let t =
+                self.temp(Type::Tuple(tys), Rvalue::Aggregate(AggregateKind::Tuple, ops.clone()));
+            for op in &ops {
+                self.forget(op);
+            }
+            Operand::local(t)
+        };
+        self.push(Stmt::Runtime {
+            dest: Some(list),
+            op: RtOp::DeferPush,
+            args: vec![Operand::local(list), Operand::int(i128::from(site), IntTy::U32), record],
+        });
     }
 
     fn literal(&self, lit: &Literal, ty: &Type) -> Const {
@@ -1048,14 +1386,24 @@ impl<'a, 'b> Builder<'a, 'b> {
                 UNIT
             }
             Builtin::AsyncSleep | Builtin::YieldNow => {
-                // Only meaningful under `await` (see `await_expr`); a bare call has no
-                // effect and yields the NULL future. FIXME(sleep-futures): storing a
-                // sleep future and awaiting it later needs a runtime sleep task.
-                for a in args {
-                    let v = self.expr(*a);
-                    self.drop_val(v);
-                }
-                Val::Op(Operand::Const(Const::NullFuture(ty)))
+                // A future of its own: a runtime timer (or yield) task that starts now.
+                // `await async_sleep(ms)` does not come here (see `await_expr`).
+                let (op, ops) = if builtin == Builtin::AsyncSleep {
+                    let ms = match args.first() {
+                        Some(&a) => self.expr_operand(a),
+                        None => int_const(0, IntTy::I64),
+                    };
+                    (RtOp::SleepFuture, vec![ms])
+                } else {
+                    (RtOp::YieldFuture, vec![])
+                };
+                let future_ty = match ty {
+                    Type::Future(_) => ty,
+                    _ => Type::Future(Box::new(Type::Unit)),
+                };
+                let t = self.new_local("timer", future_ty);
+                self.push(Stmt::Runtime { dest: Some(t), op, args: ops });
+                self.register_temp(t)
             }
         }
     }
@@ -1292,35 +1640,19 @@ impl<'a, 'b> Builder<'a, 'b> {
         }
     }
 
-    /// Structural equality of two places of type `ty` (enums: by tag only for variants
-    /// with payloads — FIXME(enum-eq): payloads are not compared).
+    /// Structural equality of two places of type `ty`: field by field for tuples and
+    /// structs, element by element for arrays, and for enums the tags and then the
+    /// payloads of the variant both hold (a `Switch` on the tag); strings compare
+    /// through the runtime. Produces a `bool` operand.
     fn equal(&mut self, ty: &Type, a: Place, b: Place) -> Operand {
-        let fields: Vec<(Proj, Type)> = match ty {
-            Type::Tuple(elems) => {
-                elems.iter().enumerate().map(|(i, t)| (Proj::Field(i as u32), t.clone())).collect()
+        let fields: Vec<Proj> = match ty {
+            Type::Tuple(elems) => (0..elems.len() as u32).map(Proj::Field).collect(),
+            Type::Struct(name) => {
+                (0..self.input.types.structs[name].fields.len() as u32).map(Proj::Field).collect()
             }
-            Type::Struct(name) => self.input.types.structs[name]
-                .fields
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (Proj::Field(i as u32), f.ty.clone()))
-                .collect(),
-            Type::Enum(_) => {
-                let da = self.temp(Type::Int(ENUM_TAG), Rvalue::Discriminant(a));
-                let db = self.temp(Type::Int(ENUM_TAG), Rvalue::Discriminant(b));
-                let t = self.temp(
-                    Type::Bool,
-                    Rvalue::Binary(BinOp::Eq, Operand::local(da), Operand::local(db)),
-                );
-                return Operand::local(t);
-            }
-            Type::Array(elem, n) => {
-                let mut out = Vec::new();
-                for i in 0..*n {
-                    let _ = i;
-                    out.push((Proj::Field(0), (**elem).clone()));
-                }
-                // Arrays compare element by element through index locals.
+            Type::Enum(name) => return self.enum_equal(name, a, b),
+            Type::Array(_, n) => {
+                // Element by element through index locals.
                 let mut acc = Operand::Const(Const::Bool(true));
                 for i in 0..*n {
                     let idx = self
@@ -1338,7 +1670,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             _ => return self.compare(CmpOp::Eq, Operand::Copy(a), Operand::Copy(b)),
         };
         let mut acc = Operand::Const(Const::Bool(true));
-        for (proj, _) in fields {
+        for proj in fields {
             let e = self.compare(
                 CmpOp::Eq,
                 Operand::Copy(a.project(proj.clone())),
@@ -1348,6 +1680,60 @@ impl<'a, 'b> Builder<'a, 'b> {
             acc = Operand::local(t);
         }
         acc
+    }
+
+    /// Enum equality: equal tags, then (switching on the tag) equal payload fields of
+    /// that variant. Payload projections are only read once the tag is known.
+    fn enum_equal(&mut self, name: &Name, a: Place, b: Place) -> Operand {
+        let def = self.input.types.enums[name].clone();
+        let result = self.new_local("equal", Type::Bool);
+        let da = self.temp(Type::Int(ENUM_TAG), Rvalue::Discriminant(a.clone()));
+        let db = self.temp(Type::Int(ENUM_TAG), Rvalue::Discriminant(b.clone()));
+        let same = self
+            .temp(Type::Bool, Rvalue::Binary(BinOp::Eq, Operand::local(da), Operand::local(db)));
+        self.assign(Place::local(result), Rvalue::Use(Operand::local(same)));
+        let with_payload: Vec<u32> = def
+            .variants
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.fields.is_empty())
+            .map(|(i, _)| i as u32)
+            .collect();
+        if with_payload.is_empty() {
+            return Operand::local(result);
+        }
+        let payloads = self.new_block();
+        let join = self.new_block();
+        self.terminate(Terminator::Branch {
+            cond: Operand::local(same),
+            then_block: payloads,
+            else_block: join,
+        });
+        self.switch_to(payloads);
+        let blocks: Vec<BlockId> = with_payload.iter().map(|_| self.new_block()).collect();
+        self.terminate(Terminator::Switch {
+            value: Operand::local(da),
+            cases: with_payload.iter().zip(&blocks).map(|(v, b)| (i128::from(*v), *b)).collect(),
+            default: join,
+        });
+        for (variant, block) in with_payload.into_iter().zip(blocks) {
+            self.switch_to(block);
+            let mut acc = Operand::Const(Const::Bool(true));
+            for field in 0..def.variants[variant as usize].fields.len() as u32 {
+                let proj = Proj::Payload { variant, field };
+                let e = self.compare(
+                    CmpOp::Eq,
+                    Operand::Copy(a.project(proj.clone())),
+                    Operand::Copy(b.project(proj)),
+                );
+                let t = self.temp(Type::Bool, Rvalue::Binary(BinOp::BitAnd, acc, e));
+                acc = Operand::local(t);
+            }
+            self.assign(Place::local(result), Rvalue::Use(acc));
+            self.goto(join);
+        }
+        self.switch_to(join);
+        Operand::local(result)
     }
 
     fn assignment(&mut self, e: ExprId, op: Option<ArithOp>, place: ExprId, value: ExprId) {
@@ -1513,13 +1899,13 @@ impl<'a, 'b> Builder<'a, 'b> {
         if let Pat::Bind(l) = &self.input.body.pats[pat] {
             let l = *l;
             let value = self.expr_owned(init);
-            let ty = lower_ty(self.input.db, self.input.infer.type_of_local(l));
-            let name = self.input.body.locals[l].name.clone();
-            let local = self.new_local(&name, ty);
+            let local = self.binding_local(l);
             self.assign(Place::local(local), Rvalue::Use(value.clone()));
             self.forget(&value);
             self.locals.insert(l, local);
-            self.register(local);
+            if !self.defers.pinned.contains_key(&l) {
+                self.register(local);
+            }
             return;
         }
         let v = self.expr_owned(init);
@@ -1532,13 +1918,63 @@ impl<'a, 'b> Builder<'a, 'b> {
         }
     }
 
+    /// The IR local a binding of `l` writes: a new one, or for a pinned future the
+    /// function-long local, whose previous value is released first.
+    fn binding_local(&mut self, l: vex_hir::body::LocalId) -> LocalId {
+        if let Some(&local) = self.defers.pinned.get(&l) {
+            self.push(Stmt::Release(Place::local(local)));
+            return local;
+        }
+        let ty = lower_ty(self.input.db, self.input.infer.type_of_local(l));
+        let name = self.input.body.locals[l].name.clone();
+        self.new_local(&name, ty)
+    }
+
     fn bind_pat(&mut self, pat: PatId, place: &Place) {
+        self.bind_pat_into(pat, place, false)
+    }
+
+    /// Whether a pattern binds any name.
+    fn pat_binds(&self, pat: PatId) -> bool {
+        match &self.input.body.pats[pat] {
+            Pat::Bind(_) => true,
+            Pat::Or(pats) | Pat::Tuple(pats) => pats.iter().any(|p| self.pat_binds(*p)),
+            Pat::Variant { fields: Some(fields), .. } => fields.iter().any(|p| self.pat_binds(*p)),
+            _ => false,
+        }
+    }
+
+    /// The names a pattern binds, in order (for an or-pattern: its first alternative's;
+    /// every alternative binds the same locals).
+    fn pat_locals(&self, pat: PatId, out: &mut Vec<vex_hir::body::LocalId>) {
+        match &self.input.body.pats[pat] {
+            Pat::Bind(l) => out.push(*l),
+            Pat::Or(pats) => {
+                if let Some(first) = pats.first() {
+                    self.pat_locals(*first, out)
+                }
+            }
+            Pat::Tuple(pats) | Pat::Variant { fields: Some(pats), .. } => {
+                for p in pats {
+                    self.pat_locals(*p, out)
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Binds the names of `pat` from `place`. With `existing`, the names already have
+    /// their IR locals (an or-pattern's alternatives all write the same ones) and are
+    /// registered by the caller.
+    fn bind_pat_into(&mut self, pat: PatId, place: &Place, existing: bool) {
         match &self.input.body.pats[pat] {
             Pat::Bind(l) => {
                 let l = *l;
                 let ty = lower_ty(self.input.db, self.input.infer.type_of_local(l));
-                let name = self.input.body.locals[l].name.clone();
-                let local = self.new_local(&name, ty.clone());
+                let local = match self.locals.get(&l) {
+                    Some(local) if existing => *local,
+                    _ => self.binding_local(l),
+                };
                 self.assign(Place::local(local), Rvalue::Use(Operand::Copy(place.clone())));
                 if self.needs_drop(&ty) {
                     if matches!(ty, Type::Future(_)) {
@@ -1551,22 +1987,60 @@ impl<'a, 'b> Builder<'a, 'b> {
                     }
                 }
                 self.locals.insert(l, local);
-                self.register(local);
+                if !existing && !self.defers.pinned.contains_key(&l) {
+                    self.register(local);
+                }
             }
             Pat::Tuple(pats) => {
                 for (i, p) in pats.clone().into_iter().enumerate() {
-                    self.bind_pat(p, &place.project(Proj::Field(i as u32)));
+                    self.bind_pat_into(p, &place.project(Proj::Field(i as u32)), existing);
                 }
             }
             Pat::Variant { fields: Some(fields), .. } => {
                 let Some(variant) = self.variant_index(pat) else { return };
                 for (i, p) in fields.clone().into_iter().enumerate() {
-                    self.bind_pat(p, &place.project(Proj::Payload { variant, field: i as u32 }));
+                    let field = place.project(Proj::Payload { variant, field: i as u32 });
+                    self.bind_pat_into(p, &field, existing);
                 }
             }
             Pat::Or(alts) => {
-                if let Some(first) = alts.first() {
-                    self.bind_pat(*first, place);
+                let alts = alts.clone();
+                let Some(&selector) = self.or_selectors.get(&pat) else {
+                    // Not tested first (an irrefutable context): the first alternative.
+                    if let Some(first) = alts.first() {
+                        self.bind_pat_into(*first, place, existing);
+                    }
+                    return;
+                };
+                // One IR local per name, written by whichever alternative matched.
+                let mut names = Vec::new();
+                self.pat_locals(pat, &mut names);
+                let mut fresh = Vec::new();
+                if !existing {
+                    for l in &names {
+                        let local = self.binding_local(*l);
+                        self.locals.insert(*l, local);
+                        fresh.push((*l, local));
+                    }
+                }
+                let join = self.new_block();
+                let blocks: Vec<BlockId> = alts.iter().map(|_| self.new_block()).collect();
+                let trap = self.new_block();
+                self.terminate(Terminator::Switch {
+                    value: Operand::local(selector),
+                    cases: blocks.iter().enumerate().map(|(i, b)| (i as i128, *b)).collect(),
+                    default: trap,
+                });
+                for (alt, block) in alts.into_iter().zip(blocks) {
+                    self.switch_to(block);
+                    self.bind_pat_into(alt, place, true);
+                    self.goto(join);
+                }
+                self.switch_to(join);
+                for (l, local) in fresh {
+                    if !self.defers.pinned.contains_key(&l) {
+                        self.register(local);
+                    }
                 }
             }
             _ => {}
@@ -1601,9 +2075,19 @@ impl<'a, 'b> Builder<'a, 'b> {
             }
             Pat::Or(alts) => {
                 let success = self.new_block();
-                for alt in alts {
+                let selector = if self.pat_binds(pat) {
+                    let s = self.new_local("alternative", Type::Int(IntTy::U32));
+                    self.or_selectors.insert(pat, s);
+                    Some(s)
+                } else {
+                    None
+                };
+                for (i, alt) in alts.into_iter().enumerate() {
                     let next = self.new_block();
                     self.test_pat(alt, place, next);
+                    if let Some(s) = selector {
+                        self.assign(Place::local(s), Rvalue::Use(int_const(i as i128, IntTy::U32)));
+                    }
                     self.goto(success);
                     self.switch_to(next);
                 }
@@ -1663,6 +2147,8 @@ impl<'a, 'b> Builder<'a, 'b> {
             let last = i + 1 == arms.len();
             let mut values = Vec::new();
             let alts = match &self.input.body.pats[arm.pat] {
+                // Which alternative matched decides what is bound: tested one by one.
+                Pat::Or(_) if self.pat_binds(arm.pat) => return None,
                 Pat::Or(alts) => alts.clone(),
                 _ => vec![arm.pat],
             };

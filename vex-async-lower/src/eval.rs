@@ -86,6 +86,8 @@ enum Value {
     Enum(u32, Vec<Value>),
     State(usize),
     Status(CoroStatus),
+    /// A defer list: the index of its newest record.
+    DeferList(Option<usize>),
 }
 
 #[derive(Debug)]
@@ -129,6 +131,25 @@ struct Task {
     function: Name,
     /// Whether a handle took the value.
     taken: bool,
+    /// A runtime-provided task (`vex_sleep_future`, `vex_yield_future`).
+    builtin: Option<BuiltinTask>,
+}
+
+/// What a runtime-provided task does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum BuiltinTask {
+    /// Completes at this virtual time (sequential mode: awaiting moves the clock there).
+    Sleep(i64),
+    /// Completes the first time it runs.
+    Yield,
+}
+
+/// One record of a defer list.
+struct DeferRecord {
+    site: u32,
+    captures: Value,
+    taken: bool,
+    next: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -150,6 +171,8 @@ struct StateObj {
     def: Name,
     /// Offset → (field that wrote it, value).
     bytes: FxHashMap<u64, (u32, Value)>,
+    /// What `vex_task_set_drop_result` registered.
+    drop_result: Option<Name>,
 }
 
 struct Machine<'m> {
@@ -167,6 +190,7 @@ struct Machine<'m> {
     current: Option<usize>,
     wait: Option<Wait>,
     fuel: u64,
+    defer_records: Vec<Option<DeferRecord>>,
     out: RunResult,
 }
 
@@ -193,6 +217,7 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
         now: 0,
         current: None,
         wait: None,
+        defer_records: Vec::new(),
         out: RunResult::default(),
     };
     match m.run() {
@@ -266,6 +291,10 @@ impl<'m> Machine<'m> {
             .map(|s| format!("string {:?} leaked ({} references)", s.text, s.refs))
             .collect();
         self.out.errors.extend(leaked);
+        let records = self.defer_records.iter().filter(|r| r.is_some()).count();
+        if records > 0 {
+            self.out.errors.push(format!("{records} defer records never popped"));
+        }
         if self.options.mode == Mode::Scheduled {
             for (i, t) in self.tasks.iter().enumerate() {
                 if t.handles > 0 {
@@ -300,6 +329,17 @@ impl<'m> Machine<'m> {
     }
 
     fn step(&mut self, task: usize) -> Res<()> {
+        if self.tasks[task].builtin.is_some() {
+            // A runtime timer or yield task: it completes when it runs.
+            self.tasks[task].waiting = Waiting::Nothing;
+            self.tasks[task].outcome = if self.tasks[task].cancelled {
+                Outcome::Cancelled
+            } else {
+                Outcome::Value(Value::Unit)
+            };
+            self.wake_waiter(task);
+            return Ok(());
+        }
         let Some((resume, state)) = self.tasks[task].resume.clone() else {
             return err("task without resume function");
         };
@@ -358,16 +398,55 @@ impl<'m> Machine<'m> {
                     self.tasks[task].outcome = Outcome::Value(result);
                 }
                 self.drop_unclaimed_result(task)?;
-                if let Some(waiter) = self.tasks[task].waiter.take()
-                    && self.tasks[waiter].waiting == Waiting::Future(task)
-                {
-                    self.tasks[waiter].waiting = Waiting::Queue;
-                    self.queue.push_back(waiter);
-                }
+                self.wake_waiter(task);
             }
             other => return err(format!("{resume} returned {other:?}")),
         }
         Ok(())
+    }
+
+    fn wake_waiter(&mut self, task: usize) {
+        if let Some(waiter) = self.tasks[task].waiter.take()
+            && self.tasks[waiter].waiting == Waiting::Future(task)
+        {
+            self.tasks[waiter].waiting = Waiting::Queue;
+            self.queue.push_back(waiter);
+        }
+    }
+
+    /// A runtime-provided task, its one handle held by the caller.
+    fn builtin_task(&mut self, builtin: BuiltinTask) -> Value {
+        let scheduled = self.options.mode == Mode::Scheduled;
+        self.tasks.push(Task {
+            call: None,
+            resume: None,
+            outcome: Outcome::Pending,
+            cancelled: false,
+            handles: 1,
+            waiter: None,
+            waiting: Waiting::Nothing,
+            function: match builtin {
+                BuiltinTask::Sleep(_) => "async_sleep".into(),
+                BuiltinTask::Yield => "yield_now".into(),
+            },
+            taken: false,
+            builtin: Some(builtin),
+        });
+        let t = self.tasks.len() - 1;
+        if scheduled {
+            match builtin {
+                BuiltinTask::Sleep(at) => {
+                    self.timer_seq += 1;
+                    self.timers.push((at, self.timer_seq, t));
+                    self.tasks[t].waiting = Waiting::Timer;
+                }
+                BuiltinTask::Yield => {
+                    self.queue.push_back(t);
+                    self.tasks[t].waiting = Waiting::Queue;
+                }
+            }
+        }
+        Value::Future(Some(t))
     }
 
     fn state_tag(&self, state: usize) -> Option<i128> {
@@ -388,11 +467,11 @@ impl<'m> Machine<'m> {
         }
         self.tasks[task].taken = true;
         let Some((_, state)) = self.tasks[task].resume.clone() else { return Ok(()) };
-        let name = format!("{}.drop_result", self.tasks[task].function);
-        if self.funcs.contains_key(name.as_str()) {
-            let saved = self.current;
+        if let Some(name) = self.states[state].drop_result.clone() {
+            let saved = (self.current, self.wait.take());
             self.call(&name, vec![Value::State(state)])?;
-            self.current = saved;
+            self.current = saved.0;
+            self.wait = saved.1;
         }
         Ok(())
     }
@@ -538,6 +617,7 @@ impl<'m> Machine<'m> {
                 waiting: Waiting::Nothing,
                 function: f.name.clone(),
                 taken: false,
+                builtin: None,
             });
             return Ok(Value::Future(Some(self.tasks.len() - 1)));
         }
@@ -599,15 +679,27 @@ impl<'m> Machine<'m> {
                 Terminator::Await { future, dest, next, .. } => {
                     let fv = self.operand(&frame, future)?;
                     let Value::Future(Some(t)) = fv else { return err(format!("await of {fv:?}")) };
-                    let Some((name, args)) = self.tasks[t].call.take() else {
-                        return err("future awaited twice");
-                    };
-                    let v = self.call_body(&name, args)?;
-                    self.tasks[t].handles -= 1;
-                    if let Some(d) = dest {
-                        frame.locals[d.index()] = v;
+                    if let Some(builtin) = self.tasks[t].builtin {
+                        if self.tasks[t].outcome != Outcome::Pending {
+                            return err("future awaited twice");
+                        }
+                        if let BuiltinTask::Sleep(at) = builtin {
+                            self.now = self.now.max(at);
+                        }
+                        self.tasks[t].outcome = Outcome::Value(Value::Unit);
+                        self.tasks[t].handles -= 1;
+                        next.index()
+                    } else {
+                        let Some((name, args)) = self.tasks[t].call.take() else {
+                            return err("future awaited twice");
+                        };
+                        let v = self.call_body(&name, args)?;
+                        self.tasks[t].handles -= 1;
+                        if let Some(d) = dest {
+                            frame.locals[d.index()] = v;
+                        }
+                        next.index()
                     }
-                    next.index()
                 }
                 Terminator::Sleep { ms, next, .. } => {
                     if let Value::Int(ms, _) = self.operand(&frame, ms)? {
@@ -721,7 +813,11 @@ impl<'m> Machine<'m> {
                 let FunctionKind::Wrapper { state, .. } = &frame.f.kind else {
                     return err("alloc outside a wrapper");
                 };
-                self.states.push(StateObj { def: state.clone(), bytes: FxHashMap::default() });
+                self.states.push(StateObj {
+                    def: state.clone(),
+                    bytes: FxHashMap::default(),
+                    drop_result: None,
+                });
                 frame.locals[dest.index()] = Value::State(self.states.len() - 1);
                 Ok(())
             }
@@ -770,6 +866,7 @@ impl<'m> Machine<'m> {
             RtOp::IsCancelled => Value::Bool(self.current.is_some_and(|t| self.tasks[t].cancelled)),
             RtOp::FutureCancel => {
                 match args[0] {
+                    Value::Future(None) => {}
                     Value::Future(Some(t)) => {
                         if self.options.mode == Mode::Scheduled {
                             self.cancel_task(t)
@@ -808,6 +905,71 @@ impl<'m> Machine<'m> {
                 self.tasks[t].outcome = Outcome::Cancelled;
                 Value::Status(CoroStatus::Done)
             }
+            RtOp::DeferPush => {
+                let Value::DeferList(next) = args[0] else {
+                    return err(format!("defer push onto {:?}", args[0]));
+                };
+                let Value::Int(site, _) = args[1] else { return err("defer site not an int") };
+                self.defer_records.push(Some(DeferRecord {
+                    site: site as u32,
+                    captures: args[2].clone(),
+                    taken: false,
+                    next,
+                }));
+                Value::DeferList(Some(self.defer_records.len() - 1))
+            }
+            RtOp::DeferTop => match args[0] {
+                Value::DeferList(None) => Value::Int(-1, IntTy::I64),
+                Value::DeferList(Some(r)) => match &self.defer_records[r] {
+                    Some(record) => Value::Int(i128::from(record.site), IntTy::I64),
+                    None => return err("defer list points to a freed record"),
+                },
+                ref other => return err(format!("defer top of {other:?}")),
+            },
+            RtOp::DeferTake => match args[0] {
+                Value::DeferList(Some(r)) => match &mut self.defer_records[r] {
+                    Some(record) if !record.taken => {
+                        record.taken = true;
+                        record.captures.clone()
+                    }
+                    _ => return err("defer take of a taken or freed record"),
+                },
+                ref other => return err(format!("defer take of {other:?}")),
+            },
+            RtOp::DeferPop => match args[0] {
+                Value::DeferList(Some(r)) => match self.defer_records[r].take() {
+                    Some(record) => {
+                        if !record.taken && record.captures != Value::Unit {
+                            return err("defer record popped without taking its captures");
+                        }
+                        Value::DeferList(record.next)
+                    }
+                    None => return err("defer record popped twice"),
+                },
+                ref other => return err(format!("defer pop of {other:?}")),
+            },
+            RtOp::SleepFuture => match args[0] {
+                Value::Int(ms, _) => {
+                    let at = self.now + (ms as i64).max(0);
+                    self.builtin_task(BuiltinTask::Sleep(at))
+                }
+                ref other => return err(format!("sleep of {other:?}")),
+            },
+            RtOp::YieldFuture => self.builtin_task(BuiltinTask::Yield),
+            RtOp::TaskSetDropResult => match args[0] {
+                Value::State(s) => {
+                    let def = self.states[s].def.clone();
+                    let found = self.funcs.values().find(
+                        |f| matches!(&f.kind, FunctionKind::DropResult { state } if *state == def),
+                    );
+                    match found {
+                        Some(f) => self.states[s].drop_result = Some(f.name.clone()),
+                        None => return err(format!("no drop_result function for {def}")),
+                    }
+                    Value::Unit
+                }
+                ref other => return err(format!("set_drop_result of {other:?}")),
+            },
             RtOp::TaskSpawn => match args[0] {
                 Value::State(s) => {
                     let def = self.states[s].def.clone();
@@ -822,6 +984,7 @@ impl<'m> Machine<'m> {
                         waiting: Waiting::Queue,
                         function,
                         taken: false,
+                        builtin: None,
                     });
                     let t = self.tasks.len() - 1;
                     self.queue.push_back(t);
@@ -854,6 +1017,7 @@ impl<'m> Machine<'m> {
             Const::Str(s) => self.literal(s),
             Const::NullFuture(_) => Value::Future(None),
             Const::Status(s) => Value::Status(*s),
+            Const::NullDeferList => Value::DeferList(None),
         }
     }
 

@@ -13,7 +13,8 @@
 //! return `DONE`; the cancel paths end in `task_finish_cancelled`.
 //!
 //! Wrapper `F(args) -> Future<T>`: allocate task and state in one block, store the
-//! arguments the start needs, store tag 0, spawn, return the future.
+//! arguments the start needs, store tag 0, register `F.drop_result` with the runtime
+//! when the result holds references (`task_set_drop_result`), spawn, return the future.
 
 use super::CoroInfo;
 use crate::ir::*;
@@ -262,6 +263,15 @@ pub fn wrapper_function(function: &Function, info: &CoroInfo, types: &TypeDefs) 
         field: info.layout.tag_field,
         value: Operand::Const(Const::Int(0, info.layout.tag.ty)),
     });
+    if info.layout.result_field.is_some() && function.ret.needs_drop(types) {
+        // A result nobody takes (every handle released first) is released by
+        // `F.drop_result`, which the runtime must know before the task can finish.
+        stmts.push(Stmt::Runtime {
+            dest: None,
+            op: RtOp::TaskSetDropResult,
+            args: vec![Operand::local(state)],
+        });
+    }
     stmts.push(Stmt::Runtime {
         dest: Some(future),
         op: RtOp::TaskSpawn,

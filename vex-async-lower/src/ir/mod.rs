@@ -79,6 +79,11 @@ pub enum Type {
     StatePtr(Name),
     /// `CoroStatus`, what a resume function returns.
     CoroStatus,
+    /// `VexDeferList *`: the pending `defer` records of one function activation, newest
+    /// first; NULL is the empty list. Built by [`RtOp::DeferPush`], drained at every exit
+    /// by [`RtOp::DeferTop`]/[`RtOp::DeferTake`]/[`RtOp::DeferPop`]; never retained or
+    /// released (every exit empties it).
+    DeferList,
 }
 
 impl Type {
@@ -369,6 +374,8 @@ pub enum Const {
     NullFuture(Type),
     /// A `CoroStatus` value.
     Status(CoroStatus),
+    /// The empty defer list (NULL `VexDeferList *`).
+    NullDeferList,
 }
 
 /// `CoroStatus` values.
@@ -527,7 +534,8 @@ pub enum RtOp {
     NowMs,
     /// `vex_task_cancelled(ctx) -> bool`; `false` outside tasks.
     IsCancelled,
-    /// `vex_future_cancel(f)` (the future is borrowed).
+    /// `vex_future_cancel(f)` (the future is borrowed; NULL, a moved-out future, is
+    /// ignored).
     FutureCancel,
     /// `vex_future_poll_or_register(ctx, f) -> bool`: true when finished.
     FuturePollOrRegister,
@@ -541,6 +549,34 @@ pub enum RtOp {
     /// operands are constants and the resume function's name is the state struct's
     /// resume (see [`Stmt::TaskAlloc`]).
     TaskSpawn,
+    /// `vex_defer_push(list, site, &captures, sizeof(captures)) -> list`: a new record
+    /// on top of `list` holding the site number (`u32`) and a bitwise copy of the
+    /// captured values (the third operand, any type; `()` copies nothing). The record
+    /// owns the references of the copy. Returns the new head.
+    DeferPush,
+    /// `vex_defer_top(list) -> i64`: the site of the newest record, `-1` when empty.
+    DeferTop,
+    /// `vex_defer_take(list, &dest, sizeof(dest))`: copies the newest record's captures
+    /// into `dest` (any type, the site's capture tuple); ownership moves to `dest`.
+    DeferTake,
+    /// `vex_defer_pop(list) -> list`: frees the newest record (not the references it
+    /// held: they were taken) and returns the rest.
+    DeferPop,
+    /// `vex_sleep_future(ms) -> Future<()>`: a runtime timer task that completes `ms`
+    /// milliseconds (negative is 0) after the call; cancelling it finishes it as
+    /// cancelled at once. What `async_sleep(ms)` returns when it is not awaited
+    /// directly.
+    SleepFuture,
+    /// `vex_yield_future() -> Future<()>`: a runtime task that completes the first time
+    /// it runs (after the tasks ready before it); what `yield_now()` returns when it is
+    /// not awaited directly.
+    YieldFuture,
+    /// `vex_task_set_drop_result(state, &F.drop_result)` in the wrapper of coroutine `F`
+    /// whose result holds references: the runtime calls `F.drop_result(state)` when the
+    /// task finished with a value and every handle was released without taking it. The
+    /// operand is the state pointer; the function is the one of kind
+    /// [`FunctionKind::DropResult`] for the same state struct.
+    TaskSetDropResult,
 }
 
 impl RtOp {
@@ -563,6 +599,13 @@ impl RtOp {
             RtOp::WorkerAwaitAfter => "worker_await_after",
             RtOp::TaskFinishCancelled => "vex_task_finish_cancelled",
             RtOp::TaskSpawn => "vex_task_spawn",
+            RtOp::DeferPush => "vex_defer_push",
+            RtOp::DeferTop => "vex_defer_top",
+            RtOp::DeferTake => "vex_defer_take",
+            RtOp::DeferPop => "vex_defer_pop",
+            RtOp::SleepFuture => "vex_sleep_future",
+            RtOp::YieldFuture => "vex_yield_future",
+            RtOp::TaskSetDropResult => "vex_task_set_drop_result",
         }
     }
 
@@ -588,6 +631,13 @@ impl RtOp {
             RtOp::WorkerAwaitAfter => "worker_await_after",
             RtOp::TaskFinishCancelled => "task_finish_cancelled",
             RtOp::TaskSpawn => "task_spawn",
+            RtOp::DeferPush => "defer_push",
+            RtOp::DeferTop => "defer_top",
+            RtOp::DeferTake => "defer_take",
+            RtOp::DeferPop => "defer_pop",
+            RtOp::SleepFuture => "sleep_future",
+            RtOp::YieldFuture => "yield_future",
+            RtOp::TaskSetDropResult => "task_set_drop_result",
         }
     }
 
@@ -613,6 +663,14 @@ impl RtOp {
             RtOp::WorkerYield => (vec![], Unit),
             RtOp::WorkerAwaitAfter => (vec![i64], Unit),
             RtOp::TaskFinishCancelled => (vec![], CoroStatus),
+            // The captures' type is the site's (checked by the validator).
+            RtOp::DeferPush => (vec![DeferList, Int(IntTy::U32)], DeferList),
+            RtOp::DeferTop => (vec![DeferList], i64),
+            RtOp::DeferTake => (vec![DeferList], Unit),
+            RtOp::DeferPop => (vec![DeferList], DeferList),
+            RtOp::SleepFuture => (vec![i64], Future(Box::new(Unit))),
+            RtOp::YieldFuture => (vec![], Future(Box::new(Unit))),
+            RtOp::TaskSetDropResult => (vec![], Unit),
         }
     }
 }

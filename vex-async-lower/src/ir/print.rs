@@ -31,6 +31,7 @@ impl Display for Type {
             Type::Struct(name) | Type::Enum(name) => f.write_str(name),
             Type::StatePtr(name) => write!(f, "*{name}"),
             Type::CoroStatus => f.write_str("CoroStatus"),
+            Type::DeferList => f.write_str("DeferList"),
         }
     }
 }
@@ -46,6 +47,7 @@ impl Display for Const {
             Const::NullFuture(_) => f.write_str("null"),
             Const::Status(CoroStatus::Yielded) => f.write_str("YIELDED"),
             Const::Status(CoroStatus::Done) => f.write_str("DONE"),
+            Const::NullDeferList => f.write_str("no_defers"),
         }
     }
 }

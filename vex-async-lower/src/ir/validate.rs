@@ -101,6 +101,7 @@ fn const_ty(c: &Const) -> Type {
         Const::Str(_) => Type::String,
         Const::NullFuture(ty) => ty.clone(),
         Const::Status(_) => Type::CoroStatus,
+        Const::NullDeferList => Type::DeferList,
     }
 }
 
@@ -372,6 +373,33 @@ impl Validator<'_> {
                             Type::Future(_) => self.function.ret.clone(),
                             _ => ret,
                         }
+                    }
+                    RtOp::DeferPush => {
+                        // The captures are any type: the site's tuple.
+                        let (params, ret) = op.signature();
+                        if tys.len() != 3 {
+                            self.error(block, format!("{stmt}: expects list, site, captures"));
+                        } else {
+                            self.expect_list(block, stmt, tys[..2].to_vec(), &params);
+                        }
+                        ret
+                    }
+                    RtOp::DeferTake => {
+                        let (params, _) = op.signature();
+                        self.expect_list(block, stmt, tys, &params);
+                        if dest.is_none() {
+                            self.error(block, format!("{stmt}: takes into nothing"));
+                        }
+                        dest.and_then(|d| self.local_ty(block, d)).unwrap_or(Type::Unit)
+                    }
+                    RtOp::TaskSetDropResult => {
+                        if !matches!(self.function.kind, FunctionKind::Wrapper { .. }) {
+                            self.error(block, format!("{stmt}: outside a wrapper"));
+                        }
+                        if tys.len() != 1 || !matches!(tys[0], Some(Type::StatePtr(_)) | None) {
+                            self.error(block, format!("{stmt}: expects a state pointer"));
+                        }
+                        Type::Unit
                     }
                     _ => {
                         let (params, ret) = op.signature();

@@ -190,3 +190,309 @@ fn main(): i32 {
         "#]],
     );
 }
+
+#[test]
+fn defers_in_loops_run_once_per_execution_last_first() {
+    check(
+        r#"
+fn count(n: i64): i64 {
+    defer $println("outer")
+    for i in 0..n {
+        let label = f"item {i}"
+        defer $println("undo " + label)
+        if i == 1 {
+            let note = "nested" + ""
+            defer { $println(note) }
+        }
+    }
+    n * 10
+}
+
+fn early(stop: i64): i64 {
+    let! i = 0
+    while true {
+        defer $println(f"leave {i}")
+        if i == stop { return i }
+        i += 1
+    }
+    -1
+}
+
+fn main() {
+    $println(count(3))
+    $println(early(2))
+    let! k = 0
+    loop {
+        let word = "w" + ""
+        defer $println(word + f"{k}")
+        k += 1
+        if k == 2 { break }
+    }
+    $println("end of main")
+}
+"#,
+        expect![[r#"
+            undo item 2
+            nested
+            undo item 1
+            undo item 0
+            outer
+            30
+            leave 2
+            leave 1
+            leave 0
+            2
+            end of main
+            w1
+            w0
+            exit 0
+        "#]],
+    );
+}
+
+#[test]
+fn cancelled_tasks_run_every_registered_defer() {
+    check(
+        r#"
+async fn worker(name: string) {
+    defer $println(name + " closed")
+    for i in 0..5 {
+        let step = f"{name} step {i}"
+        defer $println("undo " + step)
+        await async_sleep(10)
+    }
+    $println(name + " finished")
+}
+
+async fn main() {
+    let a = worker("a" + "")
+    await async_sleep(25)
+    cancel(a)
+    await async_sleep(100)
+    $println("main done")
+}
+"#,
+        expect![[r#"
+            undo a step 2
+            undo a step 1
+            undo a step 0
+            a closed
+            main done
+            exit 0
+        "#]],
+    );
+}
+
+#[test]
+fn defers_see_values_at_registration_and_awaited_futures() {
+    check(
+        r#"
+async fn job(): i64 { await async_sleep(5); 7 }
+
+async fn main() {
+    let! x = 1
+    defer $println(f"x was {x}")
+    x = 2
+    let t = job()
+    defer cancel(t)
+    defer $println("deferred await done")
+    $println(await t)
+    $println(f"x is {x}")
+}
+"#,
+        expect![[r#"
+            7
+            x is 2
+            deferred await done
+            x was 1
+            exit 0
+        "#]],
+    );
+}
+
+#[test]
+fn equality_compares_payloads_and_nested_values() {
+    check(
+        r#"
+struct Point { x: i64, y: i64 }
+enum Shape { Circle(i64), Rect(i64, i64), Named(string, Point), Empty }
+
+fn main() {
+    $println(Shape.Circle(1) == Shape.Circle(1))
+    $println(Shape.Circle(1) == Shape.Circle(2))
+    $println(Shape.Circle(1) != Shape.Circle(2))
+    $println(Shape.Rect(1, 2) == Shape.Rect(1, 3))
+    $println(Shape.Empty == Shape.Empty)
+    $println(Shape.Circle(1) == Shape.Empty)
+    let p = Point { x: 1, y: 2 }
+    $println(Shape.Named("a" + "b", p) == Shape.Named("ab", Point { x: 1, y: 2 }))
+    $println(Shape.Named("ab", p) == Shape.Named("ab", Point { x: 1, y: 3 }))
+    $println(Shape.Named("ab", p) == Shape.Named("ac", p))
+    let x = 1
+    let y = 2
+    $println(p == (Point { x, y }))
+    $println((1, "s" + "", [Shape.Circle(3), Shape.Empty]) == (1, "s", [Shape.Circle(3), Shape.Empty]))
+    $println((1, "s", [Shape.Circle(3), Shape.Empty]) == (1, "s", [Shape.Circle(4), Shape.Empty]))
+}
+"#,
+        expect![[r#"
+            true
+            false
+            true
+            false
+            true
+            false
+            true
+            false
+            false
+            true
+            true
+            false
+            exit 0
+        "#]],
+    );
+}
+
+#[test]
+fn or_patterns_bind_from_the_alternative_that_matched() {
+    check(
+        r#"
+enum S { A(i64), B(i64), C(string, i64), D(i64, string) }
+
+fn pick(s: S): string {
+    match s {
+        S.A(x) | S.B(x) => f"ab {x}",
+        S.C(t, n) | S.D(n, t) if n > 5 => f"big {t} {n}",
+        S.C(t, n) | S.D(n, t) => f"cd {t} {n}",
+    }
+}
+
+fn main() {
+    $println(pick(S.A(1)))
+    $println(pick(S.B(2)))
+    $println(pick(S.C("c" + "", 3)))
+    $println(pick(S.D(4, "d" + "")))
+    $println(pick(S.D(9, "e")))
+}
+"#,
+        expect![[r#"
+            ab 1
+            ab 2
+            cd c 3
+            cd d 4
+            big e 9
+            exit 0
+        "#]],
+    );
+}
+
+#[test]
+fn signed_division_overflow_wraps() {
+    check(
+        r#"
+fn main() {
+    let min = -9223372036854775807 - 1
+    let m1 = -1
+    $println(min / m1)
+    $println(min % m1)
+    let small: i8 = -128
+    let n1: i8 = -1
+    $println(small / n1)
+    $println(small % n1)
+}
+"#,
+        expect![[r#"
+            -9223372036854775808
+            0
+            -128
+            0
+            exit 0
+        "#]],
+    );
+}
+
+#[test]
+fn stored_sleep_and_yield_futures() {
+    check(
+        r#"
+async fn ticker() {
+    for i in 0..3 {
+        await async_sleep(40)
+        $println(f"tick {now_ms()}")
+    }
+}
+
+async fn main() {
+    let start = now_ms()
+    let t = async_sleep(100)
+    go ticker()
+    await async_sleep(30)
+    $println(f"before await {now_ms() - start}")
+    await t
+    $println(f"slept {now_ms() - start}")
+    let c = async_sleep(1000)
+    cancel(c)
+    await c
+    $println("unreachable: a cancelled sleep cancels its awaiter")
+}
+"#,
+        expect![[r#"
+            before await 30
+            tick 40
+            tick 80
+            slept 100
+            tick 120
+            exit 0
+        "#]],
+    );
+}
+
+#[test]
+fn stored_yield_future_completes_after_ready_tasks() {
+    check(
+        r#"
+async fn other() { $println("other runs") }
+
+async fn main() {
+    let y = yield_now()
+    let o = other()
+    $println("main first")
+    await y
+    $println("main after yield")
+    await o
+}
+"#,
+        expect![[r#"
+            main first
+            other runs
+            main after yield
+            exit 0
+        "#]],
+    );
+}
+
+#[test]
+fn detached_results_holding_strings_are_released() {
+    check(
+        r#"
+async fn name(n: i64): string {
+    await async_sleep(n)
+    f"name {n}"
+}
+
+async fn pair(): (string, i64) { ("p" + "", 1) }
+
+async fn main() {
+    let a = name(5)
+    let b = pair()
+    name(1)
+    await async_sleep(20)
+    $println("done")
+}
+"#,
+        expect![[r#"
+            done
+            exit 0
+        "#]],
+    );
+}

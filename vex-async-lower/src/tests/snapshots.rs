@@ -120,38 +120,65 @@ fn await_child_holding_a_string() {
 
             async fn parent(%0: string) -> i64 {
                 %0: string // name
-                %1: bool // defer_flag
-                %2: Future<i64> // ret
-                %3: i64 // awaited
-                %4: i64 // v
-                %5: i64 // tmp
-                %6: i64 // tmp
+                %1: DeferList // defers
+                %2: string // tmp
+                %3: (string) // tmp
+                %4: Future<i64> // ret
+                %5: i64 // awaited
+                %6: i64 // v
                 %7: i64 // tmp
+                %8: i64 // tmp
+                %9: i64 // tmp
+                %10: i64 // ret
+                %11: i64 // defer_site
+                %12: (string) // captures
+                %13: string // name
+                %14: i64 // defer_site
+                %15: (string) // captures
+                %16: string // name
               bb0:
-                %1 = false
-                %1 = true
-                %2 = call child()
-                await %2 -> %3, bb1, cancel bb2
+                %1 = no_defers
+                %2 = %0
+                retain %2
+                %3 = tuple(%2)
+                %1 = rt defer_push(%1, 0u32, %3)
+                %4 = call child()
+                await %4 -> %5, bb1, cancel bb2
               bb1:
-                %4 = %3
-                %5 = add %4, 1i64
                 %6 = %5
-                %7 = %6
-                branch %1, bb5, bb6
-              bb2:
-                branch %1, bb3, bb4
-              bb3:
-                rt println(%0)
+                %7 = add %6, 1i64
+                %8 = %7
+                %9 = %8
+                %10 = %9
                 goto bb4
+              bb2:
+                goto bb3
+              bb3:
+                %14 = rt defer_top(%1)
+                switch %14 [0 => bb8, _ => bb7]
               bb4:
+                %11 = rt defer_top(%1)
+                switch %11 [0 => bb6, _ => bb5]
+              bb5:
+                release %0
+                return %10
+              bb6:
+                %12 = rt defer_take(%1)
+                %1 = rt defer_pop(%1)
+                %13 = %12.0
+                rt println(%13)
+                release %13
+                goto bb4
+              bb7:
                 release %0
                 cancel_exit
-              bb5:
-                rt println(%0)
-                goto bb6
-              bb6:
-                release %0
-                return %7
+              bb8:
+                %15 = rt defer_take(%1)
+                %1 = rt defer_pop(%1)
+                %16 = %15.0
+                rt println(%16)
+                release %16
+                goto bb3
             }
 
             ==== after the coroutine transform ====
@@ -159,12 +186,12 @@ fn await_child_holding_a_string() {
                 @8 tag: u8
                 @0 result: i64
             }
-            struct parent.state size 26 align 8 {
-                @25 tag: u8
+            struct parent.state size 33 align 8 {
+                @32 tag: u8
                 @0 result: i64
                 @8 name%0: string
-                @24 defer_flag%1: bool
-                @16 ret%2: Future<i64>
+                @16 defers%1: DeferList
+                @24 ret%4: Future<i64>
             }
 
             wrapper fn child() -> Future<i64> {
@@ -209,80 +236,107 @@ fn await_child_holding_a_string() {
                 return %2
             }
 
-            resume fn parent.resume(%8: *parent.state) -> CoroStatus {
+            resume fn parent.resume(%17: *parent.state) -> CoroStatus {
                 %0: string // name
-                %1: bool // defer_flag
-                %2: Future<i64> // ret
-                %3: i64 // awaited
-                %4: i64 // v
-                %5: i64 // tmp
-                %6: i64 // tmp
+                %1: DeferList // defers
+                %2: string // tmp
+                %3: (string) // tmp
+                %4: Future<i64> // ret
+                %5: i64 // awaited
+                %6: i64 // v
                 %7: i64 // tmp
-                %8: *parent.state // state
-                %9: u8 // tag
-                %10: bool // cancelled
-                %11: i32 // outcome
-                %12: bool // ok
-                %13: bool // ready
-                %14: CoroStatus // status
+                %8: i64 // tmp
+                %9: i64 // tmp
+                %10: i64 // ret
+                %11: i64 // defer_site
+                %12: (string) // captures
+                %13: string // name
+                %14: i64 // defer_site
+                %15: (string) // captures
+                %16: string // name
+                %17: *parent.state // state
+                %18: u8 // tag
+                %19: bool // cancelled
+                %20: i32 // outcome
+                %21: bool // ok
+                %22: bool // ready
+                %23: CoroStatus // status
               bb0:
-                %9 = load %8->0
-                switch %9 [0 => bb9, 1 => bb13, _ => bb8]
+                %18 = load %17->0
+                switch %18 [0 => bb11, 1 => bb15, _ => bb10]
               bb1:
-                %1 = false
-                %1 = true
-                %2 = call child()
-                store %8->2 = %0
-                store %8->3 = %1
-                store %8->4 = %2
-                store %8->0 = 1u8
-                %13 = rt future_poll_or_register(%2)
-                branch %13, bb12, bb14
+                %1 = no_defers
+                %2 = %0
+                retain %2
+                %3 = tuple(%2)
+                %1 = rt defer_push(%1, 0u32, %3)
+                %4 = call child()
+                store %17->2 = %0
+                store %17->3 = %1
+                store %17->4 = %4
+                store %17->0 = 1u8
+                %22 = rt future_poll_or_register(%4)
+                branch %22, bb14, bb16
               bb2:
-                %4 = %3
-                %5 = add %4, 1i64
                 %6 = %5
-                %7 = %6
-                branch %1, bb6, bb7
-              bb3:
-                branch %1, bb4, bb5
-              bb4:
-                rt println(%0)
+                %7 = add %6, 1i64
+                %8 = %7
+                %9 = %8
+                %10 = %9
                 goto bb5
+              bb3:
+                goto bb4
+              bb4:
+                %14 = rt defer_top(%1)
+                switch %14 [0 => bb9, _ => bb8]
               bb5:
-                release %0
-                store %8->0 = 254u8
-                %14 = rt task_finish_cancelled()
-                return %14
+                %11 = rt defer_top(%1)
+                switch %11 [0 => bb7, _ => bb6]
               bb6:
-                rt println(%0)
-                goto bb7
-              bb7:
                 release %0
-                store %8->1 = %7
-                store %8->0 = 254u8
+                store %17->1 = %10
+                store %17->0 = 254u8
                 return DONE
+              bb7:
+                %12 = rt defer_take(%1)
+                %1 = rt defer_pop(%1)
+                %13 = %12.0
+                rt println(%13)
+                release %13
+                goto bb5
               bb8:
-                unreachable
+                release %0
+                store %17->0 = 254u8
+                %23 = rt task_finish_cancelled()
+                return %23
               bb9:
-                %0 = load %8->2
-                goto bb1
+                %15 = rt defer_take(%1)
+                %1 = rt defer_pop(%1)
+                %16 = %15.0
+                rt println(%16)
+                release %16
+                goto bb4
               bb10:
-                %11 = rt future_take(%2, &%3)
-                %12 = eq %11, 1i32
-                branch %12, bb2, bb3
+                unreachable
               bb11:
-                release %2
-                goto bb3
+                %0 = load %17->2
+                goto bb1
               bb12:
-                %10 = rt is_cancelled()
-                branch %10, bb11, bb10
+                %20 = rt future_take(%4, &%5)
+                %21 = eq %20, 1i32
+                branch %21, bb2, bb3
               bb13:
-                %0 = load %8->2
-                %1 = load %8->3
-                %2 = load %8->4
-                goto bb12
+                release %4
+                goto bb3
               bb14:
+                %19 = rt is_cancelled()
+                branch %19, bb13, bb12
+              bb15:
+                %0 = load %17->2
+                %1 = load %17->3
+                %4 = load %17->4
+                goto bb14
+              bb16:
                 return YIELDED
             }
         "#]],
@@ -345,6 +399,234 @@ fn match_on_integers_is_a_switch() {
               bb4:
                 %1 = "C"
                 goto bb1
+            }
+        "#]],
+    );
+}
+
+#[test]
+fn defer_in_a_loop_pushes_a_record_per_iteration() {
+    check(
+        "fn f(n: i64) {\n    for i in 0..n {\n        defer $println(i)\n    }\n}\n",
+        expect![[r#"
+
+            fn f(%0: i64) -> () {
+                %0: i64 // n
+                %1: DeferList // defers
+                %2: i64 // tmp
+                %3: i64 // tmp
+                %4: bool // tmp
+                %5: i64 // i
+                %6: (i64) // tmp
+                %7: i64 // defer_site
+                %8: (i64) // captures
+                %9: i64 // i
+                %10: string // text
+              bb0:
+                %1 = no_defers
+                %2 = 0i64
+                %3 = %0
+                goto bb1
+              bb1:
+                %4 = lt %2, %3
+                branch %4, bb2, bb4
+              bb2:
+                %5 = %2
+                %6 = tuple(%5)
+                %1 = rt defer_push(%1, 0u32, %6)
+                goto bb3
+              bb3:
+                %2 = add %2, 1i64
+                goto bb1
+              bb4:
+                goto bb5
+              bb5:
+                %7 = rt defer_top(%1)
+                switch %7 [0 => bb7, _ => bb6]
+              bb6:
+                return
+              bb7:
+                %8 = rt defer_take(%1)
+                %1 = rt defer_pop(%1)
+                %9 = %8.0
+                %10 = rt string_from_i64(%9)
+                rt println(%10)
+                release %10
+                goto bb5
+            }
+
+            ==== after the coroutine transform ====
+
+            fn f(%0: i64) -> () {
+                %0: i64 // n
+                %1: DeferList // defers
+                %2: i64 // tmp
+                %3: i64 // tmp
+                %4: bool // tmp
+                %5: i64 // i
+                %6: (i64) // tmp
+                %7: i64 // defer_site
+                %8: (i64) // captures
+                %9: i64 // i
+                %10: string // text
+              bb0:
+                %1 = no_defers
+                %2 = 0i64
+                %3 = %0
+                goto bb1
+              bb1:
+                %4 = lt %2, %3
+                branch %4, bb2, bb4
+              bb2:
+                %5 = %2
+                %6 = tuple(%5)
+                %1 = rt defer_push(%1, 0u32, %6)
+                goto bb3
+              bb3:
+                %2 = add %2, 1i64
+                goto bb1
+              bb4:
+                goto bb5
+              bb5:
+                %7 = rt defer_top(%1)
+                switch %7 [0 => bb7, _ => bb6]
+              bb6:
+                return
+              bb7:
+                %8 = rt defer_take(%1)
+                %1 = rt defer_pop(%1)
+                %9 = %8.0
+                %10 = rt string_from_i64(%9)
+                rt println(%10)
+                release %10
+                goto bb5
+            }
+        "#]],
+    );
+}
+
+#[test]
+fn wrapper_registers_drop_result_and_stored_sleep_is_a_future() {
+    check(
+        "async fn f(): string {\n    let t = async_sleep(5)\n    await t\n    \"x\" + \"y\"\n}\n",
+        expect![[r#"
+            string s0 = "x"
+            string s1 = "y"
+
+            async fn f() -> string {
+                %0: Future<()> // timer
+                %1: Future<()> // t
+                %2: Future<()> // tmp
+                %3: string // text
+                %4: string // tmp
+                %5: string // tmp
+              bb0:
+                %0 = rt sleep_future(5i64)
+                %1 = %0
+                %2 = %1
+                %1 = null
+                await %2, bb1, cancel bb2
+              bb1:
+                %3 = rt string_concat("x", "y")
+                %4 = %3
+                release %1
+                %5 = %4
+                return %5
+              bb2:
+                release %1
+                cancel_exit
+            }
+
+            ==== after the coroutine transform ====
+            struct f.state size 25 align 8 {
+                @24 tag: u8
+                @0 result: string
+                @8 t%1: Future<()>
+                @16 tmp%2: Future<()>
+            }
+            string s0 = "x"
+            string s1 = "y"
+
+            wrapper fn f() -> Future<string> {
+                %0: *f.state // state
+                %1: Future<string> // future
+              bb0:
+                %0 = rt task_alloc()
+                store %0->0 = 0u8
+                rt task_set_drop_result(%0)
+                %1 = rt task_spawn(%0)
+                return %1
+            }
+
+            resume fn f.resume(%6: *f.state) -> CoroStatus {
+                %0: Future<()> // timer
+                %1: Future<()> // t
+                %2: Future<()> // tmp
+                %3: string // text
+                %4: string // tmp
+                %5: string // tmp
+                %6: *f.state // state
+                %7: u8 // tag
+                %8: bool // cancelled
+                %9: i32 // outcome
+                %10: bool // ok
+                %11: bool // ready
+                %12: CoroStatus // status
+              bb0:
+                %7 = load %6->0
+                switch %7 [0 => bb5, 1 => bb9, _ => bb4]
+              bb1:
+                %0 = rt sleep_future(5i64)
+                %1 = %0
+                %2 = %1
+                %1 = null
+                store %6->2 = %1
+                store %6->3 = %2
+                store %6->0 = 1u8
+                %11 = rt future_poll_or_register(%2)
+                branch %11, bb8, bb10
+              bb2:
+                %3 = rt string_concat("x", "y")
+                %4 = %3
+                release %1
+                %5 = %4
+                store %6->1 = %5
+                store %6->0 = 254u8
+                return DONE
+              bb3:
+                release %1
+                store %6->0 = 254u8
+                %12 = rt task_finish_cancelled()
+                return %12
+              bb4:
+                unreachable
+              bb5:
+                goto bb1
+              bb6:
+                %9 = rt future_take(%2)
+                %10 = eq %9, 1i32
+                branch %10, bb2, bb3
+              bb7:
+                release %2
+                goto bb3
+              bb8:
+                %8 = rt is_cancelled()
+                branch %8, bb7, bb6
+              bb9:
+                %1 = load %6->2
+                %2 = load %6->3
+                goto bb8
+              bb10:
+                return YIELDED
+            }
+
+            drop_result fn f.drop_result(%0: *f.state) -> () {
+                %0: *f.state // state
+                %1: string // result
+              bb0:
+                %1 = load %0->1
+                release %1
+                return
             }
         "#]],
     );

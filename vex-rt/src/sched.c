@@ -146,8 +146,10 @@ static inline void notify_if_parked(Runtime *rt) {
 
 /* ---- Queues ---------------------------------------------------------------------------- */
 
+/* Whether some worker is searching or parked (never with a single worker: deterministic
+ * mode keeps everything in the one private FIFO). */
 static inline bool others_idle(Runtime *rt) {
-    return atomic_load_explicit(&rt->num_idle, memory_order_relaxed) > 0;
+    return rt->nworkers > 1 && atomic_load_explicit(&rt->num_idle, memory_order_relaxed) > 0;
 }
 
 /* Moves the oldest tasks of the private run queue into the (empty) stealable deque:
@@ -171,9 +173,9 @@ static size_t publish(WorkerContext *w, bool round_up) {
 static void share_work(WorkerContext *w, bool round_up) {
     if (w->published) {
         /* Whether thieves emptied the deque can only be seen on its top, a cache line
-         * they write: look only every 32nd time (a thief that finds the deque empty
+         * they write: look only every 8th time (a thief that finds the deque empty
          * waits at most that many scheduling steps of this worker). */
-        if ((++w->share_skips & 31) != 0 || deque_len(&w->deque) > 0) return;
+        if ((++w->share_skips & 7) != 0 || deque_len(&w->deque) > 0) return;
     }
     if (publish(w, round_up)) notify_if_parked(w->rt);
 }
@@ -558,7 +560,7 @@ static VexTask *next_task(WorkerContext *w) {
         push_local(w, t);
     }
     w->lifo_streak = 0;
-    if (VEX_UNLIKELY(others_idle(rt)) && rt->nworkers > 1) share_work(w, false);
+    if (VEX_UNLIKELY(others_idle(rt))) share_work(w, false);
     VexTask *t = pop_local(w);
     if (t) return t;
     return take_injector(w);

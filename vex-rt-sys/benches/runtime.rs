@@ -4,7 +4,11 @@
 //! Workloads: (a) spawn 1M trivial tasks and join them, (b) 1000 tasks x 10,000 yields,
 //! (c) 100,000 tasks sleeping 1..100 ms, (d) 1M tasks suspended on a 15 s sleep (RSS per
 //! task), (e) ping-pong round trip between two tasks.
-//! Run: `cargo bench -p vex-rt-sys --bench runtime` (args: `quick` shrinks the sizes).
+//! Run: `cargo bench -p vex-rt-sys --bench runtime` (args: `quick` shrinks the sizes;
+//! `runs=N` measures every workload N times, vex and tokio alternating, and reports
+//! medians: the ratio column is the median of the per-run ratios). The `cpu` columns
+//! are the children's user+sys CPU time (whole child process, median), which shows
+//! the work done independently of how busy the machine is.
 
 use std::ffi::c_void;
 use std::process::{Command, Stdio};
@@ -472,10 +476,23 @@ fn child(workload: &str, imp: &str) {
     println!("{out}");
 }
 
-/// Runs one workload in a child process; returns its output line and peak RSS (KiB).
+fn runs() -> usize {
+    std::env::args()
+        .find_map(|a| a.strip_prefix("runs=").and_then(|n| n.parse().ok()))
+        .unwrap_or(1)
+        .max(1)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Runs one workload in a child process; returns its output line, peak RSS (KiB) and
+/// CPU time (user + sys, ms).
 // The child is reaped with wait4 (not Child::wait) to read its own rusage.
 #[allow(clippy::zombie_processes)]
-fn measure(workload: &str, imp: &str) -> (String, u64) {
+fn measure(workload: &str, imp: &str) -> (String, u64, f64) {
     let exe = std::env::current_exe().expect("own path");
     let mut args = vec!["--child".to_string(), workload.to_string(), imp.to_string()];
     if scale() > 1 {
@@ -490,7 +507,8 @@ fn measure(workload: &str, imp: &str) -> (String, u64) {
     // SAFETY: rusage is plain data; pid is our child, not yet reaped.
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
-    (text.trim().to_string(), ru.ru_maxrss as u64)
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
+    (text.trim().to_string(), ru.ru_maxrss as u64, ms(ru.ru_utime) + ms(ru.ru_stime))
 }
 
 fn first_number(s: &str) -> f64 {
@@ -510,34 +528,61 @@ fn main() {
         ("d", "1M tasks on a 15 s sleep", "B/task", 0.0),
         ("e", "ping-pong round trip", "ns", 0.2),
     ];
-    println!("workers: {WORKERS}, scale 1/{}", scale());
+    let n = runs();
+    println!("workers: {WORKERS}, scale 1/{}, runs {n} (medians)", scale());
     println!(
-        "{:<32} {:>12} {:>12} {:>8} {:>6} | {:>10} {:>10} {:>6}",
-        "workload", "vex", "tokio", "ratio", "goal", "vex RSS", "tokio RSS", "ratio"
+        "{:<32} {:>12} {:>12} {:>8} {:>6} | {:>10} {:>10} {:>6} | {:>8} {:>8}",
+        "workload",
+        "vex",
+        "tokio",
+        "ratio",
+        "goal",
+        "vex RSS",
+        "tokio RSS",
+        "ratio",
+        "vex cpu",
+        "tok cpu"
     );
     for (w, name, unit, goal) in rows {
-        let (v, vrss) = measure(w, "vex");
-        let (t, trss) = measure(w, "tokio");
-        let (vn, tn) = (first_number(&v), first_number(&t));
+        let (mut vs, mut ts, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut vrss, mut trss, mut vcpu, mut tcpu) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut vlast, mut tlast) = (String::new(), String::new());
+        for _ in 0..n {
+            let (v, vr, vc) = measure(w, "vex");
+            let (t, tr, tc) = measure(w, "tokio");
+            let (vn, tn) = (first_number(&v), first_number(&t));
+            vs.push(vn);
+            ts.push(tn);
+            ratios.push(vn / tn);
+            vrss.push(vr as f64);
+            trss.push(tr as f64);
+            vcpu.push(vc);
+            tcpu.push(tc);
+            (vlast, tlast) = (v, t);
+        }
+        let (vrss, trss) = (median(vrss), median(trss));
         let goal = if w == "d" { "<=128B".to_string() } else { format!("{goal}") };
         println!(
-            "{:<32} {:>9.1} {:<2} {:>9.1} {:<2} {:>8.3} {:>6} | {:>7} KiB {:>7} KiB {:>6.3}",
+            "{:<32} {:>9.1} {:<2} {:>9.1} {:<2} {:>8.3} {:>6} | {:>7} KiB {:>7} KiB {:>6.3} | {:>5.0} ms {:>5.0} ms",
             name,
-            vn,
+            median(vs),
             unit.chars().take(2).collect::<String>(),
-            tn,
+            median(ts),
             unit.chars().take(2).collect::<String>(),
-            vn / tn,
+            median(ratios),
             goal,
             vrss,
             trss,
-            vrss as f64 / trss as f64
+            vrss / trss,
+            median(vcpu),
+            median(tcpu)
         );
         if w == "c" {
             println!(
-                "    lateness (ms): vex {}, tokio {}",
-                v.split_once(' ').map_or("", |x| x.1),
-                t.split_once(' ').map_or("", |x| x.1)
+                "    lateness (ms, last run): vex {}, tokio {}",
+                vlast.split_once(' ').map_or("", |x| x.1),
+                tlast.split_once(' ').map_or("", |x| x.1)
             );
         }
     }

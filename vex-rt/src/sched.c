@@ -1014,7 +1014,12 @@ void cancel_token_cancel(CancelToken *t) { task_cancel((VexTask *)t); }
 
 void worker_await_after(WorkerContext *ctx, uint64_t millis) {
     ctx->pending_kind = WAIT_SLEEP;
-    uint64_t now = rt_now(ctx->rt);
+    Runtime *rt = ctx->rt;
+    /* The real clock counts whole elapsed milliseconds; the deadline starts from the
+     * current millisecond rounded up, so that a sleep never ends early in real time. */
+    uint64_t now = rt->virtual_clock
+                       ? rt_now(rt)
+                       : (mono_ns() - rt->clock_origin_ns + 999999ull) / 1000000ull;
     ctx->pending_arg = millis > WHEEL_MAX_DELAY ? now + WHEEL_MAX_DELAY : now + millis;
 }
 

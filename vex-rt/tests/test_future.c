@@ -4,7 +4,8 @@
  * yields and ordered timers in deterministic mode, I/O readiness, cancellation of
  * sleeping / I/O-waiting / awaiting tasks, cancelled children cancelling their awaiter,
  * panics stopping the runtime, output capture, the seed's spawn_global, counters, host
- * spawns into several runtimes, an idle worker taking part of a busy worker's queue.
+ * spawns into several runtimes, an idle worker taking part of a busy worker's queue,
+ * real-clock sleeps never ending early.
  */
 #define _GNU_SOURCE
 #include "harness.h"
@@ -624,6 +625,59 @@ TEST(ping_pong_with_explicit_wakes) {
     }
 }
 
+/* ---- real-clock sleeps never end early ---------------------------------------------------- */
+static int64_t mono_ns_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static _Atomic int early_wakes, punctual_left;
+
+typedef struct {
+    uint32_t tag;
+    uint64_t ms;
+    int64_t start_ns;
+} Punctual;
+
+static CoroStatus punctual_resume(WorkerContext *ctx, void *p) {
+    Punctual *s = p;
+    if (s->tag == 0) {
+        s->tag = 1;
+        s->start_ns = mono_ns_now();
+        worker_await_after(ctx, s->ms);
+        return CORO_STATUS_YIELDED;
+    }
+    if (mono_ns_now() - s->start_ns < (int64_t)s->ms * 1000000) atomic_fetch_add(&early_wakes, 1);
+    atomic_fetch_sub(&punctual_left, 1);
+    return CORO_STATUS_DONE;
+}
+
+/* Yields until every sleeper is done: its worker checks the timers every few ticks, so
+ * timers fire right at millisecond boundaries (where a rounded-down start would show). */
+static CoroStatus busy_yielder_resume(WorkerContext *ctx, void *p) {
+    (void)p;
+    if (atomic_load(&punctual_left) == 0) return CORO_STATUS_DONE;
+    worker_yield(ctx);
+    return CORO_STATUS_YIELDED;
+}
+
+TEST(real_sleeps_never_end_early) {
+    atomic_store(&early_wakes, 0);
+    atomic_store(&punctual_left, 300);
+    Runtime *rt = runtime_create(2);
+    for (int i = 0; i < 2; i++)
+        vex_future_release(vex_task_spawn_in(rt, vex_task_alloc_in(rt, 16, 0, 0, busy_yielder_resume)));
+    for (int i = 0; i < 300; i++) {
+        Punctual *s = vex_task_alloc_in(rt, sizeof(Punctual), 0, 0, punctual_resume);
+        s->ms = 1 + (uint64_t)(i % 4);
+        vex_future_release(vex_task_spawn_in(rt, s));
+    }
+    runtime_run(rt);
+    runtime_destroy(rt);
+    CHECK_EQ_U(atomic_load(&early_wakes), 0);
+}
+
 /* ---- host allocations across runtimes --------------------------------------------------- */
 TEST(host_spawns_into_several_runtimes) {
     /* Host-thread allocations are cached per thread and tagged with the runtime: mixing
@@ -725,6 +779,7 @@ TEST(idle_worker_gets_part_of_a_busy_workers_queue) {
 }
 
 int main(void) {
+    RUN(real_sleeps_never_end_early);
     RUN(host_spawns_into_several_runtimes);
     RUN(idle_worker_gets_part_of_a_busy_workers_queue);
     RUN(ping_pong_with_explicit_wakes);

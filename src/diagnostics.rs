@@ -186,12 +186,16 @@ mod tests {
     #[test]
     fn long_lines_are_shown_around_the_span() {
         let text = format!("let x = {}oops{}\n", "1 + ".repeat(50), " + 2".repeat(50));
-        check(&text, 208..212, expect![[r#"
+        check(
+            &text,
+            208..212,
+            expect![[r#"
             t.vx:1:209: error: something is wrong
                1 | ...1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + oops + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2...
                  |                                                                ^^^^
                   = help: fix it
-            {"file":"t.vx","line":1,"column":209,"end_line":1,"end_column":213,"severity":"error","code":null,"message":"something is wrong"}"#]]);
+            {"file":"t.vx","line":1,"column":209,"end_line":1,"end_column":213,"severity":"error","code":null,"message":"something is wrong"}"#]],
+        );
     }
 
     #[test]

@@ -243,22 +243,24 @@ struct WorkerContext {
     size_t nfired, fired_cap;
     jmp_buf panic_jmp;
     pthread_t thread;
+    /* Counters (written by the owner only). */
+    _Atomic uint64_t c_spawned, c_finished, c_cancelled, c_steals, c_parks;
     /* Parking (written by other workers: a line of its own). */
     _Alignas(VEX_CACHELINE) _Atomic uint32_t unpark; /* futex word */
     _Atomic bool parked_in_epoll;
     _Atomic uint64_t wake_at;     /* when a parked worker wakes by itself */
-    /* Counters (written by the owner only). */
-    _Atomic uint64_t c_spawned, c_finished, c_cancelled, c_steals, c_parks;
     WheelBox timers;
 };
 
 struct Runtime {
+    /* Read-only while running (read on hot paths: kept apart from written fields). */
     uint64_t id; /* unique per process (never reused), see the host allocation cache */
     int nworkers;
     bool virtual_clock;
     WorkerContext *workers; /* array of nworkers */
-    VexInjector injector;
-    VexReactor reactor;
+    uint64_t clock_origin_ns;
+    _Alignas(VEX_CACHELINE) VexInjector injector;
+    _Alignas(VEX_CACHELINE) VexReactor reactor;
     _Alignas(VEX_CACHELINE) _Atomic int64_t alive;
     _Alignas(VEX_CACHELINE) _Atomic bool done;
     _Atomic bool stop;
@@ -274,10 +276,9 @@ struct Runtime {
      * workers, written only when a worker goes idle or finds work again). */
     _Alignas(VEX_CACHELINE) _Atomic int num_idle;
     /* Clock. */
-    _Alignas(VEX_CACHELINE) uint64_t clock_origin_ns;
-    _Atomic uint64_t virtual_now;
+    _Alignas(VEX_CACHELINE) _Atomic uint64_t virtual_now;
     /* Allocation. */
-    pthread_mutex_t alloc_lock;
+    _Alignas(VEX_CACHELINE) pthread_mutex_t alloc_lock;
     VexChunk *regions;               /* first chunk of every region, linked by next */
     char *region_next, *region_end;  /* unused chunks of the newest region */
     uint32_t nregions;

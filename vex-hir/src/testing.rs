@@ -31,6 +31,11 @@ pub struct GenConfig {
     pub go_blocks: bool,
     /// `defer` statements.
     pub defers: bool,
+    /// `defer` also in nested blocks and loop bodies (by default only at the top of a
+    /// function or `go` block, where it registers once per call), printing values of
+    /// any type, loop variables and block-scoped locals included: each execution
+    /// registers one deferred action, which reads the values at registration.
+    pub defers_anywhere: bool,
     /// Number of plain functions.
     pub functions: usize,
     /// Number of async functions (besides `main`).
@@ -52,6 +57,7 @@ impl Default for GenConfig {
             deferred_awaits: true,
             go_blocks: true,
             defers: true,
+            defers_anywhere: false,
             functions: 3,
             async_functions: 3,
             block_len: 5,
@@ -349,6 +355,11 @@ impl Generator {
             }
             11 if self.config.defers && self.block_depth == 0 => {
                 let value = self.expr(GenTy::Str, 0);
+                self.line(&format!("defer println({value})"));
+            }
+            11 if self.config.defers && self.config.defers_anywhere => {
+                let ty = [GenTy::Int, GenTy::Bool, GenTy::Str][self.below(3)];
+                let value = self.expr(ty, 0);
                 self.line(&format!("defer println({value})"));
             }
             _ => self.print(depth),

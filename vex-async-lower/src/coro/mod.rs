@@ -10,7 +10,8 @@
 //!   per saved local (fields of locals never saved at the same suspension share bytes);
 //! - `F.resume(state) -> CoroStatus`: state 0 is the start, states 1..=n follow the
 //!   suspension points in block order, tag values `done` and `poisoned` are reserved
-//!   and trap like any other unknown value;
+//!   and trap like any other unknown value; `poisoned` is written at resume entry and
+//!   stays until the resume suspends or finishes (see [`split`]);
 //! - `F(args) -> Future<T>`: the wrapper.
 //!
 //! The steps, each in its module: [`liveness`] → [`saved_locals`] → [`layout`] →

@@ -1,8 +1,14 @@
 //! Step 4: splitting a coroutine into its resume function and its wrapper.
 //!
-//! Resume function `F.resume(state) -> CoroStatus`: block 0 loads the tag and switches
-//! to the start (0) or to the resume block of suspension `k` (1..n); any other value —
-//! the reserved done and poisoned tags included — traps. The original blocks follow,
+//! Resume function `F.resume(state) -> CoroStatus`: block 0 loads the tag, stores the
+//! reserved *poisoned* tag and switches to the start (0) or to the resume block of
+//! suspension `k` (1..n); any other value — the reserved done and poisoned tags
+//! included — traps. While a resume runs, the tag is poisoned (an await that continues
+//! in place, its child already finished, poisons it again after storing `k`); every
+//! suspension and every exit overwrite it just before returning. So a task whose resume
+//! panicked halfway, if it were ever resumed again (the runtime abandons it; a host
+//! might not), traps instead of re-running from a stale state. The cost is one byte
+//! store per resume. The original blocks follow,
 //! shifted by one. Each wait becomes, in this order: store the saved locals, store the
 //! tag `k`, hand the wait to the runtime, return `YIELDED`; nothing touches the state
 //! after the hand-off. An await first asks `future_poll_or_register`: if the child has
@@ -168,9 +174,15 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
                     op: RtOp::FuturePollOrRegister,
                     args: vec![Operand::local(child)],
                 });
+                // Continuing in place: the state is being run again, so it is poisoned
+                // again until the next suspension or the end.
+                let poison = split.new_block(
+                    vec![split.store_tag(info.layout.tag.poisoned)],
+                    Terminator::Goto(after),
+                );
                 Terminator::Branch {
                     cond: Operand::local(ready),
-                    then_block: after,
+                    then_block: poison,
                     else_block: yielded,
                 }
             }
@@ -221,11 +233,10 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
         }
     }
     split.out.blocks[0] = Block {
-        stmts: vec![Stmt::LoadState {
-            dest: tag,
-            state: split.state,
-            field: info.layout.tag_field,
-        }],
+        stmts: vec![
+            Stmt::LoadState { dest: tag, state: split.state, field: info.layout.tag_field },
+            split.store_tag(info.layout.tag.poisoned),
+        ],
         term: Terminator::Switch { value: Operand::local(tag), cases, default: trap },
     };
     split.out

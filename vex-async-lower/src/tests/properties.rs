@@ -4,7 +4,10 @@
 use proptest::prelude::*;
 
 use crate::queries::{module_built, module_ir};
-use crate::testing::{check_cancellation, check_differential, check_invariants, programs};
+use crate::testing::{
+    check_cancellation, check_differential, check_invariants, full_config, sequential_config,
+};
+use vex_hir::testing::{well_typed_program, well_typed_programs};
 
 fn modules(text: &str) -> (crate::ir::Module, crate::ir::Module) {
     let (db, files) = super::db_with(&[("gen.vx", text)]);
@@ -20,7 +23,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn transform_invariants_hold(text in programs()) {
+    fn transform_invariants_hold(text in well_typed_programs(sequential_config())) {
         let (built, lowered) = modules(&text);
         check_invariants(&built).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         check_differential(&built, &lowered).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
@@ -28,10 +31,10 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn cancelling_anywhere_releases_everything_once(text in programs()) {
+    fn cancelling_anywhere_releases_everything_once(text in well_typed_programs(full_config())) {
         let (_, lowered) = modules(&text);
         check_cancellation(&lowered).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
     }
@@ -43,15 +46,26 @@ fn generated_programs_exercise_suspensions() {
     // and the cancelling runs really reach them.
     let mut states = 0;
     let mut runs = 0;
+    let mut defer_pushes = 0;
     for seed in 1..20u64 {
-        let (built, lowered) = modules(&crate::testing::program(seed));
+        let (built, lowered) = modules(&well_typed_program(seed, &sequential_config()));
         states += built
             .functions
             .iter()
             .map(|f| f.blocks.iter().filter(|b| b.term.is_wait()).count())
             .sum::<usize>();
         runs += check_cancellation(&lowered).unwrap();
+        defer_pushes += built
+            .functions
+            .iter()
+            .flat_map(|f| &f.blocks)
+            .flat_map(|b| &b.stmts)
+            .filter(|s| {
+                matches!(s, crate::ir::Stmt::Runtime { op: crate::ir::RtOp::DeferPush, .. })
+            })
+            .count();
     }
     assert!(states > 50, "{states}");
     assert!(runs > 50, "{runs}");
+    assert!(defer_pushes > 10, "{defer_pushes}");
 }

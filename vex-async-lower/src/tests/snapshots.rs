@@ -68,6 +68,7 @@ fn sleep_then_return() {
                 %7: CoroStatus // status
               bb0:
                 %5 = load %4->0
+                store %4->0 = 255u8
                 switch %5 [0 => bb5, 1 => bb7, _ => bb4]
               bb1:
                 store %4->2 = %0
@@ -211,6 +212,7 @@ fn await_child_holding_a_string() {
                 %3: u8 // tag
               bb0:
                 %3 = load %2->0
+                store %2->0 = 255u8
                 switch %3 [0 => bb3, _ => bb2]
               bb1:
                 %0 = 5i64
@@ -263,6 +265,7 @@ fn await_child_holding_a_string() {
                 %23: CoroStatus // status
               bb0:
                 %18 = load %17->0
+                store %17->0 = 255u8
                 switch %18 [0 => bb11, 1 => bb15, _ => bb10]
               bb1:
                 %1 = no_defers
@@ -276,7 +279,7 @@ fn await_child_holding_a_string() {
                 store %17->4 = %4
                 store %17->0 = 1u8
                 %22 = rt future_poll_or_register(%4)
-                branch %22, bb14, bb16
+                branch %22, bb17, bb16
               bb2:
                 %6 = %5
                 %7 = add %6, 1i64
@@ -338,6 +341,9 @@ fn await_child_holding_a_string() {
                 goto bb14
               bb16:
                 return YIELDED
+              bb17:
+                store %17->0 = 255u8
+                goto bb14
             }
         "#]],
     );
@@ -574,6 +580,7 @@ fn wrapper_registers_drop_result_and_stored_sleep_is_a_future() {
                 %12: CoroStatus // status
               bb0:
                 %7 = load %6->0
+                store %6->0 = 255u8
                 switch %7 [0 => bb5, 1 => bb9, _ => bb4]
               bb1:
                 %0 = rt sleep_future(5i64)
@@ -584,7 +591,7 @@ fn wrapper_registers_drop_result_and_stored_sleep_is_a_future() {
                 store %6->3 = %2
                 store %6->0 = 1u8
                 %11 = rt future_poll_or_register(%2)
-                branch %11, bb8, bb10
+                branch %11, bb11, bb10
               bb2:
                 %3 = rt string_concat("x", "y")
                 %4 = %3
@@ -618,6 +625,9 @@ fn wrapper_registers_drop_result_and_stored_sleep_is_a_future() {
                 goto bb8
               bb10:
                 return YIELDED
+              bb11:
+                store %6->0 = 255u8
+                goto bb8
             }
 
             drop_result fn f.drop_result(%0: *f.state) -> () {

@@ -11,7 +11,16 @@
 //! - `match` is a `Switch` over integer values or enum tags when every arm is a plain
 //!   literal or variant pattern without guard (a decision tree of one level), and a
 //!   chain of tests otherwise (strings compare through the runtime, enum payloads are
-//!   tested after the tag, guards after the bindings);
+//!   tested after the tag, guards after the bindings); an or-pattern with bindings
+//!   (every alternative binds the same locals) records which alternative matched in a
+//!   selector local, and binding switches on it to read each name from that
+//!   alternative's place;
+//! - `==`/`!=` on tuples, structs and arrays compare element by element, on enums the
+//!   tags and then (a `Switch` on the tag) the payload of the variant both hold, all
+//!   recursively, strings through the runtime;
+//! - `async_sleep(ms)`/`yield_now()` awaited directly become `Sleep`/`Yield` waits;
+//!   anywhere else they are real futures from the runtime ([`RtOp::SleepFuture`],
+//!   [`RtOp::YieldFuture`]) that can be stored, awaited later and cancelled;
 //! - `/`, `%` and `a[i]` check their operands first and branch to a [`Terminator::Panic`]
 //!   with the message of `examples/README.md` and the expression's start position;
 //! - `await` becomes a wait terminator whose `cancel` edge leads to a cancel path built

@@ -1140,6 +1140,7 @@ fn binary(op: BinOp, a: Value, b: Value) -> Res<Value> {
                     if y == 0 {
                         return err("division by zero reached the evaluator");
                     }
+                    // In i128 and wrapped below: `MIN / -1 == MIN`, `MIN % -1 == 0`.
                     if op == BinOp::Div { x / y } else { x % y }
                 }
                 BinOp::BitAnd => x & y,

@@ -419,7 +419,9 @@ pub enum UnOp {
 
 /// A binary operator. Integer `Add`/`Sub`/`Mul`/`Shl`/`Shr` wrap (shift amounts are
 /// taken modulo the width); `Div`/`Rem` are only emitted after a zero check, and on
-/// signed types `MIN / -1 == MIN`, `MIN % -1 == 0` (the backend guards the overflow).
+/// signed types `MIN / -1 == MIN` (wraps, like `* -1`) and `MIN % -1 == 0`, never a trap:
+/// a backend whose division instruction traps or is undefined there (LLVM `sdiv`/`srem`)
+/// must guard the `-1` divisor.
 /// Comparisons produce `bool`; on strings use [`RtOp::StringCompare`] instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]

@@ -496,3 +496,42 @@ async fn main() {
         "#]],
     );
 }
+
+#[test]
+fn sequential_and_scheduled_agree_on_defers_and_stored_sleeps() {
+    let text = r#"
+async fn step(i: i64): i64 {
+    let t = async_sleep(10 * i)
+    defer $println(f"step {i} at {now_ms()}")
+    await t
+    i
+}
+
+async fn main() {
+    let start = now_ms()
+    for i in 1..4 {
+        let label = f"loop {i}"
+        defer $println(label)
+        $println(await step(i))
+    }
+    let y = yield_now()
+    await y
+    $println(f"elapsed {now_ms() - start}")
+}
+"#;
+    let (db, _) = super::db_with(&[("main.vx", text)]);
+    let result = crate::testing::check_differential(&module_built(&db), &module_ir(&db)).unwrap();
+    expect![[r#"
+        step 1 at 10
+        1
+        step 2 at 30
+        2
+        step 3 at 60
+        3
+        elapsed 60
+        loop 3
+        loop 2
+        loop 1
+    "#]]
+    .assert_eq(&result.stdout);
+}

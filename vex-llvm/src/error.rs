@@ -12,6 +12,9 @@ pub enum Error {
     /// A generated module did not pass LLVM's verifier.
     #[error("invalid LLVM module: {0}")]
     InvalidModule(String),
+    /// The IR uses something this backend cannot generate (or is not lowered yet).
+    #[error("unsupported IR: {0}")]
+    Unsupported(String),
     /// A symbol the caller asked for is not in the compiled code.
     #[error("no function `{0}` in the compiled code")]
     MissingFunction(String),

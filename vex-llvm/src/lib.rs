@@ -1,7 +1,7 @@
 //! `vex-llvm`: the LLVM backend of Vex. It turns already-lowered code into machine code
 //! that runs on the C runtime (`vex-rt`): [`abi`] declares, in one place, the LLVM view
 //! of every runtime struct and function; [`target`] creates target machines for the
-//! host; [`entry`] generates the program entry; [`jit`] runs modules in-process; [`opt`] runs LLVM's
+//! host; [`codegen`] walks `vex_async_lower::ir` into LLVM; [`entry`] generates the program entry; [`jit`] runs modules in-process; [`opt`] runs LLVM's
 //! optimisation pipelines; [`aot`] writes object files and links executables;
 //! [`debug`] attaches DWARF line information.
 //!
@@ -10,6 +10,7 @@
 
 pub mod abi;
 pub mod aot;
+pub mod codegen;
 pub mod debug;
 pub mod entry;
 pub mod error;

@@ -72,6 +72,15 @@ pub fn compile_module<'ctx>(
                 function.name
             )));
         }
+        if let FunctionKind::Wrapper { state, .. } = &function.kind {
+            let align = cg.types.structs.get(state).map_or(1, |def| def.align);
+            // vex_task_alloc places states 16-byte aligned after the task header.
+            if align > abi::MAX_STATE_ALIGN {
+                return Err(Error::Unsupported(format!(
+                    "state {state} needs {align}-byte alignment"
+                )));
+            }
+        }
         let value = cg.declare_function(function);
         cg.functions.insert(function.name.to_string(), value);
     }
@@ -1333,6 +1342,22 @@ mod tests {
         Ok((outcome.output.stdout_text(), outcome.output.stderr_text(), outcome.exit_code))
     }
 
+    /// Builds an executable and runs it deterministically (`VEX_CLOCK=virtual`).
+    fn run_aot(module: &ir::Module, dir: &Path, level: OptLevel) -> Result<Observed, Error> {
+        let context = Context::create();
+        let target = HostTarget::new(TargetOptions::default())?;
+        let llvm = compile_module(&context, &target, module, true)?;
+        let exe = dir.join("program");
+        crate::aot::build_executable(&llvm, &exe, level, &crate::aot::LinkOptions::default())?;
+        let out = std::process::Command::new(&exe)
+            .env("VEX_CLOCK", "virtual")
+            .env("VEX_WORKERS", "1")
+            .output()
+            .map_err(|source| Error::Io { path: exe.clone(), source })?;
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        Ok((text(&out.stdout), text(&out.stderr), out.status.code().unwrap_or(-1)))
+    }
+
     fn run_eval(module: &ir::Module) -> Observed {
         let result = run_main(module, Options::new(Mode::Scheduled));
         (result.stdout, result.stderr, result.exit_code)
@@ -1395,13 +1420,15 @@ mod tests {
         out
     }
 
-    /// Every example through the JIT, compared with its expected output and exit code
+    /// Every example through the JIT (O0, O2) and as an executable (O2), compared with its expected output and exit code
     /// and with the reference evaluator on the same IR.
     #[test]
     fn examples_match_their_expected_output_and_the_evaluator() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut failures = Vec::new();
         let examples = examples();
+        let dir = std::env::temp_dir().join(format!("vex-llvm-examples-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
         assert!(!examples.is_empty());
         for path in &examples {
             let rel = path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
@@ -1413,27 +1440,39 @@ mod tests {
                 .map(|c| c.trim().parse().unwrap())
                 .unwrap_or(0);
             let expected_err = std::fs::read_to_string(path.with_extension("err")).ok();
-            match run_jit(&module, OptLevel::O0) {
-                Err(e) => failures.push(format!("{rel}: {e}")),
-                Ok((stdout, stderr, code)) => {
-                    if stdout != expected_out {
-                        failures.push(format!("{rel}: stdout\n{stdout}\nexpected\n{expected_out}"));
+            let eval = run_eval(&module);
+            let runs = [
+                ("JIT O0", run_jit(&module, OptLevel::O0)),
+                ("JIT O2", run_jit(&module, OptLevel::O2)),
+                ("AOT O2", run_aot(&module, &dir, OptLevel::O2)),
+            ];
+            for (how, observed) in runs {
+                let (stdout, stderr, code) = match observed {
+                    Ok(observed) => observed,
+                    Err(e) => {
+                        failures.push(format!("{rel} ({how}): {e}"));
+                        continue;
                     }
-                    if code != expected_code {
-                        failures.push(format!("{rel}: exit code {code}, expected {expected_code}"));
-                    }
-                    if let Some(err) = &expected_err
-                        && &stderr != err
-                    {
-                        failures.push(format!("{rel}: stderr {stderr:?}, expected {err:?}"));
-                    }
-                    let eval = run_eval(&module);
-                    if (stdout, stderr, code) != eval {
-                        failures.push(format!("{rel}: JIT differs from the evaluator {eval:?}"));
-                    }
+                };
+                if stdout != expected_out {
+                    failures
+                        .push(format!("{rel} ({how}): stdout\n{stdout}\nexpected\n{expected_out}"));
+                }
+                if code != expected_code {
+                    failures
+                        .push(format!("{rel} ({how}): exit code {code}, expected {expected_code}"));
+                }
+                if let Some(err) = &expected_err
+                    && &stderr != err
+                {
+                    failures.push(format!("{rel} ({how}): stderr {stderr:?}, expected {err:?}"));
+                }
+                if (&stdout, &stderr, code) != (&eval.0, &eval.1, eval.2) {
+                    failures.push(format!("{rel} ({how}): differs from the evaluator {eval:?}"));
                 }
             }
         }
+        let _ = std::fs::remove_dir_all(&dir);
         assert!(
             failures.is_empty(),
             "{} of {} examples failed:\n{}",

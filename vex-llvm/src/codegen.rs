@@ -169,7 +169,9 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             Type::Int(int) => self.int_type(*int).into(),
             Type::Float(FloatTy::F32) => self.context.f32_type().into(),
             Type::Float(FloatTy::F64) => self.context.f64_type().into(),
-            Type::String | Type::Future(_) | Type::StatePtr(_) => self.abi.ptr_type().into(),
+            Type::String | Type::Future(_) | Type::StatePtr(_) | Type::DeferList => {
+                self.abi.ptr_type().into()
+            }
             Type::CoroStatus => self.abi.coro_status_type().into(),
         })
     }
@@ -483,6 +485,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 Const::Float(_, float) => Type::Float(*float),
                 Const::Str(_) => Type::String,
                 Const::NullFuture(ty) => ty.clone(),
+                Const::NullDeferList => Type::DeferList,
                 Const::Status(_) => Type::CoroStatus,
             },
         }
@@ -514,7 +517,9 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                     self.context.f32_type().const_float(f64::from_bits(*bits) as f32 as f64).into()
                 }
                 Const::Str(text) => self.string_literal(text).into(),
-                Const::NullFuture(_) => self.abi.ptr_type().const_null().into(),
+                Const::NullFuture(_) | Const::NullDeferList => {
+                    self.abi.ptr_type().const_null().into()
+                }
                 Const::Status(status) => {
                     let value = match status {
                         ir::CoroStatus::Yielded => abi::CORO_STATUS_YIELDED,
@@ -867,7 +872,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             return self.i1_to_bool(b_.build_float_compare(predicate, x, y, "")?);
         }
         let signed = matches!(ty, Type::Int(int) if int.is_signed());
-        if matches!(ty, Type::String | Type::Future(_) | Type::StatePtr(_)) {
+        if matches!(ty, Type::String | Type::Future(_) | Type::StatePtr(_) | Type::DeferList) {
             return Err(Error::Unsupported(format!("{op:?} on {ty:?}")));
         }
         let (x, y) = (a.into_int_value(), b.into_int_value());
@@ -1059,6 +1064,9 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
         op: RtOp,
         args: &[Operand],
     ) -> Result<(), Error> {
+        if RtFn::from_name(op.c_name()).is_none() {
+            return Err(missing_runtime_function(op));
+        }
         let mut values = Vec::with_capacity(args.len());
         for arg in args {
             values.push(self.scalar_required(cx, arg)?);
@@ -1129,6 +1137,14 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             }
             RtOp::TaskFinishCancelled => self.call_rt(RtFn::TaskFinishCancelled, &[ctx])?,
             RtOp::TaskSpawn => self.call_rt(RtFn::TaskSpawn, &[ctx, values[0].into()])?,
+            // Checked above: vex_rt.h (and so abi::RtFn) does not have these yet.
+            RtOp::DeferPush
+            | RtOp::DeferTop
+            | RtOp::DeferTake
+            | RtOp::DeferPop
+            | RtOp::SleepFuture
+            | RtOp::YieldFuture
+            | RtOp::TaskSetDropResult => return Err(missing_runtime_function(op)),
         };
         if let (Some(dest), Some(result)) = (dest, result) {
             let ty = cx.ir.local_ty(dest).clone();
@@ -1297,6 +1313,11 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
     }
 }
 
+/// The error for an IR runtime operation whose C function the runtime does not export.
+pub fn missing_runtime_function(op: RtOp) -> Error {
+    Error::MissingRuntimeFunction { op: op.name(), c_name: op.c_name() }
+}
+
 fn set_align(value: BasicValueEnum<'_>, align: u32) {
     if let Some(instruction) = value.as_instruction_value() {
         // Loads accept any power-of-two alignment; failure would mean a non-load.
@@ -1426,6 +1447,7 @@ mod tests {
     fn examples_match_their_expected_output_and_the_evaluator() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut failures = Vec::new();
+        let mut blocked = std::collections::BTreeSet::new();
         let examples = examples();
         let dir = std::env::temp_dir().join(format!("vex-llvm-examples-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -1449,6 +1471,10 @@ mod tests {
             for (how, observed) in runs {
                 let (stdout, stderr, code) = match observed {
                     Ok(observed) => observed,
+                    Err(Error::MissingRuntimeFunction { c_name, .. }) => {
+                        blocked.insert((rel.clone(), c_name));
+                        continue;
+                    }
                     Err(e) => {
                         failures.push(format!("{rel} ({how}): {e}"));
                         continue;
@@ -1473,6 +1499,19 @@ mod tests {
             }
         }
         let _ = std::fs::remove_dir_all(&dir);
+        // Examples whose IR needs runtime functions vex_rt.h does not have yet. When the
+        // runtime gains one, this list must shrink (and abi::RtFn grow).
+        let expected_blocked: std::collections::BTreeSet<(String, &str)> = [
+            ("examples/05_statements/defer.vx", "vex_defer_push"),
+            ("examples/11_await_positions/locals_across.vx", "vex_task_set_drop_result"),
+            ("examples/14_cancel/await_cancelled.vx", "vex_defer_push"),
+            ("examples/14_cancel/cancel_defer.vx", "vex_defer_push"),
+            ("examples/14_cancel/is_cancelled.vx", "vex_defer_push"),
+        ]
+        .into_iter()
+        .map(|(path, c_name)| (path.to_string(), c_name))
+        .collect();
+        assert_eq!(blocked, expected_blocked, "examples blocked on missing runtime functions");
         assert!(
             failures.is_empty(),
             "{} of {} examples failed:\n{}",

@@ -15,6 +15,14 @@ pub enum Error {
     /// The IR uses something this backend cannot generate (or is not lowered yet).
     #[error("unsupported IR: {0}")]
     Unsupported(String),
+    /// The IR uses a runtime operation whose C function `vex_rt.h` does not declare yet.
+    #[error("runtime operation {op} needs {c_name}, which vex_rt.h does not declare")]
+    MissingRuntimeFunction {
+        /// The IR's name of the operation.
+        op: &'static str,
+        /// The C function it maps to.
+        c_name: &'static str,
+    },
     /// A symbol the caller asked for is not in the compiled code.
     #[error("no function `{0}` in the compiled code")]
     MissingFunction(String),

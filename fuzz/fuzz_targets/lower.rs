@@ -1,6 +1,7 @@
 //! Fuzz target `lower`: any UTF-8 text that checks without errors lowers to IR that
 //! validates before and after the coroutine transform, and the evaluator runs it
-//! (bounded by fuel) without panicking.
+//! (bounded by fuel) without panicking and without finding a leak, a double release,
+//! an undefined read or a defer record left behind.
 
 #![no_main]
 
@@ -29,6 +30,18 @@ fuzz_target!(|data: &[u8]| {
     if lowered.function("main").is_some() {
         let mut options = Options::new(Mode::Scheduled);
         options.fuel = 100_000;
-        let _ = run_main(&lowered, options);
+        let result = run_main(&lowered, options);
+        // Ownership bugs are bugs whatever the program does; running out of fuel or
+        // calling an extern the evaluator does not model is not.
+        let broken: Vec<&String> = result
+            .errors
+            .iter()
+            .filter(|e| {
+                ["leaked", "released more often", "released twice", "undefined", "defer record"]
+                    .iter()
+                    .any(|what| e.contains(what))
+            })
+            .collect();
+        assert!(broken.is_empty(), "evaluator found: {broken:?}");
     }
 });

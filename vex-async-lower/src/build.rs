@@ -790,6 +790,9 @@ impl<'a, 'b> Builder<'a, 'b> {
             self.assign(Place::local(local), Rvalue::Use(Operand::Const(Const::NullFuture(ty))));
             self.register(local);
             self.defers.pinned.insert(l, local);
+            // Bound from the start, so a deferred expression finds it even on paths
+            // that never reach its `let`.
+            self.locals.insert(l, local);
         }
         self.defers.base = self.drops.len();
     }
@@ -803,7 +806,19 @@ impl<'a, 'b> Builder<'a, 'b> {
             self.emit_return(None);
         } else {
             let op = self.owned_operand(v);
-            self.emit_return(Some(op));
+            if self.current.is_some() && self.operand_ty(&op) != ret_ty {
+                // No value of the declared type: a declaration without a body, which
+                // the checker lets through. Calling it is a runtime error, not bad IR.
+                self.drop_temp_op(&op);
+                let loc = self.loc(root);
+                let message = format!("function `{}` has no body", self.func.name);
+                self.terminate(Terminator::Panic {
+                    loc,
+                    message: Operand::Const(Const::Str(message.into())),
+                });
+            } else {
+                self.emit_return(Some(op));
+            }
         }
         // The runners, lowered after the body: each may create the other (an `await`
         // inside a deferred expression has a cancel path).

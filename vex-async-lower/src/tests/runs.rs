@@ -535,3 +535,15 @@ async fn main() {
     "#]]
     .assert_eq(&result.stdout);
 }
+
+#[test]
+fn a_declaration_without_body_panics_when_called() {
+    // Found by the `lower` fuzz target: the checker accepts it, the IR must stay valid.
+    check(
+        "fn jign(n: i64): i64\nfn main() {\n    $println(\"before\")\n    $println(jign(1))\n}\n",
+        expect![[r#"
+            before
+            exit 101
+        "#]],
+    );
+}

@@ -7,21 +7,73 @@ use std::collections::BTreeMap;
 use salsa::{Durability, Setter};
 use vex_hir::{Program, RootDatabase, SourceFile};
 
+use vex_async_lower::backend::{Backend, RunConfig};
+
 use crate::diagnostics::{Diagnostic, Severity};
 
-/// What a finished program printed and how it ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+pub use vex_async_lower::backend::RunOutput;
+
+/// The engine that runs a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct RunOutput {
-    /// Everything written to stdout.
-    pub stdout: String,
-    /// Everything written to stderr (including a panic message).
-    pub stderr: String,
-    /// `main`'s result (0 for unit), or 101 after a panic.
-    pub exit_code: i32,
+pub enum Engine {
+    /// The reference evaluator: no LLVM needed; always deterministic.
+    Interpreter,
+    /// LLVM, compiled in memory and run in this process (feature `llvm`).
+    #[cfg(feature = "llvm")]
+    Jit,
+    /// LLVM, linked into a standalone executable and run as a child process (feature
+    /// `llvm`).
+    #[cfg(feature = "llvm")]
+    Executable,
 }
 
-/// Why a program could not be run.
+impl Default for Engine {
+    /// The JIT when LLVM is available, else the evaluator.
+    fn default() -> Engine {
+        #[cfg(feature = "llvm")]
+        return Engine::Jit;
+        #[cfg(not(feature = "llvm"))]
+        return Engine::Interpreter;
+    }
+}
+
+/// How [`Compiler::run`] runs `main`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// The engine.
+    pub engine: Engine,
+    /// LLVM optimisation level, 0 to 3.
+    pub opt_level: u8,
+    /// Worker threads; 0 means one per CPU.
+    pub workers: u32,
+    /// Deterministic mode: one worker and a virtual clock (LANGUAGE.md §6.9).
+    pub virtual_clock: bool,
+    /// Collect stdout and stderr in the result instead of printing them.
+    pub capture_output: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            engine: Engine::default(),
+            opt_level: 2,
+            workers: 0,
+            virtual_clock: false,
+            capture_output: true,
+        }
+    }
+}
+
+impl RunOptions {
+    /// The default options with another engine.
+    pub fn with_engine(engine: Engine) -> RunOptions {
+        RunOptions { engine, ..RunOptions::default() }
+    }
+}
+
+/// Why a program could not be run to a normal end.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
@@ -31,9 +83,27 @@ pub enum RunError {
     /// No file defines `fn main`.
     #[error("the program has no `main` function")]
     NoMain,
-    /// The evaluator found a broken invariant of the lowered program (a compiler bug).
-    #[error("internal error while running the program: {0}")]
-    Internal(String),
+    /// The program panicked (LANGUAGE.md §7). `output` holds what it printed, its
+    /// stderr ending with the panic line.
+    #[error("{message}")]
+    Panicked {
+        /// `panic at FILE:LINE:COL: MESSAGE`.
+        message: String,
+        /// Everything captured, exit code 101.
+        output: RunOutput,
+    },
+    /// The engine failed (LLVM or the linker reported an error, or the evaluator found
+    /// a broken invariant of the lowered program: a compiler bug).
+    #[error("{engine}: {message}")]
+    Engine {
+        /// Which engine.
+        engine: &'static str,
+        /// What it reported.
+        message: String,
+    },
+    /// The engine is not available in this build.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 /// A diagnostic together with the path of the file it belongs to.
@@ -62,6 +132,7 @@ pub struct FileDiagnostic {
 pub struct Compiler {
     db: RootDatabase,
     files: BTreeMap<String, SourceFile>,
+    host_functions: Vec<(String, usize)>,
 }
 
 impl Default for Compiler {
@@ -73,7 +144,7 @@ impl Default for Compiler {
 impl Compiler {
     /// A compiler with no files.
     pub fn new() -> Compiler {
-        Compiler { db: RootDatabase::default(), files: BTreeMap::new() }
+        Compiler { db: RootDatabase::default(), files: BTreeMap::new(), host_functions: Vec::new() }
     }
 
     /// Adds the file at `path`, or replaces its text if it is already part of the
@@ -169,9 +240,104 @@ impl Compiler {
         vex_async_lower::emit::emit_dot(&self.db)
     }
 
-    /// Runs `main` in the reference evaluator, deterministically (one worker, virtual
-    /// clock), capturing its output. The program must check without errors.
-    pub fn run_interpreted(&self) -> Result<RunOutput, RunError> {
+    /// Runs `main` and returns what it printed and its exit code; a panic of the program
+    /// is returned as [`RunError::Panicked`] (with captured output: the host keeps
+    /// running). The program must check without errors.
+    ///
+    /// ```
+    /// let mut compiler = vex::Compiler::new();
+    /// compiler.set_file("main.vx", "async fn main(): i32 {\n    await async_sleep(5)\n    println(\"hi\")\n    7\n}\n");
+    /// let output = compiler.run(&vex::RunOptions::default()).unwrap();
+    /// assert_eq!((output.stdout.as_str(), output.exit_code), ("hi\n", 7));
+    ///
+    /// compiler.set_file("main.vx", "fn main() { $panic(\"boom\") }\n");
+    /// let error = compiler.run(&vex::RunOptions::default()).unwrap_err();
+    /// assert_eq!(error.to_string(), "panic at main.vx:1:13: boom");
+    /// ```
+    pub fn run(&self, options: &RunOptions) -> Result<RunOutput, RunError> {
+        self.ready_to_lower()?;
+        let module = vex_async_lower::module_ir(&self.db);
+        let mut config = RunConfig::default();
+        config.workers = options.workers;
+        config.virtual_clock = options.virtual_clock;
+        config.capture_output = options.capture_output;
+        config.host_functions = self.host_functions.clone();
+        let backend = self.backend(options)?;
+        let output = backend
+            .run_main(&module, &config)
+            .map_err(|e| RunError::Engine { engine: backend.name(), message: e.to_string() })?;
+        match panic_line(&output) {
+            Some(message) => Err(RunError::Panicked { message, output }),
+            None => Ok(output),
+        }
+    }
+
+    fn backend(&self, options: &RunOptions) -> Result<Box<dyn Backend>, RunError> {
+        Ok(match options.engine {
+            Engine::Interpreter => Box::new(vex_async_lower::backend::Evaluator),
+            #[cfg(feature = "llvm")]
+            Engine::Jit => {
+                Box::new(vex_llvm::JitBackend { opt_level: opt_level(options.opt_level)? })
+            }
+            #[cfg(feature = "llvm")]
+            Engine::Executable => {
+                Box::new(vex_llvm::AotBackend { opt_level: opt_level(options.opt_level)? })
+            }
+        })
+    }
+
+    /// Provides the `extern "C"` function `name` of the program (LANGUAGE.md §3) from the
+    /// host, for the JIT. Functions not provided are looked up in the process (libc).
+    ///
+    /// # Safety
+    /// `address` must be a function with exactly the C signature the program declares
+    /// (scalars only), callable from any thread while programs run.
+    pub unsafe fn provide_host_function(&mut self, name: impl Into<String>, address: *const ()) {
+        let name = name.into();
+        self.host_functions.retain(|(n, _)| *n != name);
+        self.host_functions.push((name, address as usize));
+    }
+
+    /// Builds a standalone executable of the program at `output` (feature `llvm`).
+    pub fn build_executable(
+        &self,
+        output: &std::path::Path,
+        opt_level: u8,
+    ) -> Result<(), RunError> {
+        self.ready_to_lower()?;
+        #[cfg(feature = "llvm")]
+        {
+            let backend = vex_llvm::AotBackend { opt_level: self::opt_level(opt_level)? };
+            let module = vex_async_lower::module_ir(&self.db);
+            backend
+                .build(&module, output)
+                .map_err(|e| RunError::Engine { engine: "aot", message: e.to_string() })
+        }
+        #[cfg(not(feature = "llvm"))]
+        {
+            let _ = (output, opt_level);
+            Err(RunError::Unavailable("building executables needs the `llvm` feature".into()))
+        }
+    }
+
+    /// The program's LLVM IR after optimisation at `opt_level` (`vex emit llvm`).
+    pub fn emit_llvm(&self, opt_level: u8) -> Result<String, RunError> {
+        self.ready_to_lower()?;
+        #[cfg(feature = "llvm")]
+        {
+            let module = vex_async_lower::module_ir(&self.db);
+            vex_llvm::emit_llvm_ir(&module, self::opt_level(opt_level)?)
+                .map_err(|e| RunError::Engine { engine: "llvm", message: e.to_string() })
+        }
+        #[cfg(not(feature = "llvm"))]
+        {
+            let _ = opt_level;
+            Err(RunError::Unavailable("LLVM output needs the `llvm` feature".into()))
+        }
+    }
+
+    /// Errors and a missing `main` stop lowering.
+    fn ready_to_lower(&self) -> Result<(), RunError> {
         let errors: Vec<FileDiagnostic> = self
             .diagnostics()
             .into_iter()
@@ -183,11 +349,7 @@ impl Compiler {
         if !self.has_main() {
             return Err(RunError::NoMain);
         }
-        let result = vex_async_lower::eval::run_program(&self.db);
-        if !result.errors.is_empty() {
-            return Err(RunError::Internal(result.errors.join("; ")));
-        }
-        Ok(RunOutput { stdout: result.stdout, stderr: result.stderr, exit_code: result.exit_code })
+        Ok(())
     }
 
     /// Whether some file defines a free function `main`.
@@ -199,5 +361,26 @@ impl Compiler {
     /// The database, for tools that run their own queries on top of Vex's.
     pub fn db(&self) -> &RootDatabase {
         &self.db
+    }
+}
+
+/// The panic line of a run that ended in a panic: exit code 101 and a last stderr line
+/// `panic at …` (what the runtime and the evaluator print, LANGUAGE.md §7).
+fn panic_line(output: &RunOutput) -> Option<String> {
+    if output.exit_code != 101 {
+        return None;
+    }
+    let last = output.stderr.lines().last()?;
+    last.starts_with("panic at ").then(|| last.to_owned())
+}
+
+#[cfg(feature = "llvm")]
+fn opt_level(level: u8) -> Result<vex_llvm::OptLevel, RunError> {
+    match level {
+        0 => Ok(vex_llvm::OptLevel::O0),
+        1 => Ok(vex_llvm::OptLevel::O1),
+        2 => Ok(vex_llvm::OptLevel::O2),
+        3 => Ok(vex_llvm::OptLevel::O3),
+        _ => Err(RunError::Unavailable(format!("no optimisation level {level}; use 0 to 3"))),
     }
 }

@@ -19,7 +19,7 @@ pub mod diagnostics;
 pub use vex_hir as hir;
 pub use vex_syntax as syntax;
 
-pub use compiler::{Compiler, FileDiagnostic, RunError, RunOutput};
+pub use compiler::{Compiler, Engine, FileDiagnostic, RunError, RunOptions, RunOutput};
 pub use diagnostics::{Diagnostic, Severity};
 
 /// Parses `text` and returns its syntax errors as [`Diagnostic`]s, in source order.

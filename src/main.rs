@@ -47,15 +47,39 @@ enum Command {
         /// With `async-ir`: print a Graphviz graph of each state machine instead.
         #[arg(long)]
         dot: bool,
+        /// With `llvm`: the optimisation level.
+        #[arg(short = 'O', default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=3))]
+        opt_level: u8,
     },
-    /// Run a program: check it, lower it and run `main`.
+    /// Run a program: check it, lower it, compile it with LLVM in memory and run
+    /// `main`. `VEX_WORKERS=N` sets the workers, `VEX_CLOCK=virtual` the deterministic
+    /// mode (one worker, virtual clock).
     Run {
         /// The `.vx` file to run.
         file: PathBuf,
-        /// Run in the reference evaluator (deterministic: one worker, virtual clock).
-        /// This is the only engine until the LLVM backend lands.
-        #[arg(long)]
+        /// Run in the reference evaluator instead (deterministic, no LLVM).
+        #[arg(long, conflicts_with = "aot")]
         interp: bool,
+        /// Build a standalone executable in a temporary directory and run that.
+        #[arg(long)]
+        aot: bool,
+        /// LLVM optimisation level.
+        #[arg(short = 'O', default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=3))]
+        opt_level: u8,
+        /// Worker threads (default: `VEX_WORKERS`, else one per CPU).
+        #[arg(long)]
+        workers: Option<u32>,
+    },
+    /// Build a standalone executable that depends only on libc.
+    Build {
+        /// The `.vx` file.
+        file: PathBuf,
+        /// Where to write the executable.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// LLVM optimisation level.
+        #[arg(short = 'O', default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=3))]
+        opt_level: u8,
     },
 }
 
@@ -75,6 +99,8 @@ enum Emit {
     Ir,
     /// The IR after the coroutine transform (state structs, resume functions, wrappers).
     AsyncIr,
+    /// LLVM IR (optimised at `-O`).
+    Llvm,
 }
 
 fn main() -> ExitCode {
@@ -85,7 +111,7 @@ fn main() -> ExitCode {
             Some(compiler) => check(&compiler, format),
             None => ExitCode::from(2),
         },
-        Command::Emit { what, file, dot } => {
+        Command::Emit { what, file, dot, opt_level } => {
             let Some(compiler) = load(std::slice::from_ref(&file)) else {
                 return ExitCode::from(2);
             };
@@ -97,30 +123,69 @@ fn main() -> ExitCode {
                 Emit::Ir => print!("{}", compiler.emit_ir()),
                 Emit::AsyncIr if dot => print!("{}", compiler.emit_async_dot()),
                 Emit::AsyncIr => print!("{}", compiler.emit_async_ir()),
+                Emit::Llvm => match compiler.emit_llvm(opt_level) {
+                    Ok(text) => print!("{text}"),
+                    Err(error) => return fail(&compiler, error),
+                },
             }
             status
         }
-        Command::Run { file, interp: _ } => {
+        Command::Run { file, interp, aot, opt_level, workers } => {
             let Some(compiler) = load(std::slice::from_ref(&file)) else {
                 return ExitCode::from(2);
             };
-            run(&compiler)
+            let engine = match (interp, aot) {
+                (true, _) => vex::Engine::Interpreter,
+                #[cfg(feature = "llvm")]
+                (false, true) => vex::Engine::Executable,
+                _ => vex::Engine::default(),
+            };
+            let mut options = vex::RunOptions::with_engine(engine);
+            options.opt_level = opt_level;
+            options.workers = workers.or_else(env_workers).unwrap_or(0);
+            options.virtual_clock = std::env::var("VEX_CLOCK").is_ok_and(|c| c == "virtual");
+            options.capture_output = false;
+            run(&compiler, &options)
+        }
+        Command::Build { file, output, opt_level } => {
+            let Some(compiler) = load(std::slice::from_ref(&file)) else {
+                return ExitCode::from(2);
+            };
+            match compiler.build_executable(&output, opt_level) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => fail(&compiler, error),
+            }
         }
     }
 }
 
-/// Runs the program in the evaluator and exits as the program did.
-fn run(compiler: &Compiler) -> ExitCode {
-    match compiler.run_interpreted() {
-        Ok(output) => {
-            use std::io::Write as _;
-            let _ = std::io::stdout().write_all(output.stdout.as_bytes());
-            let _ = std::io::stderr().write_all(output.stderr.as_bytes());
-            // Like the OS: an exit status is the low byte of the code.
-            ExitCode::from((output.exit_code & 0xFF) as u8)
-        }
-        Err(vex::RunError::Diagnostics(_)) => check(compiler, Format::Text),
-        Err(error) => {
+fn env_workers() -> Option<u32> {
+    std::env::var("VEX_WORKERS").ok()?.trim().parse().ok()
+}
+
+/// Runs the program and exits as it did (its exit code; 101 after a panic).
+fn run(compiler: &Compiler, options: &vex::RunOptions) -> ExitCode {
+    match compiler.run(options) {
+        Ok(output) => finish(&output),
+        Err(vex::RunError::Panicked { output, .. }) => finish(&output),
+        Err(error) => fail(compiler, error),
+    }
+}
+
+fn finish(output: &vex::RunOutput) -> ExitCode {
+    use std::io::Write as _;
+    let _ = std::io::stdout().write_all(output.stdout.as_bytes());
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().write_all(output.stderr.as_bytes());
+    // Like the OS: an exit status is the low byte of the code.
+    ExitCode::from((output.exit_code & 0xFF) as u8)
+}
+
+/// Reports why a program could not be built or run.
+fn fail(compiler: &Compiler, error: vex::RunError) -> ExitCode {
+    match error {
+        vex::RunError::Diagnostics(_) => check(compiler, Format::Text),
+        error => {
             eprintln!("vex: {error}");
             ExitCode::from(2)
         }

@@ -65,14 +65,19 @@ fn run_all(args: &[&str]) -> (usize, Vec<String>) {
     (all.len(), failures)
 }
 
-#[test]
-fn examples_run_in_the_evaluator() {
-    let (count, failures) = run_all(&["--interp"]);
+fn check_engine(args: &[&str]) {
+    let (count, failures) = run_all(args);
     assert!(count >= 30, "expected at least 30 examples, found {count}");
     assert!(
         failures.is_empty(),
-        "{} of {count} examples failed:\n{}",
+        "{} of {count} examples failed with `vex run {}`:\n{}",
         failures.len(),
+        args.join(" "),
         failures.join("\n\n")
     );
+}
+
+#[test]
+fn examples_run_in_the_evaluator() {
+    check_engine(&["--interp"]);
 }

@@ -9,11 +9,14 @@
 //! - [`eval`]: a reference interpreter with the deterministic scheduler of
 //!   LANGUAGE.md §6.9, for IR before and after the transform;
 //! - [`queries`]: the per-function salsa queries `fn_ir`, `lowered` and `module_ir`;
-//! - [`emit`]: text outputs for `vex emit ir`, `vex emit async-ir` and `--dot`.
+//! - [`emit`]: text outputs for `vex emit ir`, `vex emit async-ir` and `--dot`;
+//! - [`backend`]: the [`backend::Backend`] trait that engines implement (the evaluator
+//!   here, the LLVM JIT and executables in `vex-llvm`).
 //!
 //! This crate must not depend on LLVM or on the C runtime: runtime operations appear in
 //! the IR as [`ir::RtOp`]s named after their `vex_rt.h` functions.
 
+pub mod backend;
 pub mod build;
 pub mod coro;
 pub mod emit;

@@ -79,6 +79,24 @@ impl<'ctx> Jit<'ctx> {
         Ok(Jit { engine, module })
     }
 
+    /// Binds the declared function `name` (an `extern "C"` function of the program) to
+    /// the host's implementation at `address`, instead of a symbol of the process.
+    /// Returns whether the module declares such a function. Must be called before the
+    /// first function lookup, which compiles the module.
+    ///
+    /// # Safety
+    /// `address` must point to a function with the C signature the program declares,
+    /// callable from any worker thread for as long as this `Jit` runs code.
+    pub unsafe fn bind_host_function(&self, name: &str, address: usize) -> bool {
+        match self.module.get_function(name) {
+            Some(function) if function.count_basic_blocks() == 0 => {
+                self.engine.add_global_mapping(&function, address);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The module being executed.
     pub fn module(&self) -> &Module<'ctx> {
         &self.module

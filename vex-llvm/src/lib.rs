@@ -10,6 +10,7 @@
 
 pub mod abi;
 pub mod aot;
+pub mod backend;
 pub mod codegen;
 pub mod debug;
 pub mod entry;
@@ -21,6 +22,7 @@ pub mod target;
 #[cfg(test)]
 mod testing;
 
+pub use backend::{AotBackend, JitBackend, emit_llvm_ir};
 pub use error::Error;
 pub use jit::{Jit, RunOptions, RunOutcome};
 pub use target::{HostTarget, OptLevel, TargetOptions};

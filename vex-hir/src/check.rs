@@ -112,6 +112,15 @@ fn item_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             out.push(recursive_type(db, *range, &ty));
         }
     }
+    for (function, range) in tree.functions.iter().zip(&map.functions) {
+        if !function.has_body {
+            out.push(
+                Diagnostic::error(*range, format!("function `{}` has no body", function.name))
+                    .with_code(Code::MissingBody)
+                    .with_note("help: add a body `{ … }`, or declare it `extern \"C\"` if the host or the C library provides it"),
+            );
+        }
+    }
     for (index, function) in tree.functions.iter().enumerate() {
         if &*function.name != "main" || function.owner.is_some() || function.receiver.is_some() {
             continue;

@@ -157,4 +157,6 @@ codes! {
     UnknownType = "E0022",
     /// A struct or enum that contains itself by value (it would have infinite size).
     RecursiveType = "E0023",
+    /// A function declared without a body (only `extern "C"` functions have none).
+    MissingBody = "E0024",
 }

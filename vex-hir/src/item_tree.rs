@@ -61,6 +61,9 @@ pub struct FunctionData {
     pub ret: Option<TypeRef>,
     /// `async fn`.
     pub is_async: bool,
+    /// Whether a `{ … }` body follows the signature (only `extern "C"` functions may
+    /// lack one).
+    pub has_body: bool,
 }
 
 impl FunctionData {
@@ -220,6 +223,7 @@ impl Collector {
                     params: self.params(f.param_list()),
                     ret: f.ret_type().map(|r| self.type_ref(r.ty(), r.syntax())),
                     is_async: f.async_token().is_some(),
+                    has_body: f.body().is_some(),
                 };
                 self.tree.functions.push(data);
                 self.map.functions.push(name_range(f.name(), f.syntax()));

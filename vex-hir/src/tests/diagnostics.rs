@@ -330,3 +330,14 @@ fn or_patterns_bind_the_same_names() {
         "#]],
     );
 }
+
+#[test]
+fn function_without_body() {
+    check(
+        "fn helper(n: i64): i64\nfn main() {}\n",
+        expect![[r#"
+        E0024 3..9 "helper": function `helper` has no body
+          help: add a body `{ … }`, or declare it `extern "C"` if the host or the C library provides it
+    "#]],
+    );
+}

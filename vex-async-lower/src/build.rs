@@ -1857,17 +1857,12 @@ impl<'a, 'b> Builder<'a, 'b> {
         self.extra.extend(sub_extra);
         let capture_locals: Vec<LocalId> =
             captures.iter().filter_map(|c| self.locals.get(c).copied()).collect();
+        // Captured strings are copied (retained); a captured future moves into the
+        // task (the move checker made sure the spawner does not use it again), so the
+        // spawner's local is cleared and the handle is released exactly once.
         let ops: Vec<Operand> = capture_locals
             .into_iter()
-            .map(|l| {
-                let ty = self.func.local_ty(l).clone();
-                if self.needs_drop(&ty) {
-                    let v = self.copy_owned(Place::local(l), ty);
-                    v.op()
-                } else {
-                    Operand::local(l)
-                }
-            })
+            .map(|l| self.owned_operand(Val::Op(Operand::Copy(Place::local(l)))))
             .collect();
         let t = self.new_local("go", Type::Future(Box::new(Type::Unit)));
         self.push(Stmt::Call { dest: Some(Place::local(t)), func: name, args: ops.clone() });

@@ -547,3 +547,39 @@ fn a_declaration_without_body_panics_when_called() {
         "#]],
     );
 }
+
+#[test]
+fn a_future_captured_by_go_moves_into_the_task() {
+    // The spawner's local must be cleared when the task takes the handle: otherwise
+    // both release it (the evaluator reports a double release).
+    check(
+        r#"
+async fn work(n: i64): i64 {
+    await async_sleep(n)
+    n * 2
+}
+
+async fn main() {
+    let f = work(10)
+    let label = "in go"
+    go {
+        let v = await f
+        println(f"{label}: {v}")
+    }
+    let g = work(5)
+    go {
+        println("cancelling g in the task")
+        cancel(g)
+    }
+    await async_sleep(50)
+    println("main done")
+}
+"#,
+        expect![[r#"
+            cancelling g in the task
+            in go: 20
+            main done
+            exit 0
+        "#]],
+    );
+}

@@ -537,15 +537,14 @@ async fn main() {
 }
 
 #[test]
-fn a_declaration_without_body_panics_when_called() {
-    // Found by the `lower` fuzz target: the checker accepts it, the IR must stay valid.
-    check(
-        "fn jign(n: i64): i64\nfn main() {\n    $println(\"before\")\n    $println(jign(1))\n}\n",
-        expect![[r#"
-            before
-            exit 101
-        "#]],
-    );
+fn a_declaration_without_body_is_rejected_before_lowering() {
+    // Found by the `lower` fuzz target: the checker used to accept it and lowering had
+    // nothing to lower. It is now an error (E0024), so no lowering sees it.
+    let (db, files) =
+        super::db_with(&[("main.vx", "fn jign(n: i64): i64\nfn main() { $println(jign(1)) }\n")]);
+    let codes: Vec<_> =
+        vex_hir::file_diagnostics(&db, files[0]).into_iter().filter_map(|d| d.code).collect();
+    assert_eq!(codes, ["E0024"]);
 }
 
 #[test]

@@ -85,7 +85,7 @@ pub const TASK_HEADER: CStruct = CStruct {
         ("wheel", CType::I16),
         ("wait_kind", CType::I8),
         ("size_class", CType::I8),
-        ("reserved", CType::I32),
+        ("drop_slot", CType::I32),
     ],
 };
 
@@ -262,6 +262,13 @@ runtime_functions! {
     FutureCancel = vex_future_cancel(Ptr) -> Void;
     FutureCancelToken = vex_future_cancel_token(Ptr) -> Ptr;
     FutureWake = vex_future_wake(Ptr) -> Void;
+    TaskSetDropResult = vex_task_set_drop_result(Ptr, Ptr) -> Void;
+    SleepFuture = vex_sleep_future(I64) -> Ptr;
+    YieldFuture = vex_yield_future() -> Ptr;
+    DeferPush = vex_defer_push(Ptr, I32, Ptr, Usize) -> Ptr;
+    DeferTop = vex_defer_top(Ptr) -> I64;
+    DeferTake = vex_defer_take(Ptr, Ptr, Usize) -> Void;
+    DeferPop = vex_defer_pop(Ptr) -> Ptr;
     NowMs = now_ms() -> I64;
     StringFromBytes = vex_string_from_bytes(Ptr, Usize) -> Ptr;
     StringRetain = vex_string_retain(Ptr) -> Ptr;

@@ -1067,11 +1067,16 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
         if RtFn::from_name(op.c_name()).is_none() {
             return Err(missing_runtime_function(op));
         }
+        // The captures of a defer push may be of any type (passed by address below).
+        let scalar_args = if op == RtOp::DeferPush { &args[..2] } else { args };
         let mut values = Vec::with_capacity(args.len());
-        for arg in args {
+        for arg in scalar_args {
             values.push(self.scalar_required(cx, arg)?);
         }
         let ctx: BasicMetadataValueEnum<'ctx> = cx.ctx.into();
+        let null = self.abi.ptr_type().const_null();
+        let usize_type = self.abi.usize_type();
+        let usize_const = |n: u64| usize_type.const_int(n, false);
         let i32_type = self.context.i32_type();
         let print = |stream: u32, newline: bool| -> [BasicMetadataValueEnum<'ctx>; 3] {
             [
@@ -1137,14 +1142,65 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             }
             RtOp::TaskFinishCancelled => self.call_rt(RtFn::TaskFinishCancelled, &[ctx])?,
             RtOp::TaskSpawn => self.call_rt(RtFn::TaskSpawn, &[ctx, values[0].into()])?,
-            // Checked above: vex_rt.h (and so abi::RtFn) does not have these yet.
-            RtOp::DeferPush
-            | RtOp::DeferTop
-            | RtOp::DeferTake
-            | RtOp::DeferPop
-            | RtOp::SleepFuture
-            | RtOp::YieldFuture
-            | RtOp::TaskSetDropResult => return Err(missing_runtime_function(op)),
+            RtOp::DeferPush => {
+                // vex_defer_push(list, site, &captures, sizeof(captures)): the record
+                // copies the bytes, so the captures' own place is passed when they have one.
+                let captures = &args[2];
+                let ty = self.operand_type(cx, captures);
+                let size = self.size_of(&ty);
+                let ptr = match captures {
+                    _ if size == 0 => null,
+                    Operand::Copy(place) => self.place_ptr(cx, place)?.0,
+                    Operand::Const(_) => {
+                        let slot = self.temp(cx, &ty)?;
+                        self.store_operand(cx, slot, captures)?;
+                        slot
+                    }
+                };
+                let args =
+                    [values[0].into(), values[1].into(), ptr.into(), usize_const(size).into()];
+                self.call_rt(RtFn::DeferPush, &args)?
+            }
+            RtOp::DeferTop => self.call_rt(RtFn::DeferTop, &[values[0].into()])?,
+            RtOp::DeferTake => {
+                // The captures are copied straight into the destination local.
+                let (ptr, size) = match dest {
+                    Some(dest) => {
+                        let size = self.size_of(cx.ir.local_ty(dest));
+                        match cx.locals[dest.index()] {
+                            Some(slot) if size > 0 => (slot, size),
+                            _ => (null, 0),
+                        }
+                    }
+                    None => (null, 0),
+                };
+                let args = [values[0].into(), ptr.into(), usize_const(size).into()];
+                self.call_rt(RtFn::DeferTake, &args)?;
+                return Ok(());
+            }
+            RtOp::DeferPop => self.call_rt(RtFn::DeferPop, &[values[0].into()])?,
+            RtOp::SleepFuture => self.call_rt(RtFn::SleepFuture, &[values[0].into()])?,
+            RtOp::YieldFuture => self.call_rt(RtFn::YieldFuture, &[])?,
+            RtOp::TaskSetDropResult => {
+                // The hook is the DropResult function of the same state struct; like every
+                // Vex function it takes ctx first, matching vex_drop_result_func.
+                let Type::StatePtr(state) = self.operand_type(cx, &args[0]) else {
+                    return Err(Error::Unsupported(format!(
+                        "set_drop_result of {:?}",
+                        self.operand_type(cx, &args[0])
+                    )));
+                };
+                let drop = self
+                    .ir
+                    .functions
+                    .iter()
+                    .find(
+                        |f| matches!(&f.kind, FunctionKind::DropResult { state: s } if *s == state),
+                    )
+                    .ok_or_else(|| Error::MissingFunction(format!("drop_result of {state}")))?;
+                let hook = self.functions[&*drop.name].as_global_value().as_pointer_value();
+                self.call_rt(RtFn::TaskSetDropResult, &[values[0].into(), hook.into()])?
+            }
         };
         if let (Some(dest), Some(result)) = (dest, result) {
             let ty = cx.ir.local_ty(dest).clone();
@@ -1447,7 +1503,6 @@ mod tests {
     fn examples_match_their_expected_output_and_the_evaluator() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut failures = Vec::new();
-        let mut blocked = std::collections::BTreeSet::new();
         let examples = examples();
         let dir = std::env::temp_dir().join(format!("vex-llvm-examples-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -1471,10 +1526,6 @@ mod tests {
             for (how, observed) in runs {
                 let (stdout, stderr, code) = match observed {
                     Ok(observed) => observed,
-                    Err(Error::MissingRuntimeFunction { c_name, .. }) => {
-                        blocked.insert((rel.clone(), c_name));
-                        continue;
-                    }
                     Err(e) => {
                         failures.push(format!("{rel} ({how}): {e}"));
                         continue;
@@ -1499,19 +1550,6 @@ mod tests {
             }
         }
         let _ = std::fs::remove_dir_all(&dir);
-        // Examples whose IR needs runtime functions vex_rt.h does not have yet. When the
-        // runtime gains one, this list must shrink (and abi::RtFn grow).
-        let expected_blocked: std::collections::BTreeSet<(String, &str)> = [
-            ("examples/05_statements/defer.vx", "vex_defer_push"),
-            ("examples/11_await_positions/locals_across.vx", "vex_task_set_drop_result"),
-            ("examples/14_cancel/await_cancelled.vx", "vex_defer_push"),
-            ("examples/14_cancel/cancel_defer.vx", "vex_defer_push"),
-            ("examples/14_cancel/is_cancelled.vx", "vex_defer_push"),
-        ]
-        .into_iter()
-        .map(|(path, c_name)| (path.to_string(), c_name))
-        .collect();
-        assert_eq!(blocked, expected_blocked, "examples blocked on missing runtime functions");
         assert!(
             failures.is_empty(),
             "{} of {} examples failed:\n{}",

@@ -28,6 +28,12 @@ pub struct VexFuture {
     _private: [u8; 0],
 }
 
+/// Opaque list of pending `defer` records of one activation (NULL is empty).
+#[repr(C)]
+pub struct VexDeferList {
+    _private: [u8; 0],
+}
+
 /// What a resume function reports (`CoroStatus` in C, a 4-byte enum).
 #[repr(transparent)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +73,9 @@ pub const VEX_STRING_STATIC: u32 = 0xFFFF_FFFF;
 /// A resume function: `CoroStatus F_resume(WorkerContext *, void *state)`.
 pub type coro_resume_func =
     unsafe extern "C" fn(ctx: *mut WorkerContext, state: *mut c_void) -> CoroStatus;
+/// Drop-result hook: `void F_drop_result(WorkerContext *ctx, void *state)` (`ctx` may
+/// be NULL when the last handle was released off-worker).
+pub type vex_drop_result_func = unsafe extern "C" fn(ctx: *mut WorkerContext, state: *mut c_void);
 /// Output sink: `void sink(void *user, int stream, const char *bytes, size_t len)`.
 pub type vex_output_sink =
     unsafe extern "C" fn(user: *mut c_void, stream: c_int, bytes: *const c_char, len: usize);
@@ -188,6 +197,20 @@ unsafe extern "C" {
         col: u32,
         msg: *const c_char,
     ) -> CoroStatus;
+
+    pub fn vex_task_set_drop_result(state: *mut c_void, drop: vex_drop_result_func);
+    pub fn vex_sleep_future(ms: i64) -> *mut VexFuture;
+    pub fn vex_yield_future() -> *mut VexFuture;
+
+    pub fn vex_defer_push(
+        list: *mut VexDeferList,
+        site: u32,
+        captures: *const c_void,
+        size: usize,
+    ) -> *mut VexDeferList;
+    pub fn vex_defer_top(list: *const VexDeferList) -> i64;
+    pub fn vex_defer_take(list: *mut VexDeferList, dest: *mut c_void, size: usize);
+    pub fn vex_defer_pop(list: *mut VexDeferList) -> *mut VexDeferList;
 
     pub fn now_ms() -> i64;
 

@@ -23,7 +23,7 @@ struct TaskHeader {
     wheel: i16,
     wait_kind: u8,
     size_class: u8,
-    reserved: u32,
+    drop_slot: u32,
 }
 
 fn c_entries() -> BTreeMap<String, u64> {
@@ -69,7 +69,8 @@ fn rust_and_c_agree_on_every_shared_struct() {
             result_size,
             wheel,
             wait_kind,
-            size_class
+            size_class,
+            drop_slot
         ]
     );
     rust.insert("VEX_TASK_HEADER_SIZE".to_string(), ffi::VEX_TASK_HEADER_SIZE as u64);

@@ -55,6 +55,14 @@
  *   `return CORO_STATUS_DONE;`
  * Cancel exit: run pending defers, release held values (vex_future_release,
  *   vex_string_release), then `return vex_task_finish_cancelled(ctx);`
+ * Defers: a function activation keeps its pending `defer`s in a VexDeferList (NULL when
+ *   empty; saved in the state across suspensions like any local). `defer` pushes a
+ *   record (site number + a copy of the captured values); every exit drains the list
+ *   newest first: `while ((site = vex_defer_top(l)) >= 0) { vex_defer_take(l, &caps,
+ *   sizeof caps); l = vex_defer_pop(l); <run site's code with caps> }`.
+ * Results holding references (strings, futures): the wrapper also calls
+ *   `vex_task_set_drop_result(s, F_drop_result)` before vex_task_spawn; the runtime
+ *   calls it when the value is never taken (the task was detached), so it is released.
  * Panics: vex_panic never returns; it longjmps back to the worker loop (there must be
  *   no Rust frames between the worker loop and the panicking compiled code).
  *
@@ -190,7 +198,9 @@ bool vex_future_poll_or_register(WorkerContext *ctx, VexFuture *f);
 VexOutcome vex_future_outcome(const VexFuture *f);
 /** Takes a finished future: copies the result into `dst` (if VALUE and dst != NULL),
  *  releases the handle and returns the outcome. A CANCELLED outcome also marks the
- *  current task (ctx != NULL) as cancelled. Must not be called while PENDING. */
+ *  current task (ctx != NULL) as cancelled. Must not be called while PENDING. With
+ *  dst != NULL the value's references move to dst; with dst == NULL the value stays in
+ *  the task and is released by its drop-result hook (if any) when the task is freed. */
 VexOutcome vex_future_take(WorkerContext *ctx, VexFuture *f, void *dst);
 /** Adds a reference to the handle. */
 VexFuture *vex_future_retain(VexFuture *f);
@@ -222,6 +232,55 @@ CoroStatus vex_task_finish_panicked(WorkerContext *ctx, const char *file, uint32
                                     uint32_t col, const char *msg);
 /** The runtime of a worker context. */
 Runtime *worker_runtime(WorkerContext *ctx);
+
+/** Releases the references inside the result slot of a finished task's `state`: the
+ *  function the compiler generates next to a resume function whose result type holds
+ *  strings or futures (`F.drop_result`). `ctx` is the worker on which the last handle
+ *  was released, or NULL when that happened off-worker (a host thread). */
+typedef void (*vex_drop_result_func)(WorkerContext *ctx, void *state);
+/** Registers `drop` for the task owning `state` (between vex_task_alloc and
+ *  vex_task_spawn; the task must have result_size > 0, else the runtime aborts). When
+ *  the task finished with a value (VEX_OUTCOME_VALUE) and its last reference goes away
+ *  without any vex_future_take having moved the value out (every handle released, or
+ *  taken with dst == NULL), the runtime calls `drop(ctx, state)` once, right before
+ *  freeing the task. Not called for cancelled or panicked tasks, nor for tasks still
+ *  alive at runtime_destroy. The hook lives in 8 bytes the runtime reserves after the
+ *  state of every task with a result slot (the 64-byte header has no room for it). */
+void vex_task_set_drop_result(void *state, vex_drop_result_func drop);
+
+/** A runtime task that completes `ms` ms (negative: 0) after this call (what
+ *  `async_sleep(ms)` returns when it is not awaited at once). Its timer is armed during
+ *  the call, so sleeps set in the same millisecond fire in call order. Cancelling it
+ *  (vex_future_cancel) finishes it as cancelled at once. Needs a current runtime (on a
+ *  worker: armed on that worker's timers; off-worker: on worker 0's). The caller owns
+ *  the returned handle. */
+VexFuture *vex_sleep_future(int64_t ms);
+/** A runtime task that completes the first time it runs, i.e. after the tasks that were
+ *  ready before it (what `yield_now()` returns when it is not awaited at once). If it
+ *  was cancelled before it ran, it finishes as cancelled. Needs a current runtime; the
+ *  caller owns the returned handle. */
+VexFuture *vex_yield_future(void);
+
+/* ---- Defer lists -------------------------------------------------------------------- */
+
+/** The pending `defer` records of one function activation, newest first; NULL is the
+ *  empty list. Owned by that activation (not thread-safe, never shared); every exit of
+ *  the function drains it, so a list is never released as a whole. */
+typedef struct VexDeferList VexDeferList;
+
+/** Returns a new list: a record on top of `list` holding `site` and a bitwise copy of
+ *  the `size` bytes at `captures` (size 0: nothing, captures may be NULL). The record
+ *  owns the references inside the copy. Aborts on out-of-memory. */
+VexDeferList *vex_defer_push(VexDeferList *list, uint32_t site, const void *captures,
+                             size_t size);
+/** The site of the newest record, or -1 if `list` is empty. */
+int64_t vex_defer_top(const VexDeferList *list);
+/** Copies the newest record's captures into `dest` (`size` must be the size they were
+ *  pushed with; aborts otherwise or on an empty list). Their references move to dest. */
+void vex_defer_take(VexDeferList *list, void *dest, size_t size);
+/** Frees the newest record (not the references it held: vex_defer_take moved them) and
+ *  returns the rest of the list. NULL stays NULL. */
+VexDeferList *vex_defer_pop(VexDeferList *list);
 
 /* ---- Time ---------------------------------------------------------------------------- */
 

@@ -24,6 +24,7 @@ static const VexAbiEntry entries[] = {
     FIELD(VexTask, wheel),
     FIELD(VexTask, wait_kind),
     FIELD(VexTask, size_class),
+    FIELD(VexTask, drop_slot),
     {"VEX_TASK_HEADER_SIZE", VEX_TASK_HEADER_SIZE},
     SIZE(VexRuntimeOptions),
     ALIGN(VexRuntimeOptions),

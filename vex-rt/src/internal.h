@@ -39,6 +39,7 @@ enum {
     TS_CANCEL = 1u << 4,
     TS_OUTCOME_SHIFT = 5, /* 2 bits: VexOutcome once COMPLETE */
     TS_OUTCOME_MASK = 3u << 5,
+    TS_TAKEN = 1u << 7, /* a handle took the VALUE result (moved it out of the state) */
 };
 
 /* What an idle task waits for (VexTask.wait_kind). */
@@ -62,9 +63,15 @@ struct VexTask {
     _Atomic int16_t wheel;    /* 56: index of the wheel holding the timer, -1 if none */
     uint8_t wait_kind;        /* 58: WAIT_* of the last registration */
     uint8_t size_class;       /* 59: allocator class or SIZE_CLASS_BIG */
-    uint32_t reserved;        /* 60 */
+    uint32_t drop_slot;       /* 60: offset from the state start of the drop-result hook
+                               * (a vex_drop_result_func), 0 if the task has no result */
 };
 _Static_assert(sizeof(VexTask) == VEX_TASK_HEADER_SIZE, "task header must be 64 bytes");
+
+/* The drop-result hook (vex_task_set_drop_result) is a function pointer: 8 bytes, and
+ * the header has only the 4 bytes of drop_slot left. So tasks with a result slot
+ * (result_size > 0) get 8 more bytes after their state, at the 8-aligned offset
+ * drop_slot; tasks without a result (most detached ones) pay nothing. */
 
 static inline void *task_state(VexTask *t) { return (char *)t + VEX_TASK_HEADER_SIZE; }
 static inline VexTask *task_of_state(void *s) {

@@ -79,11 +79,27 @@ static inline void task_ref(VexTask *t) {
     atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
 }
 
-static void task_unref(VexTask *t) {
-    if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1) {
-        Runtime *rt = task_runtime(t);
-        slab_free(rt, local_worker(rt), t, t->size_class);
+/* The last reference is gone: a VALUE result that no handle took is released through
+ * the drop-result hook first (language §6.2: a detached task's value is dropped). The
+ * acq_rel decrement orders this after every other reference holder's accesses, so the
+ * state bits and the result slot are final. */
+static void task_free(VexTask *t) {
+    Runtime *rt = task_runtime(t);
+    WorkerContext *w = local_worker(rt);
+    if (t->drop_slot) {
+        uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+        VexOutcome o = (VexOutcome)((s & TS_OUTCOME_MASK) >> TS_OUTCOME_SHIFT);
+        if ((s & TS_COMPLETE) && o == VEX_OUTCOME_VALUE && !(s & TS_TAKEN)) {
+            vex_drop_result_func drop;
+            memcpy(&drop, (char *)task_state(t) + t->drop_slot, sizeof drop);
+            if (drop) drop(w, task_state(t));
+        }
     }
+    slab_free(rt, w, t, t->size_class);
+}
+
+static void task_unref(VexTask *t) {
+    if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1) task_free(t);
 }
 
 /* ---- Parking and notification ------------------------------------------------------ */
@@ -327,6 +343,35 @@ static void timer_disarm(Runtime *rt, VexTask *t) {
     if (linked) task_unref(t);
 }
 
+/* Puts t (idle or running, wait_kind set to WAIT_SLEEP by the caller) into the wheel of
+ * worker w (NULL: worker 0's, locked like any other) with an absolute deadline; the
+ * wheel takes one task reference. */
+static void timer_arm(Runtime *rt, WorkerContext *w, VexTask *t, uint64_t deadline) {
+    if (!w) w = &rt->workers[0];
+    WheelBox *b = &w->timers;
+    t->wait_kind = WAIT_SLEEP;
+    task_ref(t); /* the wheel's reference */
+    pthread_mutex_lock(&b->lock);
+    uint64_t prev = atomic_load_explicit(&b->next_expiration, memory_order_relaxed);
+    uint64_t when = wheel_insert(&b->wheel, t, deadline);
+    atomic_store_explicit(&t->wheel, (int16_t)w->index, memory_order_release);
+    atomic_store_explicit(&b->count, b->wheel.count, memory_order_release);
+    if (when < prev) atomic_store_explicit(&b->next_expiration, when, memory_order_release);
+    pthread_mutex_unlock(&b->lock);
+    /* A parked worker sleeping past this deadline could take the timer over if the
+     * wheel's owner stays busy: let it recompute its timeout. Only a new earliest timer
+     * of this wheel can be earlier than a parked worker's wake-up time. (The owner fires
+     * its own timers in any case, so a racy check only costs latency.) */
+    if (when < prev && atomic_load_explicit(&rt->num_parked, memory_order_relaxed) > 0) {
+        for (int i = 0; i < rt->nworkers; i++) {
+            if (atomic_load_explicit(&rt->workers[i].wake_at, memory_order_acquire) > deadline) {
+                notify_one(rt);
+                break;
+            }
+        }
+    }
+}
+
 /* ---- I/O ------------------------------------------------------------------------------- */
 
 static size_t poll_io(WorkerContext *w, int timeout_ms) {
@@ -423,30 +468,7 @@ static bool register_wait(WorkerContext *w, VexTask *t) {
     switch (w->pending_kind) {
     case WAIT_SLEEP: {
         if (is_cancelled(t)) return true;
-        WheelBox *b = &w->timers;
-        uint64_t deadline = w->pending_arg;
-        t->wait_kind = WAIT_SLEEP;
-        task_ref(t); /* the wheel's reference */
-        pthread_mutex_lock(&b->lock);
-        uint64_t prev = atomic_load_explicit(&b->next_expiration, memory_order_relaxed);
-        uint64_t when = wheel_insert(&b->wheel, t, deadline);
-        atomic_store_explicit(&t->wheel, (int16_t)w->index, memory_order_release);
-        atomic_store_explicit(&b->count, b->wheel.count, memory_order_release);
-        if (when < prev) atomic_store_explicit(&b->next_expiration, when, memory_order_release);
-        pthread_mutex_unlock(&b->lock);
-        /* A parked worker sleeping past this deadline could take the timer over if this
-         * worker stays busy: let it recompute its timeout. Only a new earliest timer of
-         * this wheel can be earlier than a parked worker's wake-up time. (This worker
-         * fires its own timers in any case, so a racy check only costs latency.) */
-        if (when < prev && atomic_load_explicit(&rt->num_parked, memory_order_relaxed) > 0) {
-            for (int i = 0; i < rt->nworkers; i++) {
-                if (atomic_load_explicit(&rt->workers[i].wake_at, memory_order_acquire) >
-                    deadline) {
-                    notify_one(rt);
-                    break;
-                }
-            }
-        }
+        timer_arm(rt, w, t, w->pending_arg);
         if (is_cancelled(t)) {
             disarm(rt, t);
             return true;
@@ -903,7 +925,17 @@ int64_t now_ms(void) {
 
 void *vex_task_alloc_in(Runtime *rt, size_t state_size, size_t result_offset,
                         size_t result_size, coro_resume_func resume) {
-    size_t size = VEX_TASK_HEADER_SIZE + ((state_size + 15) & ~(size_t)15);
+    size_t drop_slot = 0, body = state_size;
+    if (result_size > 0) {
+        /* Room for the drop-result hook after the state (see internal.h). */
+        drop_slot = (state_size + 7) & ~(size_t)7;
+        body = drop_slot + sizeof(vex_drop_result_func);
+    }
+    if (body > UINT32_MAX - VEX_TASK_HEADER_SIZE) {
+        fprintf(stderr, "vex-rt: task state too large (%zu bytes)\n", state_size);
+        abort();
+    }
+    size_t size = VEX_TASK_HEADER_SIZE + ((body + 15) & ~(size_t)15);
     uint8_t cls;
     VexTask *t = slab_alloc(rt, local_worker(rt), size, &cls);
     if (!t) {
@@ -911,6 +943,7 @@ void *vex_task_alloc_in(Runtime *rt, size_t state_size, size_t result_offset,
         abort();
     }
     memset(t, 0, size);
+    if (drop_slot) t->drop_slot = (uint32_t)drop_slot;
     t->resume = resume;
     atomic_init(&t->refs, 2); /* the handle and the task itself */
     atomic_init(&t->wheel, -1);
@@ -930,10 +963,14 @@ void *vex_task_alloc(size_t state_size, size_t result_offset, size_t result_size
     return vex_task_alloc_in(rt, state_size, result_offset, result_size, resume);
 }
 
-static VexFuture *spawn_task(Runtime *rt, WorkerContext *w, VexTask *t) {
+static void count_spawn(Runtime *rt, WorkerContext *w) {
     atomic_fetch_add_explicit(&rt->alive, 1, memory_order_relaxed);
     if (w) CNT_INC(w->c_spawned);
     else atomic_fetch_add_explicit(&rt->c_spawned_ext, 1, memory_order_relaxed);
+}
+
+static VexFuture *spawn_task(Runtime *rt, WorkerContext *w, VexTask *t) {
+    count_spawn(rt, w);
     atomic_store_explicit(&t->state, TS_SCHEDULED, memory_order_relaxed);
     schedule(rt, t, false);
     return (VexFuture *)t;
@@ -985,8 +1022,11 @@ VexOutcome vex_future_outcome(const VexFuture *f) {
 VexOutcome vex_future_take(WorkerContext *ctx, VexFuture *f, void *dst) {
     VexTask *t = (VexTask *)f;
     VexOutcome o = vex_future_outcome(f);
-    if (o == VEX_OUTCOME_VALUE && dst && t->result_size)
-        memcpy(dst, (char *)task_state(t) + t->result_offset, t->result_size);
+    if (o == VEX_OUTCOME_VALUE && dst) {
+        if (t->result_size) memcpy(dst, (char *)task_state(t) + t->result_offset, t->result_size);
+        /* The value (and its references) moved to dst: no drop-result hook for it. */
+        atomic_fetch_or_explicit(&t->state, TS_TAKEN, memory_order_relaxed);
+    }
     if (o == VEX_OUTCOME_CANCELLED && ctx && ctx->current)
         atomic_fetch_or_explicit(&ctx->current->state, TS_CANCEL, memory_order_acq_rel);
     if (o != VEX_OUTCOME_PENDING) task_unref(t);
@@ -1012,15 +1052,19 @@ void vex_future_cancel(VexFuture *f) { task_cancel((VexTask *)f); }
 CancelToken *vex_future_cancel_token(VexFuture *f) { return (CancelToken *)f; }
 void cancel_token_cancel(CancelToken *t) { task_cancel((VexTask *)t); }
 
-void worker_await_after(WorkerContext *ctx, uint64_t millis) {
-    ctx->pending_kind = WAIT_SLEEP;
-    Runtime *rt = ctx->rt;
-    /* The real clock counts whole elapsed milliseconds; the deadline starts from the
-     * current millisecond rounded up, so that a sleep never ends early in real time. */
+/* The deadline of a sleep of `millis` ms starting now. The real clock counts whole
+ * elapsed milliseconds; the deadline starts from the current millisecond rounded up, so
+ * that a sleep never ends early in real time. */
+static uint64_t sleep_deadline(Runtime *rt, uint64_t millis) {
     uint64_t now = rt->virtual_clock
                        ? rt_now(rt)
                        : (mono_ns() - rt->clock_origin_ns + 999999ull) / 1000000ull;
-    ctx->pending_arg = millis > WHEEL_MAX_DELAY ? now + WHEEL_MAX_DELAY : now + millis;
+    return millis > WHEEL_MAX_DELAY ? now + WHEEL_MAX_DELAY : now + millis;
+}
+
+void worker_await_after(WorkerContext *ctx, uint64_t millis) {
+    ctx->pending_kind = WAIT_SLEEP;
+    ctx->pending_arg = sleep_deadline(ctx->rt, millis);
 }
 
 void worker_await_io(WorkerContext *ctx, int fd, EventType type) {
@@ -1081,4 +1125,70 @@ CoroStatus vex_task_finish_panicked(WorkerContext *ctx, const char *file, uint32
     rt_record_panic(ctx->rt, buf);
     ctx->finish_kind = VEX_OUTCOME_PANICKED;
     return CORO_STATUS_DONE;
+}
+
+/* ---- Runtime-provided tasks and the drop-result hook ------------------------------------ */
+
+/* The state of a vex_sleep_future task: when it completes. */
+typedef struct SleepState {
+    uint64_t deadline;
+} SleepState;
+
+/* Runs when the timer fired or the task was cancelled (or woken by vex_future_wake:
+ * then the timer is re-armed until the deadline). */
+static CoroStatus sleep_resume(WorkerContext *ctx, void *state) {
+    SleepState *s = state;
+    if (vex_task_cancelled(ctx)) return vex_task_finish_cancelled(ctx);
+    if (rt_now(ctx->rt) < s->deadline) {
+        ctx->pending_kind = WAIT_SLEEP;
+        ctx->pending_arg = s->deadline;
+        return CORO_STATUS_YIELDED;
+    }
+    return CORO_STATUS_DONE;
+}
+
+static Runtime *current_or_abort(const char *what) {
+    Runtime *rt = runtime_current();
+    if (!rt) {
+        fprintf(stderr, "vex-rt: %s without a current runtime\n", what);
+        abort();
+    }
+    return rt;
+}
+
+VexFuture *vex_sleep_future(int64_t ms) {
+    Runtime *rt = current_or_abort("vex_sleep_future");
+    WorkerContext *w = local_worker(rt);
+    SleepState *s = vex_task_alloc_in(rt, sizeof *s, 0, 0, sleep_resume);
+    VexTask *t = task_of_state(s);
+    s->deadline = sleep_deadline(rt, ms < 0 ? 0 : (uint64_t)ms);
+    /* Spawned idle with its timer armed at once, so timers set in the same millisecond
+     * fire in call order (language §6.9) like a direct `await async_sleep(ms)`. Another
+     * worker may fire it as soon as it is in the wheel: the handle's reference keeps it
+     * alive until we return it. */
+    count_spawn(rt, w);
+    atomic_store_explicit(&t->state, 0, memory_order_relaxed);
+    timer_arm(rt, w, t, s->deadline);
+    return (VexFuture *)t;
+}
+
+static CoroStatus yield_resume(WorkerContext *ctx, void *state) {
+    (void)state;
+    if (vex_task_cancelled(ctx)) return vex_task_finish_cancelled(ctx);
+    return CORO_STATUS_DONE;
+}
+
+VexFuture *vex_yield_future(void) {
+    Runtime *rt = current_or_abort("vex_yield_future");
+    void *s = vex_task_alloc_in(rt, 0, 0, 0, yield_resume);
+    return spawn_task(rt, local_worker(rt), task_of_state(s));
+}
+
+void vex_task_set_drop_result(void *state, vex_drop_result_func drop) {
+    VexTask *t = task_of_state(state);
+    if (!t->drop_slot) {
+        fprintf(stderr, "vex-rt: vex_task_set_drop_result on a task without a result slot\n");
+        abort();
+    }
+    memcpy((char *)state + t->drop_slot, &drop, sizeof drop);
 }

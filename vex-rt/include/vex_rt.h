@@ -329,7 +329,11 @@ void vex_write(int stream, const char *bytes, size_t len);
 void vex_print(int stream, const VexString *s, bool newline);
 /** Prints `panic at FILE:LINE:COL: MSG` to stderr, stops the runtime and abandons the
  *  current task by longjmp to its worker loop (or to vex_catch_panic off-worker; with
- *  neither, exits the process with status 101). `msg` may be NULL. */
+ *  neither, exits the process with status 101). `msg` may be NULL. Every task that has
+ *  not finished is abandoned too: no cancel exit, defer or drop-result hook runs, so the
+ *  references those tasks hold (strings, futures, defer records) are never released;
+ *  runtime_destroy frees only the task memory. A run that panicked therefore leaks by
+ *  design and is excluded from leak checks. */
 _Noreturn void vex_panic(const char *file, uint32_t line, uint32_t col, const VexString *msg);
 /** The same with a C string message. */
 _Noreturn void vex_panic_cstr(const char *file, uint32_t line, uint32_t col, const char *msg);

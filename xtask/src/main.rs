@@ -133,8 +133,15 @@ fn bench(args: &[String]) -> Result {
             cargo(&["bench", "--package", "vex-rt-sys", "--bench", "runtime"])
         })?;
     }
+    if matches!(which, "all" | "e2e") {
+        known = true;
+        let script = project_root().join("bench/run.sh");
+        step("bench: end to end against gcc, tokio and Go", || {
+            command(Command::new("bash").arg(script).args(&args[args.len().min(1)..]))
+        })?;
+    }
     if !known {
-        return Err(format!("unknown benchmark `{which}`; known: syntax, check, runtime"));
+        return Err(format!("unknown benchmark `{which}`; known: syntax, check, runtime, e2e"));
     }
     Ok(())
 }

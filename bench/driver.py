@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""End-to-end benchmarks of Vex against gcc -O2, tokio and Go (see bench/README.md).
+
+Usage: bench/run.sh [quick] [runs=N]
+
+Builds every program, runs each workload N times (default 5, at least 3; the
+implementations of one workload alternate within each round so that load changes hit
+them alike), and prints one table of medians: wall time, CPU time (user+sys of the
+child) and peak RSS (ru_maxrss from wait4), with the ratio Vex/baseline of the wall
+times. Every implementation's output is compared with Vex's, so a baseline that
+computes something else fails the run.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+OUT = os.path.join(BENCH, "out")
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+VEX = os.path.join(TARGET, "release", "vex")
+MEASURE = os.path.join(OUT, "measure")
+WORKERS = "2"
+
+QUICK = "quick" in sys.argv[1:]
+RUNS = 5
+for a in sys.argv[1:]:
+    if a.startswith("runs="):
+        RUNS = max(3, int(a[5:]))
+    elif a != "quick":
+        sys.exit(f"usage: bench/run.sh [quick] [runs=N]   (unknown argument {a!r})")
+
+# name -> (template, {placeholder: value}); sizes shrink in quick mode.
+CPU = {
+    "fib(35)": ("fib", {"N": 35}),
+    ("fib(32)" if QUICK else "fib(40)"): ("fib", {"N": 32 if QUICK else 40}),
+    "loops 2000x2000 MAC": ("loops", {"N": 2000, "R": 10 if QUICK else 150}),
+    "sieve [bool; 2M]": ("sieve", {"N": 2_000_000, "R": 10 if QUICK else 100}),
+    "sum [i64; 1M]": ("arraysum", {"N": 1_000_000, "R": 100 if QUICK else 2000}),
+}
+def _k(n):
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
+
+
+_SJ = 100_000 if QUICK else 1_000_000
+_TD = 16 if QUICK else 20
+_YN = 500_000 if QUICK else 5_000_000
+_SL = 10_000 if QUICK else 100_000
+ASYNC = {
+    f"spawn+join {_k(_SJ)}": ("spawn_join", _SJ),
+    f"fan-out tree 2^{_TD}": ("tree", _TD),
+    f"yield 2 tasks x {_k(_YN)}": ("yield", _YN),
+    f"sleep {_k(_SL)} x 1..100ms": ("sleeps", _SL),
+}
+SUSPENDED_N = 100_000 if QUICK else 1_000_000
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def sh(cmd, **kw):
+    subprocess.run(cmd, check=True, **kw)
+
+
+def instantiate(src, subst, dst):
+    text = open(src).read()
+    for k, v in subst.items():
+        text = text.replace(f"__{k}__", str(v))
+    with open(dst, "w") as f:
+        f.write(text)
+
+
+def run_measured(cmd):
+    """Runs cmd under the measure wrapper; returns (wall s, cpu s, peak RSS KiB, stdout)."""
+    e = dict(os.environ, VEX_WORKERS=WORKERS, GOMAXPROCS=WORKERS)
+    e.pop("VEX_CLOCK", None)
+    stats = os.path.join(OUT, "measure.txt")
+    p = subprocess.run([MEASURE, stats] + cmd, stdout=subprocess.PIPE, env=e)
+    if p.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited with {p.returncode}")
+    wall, cpu, rss = open(stats).read().split()
+    return float(wall), float(cpu), int(rss), p.stdout.decode()
+
+
+def build():
+    os.makedirs(OUT, exist_ok=True)
+    for d in ("vex", "c"):
+        os.makedirs(os.path.join(OUT, d), exist_ok=True)
+    log("build: vex (cargo build --release -p vex)")
+    sh(["cargo", "build", "--release", "-q", "-p", "vex"], cwd=ROOT,
+       env=dict(os.environ, CARGO_TARGET_DIR=TARGET))
+    sh(["gcc", "-O2", "-o", MEASURE, os.path.join(BENCH, "c", "measure.c")])
+    bins = {}
+
+    def vex_build(template, subst, name):
+        src = os.path.join(OUT, "vex", name + ".vx")
+        exe = os.path.join(OUT, "vex", name)
+        instantiate(os.path.join(BENCH, "vex", template + ".vx"), subst, src)
+        sh([VEX, "build", src, "-o", exe, "-O", "2"])
+        return [exe]
+
+    log("build: Vex programs (vex build -O 2) and C programs (gcc -O2)")
+    for i, (label, (tmpl, subst)) in enumerate(CPU.items()):
+        name = f"{tmpl}{i}"
+        vx = vex_build(tmpl, subst, name)
+        src = os.path.join(OUT, "c", name + ".c")
+        exe = os.path.join(OUT, "c", name)
+        instantiate(os.path.join(BENCH, "c", tmpl + ".c"), subst, src)
+        sh(["gcc", "-O2", "-o", exe, src])
+        bins[label] = {"vex": vx, "gcc": [exe]}
+
+    log("build: tokio baselines (cargo build --release)")
+    tokio_dir = os.path.join(BENCH, "baselines", "tokio")
+    sh(["cargo", "build", "--release", "-q"], cwd=tokio_dir,
+       env=dict(os.environ, CARGO_TARGET_DIR=os.path.join(OUT, "tokio")))
+    tokio = os.path.join(OUT, "tokio", "release", "vex-bench-tokio")
+
+    go = shutil.which("go")
+    gobin = os.path.join(OUT, "gobench")
+    if go:
+        log("build: Go baselines (go build)")
+        sh([go, "build", "-o", gobin, "main.go"], cwd=os.path.join(BENCH, "go"),
+           env=dict(os.environ, GO111MODULE="off", GOCACHE=os.path.join(OUT, "gocache")))
+    else:
+        log("go not found: the Go column stays empty (apt-get install -y golang-go)")
+
+    def async_impls(tmpl, n, name):
+        d = {"vex": vex_build(tmpl, {"N": n}, name), "tokio": [tokio, tmpl, str(n)]}
+        if go:
+            d["go"] = [gobin, tmpl, str(n)]
+        return d
+
+    for label, (tmpl, n) in ASYNC.items():
+        bins[label] = async_impls(tmpl, n, f"{tmpl}_{n}")
+    bins["suspended"] = async_impls("suspended", SUSPENDED_N, f"suspended_{SUSPENDED_N}")
+    bins["suspended0"] = async_impls("suspended", 0, "suspended_0")
+    instantiate(os.path.join(BENCH, "vex", "hello.vx"), {}, os.path.join(OUT, "vex", "hello.vx"))
+    return bins
+
+
+def measure(impls):
+    """RUNS rounds; in each, every implementation once. Returns name -> list of tuples."""
+    res = {k: [] for k in impls}
+    for _ in range(RUNS):
+        for k, cmd in impls.items():
+            res[k].append(run_measured(cmd))
+    outs = {k: v[0][3] for k, v in res.items()}
+    ref = outs["vex"]
+    for k, o in outs.items():
+        if o != ref:
+            raise SystemExit(f"output of {k} differs from vex: {o!r} vs {ref!r} ({impls[k]})")
+    return res
+
+
+def med(samples, i):
+    return statistics.median(s[i] for s in samples)
+
+
+def fmt_t(s):
+    return f"{s * 1000:8.1f}"
+
+
+def main():
+    bins = build()
+    load = os.getloadavg()
+    log(f"measure: {RUNS} runs per workload{' (quick sizes)' if QUICK else ''}; load {load[0]:.2f}")
+    rows = []
+    for label in list(CPU) + list(ASYNC):
+        log(f"  {label}")
+        rows.append((label, measure(bins[label])))
+    log("  suspended tasks")
+    susp = measure(bins["suspended"])
+    susp0 = measure(bins["suspended0"])
+
+    # vex run of a hello-async program: compile (in memory) and run, warm file cache.
+    hello = os.path.join(OUT, "vex", "hello.vx")
+    vrun = {}
+    for opt in ("0", "2"):
+        cmd = [VEX, "run", hello, "-O", opt]
+        run_measured(cmd)  # warm-up
+        vrun[opt] = [run_measured(cmd) for _ in range(10)]
+    load_end = os.getloadavg()
+
+    w = sys.stdout.write
+    w(f"\nVex end-to-end benchmarks ({'quick' if QUICK else 'full'} sizes, median of {RUNS}, "
+      f"{WORKERS} workers; load average {load[0]:.2f} at start, {load_end[0]:.2f} at end)\n")
+    w("times in ms: wall (cpu = user+sys); RSS in MiB; ratio = Vex wall / baseline wall\n\n")
+    hdr = (f"{'workload':<24}{'Vex wall (cpu)':>19}{'base':>7}{'wall (cpu)':>19}"
+           f"{'ratio':>7}{'cpu r.':>7}{'Go wall (cpu)':>19}{'ratio':>7}{'cpu r.':>7}"
+           "   peak RSS MiB Vex / base / Go\n")
+    w(hdr)
+    w("-" * (len(hdr) + 12) + "\n")
+
+    def cell(samples):
+        return f"{fmt_t(med(samples, 0))} ({fmt_t(med(samples, 1)).strip():>7})"
+
+    for label, res in rows:
+        base = "gcc" if "gcc" in res else "tokio"
+        v, b = res["vex"], res[base]
+        line = f"{label:<24}{cell(v)}{base:>7}{cell(b)}"
+        line += f"{med(v, 0) / med(b, 0):7.2f}{med(v, 1) / med(b, 1):7.2f}"
+        g = res.get("go")
+        if g:
+            line += f"{cell(g)}{med(v, 0) / med(g, 0):7.2f}{med(v, 1) / med(g, 1):7.2f}"
+        else:
+            line += f"{'-':>19}{'-':>7}{'-':>7}"
+        rss = [med(v, 2) / 1024, med(b, 2) / 1024] + ([med(g, 2) / 1024] if g else [])
+        line += "   " + " / ".join(f"{r:.1f}" for r in rss)
+        if base == "tokio":
+            line += f"  (Vex/tokio {med(v, 2) / med(b, 2):.2f}"
+            if g:
+                line += f", Vex/Go {med(v, 2) / med(g, 2):.2f}"
+            line += ")"
+        w(line + "\n")
+
+    w(f"\nbytes per suspended task ({SUSPENDED_N} tasks on a 15 s sleep; "
+      "(peak RSS - peak RSS of the same program with 0 tasks) / tasks)\n")
+    per = {}
+    for k in susp:
+        per[k] = (med(susp[k], 2) - med(susp0[k], 2)) * 1024 / SUSPENDED_N
+    w("  " + "   ".join(f"{k}: {v:.0f} B" for k, v in per.items()))
+    w(f"   -> Vex/tokio {per['vex'] / per['tokio']:.2f}")
+    if "go" in per:
+        w(f", Vex/Go {per['vex'] / per['go']:.2f}")
+    w(f"\n  wall ms: " + "   ".join(f"{k}: {med(v, 0) * 1000:.0f}" for k, v in susp.items()))
+    w(" (includes the 200 ms settle sleep)\n")
+
+    w("\nvex run (compile in memory + run) of bench/vex/hello.vx, median of 10, warm cache\n")
+    for opt, s in vrun.items():
+        walls = sorted(x[0] * 1000 for x in s)
+        w(f"  -O {opt}: {statistics.median(walls):6.1f} ms wall (min {walls[0]:.1f}, max "
+          f"{walls[-1]:.1f}), cpu {med(s, 1) * 1000:.1f} ms, RSS {med(s, 2) / 1024:.1f} MiB\n")
+
+
+if __name__ == "__main__":
+    main()

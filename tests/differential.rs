@@ -7,7 +7,7 @@
 
 use proptest::prelude::*;
 use vex::{Compiler, Engine, RunOptions};
-use vex_hir::testing::{GenConfig, well_typed_program};
+use vex_hir::testing::{GenConfig, proptest_cases, well_typed_program};
 
 fn run(compiler: &Compiler, engine: Engine, opt_level: u8) -> (String, String, i32) {
     let mut options = RunOptions::with_engine(engine);
@@ -30,9 +30,9 @@ fn config() -> GenConfig {
     config.functions = 2;
     config.async_functions = 2;
     config.block_len = 4;
-    // FIXME(defer runtime): enable once vex-rt implements the defer-list functions the
-    // LLVM backend calls for `defer` (vex_defer_push & co.).
-    config.defers = false;
+    // Defers anywhere (in loops, nested blocks, go blocks) exercise the runtime's defer
+    // lists against the evaluator's.
+    config.defers_anywhere = true;
     config
 }
 
@@ -56,7 +56,7 @@ fn check_seed(seed: u64) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(proptest_cases(128)))]
 
     #[test]
     fn evaluator_and_llvm_agree(seed in any::<u64>()) {

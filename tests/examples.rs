@@ -81,3 +81,21 @@ fn check_engine(args: &[&str]) {
 fn examples_run_in_the_evaluator() {
     check_engine(&["--interp"]);
 }
+
+#[cfg(feature = "llvm")]
+#[test]
+fn examples_run_through_the_jit_at_o0() {
+    check_engine(&["-O", "0"]);
+}
+
+#[cfg(feature = "llvm")]
+#[test]
+fn examples_run_through_the_jit_at_o2() {
+    check_engine(&["-O", "2"]);
+}
+
+#[cfg(feature = "llvm")]
+#[test]
+fn examples_run_as_executables() {
+    check_engine(&["--aot"]);
+}

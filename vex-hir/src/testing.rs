@@ -572,3 +572,9 @@ pub fn large_program(lines: usize, lines_per_file: usize, seed: u64) -> Vec<(Str
     }
     files
 }
+
+/// The number of proptest cases to run: `VEX_PROPTEST_CASES` when set (as
+/// `cargo xtask proptest` does for long runs), else `default` (the CI budget).
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("VEX_PROPTEST_CASES").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
+}

@@ -7,6 +7,7 @@
 //! - `cargo xtask run FILE.vx` runs a Vex program through the `vex` CLI.
 //! - `cargo xtask fuzz TARGET [SECONDS]` runs one cargo-fuzz target.
 //! - `cargo xtask bench [syntax|check|runtime]` runs the benchmarks.
+//! - `cargo xtask proptest [CASES]` runs the property tests with many cases.
 //! - `cargo xtask deps` only installs the system dependencies.
 //!
 //! It uses nothing but `std`, so it builds in seconds on a fresh machine. It must not
@@ -27,6 +28,7 @@ commands:
   run FILE.vx [ARGS...]     run a Vex program with the `vex` CLI (release build)
   fuzz TARGET [SECONDS]     run a cargo-fuzz target (default 60 seconds)
   bench [syntax|check|runtime]  run benchmarks (all when no name is given)
+  proptest [CASES]          the property tests with CASES cases each (default 10000)
   deps                      install missing system dependencies only
 ";
 
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("proptest") => proptest(&args[1..]),
         Some("deps") => deps::ensure_all(),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -110,6 +113,24 @@ fn fuzz(args: &[String]) -> Result {
     };
     deps::ensure_cargo_fuzz()?;
     run_fuzz_target(target, seconds)
+}
+
+/// Runs every property test (syntax, checker, lowering, evaluator against LLVM) with
+/// many more cases than CI does, in release mode.
+fn proptest(args: &[String]) -> Result {
+    let cases = args.first().map(String::as_str).unwrap_or("10000");
+    cases.parse::<u32>().map_err(|_| format!("not a number of cases: {cases}"))?;
+    deps::ensure_all()?;
+    step(&format!("property tests, {cases} cases each"), || {
+        let cargo_bin = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        command(
+            Command::new(cargo_bin)
+                .args(["test", "--release", "--workspace", "--all-features"])
+                .env("VEX_PROPTEST_CASES", cases)
+                .env("PROPTEST_CASES", cases)
+                .current_dir(project_root()),
+        )
+    })
 }
 
 fn bench(args: &[String]) -> Result {

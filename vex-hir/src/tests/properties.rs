@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 
 use super::db_with;
-use crate::testing::{GenConfig, well_typed_program, well_typed_programs};
+use crate::testing::{GenConfig, proptest_cases, well_typed_program, well_typed_programs};
 
 fn diagnostics_of(text: &str) -> Vec<String> {
     let (db, files) = db_with(&[("gen.vx", text)]);
@@ -21,7 +21,7 @@ fn a_fixed_seed_program_is_well_typed() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(proptest_cases(256)))]
 
     #[test]
     fn generated_programs_check_without_errors(program in well_typed_programs(GenConfig::default())) {

@@ -21,20 +21,32 @@ fn examples() -> Vec<PathBuf> {
     found
 }
 
+/// The examples whose output does not depend on scheduling
+/// (`examples/order_independent.txt`).
+fn order_independent() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let list = std::fs::read_to_string(root.join("examples/order_independent.txt")).unwrap();
+    list.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| root.join(l)).collect()
+}
+
 /// Runs `vex run ARGS FILE` for every example and returns the mismatches.
 fn run_all(args: &[&str]) -> (usize, Vec<String>) {
+    run_files(&examples(), args, &[("VEX_WORKERS", "1"), ("VEX_CLOCK", "virtual")])
+}
+
+/// Runs `vex run ARGS FILE` for each of `files` with `env` and returns the mismatches.
+fn run_files(all: &[PathBuf], args: &[&str], env: &[(&str, &str)]) -> (usize, Vec<String>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut failures = Vec::new();
-    let all = examples();
-    for file in &all {
+    for file in all {
         let relative = file.strip_prefix(root).unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_vex"))
             .arg("run")
             .args(args)
             .arg(relative)
             .current_dir(root)
-            .env("VEX_WORKERS", "1")
-            .env("VEX_CLOCK", "virtual")
+            .env_remove("VEX_CLOCK")
+            .envs(env.iter().copied())
             .output()
             .unwrap();
         let expected_out = std::fs::read_to_string(file.with_extension("out")).unwrap_or_default();
@@ -98,4 +110,21 @@ fn examples_run_through_the_jit_at_o2() {
 #[test]
 fn examples_run_as_executables() {
     check_engine(&["--aot"]);
+}
+
+#[cfg(feature = "llvm")]
+#[test]
+fn order_independent_examples_run_on_two_workers_with_the_real_clock() {
+    let files = order_independent();
+    assert!(files.len() >= 20, "expected the order-independent list, found {}", files.len());
+    for args in [&[][..], &["--aot"][..]] {
+        let (count, failures) = run_files(&files, args, &[("VEX_WORKERS", "2")]);
+        assert!(
+            failures.is_empty(),
+            "{} of {count} order-independent examples failed with `vex run {}` on 2 workers:\n{}",
+            failures.len(),
+            args.join(" "),
+            failures.join("\n\n")
+        );
+    }
 }

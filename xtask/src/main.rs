@@ -70,6 +70,9 @@ fn test(args: &[String]) -> Result {
     deps::ensure_all()?;
     let started = Instant::now();
     step("Rust workspace tests", || cargo(&["test", "--workspace", "--all-features", "--locked"]))?;
+    step("vex without LLVM (no default features) builds and tests", || {
+        cargo(&["test", "--package", "vex", "--no-default-features", "--locked"])
+    })?;
     step("C runtime tests (plain, ThreadSanitizer, AddressSanitizer)", || {
         command(
             Command::new("make")

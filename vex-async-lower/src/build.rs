@@ -139,8 +139,11 @@ pub struct BodyInput<'a> {
     pub infer: &'a InferenceResult,
     /// Spans.
     pub source_map: &'a BodySourceMap,
-    /// Lines of the file, for panic locations.
+    /// Lines of the file, for panic and statement locations.
     pub lines: &'a LineTable,
+    /// Byte offset of the body's definition (the function's or constant's name): the
+    /// origin of its functions' locations.
+    pub def_offset: u32,
     /// The program's user types.
     pub types: &'a TypeDefs,
 }
@@ -151,7 +154,9 @@ pub fn build_body(input: &BodyInput<'_>) -> Vec<Function> {
     let mut counter = 0;
     let ret = lower_ty(input.db, &input.ret);
     let kind = if input.is_async { FunctionKind::Async } else { FunctionKind::Sync };
-    let mut builder = Builder::new(input, input.name.clone(), kind, ret, &mut extra, &mut counter);
+    let def = input.lines.loc(input.def_offset);
+    let mut builder =
+        Builder::new(input, input.name.clone(), kind, ret, def, &mut extra, &mut counter);
     for &param in &input.body.params {
         builder.add_param(param);
     }
@@ -392,6 +397,11 @@ fn free_locals(body: &Body, e: ExprId) -> Vec<vex_hir::body::LocalId> {
 struct Builder<'a, 'b> {
     input: &'a BodyInput<'a>,
     func: Function,
+    /// Where this function is defined (absolute; `func.loc` is made relative to the
+    /// body's definition in `finish`).
+    def: SourceLoc,
+    /// The location of what is being lowered: statements and terminators get it.
+    cur: Loc,
     current: Option<BlockId>,
     locals: FxHashMap<vex_hir::body::LocalId, LocalId>,
     drops: Vec<LocalId>,
@@ -424,6 +434,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         name: Box<str>,
         kind: FunctionKind,
         ret: Type,
+        def: SourceLoc,
         extra: &'b mut Vec<Function>,
         counter: &'b mut u32,
     ) -> Self {
@@ -433,11 +444,16 @@ impl<'a, 'b> Builder<'a, 'b> {
             params: Vec::new(),
             ret,
             locals: Vec::new(),
-            blocks: vec![Block { stmts: Vec::new(), term: Terminator::Unreachable }],
+            blocks: vec![Block::at(Vec::new(), Terminator::Unreachable, Loc::default())],
+            loc: def.clone(),
         };
+        // Until an expression says otherwise, code is at the definition.
+        let cur = Loc { line: 0, col: def.col };
         Builder {
             input,
             func,
+            def,
+            cur,
             current: Some(BlockId(0)),
             locals: FxHashMap::default(),
             drops: Vec::new(),
@@ -459,20 +475,39 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     fn new_block(&mut self) -> BlockId {
-        self.func.blocks.push(Block { stmts: Vec::new(), term: Terminator::Unreachable });
+        self.func.blocks.push(Block::at(Vec::new(), Terminator::Unreachable, self.cur));
         BlockId(self.func.blocks.len() as u32 - 1)
     }
 
     fn push(&mut self, stmt: Stmt) {
         if let Some(b) = self.current {
-            self.func.blocks[b.index()].stmts.push(stmt);
+            self.func.blocks[b.index()].push(stmt, self.cur);
         }
     }
 
     fn terminate(&mut self, term: Terminator) {
         if let Some(b) = self.current.take() {
-            self.func.blocks[b.index()].term = term;
+            let block = &mut self.func.blocks[b.index()];
+            block.term = term;
+            block.term_loc = self.cur;
         }
+    }
+
+    /// The location of a byte offset relative to this function's definition.
+    fn rel_loc(&self, offset: u32) -> Loc {
+        let at = self.input.lines.loc(offset);
+        Loc { line: at.line.saturating_sub(self.def.line), col: at.col }
+    }
+
+    /// Makes `range`'s start (or its last character, with `end`) the current location
+    /// and returns the previous one.
+    fn move_to(&mut self, range: Option<vex_syntax::TextRange>, end: bool) -> Loc {
+        let loc = match range {
+            Some(r) if end => self.rel_loc(u32::from(r.end()).saturating_sub(1)),
+            Some(r) => self.rel_loc(u32::from(r.start())),
+            None => self.cur,
+        };
+        std::mem::replace(&mut self.cur, loc)
     }
 
     fn goto(&mut self, target: BlockId) -> bool {
@@ -801,6 +836,9 @@ impl<'a, 'b> Builder<'a, 'b> {
         self.prepare_defers(root);
         let ret_ty = self.func.ret.clone();
         let v = self.expr(root);
+        // The implicit return and the exit code (defers, releases) are at the body's
+        // last character (its closing brace).
+        self.move_to(self.input.source_map.exprs.get(root).copied(), true);
         if ret_ty == Type::Unit {
             self.drop_val(v);
             self.emit_return(None);
@@ -887,7 +925,10 @@ impl<'a, 'b> Builder<'a, 'b> {
         self.goto(runner);
     }
 
-    fn finish(self) -> Function {
+    fn finish(mut self) -> Function {
+        // Relative to the body's definition (see `Function::loc`).
+        let body_line = self.input.lines.loc(self.input.def_offset).line;
+        self.func.loc.line = self.def.line.saturating_sub(body_line);
         self.func
     }
 
@@ -906,6 +947,14 @@ impl<'a, 'b> Builder<'a, 'b> {
     /// Lowers `e` for its value. The result may borrow a place (`Val::Op`) or be a
     /// temporary the caller must consume or drop.
     fn expr(&mut self, e: ExprId) -> Val {
+        let outer = self.move_to(self.input.source_map.exprs.get(e).copied(), false);
+        let v = self.expr_here(e);
+        self.cur = outer;
+        v
+    }
+
+    /// [`Builder::expr`] with the current location already at `e`.
+    fn expr_here(&mut self, e: ExprId) -> Val {
         let body = self.input.body;
         let ty = self.ty_of(e);
         match &body.exprs[e] {
@@ -1838,12 +1887,19 @@ impl<'a, 'b> Builder<'a, 'b> {
         let name: Box<str> = format!("{}.go{}", self.input.name, *self.counter).into();
         *self.counter += 1;
         let mut sub_extra = Vec::new();
+        // A `go` block is defined where it is written (the current location: the `go`).
+        let def = SourceLoc {
+            file: self.def.file.clone(),
+            line: self.def.line + self.cur.line,
+            col: self.cur.col,
+        };
         let function = {
             let mut child = Builder::new(
                 self.input,
                 name.clone(),
                 FunctionKind::Async,
                 Type::Unit,
+                def,
                 &mut sub_extra,
                 self.counter,
             );
@@ -1877,6 +1933,7 @@ impl<'a, 'b> Builder<'a, 'b> {
     fn block(&mut self, stmts: &[vex_hir::body::StmtId], tail: Option<ExprId>, ty: Type) -> Val {
         self.push_scope();
         for &s in stmts {
+            let outer = self.move_to(self.input.source_map.stmts.get(s).copied(), false);
             match &self.input.body.stmts[s] {
                 HirStmt::Let { pat, init, .. } => {
                     if let Some(init) = *init {
@@ -1888,6 +1945,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     self.drop_val(v);
                 }
             }
+            self.cur = outer;
         }
         let result = match tail {
             Some(t) if ty != Type::Unit => {

@@ -8,6 +8,15 @@
 //!
 //! Panic locations need line and column numbers; they come from [`line_table`], which
 //! stays equal (and is backdated) while an edit keeps every line start in place.
+//!
+//! Statement locations (for debug line tables) are relative: each function's
+//! [`Function::loc`] counts lines from the body's definition line, and each statement's
+//! [`crate::ir::Loc`] from its function's. So when an edit moves a body without changing
+//! it, `fn_ir` re-runs (vex-hir's source map holds file offsets) but produces an equal
+//! result, which salsa backdates: `lowered` does not re-run. Only the modules assembled
+//! here ([`module_ir`], [`module_built`]) add the body's current line ([`body_def`]).
+//! (Panic sites still carry absolute locations, so a moved body with a panic site is
+//! transformed again.)
 
 use std::sync::Arc;
 
@@ -111,7 +120,9 @@ pub fn fn_ir<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Vec<Function>> {
         }
     };
     let lines = line_table(db, file);
-    let input = BodyInput { db, name, is_async, ret, body, infer, source_map, lines, types };
+    let (_, def_offset) = body_def_offset(db, id);
+    let input =
+        BodyInput { db, name, is_async, ret, body, infer, source_map, lines, def_offset, types };
     Arc::new(build_body(&input))
 }
 
@@ -129,6 +140,35 @@ pub struct Lowered {
 pub fn lowered<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Lowered> {
     let types = type_defs(db, Program::get(db));
     Arc::new(coro::transform_all(fn_ir(db, id), types))
+}
+
+/// The file of a body and the byte offset of its definition (the item's name).
+fn body_def_offset(db: &dyn Db, id: BodyId<'_>) -> (SourceFile, u32) {
+    let items = |file| vex_hir::item_tree::item_source_map(db, file);
+    let (file, range) = match id.owner(db) {
+        BodyOwner::Function(loc) => (loc.file, items(loc.file).functions.get(loc.index as usize)),
+        BodyOwner::Const(loc) => (loc.file, items(loc.file).consts.get(loc.index as usize)),
+    };
+    (file, range.map_or(0, |r| u32::from(r.start())))
+}
+
+/// Where a body is defined: the item's name, as a 1-based file location.
+pub fn body_def(db: &dyn Db, id: BodyId<'_>) -> crate::ir::SourceLoc {
+    let (file, offset) = body_def_offset(db, id);
+    line_table(db, file).loc(offset)
+}
+
+/// `functions` of the body `id` with their definition lines made absolute.
+fn placed(db: &dyn Db, id: BodyId<'_>, functions: &[Function]) -> Vec<Function> {
+    let line = body_def(db, id).line;
+    functions
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            f.loc.line += line;
+            f
+        })
+        .collect()
 }
 
 fn bodies(db: &dyn Db) -> Vec<BodyId<'_>> {
@@ -166,7 +206,7 @@ fn module_base(db: &dyn Db) -> Module {
 pub fn module_built(db: &dyn Db) -> Module {
     let mut module = module_base(db);
     for id in bodies(db) {
-        module.functions.extend(fn_ir(db, id).iter().cloned());
+        module.functions.extend(placed(db, id, fn_ir(db, id)));
     }
     module
 }
@@ -177,7 +217,7 @@ pub fn module_ir(db: &dyn Db) -> Module {
     let mut module = module_base(db);
     for id in bodies(db) {
         let lowered = lowered(db, id);
-        module.functions.extend(lowered.functions.iter().cloned());
+        module.functions.extend(placed(db, id, &lowered.functions));
         module.structs.extend(lowered.states.iter().cloned());
     }
     module

@@ -69,7 +69,8 @@ fn normalise(function: &Function) -> Function {
                 let t = LocalId(f.locals.len() as u32 - 1);
                 let Terminator::Await { future, .. } = &mut f.blocks[b].term else { continue };
                 let old = std::mem::replace(future, Operand::local(t));
-                f.blocks[b].stmts.push(Stmt::Assign(Place::local(t), Rvalue::Use(old)));
+                let loc = f.blocks[b].term_loc;
+                f.blocks[b].push(Stmt::Assign(Place::local(t), Rvalue::Use(old)), loc);
             }
         }
     }

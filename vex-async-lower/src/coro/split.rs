@@ -37,8 +37,8 @@ impl Split<'_> {
         LocalId(self.out.locals.len() as u32 - 1)
     }
 
-    fn new_block(&mut self, stmts: Vec<Stmt>, term: Terminator) -> BlockId {
-        self.out.blocks.push(Block { stmts, term });
+    fn new_block(&mut self, stmts: Vec<Stmt>, term: Terminator, loc: Loc) -> BlockId {
+        self.out.blocks.push(Block::at(stmts, term, loc));
         BlockId(self.out.blocks.len() as u32 - 1)
     }
 
@@ -91,6 +91,7 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
         ret: Type::CoroStatus,
         locals: function.locals.clone(),
         blocks: Vec::new(),
+        loc: function.loc.clone(),
     };
     let mut split = Split { info, out, state: LocalId(0) };
     split.state = split.new_local("state", Type::StatePtr(state_name));
@@ -98,7 +99,9 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
     let tag_ty = Type::Int(info.layout.tag.ty);
     let tag = split.new_local("tag", tag_ty);
     // Block 0: dispatch (its switch is filled in below); original blocks at 1..=n.
-    split.new_block(Vec::new(), Terminator::Unreachable);
+    // Dispatch code stands for the function's entry: the definition's line.
+    let entry = Loc { line: 0, col: function.loc.col };
+    split.new_block(Vec::new(), Terminator::Unreachable, entry);
     for block in &function.blocks {
         let mut block = block.clone();
         for target in block.term.successors_mut() {
@@ -106,11 +109,14 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
         }
         split.out.blocks.push(block);
     }
-    let trap = split.new_block(Vec::new(), Terminator::Unreachable);
-    let start = split.new_block(split.loads(&info.saved.start), Terminator::Goto(BlockId(1)));
+    let trap = split.new_block(Vec::new(), Terminator::Unreachable, entry);
+    let start =
+        split.new_block(split.loads(&info.saved.start), Terminator::Goto(BlockId(1)), entry);
     let mut cases = vec![(0, start)];
     for suspension in &info.saved.suspensions {
         let b = shift(suspension.block).index();
+        // Everything the suspension turns into is at the wait's location.
+        let at = split.out.blocks[b].term_loc;
         let term = std::mem::replace(&mut split.out.blocks[b].term, Terminator::Unreachable);
         let (next, cancel) = match &term {
             Terminator::Await { next, cancel, .. }
@@ -142,9 +148,13 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
                         then_block: next,
                         else_block: cancel,
                     },
+                    at,
                 );
-                let release = split
-                    .new_block(vec![Stmt::Release(Place::local(child))], Terminator::Goto(cancel));
+                let release = split.new_block(
+                    vec![Stmt::Release(Place::local(child))],
+                    Terminator::Goto(cancel),
+                    at,
+                );
                 (take, release)
             }
             _ => (next, cancel),
@@ -156,12 +166,14 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
                 then_block: cancel_block,
                 else_block: continue_block,
             },
+            at,
         );
-        let resume = split.new_block(split.loads(&suspension.saved), Terminator::Goto(after));
+        let resume = split.new_block(split.loads(&suspension.saved), Terminator::Goto(after), at);
         cases.push((k, resume));
         let yielded = split.new_block(
             Vec::new(),
             Terminator::Return(Some(Operand::Const(Const::Status(CoroStatus::Yielded)))),
+            at,
         );
         let mut stmts = split.stores(&suspension.saved);
         stmts.push(split.store_tag(k));
@@ -179,6 +191,7 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
                 let poison = split.new_block(
                     vec![split.store_tag(info.layout.tag.poisoned)],
                     Terminator::Goto(after),
+                    at,
                 );
                 Terminator::Branch {
                     cond: Operand::local(ready),
@@ -199,12 +212,13 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
                 Terminator::Goto(yielded)
             }
         };
-        split.out.blocks[b].stmts.extend(stmts);
+        split.out.blocks[b].extend(stmts, at);
         split.out.blocks[b].term = new_term;
     }
     // Completion and cancel exits.
     for b in 1..=function.blocks.len() {
         let term = split.out.blocks[b].term.clone();
+        let at = split.out.blocks[b].term_loc;
         match term {
             Terminator::Return(value) => {
                 let mut stmts = Vec::new();
@@ -212,7 +226,7 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
                     stmts.push(Stmt::StoreState { state: split.state, field, value: v });
                 }
                 stmts.push(split.store_tag(info.layout.tag.done));
-                split.out.blocks[b].stmts.extend(stmts);
+                split.out.blocks[b].extend(stmts, at);
                 split.out.blocks[b].term =
                     Terminator::Return(Some(Operand::Const(Const::Status(CoroStatus::Done))));
             }
@@ -226,19 +240,20 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
                         args: vec![],
                     },
                 ];
-                split.out.blocks[b].stmts.extend(stmts);
+                split.out.blocks[b].extend(stmts, at);
                 split.out.blocks[b].term = Terminator::Return(Some(Operand::local(status)));
             }
             _ => {}
         }
     }
-    split.out.blocks[0] = Block {
-        stmts: vec![
+    split.out.blocks[0] = Block::at(
+        vec![
             Stmt::LoadState { dest: tag, state: split.state, field: info.layout.tag_field },
             split.store_tag(info.layout.tag.poisoned),
         ],
-        term: Terminator::Switch { value: Operand::local(tag), cases, default: trap },
-    };
+        Terminator::Switch { value: Operand::local(tag), cases, default: trap },
+        entry,
+    );
     split.out
 }
 
@@ -297,7 +312,13 @@ pub fn wrapper_function(function: &Function, info: &CoroInfo, types: &TypeDefs) 
         params,
         ret: future_ty,
         locals,
-        blocks: vec![Block { stmts, term: Terminator::Return(Some(Operand::local(future))) }],
+        // The wrapper is the call of the coroutine: all of it at the definition.
+        blocks: vec![Block::at(
+            stmts,
+            Terminator::Return(Some(Operand::local(future))),
+            Loc { line: 0, col: function.loc.col },
+        )],
+        loc: function.loc.clone(),
     }
 }
 
@@ -322,12 +343,14 @@ pub fn drop_result_function(
         params: vec![LocalId(0)],
         ret: Type::Unit,
         locals,
-        blocks: vec![Block {
-            stmts: vec![
+        blocks: vec![Block::at(
+            vec![
                 Stmt::LoadState { dest: LocalId(1), state: LocalId(0), field },
                 Stmt::Release(Place::local(LocalId(1))),
             ],
-            term: Terminator::Return(None),
-        }],
+            Terminator::Return(None),
+            Loc { line: 0, col: function.loc.col },
+        )],
+        loc: function.loc.clone(),
     })
 }

@@ -7,6 +7,11 @@
 //! function of `vex_rt.h`), reference counting ([`Stmt::Retain`]/[`Stmt::Release`]),
 //! and panics with their source location ([`Terminator::Panic`]).
 //!
+//! Source positions (for debug line tables): every function has its definition's
+//! location ([`Function::loc`]) and every statement and terminator a [`Loc`] relative to
+//! it ([`Block::locs`], [`Block::term_loc`]): lines counted from the definition's line,
+//! so a function's statements keep their locations when code above it moves.
+//!
 //! Two stages use it:
 //! - *before* the coroutine transform, an `async fn` is a [`FunctionKind::Async`]
 //!   function whose waits are terminators ([`Terminator::Await`], [`Terminator::Sleep`],
@@ -277,9 +282,22 @@ pub struct Function {
     pub locals: Vec<LocalDecl>,
     /// Every block; block 0 is the entry.
     pub blocks: Vec<Block>,
+    /// Where the function is defined (its name, or the `go` keyword of a `go` block);
+    /// the origin of every [`Loc`] in it. Resume functions, wrappers and drop-result
+    /// functions share their coroutine's. Inside the per-body queries
+    /// ([`crate::queries::fn_ir`], [`crate::queries::lowered`]) `line` is counted from
+    /// the body's own definition line (0-based, so the queries' results do not change
+    /// when code above the body moves); the modules they assemble
+    /// ([`crate::queries::module_ir`]) hold 1-based file lines.
+    pub loc: SourceLoc,
 }
 
 impl Function {
+    /// The 1-based file line and column of a location in this function.
+    pub fn line_col(&self, loc: Loc) -> (u32, u32) {
+        (self.loc.line + loc.line, loc.col)
+    }
+
     /// The type of a local.
     pub fn local_ty(&self, local: LocalId) -> &Type {
         &self.locals[local.index()].ty
@@ -316,6 +334,50 @@ pub struct Block {
     pub stmts: Vec<Stmt>,
     /// How the block ends.
     pub term: Terminator,
+    /// The source location of each statement, parallel to `stmts` (the validator checks
+    /// the lengths).
+    pub locs: Vec<Loc>,
+    /// The source location of the terminator.
+    pub term_loc: Loc,
+}
+
+impl Block {
+    /// A block of `stmts`, all at `loc`, ending in `term` at `loc`.
+    pub fn at(stmts: Vec<Stmt>, term: Terminator, loc: Loc) -> Block {
+        let locs = vec![loc; stmts.len()];
+        Block { stmts, term, locs, term_loc: loc }
+    }
+
+    /// Appends a statement at `loc`.
+    pub fn push(&mut self, stmt: Stmt, loc: Loc) {
+        self.stmts.push(stmt);
+        self.locs.push(loc);
+    }
+
+    /// Appends statements, all at `loc`.
+    pub fn extend(&mut self, stmts: impl IntoIterator<Item = Stmt>, loc: Loc) {
+        for stmt in stmts {
+            self.push(stmt, loc);
+        }
+    }
+
+    /// The statements with their locations.
+    pub fn stmts_with_locs(&self) -> impl Iterator<Item = (&Stmt, Loc)> {
+        self.stmts.iter().zip(self.locs.iter().copied())
+    }
+}
+
+/// A source position inside a function, relative to its definition
+/// ([`Function::loc`]): `line` lines below the definition's line (0 is that line),
+/// 1-based `col` in characters (0 when only the line is known). Statements the
+/// transform adds take the location of the code they stand for (a suspension's stores
+/// that of its `await`, a resume's dispatch the definition).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Loc {
+    /// Lines below the function's definition line.
+    pub line: u32,
+    /// 1-based column, 0 when unknown.
+    pub col: u32,
 }
 
 /// A projection from a place.
@@ -763,7 +825,8 @@ pub enum Stmt {
     },
 }
 
-/// A source location of a panic: the path as given, 1-based line and column.
+/// A source location (of a panic, of a function's definition): the path as given,
+/// 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SourceLoc {
     /// The file's path.

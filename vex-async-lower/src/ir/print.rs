@@ -3,6 +3,10 @@
 //! One line per local, statement and terminator; locals are `%n` (their source name as a
 //! comment at the declaration), blocks `bbN`. The format changes only deliberately:
 //! snapshot tests pin it.
+//!
+//! The alternate form (`{:#}`, `vex emit` leaves it off) adds source locations: the
+//! function header ends in `@ FILE:LINE:COL` (its definition) and every statement and
+//! terminator in `@ LINE:COL` (file line, 0 for an unknown column).
 
 use std::fmt::{self, Display, Formatter, Write as _};
 
@@ -192,16 +196,29 @@ impl Display for Function {
         };
         let params: Vec<String> =
             self.params.iter().map(|p| format!("{p}: {}", self.local_ty(*p))).collect();
-        writeln!(f, "{kind} {}({}) -> {} {{", self.name, params.join(", "), self.ret)?;
+        let located = f.alternate();
+        write!(f, "{kind} {}({}) -> {} {{", self.name, params.join(", "), self.ret)?;
+        if located {
+            write!(f, " @ {}:{}:{}", self.loc.file, self.loc.line, self.loc.col)?;
+        }
+        writeln!(f)?;
         for (i, local) in self.locals.iter().enumerate() {
             writeln!(f, "    %{i}: {} // {}", local.ty, local.name)?;
         }
+        let at = |loc: Loc| {
+            if located {
+                let (line, col) = self.line_col(loc);
+                format!(" @ {line}:{col}")
+            } else {
+                String::new()
+            }
+        };
         for (i, block) in self.blocks.iter().enumerate() {
             writeln!(f, "  bb{i}:")?;
-            for stmt in &block.stmts {
-                writeln!(f, "    {stmt}")?;
+            for (stmt, loc) in block.stmts_with_locs() {
+                writeln!(f, "    {stmt}{}", at(loc))?;
             }
-            writeln!(f, "    {}", block.term)?;
+            writeln!(f, "    {}{}", block.term, at(block.term_loc))?;
         }
         writeln!(f, "}}")
     }
@@ -249,7 +266,11 @@ impl Display for Module {
         }
         for function in &self.functions {
             writeln!(f)?;
-            write!(f, "{function}")?;
+            if f.alternate() {
+                write!(f, "{function:#}")?;
+            } else {
+                write!(f, "{function}")?;
+            }
         }
         Ok(())
     }

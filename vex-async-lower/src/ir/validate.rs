@@ -126,6 +126,12 @@ impl Validator<'_> {
             }
         }
         for (i, block) in f.blocks.iter().enumerate() {
+            if block.locs.len() != block.stmts.len() {
+                self.error(
+                    i,
+                    format!("{} statements but {} locations", block.stmts.len(), block.locs.len()),
+                );
+            }
             for stmt in &block.stmts {
                 self.check_stmt(i, stmt);
             }

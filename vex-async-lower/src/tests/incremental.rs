@@ -48,3 +48,37 @@ fn editing_an_async_body_relowers_only_it() {
     assert_eq!(executed(&log, "fn_ir"), 1, "{log:#?}");
     assert_eq!(executed(&log, "lowered"), 1, "{log:#?}");
 }
+
+/// Statement locations are relative to their function, and functions' lines relative to
+/// their body, so moving a body down (a line inserted above it) gives an equal `fn_ir`
+/// result: salsa backdates it and the coroutine transform does not run again. The
+/// assembled module still has the new lines.
+#[test]
+fn moving_a_body_down_does_not_transform_it_again() {
+    let (mut db, files) = super::db_with(&[("main.vx", PROGRAM)]);
+    let before = module_ir(&db);
+    db.enable_logging();
+    files[0].set_text(&mut db).to(PROGRAM.replace("    1 + 1\n", "    let a = 1\n    a + 1\n"));
+    let after = module_ir(&db);
+    let log = db.take_executed();
+    // `fn_ir` re-runs below the edit (vex-hir's source map holds file offsets) ...
+    assert!(executed(&log, "fn_ir") >= 1, "{log:#?}");
+    // ... but only the edited body is transformed again.
+    assert_eq!(executed(&log, "lowered"), 1, "{log:#?}");
+    let line = |m: &crate::ir::Module, name: &str| m.function(name).unwrap().loc.line;
+    assert_eq!((line(&before, "one"), line(&after, "one")), (1, 1));
+    for name in ["two", "two.resume", "main", "main.resume"] {
+        assert_eq!(line(&after, name), line(&before, name) + 1, "{name}");
+    }
+    let resume = after.function("two.resume").unwrap();
+    let lines: Vec<u32> = resume
+        .blocks
+        .iter()
+        .flat_map(|b| b.locs.iter().chain([&b.term_loc]))
+        .map(|l| resume.line_col(*l).0)
+        .collect();
+    // `async fn two` is now on line 6, its body on lines 7 and 8.
+    assert_eq!(lines.iter().min(), Some(&6), "{resume:#}");
+    assert_eq!(lines.iter().max(), Some(&9), "{resume:#}");
+    assert!(lines.contains(&7) && lines.contains(&8), "{resume:#}");
+}

@@ -641,3 +641,132 @@ fn wrapper_registers_drop_result_and_stored_sleep_is_a_future() {
         "#]],
     );
 }
+
+/// The alternate form shows where each function is defined and where each statement
+/// and terminator comes from: `go` blocks, resume functions and wrappers included.
+#[test]
+fn locations_of_statements_and_coroutine_pieces() {
+    let input = "\
+fn add(a: i64, b: i64): i64 {
+    let s = a + b
+    s * 2
+}
+
+async fn main() {
+    await async_sleep(1)
+    go {
+        $println(\"hi\")
+    }
+    $println(add(1, 2))
+}
+";
+    let (db, _) = super::db_with(&[("main.vx", input)]);
+    let lowered = module_ir(&db);
+    validate_module(&lowered, Stage::Transformed).unwrap();
+    expect![[r#"
+        struct main.state size 1 align 1 {
+            @0 tag: u8
+        }
+        struct main.go0.state size 1 align 1 {
+            @0 tag: u8
+        }
+        string s0 = "hi"
+
+        fn add(%0: i64, %1: i64) -> i64 { @ main.vx:1:4
+            %0: i64 // a
+            %1: i64 // b
+            %2: i64 // tmp
+            %3: i64 // s
+            %4: i64 // tmp
+            %5: i64 // tmp
+            %6: i64 // tmp
+          bb0:
+            %2 = add %0, %1 @ 2:13
+            %3 = %2 @ 2:5
+            %4 = mul %3, 2i64 @ 3:5
+            %5 = %4 @ 1:29
+            %6 = %5 @ 4:1
+            return %6 @ 4:1
+        }
+
+        wrapper fn main() -> Future<()> { @ main.vx:6:10
+            %0: *main.state // state
+            %1: Future<()> // future
+          bb0:
+            %0 = rt task_alloc() @ 6:10
+            store %0->0 = 0u8 @ 6:10
+            %1 = rt task_spawn(%0) @ 6:10
+            return %1 @ 6:10
+        }
+
+        resume fn main.resume(%3: *main.state) -> CoroStatus { @ main.vx:6:10
+            %0: Future<()> // go
+            %1: i64 // ret
+            %2: string // text
+            %3: *main.state // state
+            %4: u8 // tag
+            %5: bool // cancelled
+            %6: CoroStatus // status
+          bb0:
+            %4 = load %3->0 @ 6:10
+            store %3->0 = 255u8 @ 6:10
+            switch %4 [0 => bb5, 1 => bb7, _ => bb4] @ 6:10
+          bb1:
+            store %3->0 = 1u8 @ 7:5
+            rt worker_await_after(1i64) @ 7:5
+            goto bb8 @ 7:5
+          bb2:
+            %0 = call main.go0() @ 8:5
+            release %0 @ 8:5
+            %1 = call add(1i64, 2i64) @ 11:14
+            %2 = rt string_from_i64(%1) @ 11:5
+            rt println(%2) @ 11:5
+            release %2 @ 11:5
+            store %3->0 = 254u8 @ 12:1
+            return DONE @ 12:1
+          bb3:
+            store %3->0 = 254u8 @ 7:5
+            %6 = rt task_finish_cancelled() @ 7:5
+            return %6 @ 7:5
+          bb4:
+            unreachable @ 6:10
+          bb5:
+            goto bb1 @ 6:10
+          bb6:
+            %5 = rt is_cancelled() @ 7:5
+            branch %5, bb3, bb2 @ 7:5
+          bb7:
+            goto bb6 @ 7:5
+          bb8:
+            return YIELDED @ 7:5
+        }
+
+        wrapper fn main.go0() -> Future<()> { @ main.vx:8:5
+            %0: *main.go0.state // state
+            %1: Future<()> // future
+          bb0:
+            %0 = rt task_alloc() @ 8:5
+            store %0->0 = 0u8 @ 8:5
+            %1 = rt task_spawn(%0) @ 8:5
+            return %1 @ 8:5
+        }
+
+        resume fn main.go0.resume(%0: *main.go0.state) -> CoroStatus { @ main.vx:8:5
+            %0: *main.go0.state // state
+            %1: u8 // tag
+          bb0:
+            %1 = load %0->0 @ 8:5
+            store %0->0 = 255u8 @ 8:5
+            switch %1 [0 => bb3, _ => bb2] @ 8:5
+          bb1:
+            rt println("hi") @ 9:9
+            store %0->0 = 254u8 @ 10:5
+            return DONE @ 10:5
+          bb2:
+            unreachable @ 8:5
+          bb3:
+            goto bb1 @ 8:5
+        }
+    "#]]
+    .assert_eq(&format!("{lowered:#}"));
+}

@@ -11,7 +11,7 @@ use vex_async_lower::backend::{Backend, BackendError, RunConfig, RunOutput};
 use vex_async_lower::ir;
 
 use crate::aot::{LinkOptions, build_executable};
-use crate::codegen::compile_module;
+use crate::codegen::{CodegenOptions, compile_module, compile_module_with};
 use crate::{HostTarget, Jit, OptLevel, RunOptions, TargetOptions};
 
 /// Compiles with LLVM and runs in-process (the default engine of `vex run`).
@@ -70,7 +70,10 @@ impl AotBackend {
         let context = Context::create();
         let target =
             HostTarget::new(TargetOptions { opt_level: self.opt_level, native_cpu: false })?;
-        let llvm = compile_module(&context, &target, module, true)?;
+        // Executables carry DWARF line tables, so debuggers and profilers show Vex
+        // file:line (`vex build`, and the AOT engine of `vex run`).
+        let options = CodegenOptions { with_c_main: true, debug_info: true };
+        let llvm = compile_module_with(&context, &target, module, options)?;
         build_executable(&llvm, output, self.opt_level, &LinkOptions::default())?;
         Ok(())
     }

@@ -18,11 +18,13 @@
 
 use crate::Error;
 use crate::abi::{self, RtFn, RuntimeAbi};
+use crate::debug::DebugInfo;
 use crate::entry::{self, MainFunction, MainResult};
 use inkwell::attributes::AttributeLoc;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
+use inkwell::debug_info::DISubprogram;
 use inkwell::intrinsics::Intrinsic;
 use inkwell::module::{Linkage, Module};
 use inkwell::types::{BasicMetadataTypeEnum, BasicType, BasicTypeEnum, IntType};
@@ -43,17 +45,49 @@ pub fn function_symbol(name: &str) -> String {
     format!("vex.{name}")
 }
 
+/// What [`compile_module_with`] generates besides the program's functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CodegenOptions {
+    /// Also define the C `main` of an executable (the JIT needs only `vex_run_main`).
+    pub with_c_main: bool,
+    /// Emit DWARF line tables ([`crate::debug`]): a subprogram per IR function (named
+    /// like it: `F`, `F.resume`) at its definition and a location on every instruction,
+    /// from the IR's statement locations. Executables (`vex build`) turn it on; the JIT
+    /// leaves it off (nothing there reads it, and it costs compile time).
+    pub debug_info: bool,
+}
+
 /// Generates the LLVM module for a lowered IR module. With `with_c_main`, the module
-/// also gets the C `main` of an executable; the JIT needs only `vex_run_main`.
+/// also gets the C `main` of an executable; the JIT needs only `vex_run_main`. No debug
+/// information: see [`compile_module_with`].
 pub fn compile_module<'ctx>(
     context: &'ctx Context,
     target: &crate::HostTarget,
     module: &ir::Module,
     with_c_main: bool,
 ) -> Result<Module<'ctx>, Error> {
+    compile_module_with(context, target, module, CodegenOptions { with_c_main, debug_info: false })
+}
+
+/// Generates the LLVM module for a lowered IR module as `options` say.
+pub fn compile_module_with<'ctx>(
+    context: &'ctx Context,
+    target: &crate::HostTarget,
+    module: &ir::Module,
+    options: CodegenOptions,
+) -> Result<Module<'ctx>, Error> {
     let llvm = context.create_module("vex");
     target.configure(&llvm);
     let abi = RuntimeAbi::new(context, &target.target_data());
+    let debug = options.debug_info.then(|| {
+        // The compile unit is named after the file of `main` (the program's entry).
+        let main_file = module
+            .function("main")
+            .or(module.functions.first())
+            .map_or_else(|| "main.vx".to_string(), |f| f.loc.file.to_string());
+        let optimized = target.options().opt_level != crate::OptLevel::O0;
+        DebugInfo::new(context, &llvm, &main_file, optimized)
+    });
     let mut cg = Codegen {
         context,
         module: &llvm,
@@ -64,6 +98,7 @@ pub fn compile_module<'ctx>(
         functions: HashMap::new(),
         strings: HashMap::new(),
         c_strings: HashMap::new(),
+        debug,
     };
     for function in &module.functions {
         if function.has_waits() {
@@ -87,6 +122,10 @@ pub fn compile_module<'ctx>(
     for function in &module.functions {
         cg.define_function(function)?;
     }
+    cg.builder.unset_current_debug_location();
+    if let Some(debug) = cg.debug.take() {
+        debug.finalize();
+    }
     let main = module.function("main").ok_or_else(|| Error::MissingFunction("main".into()))?;
     let main_value = cg.functions["main"];
     let main = match (&main.kind, &main.ret) {
@@ -101,7 +140,7 @@ pub fn compile_module<'ctx>(
         (kind, _) => return Err(Error::Unsupported(format!("main of kind {kind:?}"))),
     };
     let run_main = entry::define_run_main(&cg.abi, &llvm, main)?;
-    if with_c_main {
+    if options.with_c_main {
         entry::define_c_main(&cg.abi, &llvm, run_main)?;
     }
     llvm.verify().map_err(|e| Error::InvalidModule(e.to_string()))?;
@@ -126,6 +165,8 @@ struct Codegen<'a, 'ctx> {
     functions: HashMap<String, FunctionValue<'ctx>>,
     strings: HashMap<String, GlobalValue<'ctx>>,
     c_strings: HashMap<String, GlobalValue<'ctx>>,
+    /// Line tables, when asked for.
+    debug: Option<DebugInfo<'ctx>>,
 }
 
 /// Per-function state of the walker.
@@ -295,11 +336,16 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
 
     fn define_function(&mut self, function: &'a ir::Function) -> Result<(), Error> {
         let value = self.functions[&*function.name];
+        let scope = self.debug.as_mut().map(|debug| {
+            debug.subprogram(value, &function.name, &function.loc.file, function.loc.line)
+        });
         let entry = self.context.append_basic_block(value, "entry");
         let blocks: Vec<BasicBlock<'ctx>> = (0..function.blocks.len())
             .map(|i| self.context.append_basic_block(value, &format!("bb{i}")))
             .collect();
         self.builder.position_at_end(entry);
+        // The prologue (slots, parameters) is at the definition.
+        self.set_location(scope, function, ir::Loc { line: 0, col: function.loc.col });
         let mut params = value.get_param_iter();
         let ctx = params.next().expect("ctx parameter").into_pointer_value();
         let ret_slot = if is_aggregate(&function.ret) {
@@ -355,12 +401,27 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
         let mut cx = FnCx { ir: function, function: value, ctx, locals, blocks, ret_slot, entry };
         for (idx, block) in function.blocks.iter().enumerate() {
             self.builder.position_at_end(cx.blocks[idx]);
-            for stmt in &block.stmts {
+            for (stmt, loc) in block.stmts_with_locs() {
+                self.set_location(scope, function, loc);
                 self.stmt(&mut cx, stmt)?;
             }
+            self.set_location(scope, function, block.term_loc);
             self.terminator(&mut cx, &block.term)?;
         }
         Ok(())
+    }
+
+    /// Makes the next instructions carry `loc` (with debug information).
+    fn set_location(
+        &self,
+        scope: Option<DISubprogram<'ctx>>,
+        function: &ir::Function,
+        loc: ir::Loc,
+    ) {
+        if let (Some(debug), Some(scope)) = (&self.debug, scope) {
+            let (line, col) = function.line_col(loc);
+            debug.set_location(&self.builder, scope, line, col);
+        }
     }
 
     /// A scratch slot for a value of `ty`, allocated in the entry block.
@@ -1420,10 +1481,12 @@ mod tests {
     }
 
     /// Builds an executable and runs it deterministically (`VEX_CLOCK=virtual`).
+    /// Builds an executable with line tables (like `vex build`) and runs it.
     fn run_aot(module: &ir::Module, dir: &Path, level: OptLevel) -> Result<Observed, Error> {
         let context = Context::create();
-        let target = HostTarget::new(TargetOptions::default())?;
-        let llvm = compile_module(&context, &target, module, true)?;
+        let target = HostTarget::new(TargetOptions { opt_level: level, native_cpu: false })?;
+        let options = CodegenOptions { with_c_main: true, debug_info: true };
+        let llvm = compile_module_with(&context, &target, module, options)?;
         let exe = dir.join("program");
         crate::aot::build_executable(&llvm, &exe, level, &crate::aot::LinkOptions::default())?;
         let out = std::process::Command::new(&exe)
@@ -1650,7 +1713,7 @@ mod tests {
         abi::PANIC_EXIT_CODE
     }
 
-    /// Every example through the JIT (O0, O2) and as an executable (O2), compared with its expected output and exit code
+    /// Every example through the JIT (O0, O2) and as an executable with line tables (O2), compared with its expected output and exit code
     /// and with the reference evaluator on the same IR.
     #[test]
     fn examples_match_their_expected_output_and_the_evaluator() {
@@ -1710,5 +1773,150 @@ mod tests {
             examples.len(),
             failures.join("\n")
         );
+    }
+
+    /// A program with known lines: `add` on line 1 (body on 2 and 3), the async `child`
+    /// on line 6 (its call of `add` on line 8), `main` on line 11.
+    const LOCATED: &str = "\
+fn add(a: i64, b: i64): i64 {
+    let s = a + b
+    s * 2
+}
+
+async fn child(n: i64): i64 {
+    await async_sleep(1)
+    add(n, 1)
+}
+
+async fn main(): i32 {
+    let v = await child(20)
+    $println(\"{}\", v)
+    0
+}
+";
+
+    /// The printed module's subprogram named `name`: its metadata id and line.
+    fn subprogram(text: &str, name: &str) -> (String, u32) {
+        let needle = format!("!DISubprogram(name: \"{name}\",");
+        let line = text.lines().find(|l| l.contains(&needle)).unwrap_or_else(|| {
+            panic!("no subprogram {name}:\n{text}");
+        });
+        let id = line.split(' ').next().unwrap().to_string();
+        let at = line.split("line: ").nth(1).unwrap();
+        (id, at.split(',').next().unwrap().parse().unwrap())
+    }
+
+    /// The lines of the `!DILocation`s whose scope is `scope`.
+    fn location_lines(text: &str, scope: &str) -> Vec<u32> {
+        let scope = format!("scope: {scope})");
+        text.lines()
+            .filter(|l| l.contains("!DILocation(line: ") && l.contains(&scope))
+            .map(|l| {
+                let at = l.split("line: ").nth(1).unwrap();
+                at.split(',').next().unwrap().parse().unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn debug_info_gives_every_instruction_its_vex_line() {
+        let module = lower("located.vx", LOCATED);
+        let target = HostTarget::new(TargetOptions::default()).unwrap();
+        let context = Context::create();
+        let options = CodegenOptions { with_c_main: true, debug_info: true };
+        let llvm = compile_module_with(&context, &target, &module, options).unwrap();
+        let text = llvm.print_to_string().to_string();
+        assert!(text.contains("!DIFile(filename: \"located.vx\""), "{text}");
+        assert!(text.contains("!\"Dwarf Version\", i32 5"), "{text}");
+        // One subprogram per IR function, at its definition, named like it.
+        let (add, line) = subprogram(&text, "add");
+        assert_eq!(line, 1);
+        for (name, expected) in [("child", 6), ("child.resume", 6), ("main.resume", 11)] {
+            assert_eq!(subprogram(&text, name).1, expected, "{name}");
+        }
+        let mut add_lines = location_lines(&text, &add);
+        add_lines.sort_unstable();
+        add_lines.dedup();
+        assert_eq!(add_lines, [1, 2, 3, 4], "{text}");
+        let (resume, _) = subprogram(&text, "child.resume");
+        let resume_lines = location_lines(&text, &resume);
+        for line in [6, 7, 8, 9] {
+            assert!(resume_lines.contains(&line), "child.resume has no line {line}:\n{text}");
+        }
+        // Every instruction of a Vex function carries a location.
+        let mut in_vex_function = false;
+        for line in text.lines() {
+            if line.starts_with("define ") {
+                in_vex_function = line.contains("@\"vex.");
+            } else if line == "}" {
+                in_vex_function = false;
+            } else if in_vex_function && line.starts_with("  ") {
+                assert!(line.contains("!dbg !"), "no location: {line}\n{text}");
+            }
+        }
+        // Optimisation keeps the module valid and the lines.
+        crate::opt::optimize(&llvm, &target, OptLevel::O2, true).unwrap();
+        llvm.verify().unwrap();
+        let optimized = llvm.print_to_string().to_string();
+        assert!(optimized.contains("!DILocation(line: 8,"), "{optimized}");
+    }
+
+    #[test]
+    fn the_jit_runs_code_with_debug_info() {
+        let module = lower("located.vx", LOCATED);
+        for level in [OptLevel::O0, OptLevel::O2] {
+            let context = Context::create();
+            let target = HostTarget::new(TargetOptions::default()).unwrap();
+            let options = CodegenOptions { with_c_main: false, debug_info: true };
+            let llvm = compile_module_with(&context, &target, &module, options).unwrap();
+            if level != OptLevel::O0 {
+                crate::opt::optimize(&llvm, &target, level, false).unwrap();
+            }
+            let jit = Jit::new(llvm, level).unwrap();
+            let options = RunOptions { workers: 1, virtual_clock: true, capture_output: true };
+            let outcome = jit.run_main(&options).unwrap();
+            assert_eq!((outcome.output.stdout_text(), outcome.exit_code), ("42\n".into(), 0));
+        }
+    }
+
+    /// `gdb` stops an executable at a Vex file:line and names the Vex functions in the
+    /// backtrace.
+    #[test]
+    fn gdb_breaks_at_vex_lines_of_an_executable() {
+        let dir = std::env::temp_dir().join(format!("vex-llvm-gdb-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let exe = dir.join("located");
+        let module = lower("located.vx", LOCATED);
+        crate::backend::AotBackend { opt_level: OptLevel::O0 }.build(&module, &exe).unwrap();
+        let gdb = |line: u32| {
+            let out = std::process::Command::new("gdb")
+                .args(["-batch", "-nx", "-ex", &format!("break located.vx:{line}")])
+                .args(["-ex", "run", "-ex", "bt"])
+                .arg(&exe)
+                .env("VEX_WORKERS", "1")
+                .env("VEX_CLOCK", "virtual")
+                .output()
+                .expect("gdb runs");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr)
+        };
+        // A statement of a plain function, called from a resume function.
+        // (gdb names frames after the ELF symbols `vex.F`, printed `vex[F]`.)
+        let frame = |bt: &str, n: usize| -> String {
+            bt.lines().find(|l| l.starts_with(&format!("#{n} "))).unwrap_or_default().to_string()
+        };
+        let bt = gdb(2);
+        assert!(bt.contains("Breakpoint 1, ") && bt.contains("file located.vx, line 2."), "{bt}");
+        let top = frame(&bt, 0);
+        assert!(top.contains("add") && top.ends_with(" at located.vx:2"), "{bt}");
+        let caller = frame(&bt, 1);
+        assert!(caller.contains("child") && caller.contains("resume"), "{bt}");
+        assert!(caller.ends_with(" at located.vx:8"), "{bt}");
+        // A statement after an `await`, inside a resume function.
+        let bt = gdb(13);
+        let top = frame(&bt, 0);
+        assert!(top.contains("main") && top.contains("resume"), "{bt}");
+        assert!(top.ends_with(" at located.vx:13"), "{bt}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

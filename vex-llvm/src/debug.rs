@@ -106,11 +106,12 @@ impl<'ctx> DebugInfo<'ctx> {
     ) -> DISubprogram<'ctx> {
         let file = self.file(path);
         let signature = self.builder.create_subroutine_type(file, None, &[], DIFlags::ZERO);
-        let linkage_name = function.get_name().to_string_lossy().into_owned();
+        // No linkage name: debuggers and profilers would prefer (and mangle) the
+        // symbol `vex.F`; the source name is what people should see.
         let subprogram = self.builder.create_function(
             self.compile_unit.as_debug_info_scope(),
             name,
-            Some(&linkage_name),
+            None,
             file,
             line,
             signature,

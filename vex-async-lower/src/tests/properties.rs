@@ -19,6 +19,16 @@ fn modules(text: &str) -> (crate::ir::Module, crate::ir::Module) {
     (module_built(&db), module_ir(&db))
 }
 
+/// A generated program whose nested calls multiply past the evaluator's fuel is too
+/// big to run (let alone at every suspension): it is discarded, not a failure.
+fn fail_or_reject(error: String, text: &str) -> TestCaseError {
+    if error.contains("out of fuel") {
+        TestCaseError::reject("program too large for the evaluator's fuel")
+    } else {
+        TestCaseError::fail(format!("{error}\n{text}"))
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: proptest_cases(256), ..ProptestConfig::default() })]
 
@@ -26,7 +36,7 @@ proptest! {
     fn transform_invariants_hold(text in well_typed_programs(sequential_config())) {
         let (built, lowered) = modules(&text);
         check_invariants(&built).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
-        check_differential(&built, &lowered).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        check_differential(&built, &lowered).map_err(|e| fail_or_reject(e, &text))?;
     }
 }
 
@@ -36,15 +46,7 @@ proptest! {
     #[test]
     fn cancelling_anywhere_releases_everything_once(text in well_typed_programs(full_config())) {
         let (_, lowered) = modules(&text);
-        // A generated program whose nested calls multiply past the evaluator's fuel is
-        // too big to run at every suspension; discard it rather than fail.
-        check_cancellation(&lowered).map_err(|e| {
-            if e.contains("out of fuel") {
-                TestCaseError::reject("program too large for the cancellation sweep")
-            } else {
-                TestCaseError::fail(format!("{e}\n{text}"))
-            }
-        })?;
+        check_cancellation(&lowered).map_err(|e| fail_or_reject(e, &text))?;
     }
 }
 

@@ -11,6 +11,10 @@ use vex_hir::testing::large_program;
 use vex_hir::{Program, RootDatabase, SourceFile};
 
 const LINES: usize = 100_000;
+
+// The allocator the `vex` binary uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const LINES_PER_FILE: usize = 1_000;
 
 fn load(files: &[(String, String)]) -> (RootDatabase, Vec<SourceFile>) {

@@ -261,12 +261,14 @@ impl<'m> Machine<'m> {
                 let f = self.call("main", Vec::new())?;
                 let Value::Future(Some(task)) = f else { return err("main did not spawn") };
                 self.drain()?;
-                let v = match std::mem::replace(&mut self.tasks[task].outcome, Outcome::Pending) {
-                    Outcome::Value(v) => v,
-                    _ => Value::Unit,
-                };
+                let outcome = std::mem::replace(&mut self.tasks[task].outcome, Outcome::Pending);
                 self.tasks[task].handles = 0;
-                v
+                match outcome {
+                    Outcome::Value(v) => v,
+                    // Cancelled, or waiting for something that never happens: the same
+                    // status the compiled program entry uses.
+                    _ => return Ok(crate::backend::UNFINISHED_MAIN_EXIT_CODE),
+                }
             }
         };
         Ok(match result {

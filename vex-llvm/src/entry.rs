@@ -17,9 +17,8 @@ use inkwell::values::FunctionValue;
 pub const RUN_MAIN: &str = "vex_run_main";
 
 /// Exit code when `main`'s task did not finish with a value (it was cancelled, or it
-/// waits for something that never happens). FIXME: LANGUAGE.md does not define this
-/// case; 1 is the conventional "failed" status until it does.
-pub const UNFINISHED_EXIT_CODE: i32 = 1;
+/// waits for something that never happens); shared with the evaluator.
+pub const UNFINISHED_EXIT_CODE: i32 = vex_async_lower::backend::UNFINISHED_MAIN_EXIT_CODE;
 
 /// Exit code when the runtime cannot be created.
 pub const NO_RUNTIME_EXIT_CODE: i32 = 70;

@@ -442,7 +442,7 @@ async fn main() {
             tick 80
             slept 100
             tick 120
-            exit 0
+            exit 1
         "#]],
     );
 }

@@ -394,6 +394,13 @@ fn free_locals(body: &Body, e: ExprId) -> Vec<vex_hir::body::LocalId> {
     out
 }
 
+/// The blocks of one `for` loop besides its header.
+struct ForBlocks {
+    body: BlockId,
+    step: BlockId,
+    exit: BlockId,
+}
+
 struct Builder<'a, 'b> {
     input: &'a BodyInput<'a>,
     func: Function,
@@ -2479,6 +2486,42 @@ impl<'a, 'b> Builder<'a, 'b> {
         }
     }
 
+    /// The part of a `for` loop both iteration kinds share: branch on `cond` into the
+    /// body or out, bind the loop variable to `element`, lower the body as a loop whose
+    /// `continue` goes to the step block, and leave the builder in the step block.
+    fn for_iteration(
+        &mut self,
+        cond: LocalId,
+        blocks: ForBlocks,
+        label: Option<LabelId>,
+        pat: PatId,
+        element: Place,
+        body: ExprId,
+    ) {
+        self.terminate(Terminator::Branch {
+            cond: Operand::local(cond),
+            then_block: blocks.body,
+            else_block: blocks.exit,
+        });
+        self.switch_to(blocks.body);
+        self.loops.push(LoopCtx {
+            label,
+            break_block: blocks.exit,
+            continue_block: blocks.step,
+            result: None,
+            mark: self.drops.len(),
+            broken: false,
+        });
+        self.push_scope();
+        self.bind_pat(pat, &element);
+        let v = self.expr(body);
+        self.drop_val(v);
+        self.pop_scope();
+        self.goto(blocks.step);
+        self.loops.pop();
+        self.switch_to(blocks.step);
+    }
+
     fn for_loop(&mut self, label: Option<LabelId>, pat: PatId, iter: &ForIter, body: ExprId) {
         match iter {
             ForIter::Range { start, end, inclusive } => {
@@ -2499,28 +2542,8 @@ impl<'a, 'b> Builder<'a, 'b> {
                     Type::Bool,
                     Rvalue::Binary(cmp, Operand::local(counter), Operand::local(end_local)),
                 );
-                self.terminate(Terminator::Branch {
-                    cond: Operand::local(c),
-                    then_block: body_block,
-                    else_block: exit,
-                });
-                self.switch_to(body_block);
-                self.loops.push(LoopCtx {
-                    label,
-                    break_block: exit,
-                    continue_block: step,
-                    result: None,
-                    mark: self.drops.len(),
-                    broken: false,
-                });
-                self.push_scope();
-                self.bind_pat(pat, &Place::local(counter));
-                let v = self.expr(body);
-                self.drop_val(v);
-                self.pop_scope();
-                self.goto(step);
-                self.loops.pop();
-                self.switch_to(step);
+                let blocks = ForBlocks { body: body_block, step, exit };
+                self.for_iteration(c, blocks, label, pat, Place::local(counter), body);
                 if *inclusive {
                     // Stop at the bound before stepping, so `..=MAX` does not wrap.
                     let last = self.temp(
@@ -2569,28 +2592,9 @@ impl<'a, 'b> Builder<'a, 'b> {
                         int_const(len as i128, IntTy::I64),
                     ),
                 );
-                self.terminate(Terminator::Branch {
-                    cond: Operand::local(c),
-                    then_block: body_block,
-                    else_block: exit,
-                });
-                self.switch_to(body_block);
-                self.loops.push(LoopCtx {
-                    label,
-                    break_block: exit,
-                    continue_block: step,
-                    result: None,
-                    mark: self.drops.len(),
-                    broken: false,
-                });
-                self.push_scope();
-                self.bind_pat(pat, &place.project(Proj::Index(index)));
-                let v = self.expr(body);
-                self.drop_val(v);
-                self.pop_scope();
-                self.goto(step);
-                self.loops.pop();
-                self.switch_to(step);
+                let blocks = ForBlocks { body: body_block, step, exit };
+                let element = place.project(Proj::Index(index));
+                self.for_iteration(c, blocks, label, pat, element, body);
                 self.assign(
                     Place::local(index),
                     Rvalue::Binary(BinOp::Add, Operand::local(index), int_const(1, IntTy::I64)),

@@ -684,14 +684,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             self.terminate(Terminator::CancelExit);
         } else {
             self.release_down_to(self.defers.base);
-            let runner = match self.defers.cancel_runner {
-                Some(r) => r,
-                None => {
-                    let r = self.new_block();
-                    self.defers.cancel_runner = Some(r);
-                    r
-                }
-            };
+            let runner = self.runner_block(|d| &mut d.cancel_runner);
             self.goto(runner);
         }
         self.current = saved;
@@ -921,15 +914,19 @@ impl<'a, 'b> Builder<'a, 'b> {
             self.assign(Place::local(slot), Rvalue::Use(op));
         }
         self.release_down_to(self.defers.base);
-        let runner = match self.defers.return_runner {
-            Some(r) => r,
-            None => {
-                let r = self.new_block();
-                self.defers.return_runner = Some(r);
-                r
-            }
-        };
+        let runner = self.runner_block(|d| &mut d.return_runner);
         self.goto(runner);
+    }
+
+    /// The defer-running block selected by `slot` (for returns or for cancellation),
+    /// created the first time an exit needs it.
+    fn runner_block(&mut self, slot: fn(&mut Defers) -> &mut Option<BlockId>) -> BlockId {
+        if let Some(block) = *slot(&mut self.defers) {
+            return block;
+        }
+        let block = self.new_block();
+        *slot(&mut self.defers) = Some(block);
+        block
     }
 
     fn finish(mut self) -> Function {

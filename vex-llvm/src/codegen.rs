@@ -119,8 +119,25 @@ pub fn compile_module_with<'ctx>(
         let value = cg.declare_function(function);
         cg.functions.insert(function.name.to_string(), value);
     }
+    let unroll = matches!(target.options().opt_level, crate::OptLevel::O2 | crate::OptLevel::O3);
     for function in &module.functions {
-        cg.define_function(function)?;
+        let value = cg.functions[&*function.name];
+        if unroll && unrolls_recursion(function) {
+            // Self-recursive and small: a twin calls the original and the original
+            // calls the twin, so LLVM's inliner folds the twin in and every level of
+            // the recursion does two levels of work (gcc's recursive inlining). Pure
+            // calls that then repeat (fib's `f(n - 3)`) are merged by GVN.
+            let twin = cg.module.add_function(
+                &format!("{}.rec", function_symbol(&function.name)),
+                cg.function_type(function),
+                Some(Linkage::Internal),
+            );
+            twin.add_attribute(AttributeLoc::Function, cg.abi.enum_attribute("nounwind"));
+            cg.define_function(function, value, twin)?;
+            cg.define_function(function, twin, value)?;
+        } else {
+            cg.define_function(function, value, value)?;
+        }
     }
     cg.builder.unset_current_debug_location();
     if let Some(debug) = cg.debug.take() {
@@ -145,6 +162,20 @@ pub fn compile_module_with<'ctx>(
     }
     llvm.verify().map_err(|e| Error::InvalidModule(e.to_string()))?;
     Ok(llvm)
+}
+
+/// Largest function (in IR statements) whose recursion [`compile_module_with`] unrolls.
+const MAX_UNROLLED_RECURSION_STMTS: usize = 48;
+
+/// Whether `function` is an ordinary function that calls itself and is small enough to
+/// be worth unrolling one level.
+fn unrolls_recursion(function: &ir::Function) -> bool {
+    if !matches!(function.kind, FunctionKind::Sync) {
+        return false;
+    }
+    let stmts = || function.blocks.iter().flat_map(|b| b.stmts.iter());
+    stmts().count() <= MAX_UNROLLED_RECURSION_STMTS
+        && stmts().any(|s| matches!(s, Stmt::Call { func, .. } if *func == function.name))
 }
 
 fn main_result(ty: &Type) -> Result<MainResult, Error> {
@@ -173,6 +204,9 @@ struct Codegen<'a, 'ctx> {
 struct FnCx<'a, 'ctx> {
     ir: &'a ir::Function,
     function: FunctionValue<'ctx>,
+    /// What a call of the function itself calls: the function, or its twin when its
+    /// recursion is unrolled.
+    self_call: FunctionValue<'ctx>,
     ctx: PointerValue<'ctx>,
     /// One slot per local (`None` for `()`).
     locals: Vec<Option<PointerValue<'ctx>>>,
@@ -334,8 +368,13 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
 
     // ---- Functions ---------------------------------------------------------------------
 
-    fn define_function(&mut self, function: &'a ir::Function) -> Result<(), Error> {
-        let value = self.functions[&*function.name];
+    /// Defines `value` as the code of `function`, whose calls of itself call `self_call`.
+    fn define_function(
+        &mut self,
+        function: &'a ir::Function,
+        value: FunctionValue<'ctx>,
+        self_call: FunctionValue<'ctx>,
+    ) -> Result<(), Error> {
         let scope = self.debug.as_mut().map(|debug| {
             debug.subprogram(value, &function.name, &function.loc.file, function.loc.line)
         });
@@ -398,7 +437,8 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             }
         }
         self.builder.build_unconditional_branch(blocks[0])?;
-        let mut cx = FnCx { ir: function, function: value, ctx, locals, blocks, ret_slot, entry };
+        let mut cx =
+            FnCx { ir: function, function: value, self_call, ctx, locals, blocks, ret_slot, entry };
         for (idx, block) in function.blocks.iter().enumerate() {
             self.builder.position_at_end(cx.blocks[idx]);
             for (stmt, loc) in block.stmts_with_locs() {
@@ -654,7 +694,8 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                     .ir
                     .function(func)
                     .ok_or_else(|| Error::MissingFunction(func.to_string()))?;
-                let value = self.functions[&**func];
+                let value =
+                    if *func == cx.ir.name { cx.self_call } else { self.functions[&**func] };
                 let mut call_args: Vec<BasicMetadataValueEnum<'ctx>> = vec![cx.ctx.into()];
                 let ret_slot = if is_aggregate(&callee.ret) {
                     let slot = self.temp(cx, &callee.ret)?;
@@ -1469,7 +1510,7 @@ mod tests {
 
     fn run_jit(module: &ir::Module, level: OptLevel) -> Result<Observed, Error> {
         let context = Context::create();
-        let target = HostTarget::new(TargetOptions::default())?;
+        let target = HostTarget::new(TargetOptions { opt_level: level, native_cpu: true })?;
         let llvm = compile_module(&context, &target, module, false)?;
         if level != OptLevel::O0 {
             crate::opt::optimize(&llvm, &target, level, false)?;
@@ -1510,6 +1551,48 @@ mod tests {
             let jit = run_jit(&module, level).unwrap();
             assert_eq!(jit, eval, "JIT at {level:?} differs from the evaluator");
             assert_eq!((jit.0.as_str(), jit.2), (expected_stdout, expected_code));
+        }
+    }
+
+    #[test]
+    fn recursion_is_unrolled_at_o2_and_keeps_its_meaning() {
+        // Pure (fib), printing (walk: order of effects), aggregate results (pair) and
+        // a function too large to unroll (big).
+        let lets: String = (0..super::MAX_UNROLLED_RECURSION_STMTS)
+            .map(|i| format!("let x{i} = n * {i}; "))
+            .collect();
+        let big = format!(
+            "fn big(n: i64): i64 {{ {lets} if n < 1 {{ x1 }} else {{ big(n - 1) + x2 }} }}\n"
+        );
+        let text = big
+            + "struct P { a: i64, b: i64 }\n\
+             fn fib(n: i64): i64 { if n < 2 { n } else { fib(n - 1) + fib(n - 2) } }\n\
+             fn walk(n: i64) { if n > 0 { $println(\"in {}\", n); walk(n - 1); walk(n - 2); $println(\"out {}\", n) } }\n\
+             fn pair(n: i64): P { if n == 0 { P { a: 0, b: 1 } } else { let p = pair(n - 1); P { a: p.b, b: p.a + p.b } } }\n\
+             fn main(): i32 { $println(\"{} {}\", fib(20), big(3)); walk(4); $println(\"{}\", pair(30).a); 0 }";
+        let mut expected = String::from("6765 12\n");
+        fn walk(n: i64, out: &mut String) {
+            if n > 0 {
+                out.push_str(&format!("in {n}\n"));
+                walk(n - 1, out);
+                walk(n - 2, out);
+                out.push_str(&format!("out {n}\n"));
+            }
+        }
+        walk(4, &mut expected);
+        expected.push_str("832040\n");
+        check(&text, &expected, 0);
+        let module = lower("test.vx", &text);
+        for (level, twins) in [(OptLevel::O0, 0), (OptLevel::O2, 3)] {
+            let context = Context::create();
+            let target = HostTarget::new(TargetOptions { opt_level: level, native_cpu: false });
+            let llvm = compile_module(&context, &target.unwrap(), &module, false).unwrap();
+            let names: Vec<String> = llvm
+                .get_functions()
+                .map(|f| f.get_name().to_string_lossy().into_owned())
+                .filter(|name| name.ends_with(".rec"))
+                .collect();
+            assert_eq!(names.len(), twins, "{level:?}: {names:?}");
         }
     }
 

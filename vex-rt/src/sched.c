@@ -45,6 +45,8 @@ _Thread_local Runtime *vex_tls_runtime;
 #define FAIRNESS_INTERVAL 61
 #define MAX_LIFO_STREAK 3
 #define SPIN_ROUNDS 24
+/* A completed task's waiter queues behind at most this many local tasks. */
+#define SHORT_QUEUE 32
 
 #define CNT_INC(c) atomic_store_explicit(&(c), atomic_load_explicit(&(c), memory_order_relaxed) + 1, memory_order_relaxed)
 #define CNT_ADD(c, n) atomic_store_explicit(&(c), atomic_load_explicit(&(c), memory_order_relaxed) + (n), memory_order_relaxed)
@@ -407,7 +409,12 @@ static void task_complete(WorkerContext *w, VexTask *t, VexOutcome outcome) {
                                                     memory_order_relaxed));
     VexTask *waiter = atomic_exchange_explicit(&t->waiter, TASK_WAITER_DONE, memory_order_acq_rel);
     if (waiter && waiter != TASK_WAITER_DONE) {
-        task_wake(rt, waiter, true);
+        /* Behind a short local queue rather than into the LIFO slot: a task that
+         * awaits several children it spawned (spawn, ..., spawn, await, ..., await)
+         * then finds the siblings finished when it runs and suspends once instead of
+         * once per child. Behind a long queue it would wait long (and keep the
+         * finished children's results alive): then the LIFO slot. */
+        task_wake(rt, waiter, w->runq.len > SHORT_QUEUE);
         task_unref(waiter); /* the registration's reference */
     }
     CNT_INC(w->c_finished);
@@ -420,8 +427,9 @@ static void task_complete(WorkerContext *w, VexTask *t, VexOutcome outcome) {
 
 /* Subtracts the tasks this worker finished since the last flush from rt->alive; the
  * flush that reaches zero ends the run. Called whenever the worker runs out of work,
- * so the last finished task is always flushed. Spawns increment rt->alive at once, so
- * the counter never falls below the true number of live tasks. */
+ * so the last finished task is always flushed. Spawns increment rt->alive at once or
+ * cancel a pending finish (count_spawn), so the counter never falls below the true
+ * number of live tasks. */
 static void flush_finished(WorkerContext *w) {
     int64_t n = w->finished_pending;
     if (n == 0) return;
@@ -963,10 +971,23 @@ void *vex_task_alloc(size_t state_size, size_t result_offset, size_t result_size
     return vex_task_alloc_in(rt, state_size, result_offset, result_size, resume);
 }
 
+/* A spawn on a worker that has finished tasks not yet subtracted from rt->alive
+ * (flush_finished) cancels one of them instead of touching the shared counter: the
+ * pending count only ever holds finishes, so rt->alive never falls below the true number
+ * of live tasks, and a loop that spawns and joins touches rt->alive only when a worker
+ * runs dry. */
 static void count_spawn(Runtime *rt, WorkerContext *w) {
-    atomic_fetch_add_explicit(&rt->alive, 1, memory_order_relaxed);
-    if (w) CNT_INC(w->c_spawned);
-    else atomic_fetch_add_explicit(&rt->c_spawned_ext, 1, memory_order_relaxed);
+    if (w) {
+        CNT_INC(w->c_spawned);
+        if (w->finished_pending > 0) {
+            w->finished_pending--;
+            return;
+        }
+        atomic_fetch_add_explicit(&rt->alive, 1, memory_order_relaxed);
+    } else {
+        atomic_fetch_add_explicit(&rt->alive, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&rt->c_spawned_ext, 1, memory_order_relaxed);
+    }
 }
 
 static VexFuture *spawn_task(Runtime *rt, WorkerContext *w, VexTask *t) {
@@ -1022,6 +1043,16 @@ VexOutcome vex_future_outcome(const VexFuture *f) {
 VexOutcome vex_future_take(WorkerContext *ctx, VexFuture *f, void *dst) {
     VexTask *t = (VexTask *)f;
     VexOutcome o = vex_future_outcome(f);
+    if (o == VEX_OUTCOME_VALUE && dst &&
+        atomic_load_explicit(&t->refs, memory_order_acquire) == 1) {
+        /* The handle is the last reference (the finished task dropped its own): nobody
+         * else can reach the task, so move the value out and free it without the
+         * read-modify-writes of TS_TAKEN and the release. */
+        if (t->result_size) memcpy(dst, (char *)task_state(t) + t->result_offset, t->result_size);
+        Runtime *rt = task_runtime(t);
+        slab_free(rt, local_worker(rt), t, t->size_class);
+        return o;
+    }
     if (o == VEX_OUTCOME_VALUE && dst) {
         if (t->result_size) memcpy(dst, (char *)task_state(t) + t->result_offset, t->result_size);
         /* The value (and its references) moved to dst: no drop-result hook for it. */

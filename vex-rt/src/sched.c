@@ -19,9 +19,11 @@
  * parked worker for it; the deque's tasks are older, so the owner takes from it first.
  *
  * Scheduling order on a worker: every 61st tick timers, I/O and the injector come first
- * (fairness); then the LIFO slot (the task just woken, at most 3 times in a row); then
- * the published deque (FIFO at the top), then the private ring; then the injector. An
- * idle worker steals half of a victim's deque, takes over other workers' due timers,
+ * (fairness); then the LIFO slot (the task just spawned or woken, at most 3 times in a
+ * row; spawning into it runs a fan-out depth-first, so far fewer tasks are alive at
+ * once; a task woken by its child's completion goes there only behind a long queue,
+ * see task_complete); then the published deque (FIFO at the top), then the private
+ * ring; then the injector. An idle worker steals half of a victim's deque, takes over other workers' due timers,
  * polls I/O, and after a short spin parks on a futex (or blocks in epoll_wait if it
  * holds the reactor). Parked workers are woken one at a time; parker and notifier both
  * do a read-modify-write of num_parked between publishing and checking, so no wake-up is
@@ -993,7 +995,7 @@ static void count_spawn(Runtime *rt, WorkerContext *w) {
 static VexFuture *spawn_task(Runtime *rt, WorkerContext *w, VexTask *t) {
     count_spawn(rt, w);
     atomic_store_explicit(&t->state, TS_SCHEDULED, memory_order_relaxed);
-    schedule(rt, t, false);
+    schedule(rt, t, true);
     return (VexFuture *)t;
 }
 

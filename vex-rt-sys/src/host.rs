@@ -179,7 +179,8 @@ impl Drop for Inner {
 }
 
 /// A Vex runtime owned by a host. Cheap to clone; destroyed with its last clone and its
-/// last task handle.
+/// last task handle. Tasks still unfinished then (never run, or abandoned by a panic)
+/// are freed without dropping their state machines.
 #[derive(Clone)]
 pub struct Runtime {
     inner: Arc<Inner>,
@@ -263,7 +264,12 @@ impl Runtime {
                     state.cast::<Slot<M>>().write(Slot {
                         machine: ManuallyDrop::new(machine),
                         result: MaybeUninit::uninit(),
-                    })
+                    });
+                    // A value that nobody takes (the handle was dropped before the task
+                    // finished) is dropped by the runtime when it frees the task.
+                    if std::mem::needs_drop::<M::Output>() && std::mem::size_of::<M::Output>() > 0 {
+                        ffi::vex_task_set_drop_result(state, drop_result::<M>);
+                    }
                 },
             )
         }
@@ -404,7 +410,19 @@ unsafe extern "C" fn trampoline<M: StateMachine>(
     }
 }
 
-/// A handle to a spawned task: its future. Dropping it detaches the task.
+/// The drop-result hook of [`Runtime::spawn`]: drops a value that no handle took.
+unsafe extern "C" fn drop_result<M: StateMachine>(
+    _ctx: *mut ffi::WorkerContext,
+    state: *mut c_void,
+) {
+    // SAFETY: the runtime calls this once, when it frees a task that finished with a
+    // value (the trampoline wrote `result`) that no handle moved out.
+    unsafe { (*state.cast::<Slot<M>>()).result.assume_init_drop() }
+}
+
+/// A handle to a spawned task: its future. Dropping it detaches the task; a value the
+/// task finishes with later is dropped when the task is freed (for [`Runtime::spawn`];
+/// raw tasks can register a hook with `ffi::vex_task_set_drop_result` in `init`).
 pub struct TaskHandle<T> {
     raw: Option<NonNull<ffi::VexFuture>>,
     rt: Runtime,

@@ -168,3 +168,41 @@ fn values_that_need_drop_are_moved_out() {
     assert_eq!(a.join().unwrap(), "hello from a task".repeat(3));
     drop(b); // finished: the handle drops the value
 }
+
+#[test]
+fn a_value_finished_after_its_handle_was_dropped_is_dropped() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    struct Counted(Arc<AtomicUsize>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    struct Later {
+        slept: bool,
+        drops: Arc<AtomicUsize>,
+    }
+    impl StateMachine for Later {
+        type Output = Counted;
+        fn resume(&mut self, cx: &mut Context<'_>) -> Step<Counted> {
+            if !self.slept {
+                self.slept = true;
+                cx.sleep(5);
+                return Step::Suspend;
+            }
+            Step::Done(Counted(self.drops.clone()))
+        }
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    let rt = RuntimeBuilder::new().workers(1).virtual_clock(true).build().unwrap();
+    let detached = rt.spawn(Later { slept: false, drops: drops.clone() });
+    let joined = rt.spawn(Later { slept: false, drops: drops.clone() });
+    drop(detached); // still pending: the task is detached
+    rt.run().unwrap();
+    assert_eq!(drops.load(Ordering::SeqCst), 1, "the detached task's value is dropped");
+    let value = joined.join().unwrap();
+    assert_eq!(drops.load(Ordering::SeqCst), 1, "a joined value belongs to the joiner");
+    drop(value);
+    assert_eq!(drops.load(Ordering::SeqCst), 2);
+}

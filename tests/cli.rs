@@ -153,24 +153,14 @@ fn usage_error_is_exit_2() {
 
 #[test]
 fn every_example_checks_without_diagnostics() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut count = 0;
-    for dir in std::fs::read_dir(&root).unwrap() {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(&dir).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_some_and(|e| e == "vx") {
-                let mut compiler = vex::Compiler::new();
-                let text = std::fs::read_to_string(&file).unwrap();
-                compiler.set_file(file.display().to_string(), text);
-                let diagnostics = compiler.diagnostics();
-                assert!(diagnostics.is_empty(), "{}: {diagnostics:#?}", file.display());
-                count += 1;
-            }
-        }
+    let files =
+        vex_hir::testing::example_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"));
+    for file in &files {
+        let mut compiler = vex::Compiler::new();
+        let text = std::fs::read_to_string(file).unwrap();
+        compiler.set_file(file.display().to_string(), text);
+        let diagnostics = compiler.diagnostics();
+        assert!(diagnostics.is_empty(), "{}: {diagnostics:#?}", file.display());
     }
-    assert!(count >= 30, "expected at least 30 examples, found {count}");
+    assert!(files.len() >= 30, "expected at least 30 examples, found {}", files.len());
 }

@@ -6,19 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn examples() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut found = Vec::new();
-    for dir in std::fs::read_dir(&root).unwrap().flatten() {
-        if let Ok(files) = std::fs::read_dir(dir.path()) {
-            for file in files.flatten() {
-                if file.path().extension().is_some_and(|e| e == "vx") {
-                    found.push(file.path());
-                }
-            }
-        }
-    }
-    found.sort();
-    found
+    vex_hir::testing::example_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
 }
 
 /// The examples whose output does not depend on scheduling

@@ -578,3 +578,25 @@ pub fn large_program(lines: usize, lines_per_file: usize, seed: u64) -> Vec<(Str
 pub fn proptest_cases(default: u32) -> u32 {
     std::env::var("VEX_PROPTEST_CASES").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
 }
+
+/// The Vex programs of a corpus laid out like the repository's `examples/`: every
+/// `*.vx` file in the subfolders of `dir` (one level deep), sorted. The stages' test
+/// suites all walk the examples through this.
+pub fn example_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let sections = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for section in sections {
+        let section = section.expect("directory entry").path();
+        if !section.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&section).expect("readable folder") {
+            let file = file.expect("directory entry").path();
+            if file.extension().is_some_and(|e| e == "vx") {
+                out.push(file);
+            }
+        }
+    }
+    out.sort();
+    out
+}

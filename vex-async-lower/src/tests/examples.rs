@@ -8,21 +8,7 @@ use crate::ir::validate::{Stage, validate_module};
 use crate::queries::{module_built, module_ir};
 
 fn examples() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut out = Vec::new();
-    for dir in std::fs::read_dir(&root).unwrap() {
-        let dir = dir.unwrap().path();
-        if dir.is_dir() {
-            for file in std::fs::read_dir(&dir).unwrap() {
-                let file = file.unwrap().path();
-                if file.extension().is_some_and(|e| e == "vx") {
-                    out.push(file);
-                }
-            }
-        }
-    }
-    out.sort();
-    out
+    vex_hir::testing::example_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples"))
 }
 
 /// Runs one example; returns a description of each mismatch.

@@ -400,6 +400,8 @@ static void maybe_poll_io(WorkerContext *w) {
 
 /* ---- Running tasks --------------------------------------------------------------------- */
 
+static CoroStatus yield_resume(WorkerContext *ctx, void *state);
+
 static void task_complete(WorkerContext *w, VexTask *t, VexOutcome outcome) {
     Runtime *rt = w->rt;
     uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
@@ -415,8 +417,9 @@ static void task_complete(WorkerContext *w, VexTask *t, VexOutcome outcome) {
          * awaits several children it spawned (spawn, ..., spawn, await, ..., await)
          * then finds the siblings finished when it runs and suspends once instead of
          * once per child. Behind a long queue it would wait long (and keep the
-         * finished children's results alive): then the LIFO slot. */
-        task_wake(rt, waiter, w->runq.len > SHORT_QUEUE);
+         * finished children's results alive): then the LIFO slot. Never for a yield
+         * future: its awaiter resumes after every task that was ready before it. */
+        task_wake(rt, waiter, w->runq.len > SHORT_QUEUE && t->resume != yield_resume);
         task_unref(waiter); /* the registration's reference */
     }
     CNT_INC(w->c_finished);
@@ -992,22 +995,27 @@ static void count_spawn(Runtime *rt, WorkerContext *w) {
     }
 }
 
-static VexFuture *spawn_task(Runtime *rt, WorkerContext *w, VexTask *t) {
+/* A new task goes into the LIFO slot (a fan-out then runs depth-first) unless another
+ * worker is idle: the LIFO slot cannot be stolen, so the task goes to the queue, whose
+ * older half is published for the idle worker at once (a child then runs in parallel
+ * with a parent that keeps working before it awaits). A yield future never takes the
+ * LIFO slot: it completes after the tasks that were ready before it. */
+static VexFuture *spawn_task(Runtime *rt, WorkerContext *w, VexTask *t, bool lifo) {
     count_spawn(rt, w);
     atomic_store_explicit(&t->state, TS_SCHEDULED, memory_order_relaxed);
-    schedule(rt, t, true);
+    schedule(rt, t, lifo && !others_idle(rt));
     return (VexFuture *)t;
 }
 
 VexFuture *vex_task_spawn(WorkerContext *ctx, void *state) {
     VexTask *t = task_of_state(state);
-    if (ctx) return spawn_task(ctx->rt, ctx, t);
+    if (ctx) return spawn_task(ctx->rt, ctx, t, true);
     Runtime *rt = task_runtime(t);
-    return spawn_task(rt, local_worker(rt), t);
+    return spawn_task(rt, local_worker(rt), t, true);
 }
 
 VexFuture *vex_task_spawn_in(Runtime *rt, void *state) {
-    return spawn_task(rt, local_worker(rt), task_of_state(state));
+    return spawn_task(rt, local_worker(rt), task_of_state(state), true);
 }
 
 typedef struct GlobalSpawn {
@@ -1214,7 +1222,7 @@ static CoroStatus yield_resume(WorkerContext *ctx, void *state) {
 VexFuture *vex_yield_future(void) {
     Runtime *rt = current_or_abort("vex_yield_future");
     void *s = vex_task_alloc_in(rt, 0, 0, 0, yield_resume);
-    return spawn_task(rt, local_worker(rt), task_of_state(s));
+    return spawn_task(rt, local_worker(rt), task_of_state(s), false);
 }
 
 void vex_task_set_drop_result(void *state, vex_drop_result_func drop) {

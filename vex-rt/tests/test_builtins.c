@@ -187,8 +187,11 @@ TEST(host_release_runs_the_hook_off_worker) {
 
 /* Awaits `f` and logs (id, outcome, time). */
 static _Atomic int nlog;
-static int log_id[64], log_outcome[64];
-static int64_t log_time[64];
+static int log_id[128], log_outcome[128];
+static int64_t log_time[128];
+/* SCEN_YIELD_LONG_QUEUE: how many of the tasks ready before the yield had run when its
+ * awaiter resumed. */
+static int earlier_at_resume;
 
 typedef struct {
     uint32_t tag;
@@ -236,11 +239,18 @@ static void marker(WorkerContext *ctx, int id) {
     vex_future_release(vex_task_spawn(ctx, m));
 }
 
-typedef enum { SCEN_SLEEPS, SCEN_CANCEL_SLEEP, SCEN_YIELD, SCEN_CANCEL_YIELD } Scenario;
+typedef enum {
+    SCEN_SLEEPS,
+    SCEN_CANCEL_SLEEP,
+    SCEN_YIELD,
+    SCEN_YIELD_LONG_QUEUE,
+    SCEN_CANCEL_YIELD
+} Scenario;
 
 typedef struct {
     uint32_t tag;
     Scenario scen;
+    VexFuture *y;
 } Driver;
 
 static CoroStatus driver_resume(WorkerContext *ctx, void *p) {
@@ -272,6 +282,23 @@ static CoroStatus driver_resume(WorkerContext *ctx, void *p) {
         watched = y;
         marker(ctx, 2);
         vex_future_release(await_in_task(ctx, 3, y));
+        return CORO_STATUS_DONE;
+    }
+    case SCEN_YIELD_LONG_QUEUE: {
+        /* 40 tasks ready before the yield (a long queue when the yield task runs), then
+         * the driver itself awaits it, counts the earlier tasks that ran and spawns 40
+         * more. */
+        if (d->tag == 1) goto resumed;
+        for (int k = 0; k < 40; k++) marker(ctx, 100 + k);
+        d->y = vex_yield_future();
+        d->tag = 1;
+        if (!vex_future_poll_or_register(ctx, d->y)) return CORO_STATUS_YIELDED;
+    resumed:
+        if (vex_future_take(ctx, d->y, NULL) != VEX_OUTCOME_VALUE) return CORO_STATUS_DONE;
+        earlier_at_resume = 0;
+        for (int i = 0; i < atomic_load(&nlog); i++)
+            earlier_at_resume += log_id[i] >= 100 && log_id[i] < 140;
+        for (int k = 0; k < 40; k++) marker(ctx, 200 + k);
         return CORO_STATUS_DONE;
     }
     case SCEN_CANCEL_YIELD: {
@@ -353,6 +380,18 @@ TEST(yield_future_completes_after_the_ready_tasks) {
     CHECK(log_id[2] == 3 && log_outcome[2] == VEX_OUTCOME_VALUE);
 }
 
+/* Real clock too (where spawns use the LIFO slot and a finished child's waiter may):
+ * whoever awaits a yield future resumes only after every task ready before it ran. */
+TEST(yield_future_resumes_after_every_earlier_task_in_both_modes) {
+    for (int mode = 0; mode < 2; mode++) {
+        earlier_at_resume = -1;
+        Runtime *rt = run_driver(SCEN_YIELD_LONG_QUEUE, 1, mode == 0);
+        finish(rt);
+        CHECK_EQ_U(atomic_load(&nlog), 80);
+        CHECK_EQ_U(earlier_at_resume, 40);
+    }
+}
+
 TEST(yield_future_cancelled_before_it_ran) {
     Runtime *rt = run_driver(SCEN_CANCEL_YIELD, 1, true);
     finish(rt);
@@ -385,6 +424,7 @@ int main(void) {
     RUN(sleep_futures_wait_in_real_time);
     RUN(cancelled_sleep_future_finishes_cancelled_at_once);
     RUN(yield_future_completes_after_the_ready_tasks);
+    RUN(yield_future_resumes_after_every_earlier_task_in_both_modes);
     RUN(yield_future_cancelled_before_it_ran);
     RUN(sleep_future_created_off_worker);
     HARNESS_END();

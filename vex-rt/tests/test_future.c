@@ -4,8 +4,8 @@
  * yields and ordered timers in deterministic mode, I/O readiness, cancellation of
  * sleeping / I/O-waiting / awaiting tasks, cancelled children cancelling their awaiter,
  * panics stopping the runtime, output capture, the seed's spawn_global, counters, host
- * spawns into several runtimes, an idle worker taking part of a busy worker's queue,
- * real-clock sleeps never ending early.
+ * spawns into several runtimes, an idle worker taking part of a busy worker's queue, a
+ * spawned child running beside its busy parent, real-clock sleeps never ending early.
  */
 #define _GNU_SOURCE
 #include "harness.h"
@@ -778,10 +778,66 @@ TEST(idle_worker_gets_part_of_a_busy_workers_queue) {
     CHECK(atomic_load(&spinners_other) > 0);
 }
 
+/* ---- fork-join: a spawned child runs beside a parent that keeps working ------------------ */
+static _Atomic int child_ran;
+
+static CoroStatus flag_child_resume(WorkerContext *ctx, void *p) {
+    (void)ctx;
+    *(int64_t *)p = 1;
+    atomic_store(&child_ran, 1);
+    return CORO_STATUS_DONE;
+}
+
+typedef struct {
+    uint32_t tag;
+    VexFuture *child;
+    int saw_child; /* the child ran while this task was still running */
+} ForkParent;
+
+static CoroStatus fork_parent_resume(WorkerContext *ctx, void *p) {
+    ForkParent *s = p;
+    if (s->tag == 1) goto joined;
+    /* Wait (bounded) until the other worker has gone idle, then spawn and keep working
+     * until the child has run: it can only run on the other worker. */
+    Runtime *rt = worker_runtime(ctx);
+    VexCounters c;
+    int64_t give_up = wall_ms() + 5000;
+    do runtime_counters(rt, &c);
+    while (c.parks == 0 && wall_ms() < give_up);
+    int64_t *state = vex_task_alloc(sizeof(int64_t), 0, sizeof(int64_t), flag_child_resume);
+    s->child = vex_task_spawn(ctx, state);
+    give_up = wall_ms() + 5000;
+    while (!atomic_load(&child_ran) && wall_ms() < give_up) {
+    }
+    s->saw_child = atomic_load(&child_ran);
+    s->tag = 1;
+    if (!vex_future_poll_or_register(ctx, s->child)) return CORO_STATUS_YIELDED;
+joined:
+    vex_future_take(ctx, s->child, NULL);
+    return CORO_STATUS_DONE;
+}
+
+TEST(spawned_child_runs_beside_its_busy_parent) {
+    atomic_store(&child_ran, 0);
+    Runtime *rt = runtime_create(2);
+    ForkParent *s = vex_task_alloc_in(rt, sizeof *s, 0, 0, fork_parent_resume);
+    VexFuture *h = vex_task_spawn_in(rt, s);
+    runtime_run(rt);
+    CHECK(vex_future_outcome(h) == VEX_OUTCOME_VALUE);
+    int saw = s->saw_child;
+    VexCounters c;
+    runtime_counters(rt, &c);
+    vex_future_release(h);
+    runtime_destroy(rt);
+    CHECK(saw);
+    CHECK(c.steals > 0);
+}
+
 int main(void) {
     RUN(real_sleeps_never_end_early);
     RUN(host_spawns_into_several_runtimes);
     RUN(idle_worker_gets_part_of_a_busy_workers_queue);
+    RUN(spawned_child_runs_beside_its_busy_parent);
     RUN(ping_pong_with_explicit_wakes);
     RUN(spawn_and_join_values);
     RUN(deterministic_yields_run_fifo);

@@ -5,7 +5,7 @@
 //! (c) 100,000 tasks sleeping 1..100 ms, (d) 1M tasks suspended on a 15 s sleep (RSS per
 //! task), (e) ping-pong round trip between two tasks.
 //! Run: `cargo bench -p vex-rt-sys --bench runtime` (args: `quick` shrinks the sizes;
-//! `runs=N` measures every workload N times, vex and tokio alternating, and reports
+//! `runs=N`, default 5, measures every workload N times, vex and tokio alternating, and reports
 //! medians: the ratio column is the median of the per-run ratios). The `cpu` columns
 //! are the children's user+sys CPU time (whole child process, median), which shows
 //! the work done independently of how busy the machine is.

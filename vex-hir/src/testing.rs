@@ -36,6 +36,10 @@ pub struct GenConfig {
     /// any type, loop variables and block-scoped locals included: each execution
     /// registers one deferred action, which reads the values at registration.
     pub defers_anywhere: bool,
+    /// Plain functions may call themselves (about half of them do): a guard returns
+    /// at once unless `0 < a <= 4`, and the tail adds `fN(a - 1, …)` and `fN(a - 2, …)`,
+    /// so every call terminates after at most a few dozen nested calls.
+    pub recursion: bool,
     /// Number of plain functions.
     pub functions: usize,
     /// Number of async functions (besides `main`).
@@ -58,6 +62,7 @@ impl Default for GenConfig {
             go_blocks: true,
             defers: true,
             defers_anywhere: false,
+            recursion: true,
             functions: 3,
             async_functions: 3,
             block_len: 5,
@@ -203,10 +208,15 @@ impl Generator {
     }
 
     fn function(&mut self, is_async: bool) {
-        let header = if is_async {
-            format!("async fn {}g{}(a: i64): i64 {{", self.config.prefix, self.async_functions)
+        let name = if is_async {
+            format!("{}g{}", self.config.prefix, self.async_functions)
         } else {
-            format!("fn {}f{}(a: i64, b!: i64): i64 {{", self.config.prefix, self.functions)
+            format!("{}f{}", self.config.prefix, self.functions)
+        };
+        let header = if is_async {
+            format!("async fn {name}(a: i64): i64 {{")
+        } else {
+            format!("fn {name}(a: i64, b!: i64): i64 {{")
         };
         self.line(&header);
         self.indent += 1;
@@ -215,6 +225,12 @@ impl Generator {
         if !is_async {
             self.define("b".into(), GenTy::Int, true);
         }
+        // `a` is immutable, so the guard bounds the recursion depth by 4.
+        let recursive = !is_async && self.config.recursion && self.chance(50);
+        if recursive {
+            let value = self.expr(GenTy::Int, 1);
+            self.line(&format!("if a <= 0 || a > 4 {{ return {value} }}"));
+        }
         let len = self.below(self.config.block_len) + 1;
         self.statements(len, self.config.depth);
         if self.chance(30) {
@@ -222,7 +238,12 @@ impl Generator {
             let value = self.expr(GenTy::Int, 1);
             self.line(&format!("if {cond} {{ return {value} }}"));
         }
-        let tail = self.expr(GenTy::Int, self.config.depth);
+        let mut tail = self.expr(GenTy::Int, self.config.depth);
+        if recursive {
+            let (x, y) = (self.expr(GenTy::Int, 1), self.expr(GenTy::Int, 1));
+            let op = ["+", "-", "^"][self.below(3)];
+            tail = format!("({tail}) {op} {name}(a - 1, {x}) {op} {name}(a - 2, {y})");
+        }
         self.line(&tail);
         self.scopes.pop();
         self.indent -= 1;

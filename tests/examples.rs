@@ -11,6 +11,7 @@ fn examples() -> Vec<PathBuf> {
 
 /// The examples whose output does not depend on scheduling
 /// (`examples/order_independent.txt`).
+#[cfg(feature = "llvm")]
 fn order_independent() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let list = std::fs::read_to_string(root.join("examples/order_independent.txt")).unwrap();

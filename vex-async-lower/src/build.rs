@@ -952,7 +952,7 @@ impl<'a, 'b> Builder<'a, 'b> {
     /// temporary the caller must consume or drop.
     fn expr(&mut self, e: ExprId) -> Val {
         let outer = self.move_to(self.input.source_map.exprs.get(e).copied(), false);
-        let v = self.expr_here(e);
+        let v = vex_hir::ensure_stack(|| self.expr_here(e));
         self.cur = outer;
         v
     }

@@ -340,7 +340,7 @@ impl InferCtx<'_> {
     }
 
     fn infer_expr(&mut self, expr: ExprId) -> Ty {
-        let ty = self.infer_expr_inner(expr);
+        let ty = crate::ensure_stack(|| self.infer_expr_inner(expr));
         self.result.expr_types.insert(expr, ty.clone());
         ty
     }

@@ -38,5 +38,17 @@ pub use db::{Db, Program, RootDatabase, SourceFile};
 pub use diagnostics::{Code, Diagnostic, Label, Severity};
 pub use ty::Ty;
 
+/// Runs `f` with at least a red zone of free stack, switching to a fresh heap-allocated
+/// stack segment first if this thread's stack is nearly used up. The passes that
+/// recurse on expression trees (lowering, inference, the move checker, the HIR printer,
+/// the IR builder) call it at each level, so deep input — operator chains may be 4096
+/// links long — never overflows a thread's stack, whatever its size.
+pub fn ensure_stack<R>(f: impl FnOnce() -> R) -> R {
+    /// Debug builds have large frames; a level of recursion may take tens of KiB.
+    const RED_ZONE: usize = 256 * 1024;
+    const SEGMENT: usize = 4 * 1024 * 1024;
+    stacker::maybe_grow(RED_ZONE, SEGMENT, f)
+}
+
 #[cfg(test)]
 mod tests;

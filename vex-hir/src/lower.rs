@@ -206,6 +206,10 @@ impl Lowerer {
     }
 
     fn lower_expr(&mut self, expr: &ast::Expr) -> ExprId {
+        crate::ensure_stack(|| self.lower_expr_here(expr))
+    }
+
+    fn lower_expr_here(&mut self, expr: &ast::Expr) -> ExprId {
         let range = expr.syntax().text_range();
         match expr {
             ast::Expr::Literal(literal) => {

@@ -131,6 +131,10 @@ impl MoveChecker<'_> {
     }
 
     fn expr(&mut self, expr: ExprId) {
+        crate::ensure_stack(|| self.expr_here(expr))
+    }
+
+    fn expr_here(&mut self, expr: ExprId) {
         let body = self.body;
         match &body.exprs[expr] {
             Expr::Local(local) => self.use_local(expr, *local, true),

@@ -89,6 +89,10 @@ impl Printer<'_> {
     }
 
     fn expr(&mut self, expr: ExprId, depth: usize) {
+        crate::ensure_stack(|| self.expr_here(expr, depth))
+    }
+
+    fn expr_here(&mut self, expr: ExprId, depth: usize) {
         // Callees have no value type; show what they resolved to instead.
         let ty = match self.infer.resolutions.get(expr) {
             Some(Resolution::Function(_)) if self.is_callee(expr) => "fn".to_owned(),

@@ -17,6 +17,15 @@ use std::cell::Cell;
 /// keeps parsing, printing and dropping trees within a small, fixed stack budget.
 pub(crate) const MAX_DEPTH: u32 = 256;
 
+/// The most links of left-nested operator chains (`a + b + …`, `x.f().g()…`) on any
+/// path of the tree, counted apart from [`MAX_DEPTH`]: a chain is parsed by a loop, not
+/// by recursion, and long ones (generated sums, builder calls) are real code. The
+/// stages after the parser recurse on them with a growable stack. A chain's first
+/// operand ends up below all of its links, so links count on top of the deepest chain
+/// inside that operand (`((a + …) + …)` adds up); trees stay at most
+/// `MAX_CHAIN_DEPTH` links (plus `MAX_DEPTH` levels) deep.
+pub(crate) const MAX_CHAIN_DEPTH: u32 = 4096;
+
 /// How many times the parser may look at the same token, without consuming a token or
 /// leaving a nesting level, before we assume a grammar bug.
 const FUEL: u32 = 256;
@@ -89,6 +98,17 @@ pub(crate) struct Parser<'t> {
     newlines_significant: bool,
     /// Current structural nesting, bounded by `MAX_DEPTH`.
     depth: u32,
+    /// Chain links above the node being parsed (conservatively: see
+    /// `MAX_CHAIN_DEPTH`), at most `MAX_CHAIN_DEPTH`.
+    chain_depth: u32,
+    /// The largest `chain_depth` reached since the innermost open chain scope began.
+    deepest_chain: u32,
+}
+
+/// What [`Parser::begin_chain_scope`] saved.
+pub(crate) struct ChainScope {
+    depth: u32,
+    deepest: u32,
 }
 
 /// An open node; must be completed or abandoned.
@@ -128,6 +148,8 @@ impl<'t> Parser<'t> {
             fuel: Cell::new(FUEL),
             newlines_significant: true,
             depth: 0,
+            chain_depth: 0,
+            deepest_chain: 0,
         }
     }
 
@@ -366,6 +388,40 @@ impl<'t> Parser<'t> {
         // Unwinding a level is progress too: each level may look at the next token.
         self.fuel.set(FUEL);
         self.depth -= 1;
+    }
+
+    /// Starts parsing an operand that a chain may follow; returns what
+    /// [`Parser::end_chain_scope`] restores.
+    pub(crate) fn begin_chain_scope(&mut self) -> ChainScope {
+        let scope = ChainScope { depth: self.chain_depth, deepest: self.deepest_chain };
+        self.deepest_chain = self.chain_depth;
+        scope
+    }
+
+    /// The operand is parsed and a chain follows: its links go on top of the deepest
+    /// chain inside the operand.
+    pub(crate) fn stack_chain_on_operand(&mut self) {
+        self.chain_depth = self.deepest_chain;
+    }
+
+    /// Opens one link of an operator chain; like [`Parser::enter`], returns false (after
+    /// eating the rest flatly) past `MAX_CHAIN_DEPTH` links.
+    pub(crate) fn enter_chain(&mut self) -> bool {
+        if self.chain_depth >= MAX_CHAIN_DEPTH {
+            self.eat_flat("nesting too deep");
+            return false;
+        }
+        self.chain_depth += 1;
+        self.deepest_chain = self.deepest_chain.max(self.chain_depth);
+        true
+    }
+
+    /// Closes the chain (if any) and the scope begun by [`Parser::begin_chain_scope`].
+    pub(crate) fn end_chain_scope(&mut self, scope: ChainScope) {
+        // Closing links is progress too, like leaving a nesting level.
+        self.fuel.set(FUEL);
+        self.chain_depth = scope.depth;
+        self.deepest_chain = self.deepest_chain.max(scope.deepest);
     }
 
     /// Eats tokens into an `ERROR` node without building structure: up to an unmatched

@@ -1,7 +1,8 @@
 //! Linear-time and bounded-stack guarantees on pathological inputs: deep nesting and
-//! very long operator chains must give a tree (with errors where the input is wrong)
-//! without overflowing the default 2 MB test-thread stack while parsing, printing or
-//! dropping the tree.
+//! very long operator chains must give a tree (with errors where the input is wrong or
+//! nests deeper than the parser's limits: 256 levels, 4096 chain links) without
+//! overflowing the default 2 MB test-thread stack while parsing, printing or dropping
+//! the tree.
 
 use std::time::{Duration, Instant};
 use vex_syntax::{debug_dump, parse};
@@ -77,4 +78,39 @@ fn moderate_nesting_is_fine() {
     }
     chain.push_str(" }");
     check_pathological(&chain, false);
+}
+
+#[test]
+fn operator_chains_may_be_4096_links_long() {
+    // Operator and postfix chains are parsed by loops; their links count apart from
+    // the 256 levels of structural nesting, up to 4096 on one path of the tree. (No
+    // debug dump here: its indentation is quadratic in the depth.)
+    let parses_cleanly = |text: &str| {
+        let parse = parse(text);
+        assert_eq!(parse.syntax_node().to_string(), text);
+        parse.errors().is_empty()
+    };
+    for piece in [" + 1", ".f", ".m(1)", "[0]", " && x"] {
+        assert!(parses_cleanly(&format!("fn main() {{ x{} }}", piece.repeat(4096))), "{piece}");
+        assert!(!parses_cleanly(&format!("fn main() {{ x{} }}", piece.repeat(4097))), "{piece}");
+    }
+    // Chains inside a chain's operands share the budget of their path; a chain's first
+    // operand ends up below all of its links.
+    let inner = |n: usize| format!("(1{})", " + 1".repeat(n));
+    let text = |n: usize| format!("fn main() {{ x{} }}", format!(" + {}", inner(n)).repeat(50));
+    assert!(parses_cleanly(&text(4040)));
+    assert!(!parses_cleanly(&text(4050)));
+    let first = |n: usize| format!("fn main() {{ {}{} }}", inner(2000), " + 1".repeat(n));
+    assert!(parses_cleanly(&first(2000)));
+    assert!(!parses_cleanly(&first(2100)));
+    let postfix = |n: usize| format!("fn main() {{ {}{} }}", inner(2000), ".f".repeat(n));
+    assert!(parses_cleanly(&postfix(2000)));
+    assert!(!parses_cleanly(&postfix(2100)));
+    // Parenthesised chains nested in the first operand, 200 levels of 200 links: the
+    // tree would be 40,000 links deep, so the parser stops it.
+    let mut nested = String::from("x");
+    for _ in 0..200 {
+        nested = format!("({nested}{})", " + 1".repeat(200));
+    }
+    assert!(!parses_cleanly(&format!("fn main() {{ {nested} }}")));
 }

@@ -5,8 +5,9 @@
 //! comparisons (non-associative) < `|` < `^` < `&` < `<< >>` < `+ -` < `* / %` < `as` <
 //! prefix `- ! & * <- await` < postfix. A binary operator or `(`/`[` that starts a new line
 //! (where line breaks are significant) ends the expression; a `.` never does. Left-nested
-//! chains (`a + b + c`, `a.b.c`) count towards the nesting limit, which keeps every tree
-//! shallow enough to print and drop on a small stack.
+//! chains (`a + b + c`, `a.b.c`) count towards their own limit of links per path
+//! (`MAX_CHAIN_DEPTH`, apart from the nesting limit), which keeps every tree shallow
+//! enough to drop on a small stack.
 
 use super::{comma_list, name_ref, param, patterns, separated_list, stmt_list, types};
 use crate::SyntaxKind::{self, *};
@@ -139,8 +140,16 @@ fn expr_bp(p: &mut Parser<'_>, r: Restrictions, min_bp: u8) -> Option<CompletedM
 }
 
 fn expr_bp_inner(p: &mut Parser<'_>, r: Restrictions, min_bp: u8) -> Option<CompletedMarker> {
+    let scope = p.begin_chain_scope();
+    let result = binary_chain(p, r, min_bp);
+    p.end_chain_scope(scope);
+    result
+}
+
+/// An operand and the binary (and `as`, `?:`, range) operators that follow it.
+fn binary_chain(p: &mut Parser<'_>, r: Restrictions, min_bp: u8) -> Option<CompletedMarker> {
     let mut lhs = lhs(p, r)?;
-    let mut chain = 0;
+    p.stack_chain_on_operand();
     let mut last_comparison = false;
     while let Some((op, bp, right_assoc)) = current_op(p) {
         if bp < min_bp || p.at_line_start() {
@@ -150,10 +159,9 @@ fn expr_bp_inner(p: &mut Parser<'_>, r: Restrictions, min_bp: u8) -> Option<Comp
         if matches!(op, DOT2 | DOT2EQ) && lhs.kind() == RANGE_EXPR {
             break;
         }
-        if !p.enter() {
+        if !p.enter_chain() {
             break;
         }
-        chain += 1;
         let m = lhs.precede(p);
         lhs = match op {
             AS_KW => {
@@ -190,9 +198,6 @@ fn expr_bp_inner(p: &mut Parser<'_>, r: Restrictions, min_bp: u8) -> Option<Comp
         };
         last_comparison = is_comparison(op);
     }
-    for _ in 0..chain {
-        p.leave();
-    }
     Some(lhs)
 }
 
@@ -216,8 +221,13 @@ fn lhs(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
         }
         PIPE | PIPE2 => return Some(closure_expr(p)),
         _ => {
-            let atom = atom(p, r)?;
-            return Some(postfix(p, atom));
+            let scope = p.begin_chain_scope();
+            let result = atom(p, r).map(|atom| {
+                p.stack_chain_on_operand();
+                postfix(p, atom)
+            });
+            p.end_chain_scope(scope);
+            return result;
         }
     };
     let m = p.start();
@@ -230,7 +240,6 @@ fn lhs(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
 
 /// Calls, method calls, field accesses and indexing after an atom.
 fn postfix(p: &mut Parser<'_>, mut lhs: CompletedMarker) -> CompletedMarker {
-    let mut chain = 0;
     loop {
         let kind = p.current();
         let continues = match kind {
@@ -238,10 +247,9 @@ fn postfix(p: &mut Parser<'_>, mut lhs: CompletedMarker) -> CompletedMarker {
             L_PAREN | L_BRACK => !p.at_line_start(),
             _ => false,
         };
-        if !continues || !p.enter() {
+        if !continues || !p.enter_chain() {
             break;
         }
-        chain += 1;
         let m = lhs.precede(p);
         lhs = match kind {
             L_PAREN => {
@@ -281,9 +289,6 @@ fn postfix(p: &mut Parser<'_>, mut lhs: CompletedMarker) -> CompletedMarker {
                 }
             }
         };
-    }
-    for _ in 0..chain {
-        p.leave();
     }
     lhs
 }

@@ -4,7 +4,9 @@
 //! source. Code generation calls [`DebugInfo::subprogram`] when it starts a function and
 //! [`DebugInfo::set_location`] before the instructions of each statement.
 //!
-//! Only line tables are emitted (no variable or type descriptions yet). This file must
+//! Subprograms and line tables are emitted (no variable or type descriptions yet):
+//! debuggers name frames after the Vex functions (`helper`, `work.resume`) rather than
+//! the ELF symbols (`vex.helper`). This file must
 //! not decide where locations come from; it receives plain file/line/column numbers
 //! (1-based, as the IR carries them).
 
@@ -70,7 +72,9 @@ impl<'ctx> DebugInfo<'ctx> {
             "",
             0,
             "",
-            DWARFEmissionKind::LineTablesOnly,
+            // Full, not line-tables-only: only then does LLVM write the subprogram DIEs
+            // that give frames their Vex names (no variables are described either way).
+            DWARFEmissionKind::Full,
             0,
             false,
             false,
@@ -196,7 +200,7 @@ mod tests {
             "!DIFile(filename: \"main.vx\", directory: \"src\")",
             "!DILocation(line: 4, column: 9",
             "!DILocation(line: 5, column: 12",
-            "emissionKind: LineTablesOnly",
+            "emissionKind: FullDebug",
             "!\"Dwarf Version\", i32 5",
         ] {
             assert!(text.contains(expected), "missing {expected}:\n{text}");

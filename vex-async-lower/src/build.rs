@@ -930,9 +930,14 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     fn finish(mut self) -> Function {
-        // Relative to the body's definition (see `Function::loc`).
+        // Relative to the body's definition (see `Function::loc`), panic sites too.
         let body_line = self.input.lines.loc(self.input.def_offset).line;
         self.func.loc.line = self.def.line.saturating_sub(body_line);
+        for block in &mut self.func.blocks {
+            if let Terminator::Panic { loc, .. } = &mut block.term {
+                loc.line = loc.line.saturating_sub(body_line);
+            }
+        }
         self.func
     }
 

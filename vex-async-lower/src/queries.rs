@@ -15,8 +15,7 @@
 //! it, `fn_ir` re-runs (vex-hir's source map holds file offsets) but produces an equal
 //! result, which salsa backdates: `lowered` does not re-run. Only the modules assembled
 //! here ([`module_ir`], [`module_built`]) add the body's current line ([`body_def`]).
-//! (Panic sites still carry absolute locations, so a moved body with a panic site is
-//! transformed again.)
+//! Panic sites' lines count from the body's definition line too, until then.
 
 use std::sync::Arc;
 
@@ -158,7 +157,7 @@ pub fn body_def(db: &dyn Db, id: BodyId<'_>) -> crate::ir::SourceLoc {
     line_table(db, file).loc(offset)
 }
 
-/// `functions` of the body `id` with their definition lines made absolute.
+/// `functions` of the body `id` with their definition and panic lines made absolute.
 fn placed(db: &dyn Db, id: BodyId<'_>, functions: &[Function]) -> Vec<Function> {
     let line = body_def(db, id).line;
     functions
@@ -166,6 +165,11 @@ fn placed(db: &dyn Db, id: BodyId<'_>, functions: &[Function]) -> Vec<Function> 
         .map(|f| {
             let mut f = f.clone();
             f.loc.line += line;
+            for block in &mut f.blocks {
+                if let crate::ir::Terminator::Panic { loc, .. } = &mut block.term {
+                    loc.line += line;
+                }
+            }
             f
         })
         .collect()

@@ -865,7 +865,9 @@ pub enum Terminator {
     /// `vex_panic(file, line, col, message)`: prints `panic at FILE:LINE:COL: MSG` and
     /// abandons the program.
     Panic {
-        /// Where.
+        /// Where: a file line in assembled modules ([`crate::queries::module_ir`]);
+        /// in the per-body queries' results the line counts from the body's definition
+        /// line, like [`Function::loc`], so moving a body leaves them equal.
         loc: SourceLoc,
         /// The message, a string.
         message: Operand,

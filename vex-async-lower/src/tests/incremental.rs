@@ -82,3 +82,37 @@ fn moving_a_body_down_does_not_transform_it_again() {
     assert_eq!(lines.iter().max(), Some(&9), "{resume:#}");
     assert!(lines.contains(&7) && lines.contains(&8), "{resume:#}");
 }
+
+/// Panic sites count their lines from the body too: moving a body with a division
+/// check does not transform it again, and its panic still names the new line.
+#[test]
+fn moving_a_body_with_a_panic_site_does_not_transform_it_again() {
+    const WITH_PANIC: &str = "\
+fn one(): i64 {
+    1 + 1
+}
+
+async fn two(d: i64): i64 {
+    await async_sleep(1)
+    100 / d
+}
+
+async fn main() {
+    $println(await two(one()))
+    $println(await two(0))
+}
+";
+    let stderr = |module: &crate::ir::Module| {
+        crate::eval::run_main(module, crate::eval::Options::new(crate::eval::Mode::Scheduled))
+            .stderr
+    };
+    let (mut db, files) = super::db_with(&[("main.vx", WITH_PANIC)]);
+    let before = module_ir(&db);
+    assert!(stderr(&before).starts_with("panic at main.vx:7:5: "), "{}", stderr(&before));
+    db.enable_logging();
+    files[0].set_text(&mut db).to(WITH_PANIC.replace("    1 + 1\n", "    let a = 1\n    a + 1\n"));
+    let after = module_ir(&db);
+    let log = db.take_executed();
+    assert_eq!(executed(&log, "lowered"), 1, "{log:#?}");
+    assert!(stderr(&after).starts_with("panic at main.vx:8:5: "), "{}", stderr(&after));
+}

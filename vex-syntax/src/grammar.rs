@@ -399,11 +399,17 @@ fn list_impl(
     }
 }
 
-/// Parses statements up to `}` or end of input, as the body of a block.
+/// Parses statements up to `}` or end of input, as the body of a block. An item at the
+/// start of an unindented line also ends it: items inside blocks are not Vex Core, so
+/// that is almost surely the next top-level item after a block whose `}` is missing.
+/// The block then reports the missing `}` there, and the items after it still parse.
 pub(crate) fn stmt_list(p: &mut Parser<'_>) {
     while !p.at(R_BRACE) && !p.at_eof() {
         if p.eat(SEMICOLON) {
             continue;
+        }
+        if at_item(p) && p.at_column_zero() {
+            break;
         }
         stmt(p);
     }

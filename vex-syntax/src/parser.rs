@@ -234,6 +234,12 @@ impl<'t> Parser<'t> {
         &self.text[self.range(0)]
     }
 
+    /// The current token starts a line with no indentation.
+    pub(crate) fn at_column_zero(&self) -> bool {
+        let start = usize::from(self.range(0).start());
+        self.pos < self.tokens.len() && (start == 0 || self.text.as_bytes()[start - 1] == b'\n')
+    }
+
     /// A line break precedes the current token and line breaks are significant here.
     pub(crate) fn at_line_start(&self) -> bool {
         self.newlines_significant && self.token(0).newline_before

@@ -2936,34 +2936,34 @@ fn err_missing_closing_brace() {
     check(
         "fn f() {\n    if x {\n        1\n}\nfn g() {}",
         expect![[r#"
-        SOURCE_FILE@0..41
-          FN@0..41
-            FN_KW@0..2 "fn"
-            WHITESPACE@2..3 " "
-            NAME@3..4
-              IDENT@3..4 "f"
-            PARAM_LIST@4..6
-              L_PAREN@4..5 "("
-              R_PAREN@5..6 ")"
-            WHITESPACE@6..7 " "
-            BLOCK_EXPR@7..41
-              L_BRACE@7..8 "{"
-              NEWLINE@8..13 "\n    "
-              EXPR_STMT@13..31
-                IF_EXPR@13..31
-                  IF_KW@13..15 "if"
-                  WHITESPACE@15..16 " "
-                  PATH_EXPR@16..17
-                    NAME_REF@16..17
-                      IDENT@16..17 "x"
-                  WHITESPACE@17..18 " "
-                  BLOCK_EXPR@18..31
-                    L_BRACE@18..19 "{"
-                    NEWLINE@19..28 "\n        "
-                    LITERAL@28..29
-                      INT_NUMBER@28..29 "1"
-                    NEWLINE@29..30 "\n"
-                    R_BRACE@30..31 "}"
+            SOURCE_FILE@0..41
+              FN@0..31
+                FN_KW@0..2 "fn"
+                WHITESPACE@2..3 " "
+                NAME@3..4
+                  IDENT@3..4 "f"
+                PARAM_LIST@4..6
+                  L_PAREN@4..5 "("
+                  R_PAREN@5..6 ")"
+                WHITESPACE@6..7 " "
+                BLOCK_EXPR@7..31
+                  L_BRACE@7..8 "{"
+                  NEWLINE@8..13 "\n    "
+                  EXPR_STMT@13..31
+                    IF_EXPR@13..31
+                      IF_KW@13..15 "if"
+                      WHITESPACE@15..16 " "
+                      PATH_EXPR@16..17
+                        NAME_REF@16..17
+                          IDENT@16..17 "x"
+                      WHITESPACE@17..18 " "
+                      BLOCK_EXPR@18..31
+                        L_BRACE@18..19 "{"
+                        NEWLINE@19..28 "\n        "
+                        LITERAL@28..29
+                          INT_NUMBER@28..29 "1"
+                        NEWLINE@29..30 "\n"
+                        R_BRACE@30..31 "}"
               NEWLINE@31..32 "\n"
               FN@32..41
                 FN_KW@32..34 "fn"
@@ -2977,9 +2977,25 @@ fn err_missing_closing_brace() {
                 BLOCK_EXPR@39..41
                   L_BRACE@39..40 "{"
                   R_BRACE@40..41 "}"
-        error 41..41: expected `}`, found end of file
-    "#]],
+            error 31..31: expected `}`, found `fn`
+        "#]],
     );
+}
+
+#[test]
+fn err_unclosed_block_stops_at_the_next_unindented_item() {
+    use crate::SyntaxKind::{self, FN, STRUCT};
+    let input = "fn f() {\n    let x = 1\n\nfn g() {}\nstruct S { a: i64 }\nasync fn h() {\n  fn nested() {}\n}\n";
+    let parse = crate::parse(input);
+    let root = parse.syntax_node();
+    let items: Vec<SyntaxKind> = root.children().map(|n| n.kind()).collect();
+    assert_eq!(items, [FN, FN, STRUCT, FN]);
+    let messages: Vec<String> =
+        parse.errors().iter().map(|e| format!("{:?}: {}", e.range(), e.message())).collect();
+    assert_eq!(messages, ["22..22: expected `}`, found `fn`"]);
+    // An indented item inside a block stays a (nested) item of that block.
+    let h = root.children().last().unwrap();
+    assert!(h.descendants().skip(1).any(|n| n.kind() == FN));
 }
 
 #[test]

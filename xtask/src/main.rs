@@ -6,7 +6,7 @@
 //!   and a short smoke run of every fuzz target.
 //! - `cargo xtask run FILE.vx` runs a Vex program through the `vex` CLI.
 //! - `cargo xtask fuzz TARGET [SECONDS]` runs one cargo-fuzz target.
-//! - `cargo xtask bench [syntax|check|runtime]` runs the benchmarks.
+//! - `cargo xtask bench [syntax|check|runtime|e2e]` runs the benchmarks (`e2e`: `bench/run.sh`).
 //! - `cargo xtask proptest [CASES]` runs the property tests with many cases.
 //! - `cargo xtask deps` only installs the system dependencies.
 //!
@@ -27,7 +27,8 @@ commands:
   test [--no-fuzz]          install missing system deps, then run every test suite
   run FILE.vx [ARGS...]     run a Vex program with the `vex` CLI (release build)
   fuzz TARGET [SECONDS]     run a cargo-fuzz target (default 60 seconds)
-  bench [syntax|check|runtime]  run benchmarks (all when no name is given)
+  bench [NAME] [ARGS]       run benchmarks: syntax, check, runtime, e2e (all when no
+                            name is given; e2e takes bench/run.sh's [quick] [runs=N])
   proptest [CASES]          the property tests with CASES cases each (default 10000)
   deps                      install missing system dependencies only
 ";

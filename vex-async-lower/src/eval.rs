@@ -190,9 +190,16 @@ struct Machine<'m> {
     current: Option<usize>,
     wait: Option<Wait>,
     fuel: u64,
+    /// Nested calls of ordinary functions now running (see `MAX_CALL_DEPTH`).
+    depth: u32,
     defer_records: Vec<Option<DeferRecord>>,
     out: RunResult,
 }
+
+/// The most nested calls the evaluator runs; one more is a panic (`stack overflow`)
+/// rather than an overflow of the host's stack. Calls run on a growable stack
+/// (`vex_hir::ensure_stack`), so the limit does not depend on the thread.
+pub const MAX_CALL_DEPTH: u32 = 10_000;
 
 /// `vex run --interp`: lowers the program in `db` (after the coroutine transform) and
 /// runs it under the deterministic scheduler.
@@ -217,6 +224,7 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
         now: 0,
         current: None,
         wait: None,
+        depth: 0,
         defer_records: Vec::new(),
         out: RunResult::default(),
     };
@@ -623,7 +631,16 @@ impl<'m> Machine<'m> {
             });
             return Ok(Value::Future(Some(self.tasks.len() - 1)));
         }
-        self.exec(f, args)
+        if self.depth >= MAX_CALL_DEPTH {
+            return Err(Stop::Panic(format!(
+                "panic at {}:{}:{}: stack overflow: more than {MAX_CALL_DEPTH} nested calls (calling `{}`)",
+                f.loc.file, f.loc.line, f.loc.col, f.name
+            )));
+        }
+        self.depth += 1;
+        let result = vex_hir::ensure_stack(|| self.exec(f, args));
+        self.depth -= 1;
+        result
     }
 
     fn exec(&mut self, f: &'m Function, args: Vec<Value>) -> Res<Value> {

@@ -582,3 +582,33 @@ async fn main() {
         "#]],
     );
 }
+
+/// Unbounded recursion ends in a located `stack overflow` panic (exit 101) after
+/// `MAX_CALL_DEPTH` nested calls, not in an overflow of the test thread's 2 MB stack;
+/// recursion below the limit runs to the end.
+#[test]
+fn unbounded_recursion_is_a_stack_overflow_panic() {
+    let program = "\
+fn down(n: i64): i64 {
+    if n == 0 { 0 } else { 1 + down(n - 1) }
+}
+
+fn forever(n: i64): i64 {
+    forever(n + 1) + 1
+}
+
+fn main() {
+    $println(down(9000))
+    $println(forever(0))
+}
+";
+    let (db, _) = super::db_with(&[("main.vx", program)]);
+    let result = run_main(&module_ir(&db), Options::new(Mode::Scheduled));
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    assert_eq!(result.stdout, "9000\n");
+    assert_eq!(
+        result.stderr,
+        "panic at main.vx:5:4: stack overflow: more than 10000 nested calls (calling `forever`)\n"
+    );
+    assert_eq!(result.exit_code, 101);
+}

@@ -203,6 +203,16 @@ impl InferCtx<'_> {
         }
     }
 
+    /// Whether the type variable `var` appears in `ty` (resolved as far as bound).
+    fn occurs(&self, var: TyVar, ty: &Ty) -> bool {
+        match self.shallow(ty) {
+            Ty::Var(v, _) => v == var,
+            Ty::Tuple(elems) => elems.iter().any(|e| self.occurs(var, e)),
+            Ty::Array(elem, _) | Ty::Future(elem) => self.occurs(var, &elem),
+            _ => false,
+        }
+    }
+
     fn unify(&mut self, a: &Ty, b: &Ty) -> bool {
         let (a, b) = (self.shallow(a), self.shallow(b));
         match (&a, &b) {
@@ -232,10 +242,13 @@ impl InferCtx<'_> {
                     }
                     return true;
                 }
-                if fits {
+                // The occurs check: `?x = [?x; 0]` has no finite solution (binding it
+                // would make every later walk of the type endless).
+                if fits && !self.occurs(*x, other) {
                     self.vars[x.0 as usize].1 = Some(other.clone());
+                    return true;
                 }
-                fits
+                false
             }
             (Ty::Never, _) | (_, Ty::Never) => true,
             (Ty::Tuple(xs), Ty::Tuple(ys)) => {

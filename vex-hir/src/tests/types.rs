@@ -281,3 +281,21 @@ fn main() {
         "#]],
     );
 }
+
+/// A type that would have to contain itself (`?0 = [?0; 0]`, from comparing an array's
+/// element with the array) is a mismatch, not an endless type: found by fuzzing, this
+/// overflowed the stack of `vex check`.
+#[test]
+fn the_occurs_check_rejects_a_type_containing_itself() {
+    for text in [
+        "fn main() {\n    let arr = []\n    let b = arr[0] == arr\n}\n",
+        "fn main() {\n    let t = (1, [])\n    let u = [t.1[0], t.1]\n}\n",
+    ] {
+        let (db, files) = db_with(&[("main.vx", text)]);
+        let messages: Vec<String> =
+            crate::file_diagnostics(&db, files[0]).iter().map(|d| d.message.clone()).collect();
+        assert!(messages.iter().any(|m| m.contains("found `[_; 0]`")), "{text}: {messages:?}");
+        // The HIR dump walks every inferred type: it must end.
+        assert!(file_hir(&db, files[0]).contains("fn main()"));
+    }
+}

@@ -135,6 +135,24 @@ struct Task {
     builtin: Option<BuiltinTask>,
 }
 
+impl Task {
+    /// A pending task with one handle, not awaited by anyone yet.
+    fn new(function: Name, waiting: Waiting) -> Task {
+        Task {
+            call: None,
+            resume: None,
+            outcome: Outcome::Pending,
+            cancelled: false,
+            handles: 1,
+            waiter: None,
+            waiting,
+            function,
+            taken: false,
+            builtin: None,
+        }
+    }
+}
+
 /// What a runtime-provided task does.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum BuiltinTask {
@@ -427,21 +445,12 @@ impl<'m> Machine<'m> {
     /// A runtime-provided task, its one handle held by the caller.
     fn builtin_task(&mut self, builtin: BuiltinTask) -> Value {
         let scheduled = self.options.mode == Mode::Scheduled;
-        self.tasks.push(Task {
-            call: None,
-            resume: None,
-            outcome: Outcome::Pending,
-            cancelled: false,
-            handles: 1,
-            waiter: None,
-            waiting: Waiting::Nothing,
-            function: match builtin {
-                BuiltinTask::Sleep(_) => "async_sleep".into(),
-                BuiltinTask::Yield => "yield_now".into(),
-            },
-            taken: false,
-            builtin: Some(builtin),
-        });
+        let function = match builtin {
+            BuiltinTask::Sleep(_) => "async_sleep",
+            BuiltinTask::Yield => "yield_now",
+        };
+        self.tasks
+            .push(Task { builtin: Some(builtin), ..Task::new(function.into(), Waiting::Nothing) });
         let t = self.tasks.len() - 1;
         if scheduled {
             match builtin {
@@ -619,15 +628,7 @@ impl<'m> Machine<'m> {
         if f.kind == FunctionKind::Async && self.options.mode == Mode::Sequential {
             self.tasks.push(Task {
                 call: Some((f.name.clone(), args)),
-                resume: None,
-                outcome: Outcome::Pending,
-                cancelled: false,
-                handles: 1,
-                waiter: None,
-                waiting: Waiting::Nothing,
-                function: f.name.clone(),
-                taken: false,
-                builtin: None,
+                ..Task::new(f.name.clone(), Waiting::Nothing)
             });
             return Ok(Value::Future(Some(self.tasks.len() - 1)));
         }
@@ -994,16 +995,8 @@ impl<'m> Machine<'m> {
                     let def = self.states[s].def.clone();
                     let function: Name = def.strip_suffix(".state").unwrap_or(&def).into();
                     self.tasks.push(Task {
-                        call: None,
                         resume: Some((format!("{function}.resume").into(), s)),
-                        outcome: Outcome::Pending,
-                        cancelled: false,
-                        handles: 1,
-                        waiter: None,
-                        waiting: Waiting::Queue,
-                        function,
-                        taken: false,
-                        builtin: None,
+                        ..Task::new(function, Waiting::Queue)
                     });
                     let t = self.tasks.len() - 1;
                     self.queue.push_back(t);

@@ -20,15 +20,16 @@
  *
  * Scheduling order on a worker: every 61st tick timers, I/O and the injector come first
  * (fairness); then the LIFO slot (the task just spawned or woken, at most 3 times in a
- * row; spawning into it runs a fan-out depth-first, so far fewer tasks are alive at
- * once; a task woken by its child's completion goes there only behind a long queue,
- * see task_complete); then the published deque (FIFO at the top), then the private
- * ring; then the injector. An idle worker steals half of a victim's deque, takes over other workers' due timers,
- * polls I/O, and after a short spin parks on a futex (or blocks in epoll_wait if it
- * holds the reactor). Parked workers are woken one at a time; parker and notifier both
- * do a read-modify-write of num_parked between publishing and checking, so no wake-up is
- * lost. A busy worker notices a newly idle one at its next scheduling decision (a
- * relaxed load of num_idle) and publishes then.
+ * row; spawning into it runs a fan-out depth-first in such stretches, which halves the
+ * tasks alive at once in a binary tree; a task woken by its child's completion goes
+ * there only behind a long queue, see task_complete); then the published deque (FIFO at
+ * the top), then the private ring; then the injector. An idle worker steals half of a
+ * victim's deque, takes over other workers' due timers, polls I/O, and after a short
+ * spin parks on a futex (or blocks in epoll_wait if it holds the reactor). Parked
+ * workers are woken one at a time; parker and notifier both do a read-modify-write of
+ * num_parked between publishing and checking, so no wake-up is lost. A busy worker
+ * notices a newly idle one at its next scheduling decision (a relaxed load of num_idle)
+ * and publishes then.
  */
 #include "internal.h"
 

@@ -5,7 +5,9 @@
  * sleeping / I/O-waiting / awaiting tasks, cancelled children cancelling their awaiter,
  * panics stopping the runtime, output capture, the seed's spawn_global, counters, host
  * spawns into several runtimes, an idle worker taking part of a busy worker's queue, a
- * spawned child running beside its busy parent, real-clock sleeps never ending early.
+ * spawned child running beside its busy parent, real-clock scheduling order (an awaiter
+ * resuming after its spawned batch, fan-outs running depth-first), real-clock sleeps
+ * never ending early.
  */
 #define _GNU_SOURCE
 #include "harness.h"
@@ -833,11 +835,138 @@ TEST(spawned_child_runs_beside_its_busy_parent) {
     CHECK(c.steals > 0);
 }
 
+/* ---- real-clock scheduling order on one worker ------------------------------------------ */
+static _Atomic int children_ran;
+
+static CoroStatus counted_child_resume(WorkerContext *ctx, void *p) {
+    (void)ctx;
+    *(int64_t *)p = atomic_fetch_add(&children_ran, 1);
+    return CORO_STATUS_DONE;
+}
+
+typedef struct {
+    uint32_t tag;
+    int i;
+    VexFuture *hs[8];
+    int ran_when_resumed; /* children run when the first await returned, -1 before */
+} Batch;
+
+static CoroStatus batch_resume(WorkerContext *ctx, void *p) {
+    Batch *s = p;
+    if (s->tag == 1) goto resumed;
+    for (int i = 0; i < 8; i++)
+        s->hs[i] = vex_task_spawn(ctx, vex_task_alloc(sizeof(int64_t), 0, sizeof(int64_t),
+                                                      counted_child_resume));
+    for (s->i = 0; s->i < 8; s->i++) {
+        s->tag = 1;
+        if (!vex_future_poll_or_register(ctx, s->hs[s->i])) return CORO_STATUS_YIELDED;
+    resumed:
+        if (s->ran_when_resumed < 0) s->ran_when_resumed = atomic_load(&children_ran);
+        vex_future_take(ctx, s->hs[s->i], NULL);
+    }
+    return CORO_STATUS_DONE;
+}
+
+/* A task that spawns a batch and awaits it is woken by its first child's completion
+ * behind the short local queue (not into the LIFO slot), so it finds every sibling
+ * finished and suspends once per batch. */
+TEST(awaiter_of_a_spawned_batch_resumes_after_the_batch) {
+    atomic_store(&children_ran, 0);
+    Runtime *rt = runtime_create(1);
+    Batch *s = vex_task_alloc_in(rt, sizeof *s, 0, 0, batch_resume);
+    s->ran_when_resumed = -1;
+    VexFuture *h = vex_task_spawn_in(rt, s);
+    runtime_run(rt);
+    int ran = s->ran_when_resumed;
+    vex_future_release(h);
+    runtime_destroy(rt);
+    CHECK_EQ_U(ran, 8);
+}
+
+/* A fan-out tree: each task spawns two children and awaits both. `live` counts tasks
+ * spawned and not yet joined; its peak shows the order in which the tree runs. */
+static _Atomic int live, live_peak;
+
+typedef struct {
+    uint32_t tag;
+    int depth;
+    VexFuture *a, *b;
+    int64_t result;
+} TreeNode;
+
+static VexFuture *spawn_node(WorkerContext *ctx, int depth);
+
+static CoroStatus tree_resume(WorkerContext *ctx, void *p) {
+    TreeNode *s = p;
+    switch (s->tag) {
+    case 1: goto await_a;
+    case 2: goto await_b;
+    }
+    if (s->depth == 0) {
+        s->result = 1;
+        return CORO_STATUS_DONE;
+    }
+    s->a = spawn_node(ctx, s->depth - 1);
+    s->b = spawn_node(ctx, s->depth - 1);
+    s->tag = 1;
+await_a:
+    if (!vex_future_poll_or_register(ctx, s->a)) return CORO_STATUS_YIELDED;
+    s->tag = 2;
+await_b:
+    if (!vex_future_poll_or_register(ctx, s->b)) return CORO_STATUS_YIELDED;
+    int64_t x = 0, y = 0;
+    vex_future_take(ctx, s->a, &x);
+    vex_future_take(ctx, s->b, &y);
+    atomic_fetch_sub(&live, 2);
+    s->result = x + y;
+    return CORO_STATUS_DONE;
+}
+
+static VexFuture *spawn_node(WorkerContext *ctx, int depth) {
+    TreeNode *n = vex_task_alloc(sizeof *n, offsetof(TreeNode, result), sizeof(int64_t),
+                                 tree_resume);
+    n->depth = depth;
+    int now = atomic_fetch_add(&live, 1) + 1;
+    int peak = atomic_load(&live_peak);
+    while (now > peak && !atomic_compare_exchange_weak(&live_peak, &peak, now)) {
+    }
+    return vex_task_spawn(ctx, n);
+}
+
+static int tree_peak(bool virtual_clock) {
+    atomic_store(&live, 0);
+    atomic_store(&live_peak, 0);
+    VexRuntimeOptions o = {.workers = 1, .virtual_clock = virtual_clock};
+    Runtime *rt = runtime_create_with(&o);
+    TreeNode *root = vex_task_alloc_in(rt, sizeof *root, offsetof(TreeNode, result),
+                                       sizeof(int64_t), tree_resume);
+    root->depth = 12;
+    VexFuture *h = vex_task_spawn_in(rt, root);
+    runtime_run(rt);
+    int64_t leaves = 0;
+    vex_future_take(NULL, h, &leaves);
+    runtime_destroy(rt);
+    return leaves == 4096 ? atomic_load(&live_peak) : -1;
+}
+
+/* With the real clock, spawns take the LIFO slot, so a fan-out runs depth-first in
+ * stretches of MAX_LIFO_STREAK: about half as many tasks are alive at once (4314 when
+ * written) as in deterministic mode's breadth-first FIFO order, which keeps the whole
+ * tree of 8190 spawned tasks alive. */
+TEST(spawned_fan_out_keeps_fewer_tasks_alive_with_the_lifo_slot) {
+    int fifo = tree_peak(true), lifo = tree_peak(false);
+    fprintf(stderr, "  peak live tasks, depth-12 tree: FIFO %d, LIFO slot %d\n", fifo, lifo);
+    CHECK(fifo > 0 && lifo > 0);
+    CHECK(lifo * 3 < fifo * 2);
+}
+
 int main(void) {
     RUN(real_sleeps_never_end_early);
     RUN(host_spawns_into_several_runtimes);
     RUN(idle_worker_gets_part_of_a_busy_workers_queue);
     RUN(spawned_child_runs_beside_its_busy_parent);
+    RUN(awaiter_of_a_spawned_batch_resumes_after_the_batch);
+    RUN(spawned_fan_out_keeps_fewer_tasks_alive_with_the_lifo_slot);
     RUN(ping_pong_with_explicit_wakes);
     RUN(spawn_and_join_values);
     RUN(deterministic_yields_run_fifo);

@@ -199,34 +199,50 @@ fn generic_param_list(p: &mut Parser<'_>) {
 
 /// `struct Name<T>? { field: T, ... }`.
 fn struct_item(p: &mut Parser<'_>, m: Marker) {
-    p.bump(STRUCT_KW);
+    adt_item(p, m, STRUCT_KW, STRUCT, RECORD_FIELD_LIST, "a field", record_field);
+}
+
+/// `field: T` in a struct.
+fn record_field(p: &mut Parser<'_>) {
+    let field = p.start();
     name(p);
-    if p.at(L_ANGLE) {
-        generic_param_list(p);
-    }
-    if p.at(L_BRACE) {
-        let list = p.start();
-        p.bump(L_BRACE);
-        p.with_newlines(false, |p| {
-            separated_list(p, R_BRACE, TokenSet::new(&[IDENT]), "a field", |p| {
-                let field = p.start();
-                name(p);
-                p.expect(COLON);
-                types::type_(p);
-                field.complete(p, RECORD_FIELD);
-            });
-        });
-        p.expect(R_BRACE);
-        list.complete(p, RECORD_FIELD_LIST);
-    } else {
-        p.error_expected("`{`");
-    }
-    m.complete(p, STRUCT);
+    p.expect(COLON);
+    types::type_(p);
+    field.complete(p, RECORD_FIELD);
 }
 
 /// `enum Name<T>? { Variant(T, U), Unit, ... }`.
 fn enum_item(p: &mut Parser<'_>, m: Marker) {
-    p.bump(ENUM_KW);
+    adt_item(p, m, ENUM_KW, ENUM, VARIANT_LIST, "a variant", variant);
+}
+
+/// `Variant(T, U)` or `Unit` in an enum.
+fn variant(p: &mut Parser<'_>) {
+    let variant = p.start();
+    name(p);
+    if p.at(L_PAREN) {
+        let fields = p.start();
+        p.bump(L_PAREN);
+        comma_list(p, R_PAREN, types::TYPE_FIRST, "a type", types::type_);
+        p.expect(R_PAREN);
+        fields.complete(p, TUPLE_FIELD_LIST);
+    }
+    variant.complete(p, VARIANT);
+}
+
+/// The shape shared by `struct` and `enum` items: `keyword Name<T>? { member, ... }`,
+/// members separated by commas or line breaks. Completes the braced list as `list_kind`
+/// and the item (`m`) as `item_kind`.
+fn adt_item(
+    p: &mut Parser<'_>,
+    m: Marker,
+    keyword: SyntaxKind,
+    item_kind: SyntaxKind,
+    list_kind: SyntaxKind,
+    what: &str,
+    member: fn(&mut Parser<'_>),
+) {
+    p.bump(keyword);
     name(p);
     if p.at(L_ANGLE) {
         generic_param_list(p);
@@ -235,25 +251,14 @@ fn enum_item(p: &mut Parser<'_>, m: Marker) {
         let list = p.start();
         p.bump(L_BRACE);
         p.with_newlines(false, |p| {
-            separated_list(p, R_BRACE, TokenSet::new(&[IDENT]), "a variant", |p| {
-                let variant = p.start();
-                name(p);
-                if p.at(L_PAREN) {
-                    let fields = p.start();
-                    p.bump(L_PAREN);
-                    comma_list(p, R_PAREN, types::TYPE_FIRST, "a type", types::type_);
-                    p.expect(R_PAREN);
-                    fields.complete(p, TUPLE_FIELD_LIST);
-                }
-                variant.complete(p, VARIANT);
-            });
+            separated_list(p, R_BRACE, TokenSet::new(&[IDENT]), what, member);
         });
         p.expect(R_BRACE);
-        list.complete(p, VARIANT_LIST);
+        list.complete(p, list_kind);
     } else {
         p.error_expected("`{`");
     }
-    m.complete(p, ENUM);
+    m.complete(p, item_kind);
 }
 
 /// `const NAME: T = value`.

@@ -45,11 +45,6 @@ impl RunOutput {
     }
 }
 
-/// The exit code of a program whose `main` task did not finish with a value (it was
-/// cancelled by the host, or waits for something that never happens). LANGUAGE.md does
-/// not define this case; every engine uses this conventional "failed" status.
-pub const UNFINISHED_MAIN_EXIT_CODE: i32 = 1;
-
 /// An error of a backend: the program could not be compiled or started (not a panic of
 /// the program, which is a normal [`RunOutput`] with exit code 101).
 pub type BackendError = Box<dyn std::error::Error + Send + Sync>;

@@ -73,54 +73,15 @@ use vex_hir::body::{
 use vex_hir::builtins::Builtin;
 use vex_hir::infer::{InferenceResult, Resolution};
 use vex_hir::ty::Ty;
+use vex_syntax::{LineCol, LineIndex};
 
 use crate::ir::layout::ENUM_TAG;
 use crate::ir::*;
 
-/// Line starts of a file and its multi-byte characters, to turn byte offsets into
-/// 1-based line and character columns.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct LineTable {
-    /// The file's path as given.
-    pub path: Box<str>,
-    /// Byte offset of the start of each line.
-    pub line_starts: Vec<u32>,
-    /// Byte offset and extra bytes (`len_utf8 - 1`) of every non-ASCII character.
-    pub wide_chars: Vec<(u32, u32)>,
-}
-
-impl LineTable {
-    /// Builds the table of `text`.
-    pub fn new(path: &str, text: &str) -> LineTable {
-        let mut line_starts = vec![0];
-        let mut wide_chars = Vec::new();
-        for (i, c) in text.char_indices() {
-            if c == '\n' {
-                line_starts.push(i as u32 + 1);
-            }
-            if c.len_utf8() > 1 {
-                wide_chars.push((i as u32, c.len_utf8() as u32 - 1));
-            }
-        }
-        LineTable { path: path.into(), line_starts, wide_chars }
-    }
-
-    /// The location of a byte offset.
-    pub fn loc(&self, offset: u32) -> SourceLoc {
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
-        let start = self.line_starts[line];
-        let extra: u32 = self
-            .wide_chars
-            .iter()
-            .filter(|(at, _)| *at >= start && *at < offset)
-            .map(|(_, extra)| extra)
-            .sum();
-        SourceLoc {
-            file: self.path.clone(),
-            line: line as u32 + 1,
-            col: offset - start - extra + 1,
-        }
-    }
+/// The 1-based location of byte `offset` of the file `path` indexed by `lines`.
+pub fn source_loc(path: &str, lines: &LineIndex, offset: u32) -> SourceLoc {
+    let LineCol { line, col } = lines.line_col(offset.into());
+    SourceLoc { file: path.into(), line, col }
 }
 
 /// Everything the builder needs about one body.
@@ -139,8 +100,10 @@ pub struct BodyInput<'a> {
     pub infer: &'a InferenceResult,
     /// Spans.
     pub source_map: &'a BodySourceMap,
+    /// The file's path as given, for panic locations.
+    pub path: &'a str,
     /// Lines of the file, for panic and statement locations.
-    pub lines: &'a LineTable,
+    pub lines: &'a LineIndex,
     /// Byte offset of the body's definition (the function's or constant's name): the
     /// origin of its functions' locations.
     pub def_offset: u32,
@@ -154,7 +117,7 @@ pub fn build_body(input: &BodyInput<'_>) -> Vec<Function> {
     let mut counter = 0;
     let ret = lower_ty(input.db, &input.ret);
     let kind = if input.is_async { FunctionKind::Async } else { FunctionKind::Sync };
-    let def = input.lines.loc(input.def_offset);
+    let def = source_loc(input.path, input.lines, input.def_offset);
     let mut builder =
         Builder::new(input, input.name.clone(), kind, ret, def, &mut extra, &mut counter);
     for &param in &input.body.params {
@@ -423,18 +386,6 @@ struct Builder<'a, 'b> {
     counter: &'b mut u32,
 }
 
-fn int_const(value: i128, ty: IntTy) -> Operand {
-    Operand::Const(Const::Int(normalize(value, ty), ty))
-}
-
-/// Wraps `value` into the range of `ty`.
-pub fn normalize(value: i128, ty: IntTy) -> i128 {
-    let bits = ty.bits();
-    let mask = (1i128 << bits) - 1;
-    let low = value & mask;
-    if ty.is_signed() && low >= 1i128 << (bits - 1) { low - (1i128 << bits) } else { low }
-}
-
 impl<'a, 'b> Builder<'a, 'b> {
     fn new(
         input: &'a BodyInput<'a>,
@@ -502,7 +453,7 @@ impl<'a, 'b> Builder<'a, 'b> {
 
     /// The location of a byte offset relative to this function's definition.
     fn rel_loc(&self, offset: u32) -> Loc {
-        let at = self.input.lines.loc(offset);
+        let at = source_loc(self.input.path, self.input.lines, offset);
         Loc { line: at.line.saturating_sub(self.def.line), col: at.col }
     }
 
@@ -547,42 +498,17 @@ impl<'a, 'b> Builder<'a, 'b> {
 
     fn loc(&self, e: ExprId) -> SourceLoc {
         let offset = self.input.source_map.exprs.get(e).map_or(0, |r| u32::from(r.start()));
-        self.input.lines.loc(offset)
+        source_loc(self.input.path, self.input.lines, offset)
     }
 
+    /// The type of a place; built places are well typed, so a place that is not (only
+    /// after an error the checker reported) is `()`.
     fn place_ty(&self, place: &Place) -> Type {
-        let mut ty = self.func.local_ty(place.local).clone();
-        for proj in &place.proj {
-            ty = match (proj, &ty) {
-                (Proj::Field(n), Type::Tuple(elems)) => elems[*n as usize].clone(),
-                (Proj::Field(n), Type::Struct(name)) => {
-                    self.input.types.structs[name].fields[*n as usize].ty.clone()
-                }
-                (Proj::Index(_), Type::Array(elem, _)) => (**elem).clone(),
-                (Proj::Payload { variant, field }, Type::Enum(name)) => {
-                    self.input.types.enums[name].variants[*variant as usize].fields[*field as usize]
-                        .clone()
-                }
-                _ => Type::Unit,
-            };
-        }
-        ty
+        self.func.place_ty(place, self.input.types).unwrap_or(Type::Unit)
     }
 
     fn operand_ty(&self, op: &Operand) -> Type {
-        match op {
-            Operand::Copy(place) => self.place_ty(place),
-            Operand::Const(c) => match c {
-                Const::Unit => Type::Unit,
-                Const::Bool(_) => Type::Bool,
-                Const::Int(_, ty) => Type::Int(*ty),
-                Const::Float(_, ty) => Type::Float(*ty),
-                Const::Str(_) => Type::String,
-                Const::NullFuture(ty) => ty.clone(),
-                Const::Status(_) => Type::CoroStatus,
-                Const::NullDeferList => Type::DeferList,
-            },
-        }
+        self.func.operand_ty(op, self.input.types).unwrap_or(Type::Unit)
     }
 
     // ---- ownership ----
@@ -931,7 +857,7 @@ impl<'a, 'b> Builder<'a, 'b> {
 
     fn finish(mut self) -> Function {
         // Relative to the body's definition (see `Function::loc`), panic sites too.
-        let body_line = self.input.lines.loc(self.input.def_offset).line;
+        let body_line = self.input.lines.line_col(self.input.def_offset.into()).line;
         self.func.loc.line = self.def.line.saturating_sub(body_line);
         for block in &mut self.func.blocks {
             if let Terminator::Panic { loc, .. } = &mut block.term {
@@ -1311,11 +1237,11 @@ impl<'a, 'b> Builder<'a, 'b> {
         };
         let below = self.temp(
             Type::Bool,
-            Rvalue::Binary(BinOp::Lt, Operand::local(idx), int_const(0, IntTy::I64)),
+            Rvalue::Binary(BinOp::Lt, Operand::local(idx), Operand::int(0, IntTy::I64)),
         );
         let above = self.temp(
             Type::Bool,
-            Rvalue::Binary(BinOp::Ge, Operand::local(idx), int_const(len as i128, IntTy::I64)),
+            Rvalue::Binary(BinOp::Ge, Operand::local(idx), Operand::int(len as i128, IntTy::I64)),
         );
         let bad = self.temp(
             Type::Bool,
@@ -1473,7 +1399,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 let (op, ops) = if builtin == Builtin::AsyncSleep {
                     let ms = match args.first() {
                         Some(&a) => self.expr_operand(a),
-                        None => int_const(0, IntTy::I64),
+                        None => Operand::int(0, IntTy::I64),
                     };
                     (RtOp::SleepFuture, vec![ms])
                 } else {
@@ -1646,7 +1572,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         };
         if let (BinOp::Div | BinOp::Rem, Type::Int(int)) = (bin, &ty) {
             let zero =
-                self.temp(Type::Bool, Rvalue::Binary(BinOp::Eq, b.clone(), int_const(0, *int)));
+                self.temp(Type::Bool, Rvalue::Binary(BinOp::Eq, b.clone(), Operand::int(0, *int)));
             let fail = self.new_block();
             let ok = self.new_block();
             self.terminate(Terminator::Branch {
@@ -1687,7 +1613,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 });
                 let t = self.temp(
                     Type::Bool,
-                    Rvalue::Binary(bin, Operand::local(c), int_const(0, IntTy::I32)),
+                    Rvalue::Binary(bin, Operand::local(c), Operand::int(0, IntTy::I32)),
                 );
                 Operand::local(t)
             }
@@ -1716,7 +1642,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         match op {
             Operand::Copy(place) => place,
             Operand::Const(c) => {
-                let ty = self.operand_ty(&Operand::Const(c.clone()));
+                let ty = c.ty();
                 Place::local(self.temp(ty, Rvalue::Use(Operand::Const(c))))
             }
         }
@@ -1737,8 +1663,10 @@ impl<'a, 'b> Builder<'a, 'b> {
                 // Element by element through index locals.
                 let mut acc = Operand::Const(Const::Bool(true));
                 for i in 0..*n {
-                    let idx = self
-                        .temp(Type::Int(IntTy::I64), Rvalue::Use(int_const(i as i128, IntTy::I64)));
+                    let idx = self.temp(
+                        Type::Int(IntTy::I64),
+                        Rvalue::Use(Operand::int(i as i128, IntTy::I64)),
+                    );
                     let e = self.compare(
                         CmpOp::Eq,
                         Operand::Copy(a.project(Proj::Index(idx))),
@@ -1856,7 +1784,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         if let Some((builtin, args)) = builtin {
             let ms = match args.first() {
                 Some(&a) => self.expr_operand(a),
-                None => int_const(0, IntTy::I64),
+                None => Operand::int(0, IntTy::I64),
             };
             let next = self.new_block();
             let cancel = self.cancel_block();
@@ -2172,7 +2100,10 @@ impl<'a, 'b> Builder<'a, 'b> {
                     let next = self.new_block();
                     self.test_pat(alt, place, next);
                     if let Some(s) = selector {
-                        self.assign(Place::local(s), Rvalue::Use(int_const(i as i128, IntTy::U32)));
+                        self.assign(
+                            Place::local(s),
+                            Rvalue::Use(Operand::int(i as i128, IntTy::U32)),
+                        );
                     }
                     self.goto(success);
                     self.switch_to(next);
@@ -2193,7 +2124,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     Rvalue::Binary(
                         BinOp::Eq,
                         Operand::local(d),
-                        int_const(variant as i128, ENUM_TAG),
+                        Operand::int(variant as i128, ENUM_TAG),
                     ),
                 );
                 self.branch_or_fail(Operand::local(eq), fail);
@@ -2566,7 +2497,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 }
                 self.assign(
                     Place::local(counter),
-                    Rvalue::Binary(BinOp::Add, Operand::local(counter), int_const(1, int)),
+                    Rvalue::Binary(BinOp::Add, Operand::local(counter), Operand::int(1, int)),
                 );
                 self.goto(header);
                 self.switch_to(exit);
@@ -2579,7 +2510,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     _ => 0,
                 };
                 let i64_ty = Type::Int(IntTy::I64);
-                let index = self.temp(i64_ty, Rvalue::Use(int_const(0, IntTy::I64)));
+                let index = self.temp(i64_ty, Rvalue::Use(Operand::int(0, IntTy::I64)));
                 let header = self.new_block();
                 let body_block = self.new_block();
                 let step = self.new_block();
@@ -2591,7 +2522,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     Rvalue::Binary(
                         BinOp::Lt,
                         Operand::local(index),
-                        int_const(len as i128, IntTy::I64),
+                        Operand::int(len as i128, IntTy::I64),
                     ),
                 );
                 let blocks = ForBlocks { body: body_block, step, exit };
@@ -2599,7 +2530,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 self.for_iteration(c, blocks, label, pat, element, body);
                 self.assign(
                     Place::local(index),
-                    Rvalue::Binary(BinOp::Add, Operand::local(index), int_const(1, IntTy::I64)),
+                    Rvalue::Binary(BinOp::Add, Operand::local(index), Operand::int(1, IntTy::I64)),
                 );
                 self.goto(header);
                 self.switch_to(exit);

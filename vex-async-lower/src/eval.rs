@@ -22,7 +22,6 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use crate::build::normalize;
 use crate::ir::*;
 
 /// Which IR the evaluator runs.
@@ -219,12 +218,6 @@ struct Machine<'m> {
 /// (`vex_hir::ensure_stack`), so the limit does not depend on the thread.
 pub const MAX_CALL_DEPTH: u32 = 10_000;
 
-/// `vex run --interp`: lowers the program in `db` (after the coroutine transform) and
-/// runs it under the deterministic scheduler.
-pub fn run_program(db: &dyn vex_hir::Db) -> RunResult {
-    run_main(&crate::queries::module_ir(db), Options::new(Mode::Scheduled))
-}
-
 /// Runs `main` of a module and returns what it printed and its exit code.
 pub fn run_main(module: &Module, options: Options) -> RunResult {
     let mut m = Machine {
@@ -293,7 +286,7 @@ impl<'m> Machine<'m> {
                     Outcome::Value(v) => v,
                     // Cancelled, or waiting for something that never happens: the same
                     // status the compiled program entry uses.
-                    _ => return Ok(crate::backend::UNFINISHED_MAIN_EXIT_CODE),
+                    _ => return Ok(UNFINISHED_MAIN_EXIT_CODE),
                 }
             }
         };

@@ -6,8 +6,9 @@
 //! - [`module_ir`] / [`module_built`]: whole modules assembled from the above, with the
 //!   program's types and externs.
 //!
-//! Panic locations need line and column numbers; they come from [`line_table`], which
-//! stays equal (and is backdated) while an edit keeps every line start in place.
+//! Panic locations need line and column numbers; they come from
+//! [`vex_hir::line_index`], which stays equal (and is backdated) while an edit keeps
+//! every line start in place.
 //!
 //! Statement locations (for debug line tables) are relative: each function's
 //! [`Function::loc`] counts lines from the body's definition line, and each statement's
@@ -22,16 +23,10 @@ use std::sync::Arc;
 use vex_hir::lower::{BodyId, BodyOwner};
 use vex_hir::{Db, Program, SourceFile};
 
-use crate::build::{BodyInput, LineTable, build_body, function_name, lower_ty};
-use crate::coro;
+use crate::build::{BodyInput, build_body, function_name, lower_ty, source_loc};
+use crate::coro::{self, Lowered};
 use crate::ir::layout::struct_def;
 use crate::ir::{EnumDef, ExternDecl, Function, Module, StructDef, TypeDefs, VariantDef};
-
-/// Line starts of one file.
-#[salsa::tracked(returns(ref))]
-pub fn line_table(db: &dyn Db, file: SourceFile) -> Arc<LineTable> {
-    Arc::new(LineTable::new(file.path(db), file.text(db)))
-}
 
 /// The program's structs and enums with layouts (no state structs).
 #[salsa::tracked(returns(ref))]
@@ -118,20 +113,23 @@ pub fn fn_ir<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Vec<Function>> {
             (loc.file, name, false, vex_hir::signature::const_type(db, loc))
         }
     };
-    let lines = line_table(db, file);
+    let lines = vex_hir::line_index(db, file);
+    let path = file.path(db);
     let (_, def_offset) = body_def_offset(db, id);
-    let input =
-        BodyInput { db, name, is_async, ret, body, infer, source_map, lines, def_offset, types };
+    let input = BodyInput {
+        db,
+        name,
+        is_async,
+        ret,
+        body,
+        infer,
+        source_map,
+        path,
+        lines,
+        def_offset,
+        types,
+    };
     Arc::new(build_body(&input))
-}
-
-/// One body after the coroutine transform: functions and the state structs they use.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Lowered {
-    /// Sync functions as built; for each coroutine its resume function and wrapper.
-    pub functions: Vec<Function>,
-    /// The state struct of each coroutine.
-    pub states: Vec<StructDef>,
 }
 
 /// The transformed IR of one body.
@@ -154,7 +152,7 @@ fn body_def_offset(db: &dyn Db, id: BodyId<'_>) -> (SourceFile, u32) {
 /// Where a body is defined: the item's name, as a 1-based file location.
 pub fn body_def(db: &dyn Db, id: BodyId<'_>) -> crate::ir::SourceLoc {
     let (file, offset) = body_def_offset(db, id);
-    line_table(db, file).loc(offset)
+    source_loc(file.path(db), vex_hir::line_index(db, file), offset)
 }
 
 /// `functions` of the body `id` with their definition and panic lines made absolute.

@@ -2,7 +2,8 @@
 //!
 //! The inputs are the program's files ([`SourceFile`]: path and text) and the set of
 //! files that make up the program ([`Program`]). Everything else is derived by the
-//! queries of this crate, each memoised and re-run only when what it read changed.
+//! queries of this crate, each memoised and re-run only when what it read changed;
+//! [`line_index`], the one line table of a file, is the first of them.
 
 use std::sync::{Arc, Mutex};
 
@@ -32,6 +33,16 @@ mod inputs {
         #[returns(ref)]
         pub files: Vec<SourceFile>,
     }
+}
+
+/// The line starts (and multi-byte characters) of a file, for turning byte offsets into
+/// the 1-based lines and columns that diagnostics, panic sites and debug line tables
+/// print. Its result stays equal, and is backdated, while an edit keeps every line
+/// start and wide character in place, so an edit inside one line re-runs nothing that
+/// reads only this.
+#[salsa::tracked(returns(ref))]
+pub fn line_index(db: &dyn Db, file: SourceFile) -> Arc<vex_syntax::LineIndex> {
+    Arc::new(vex_syntax::LineIndex::new(file.text(db)))
 }
 
 /// The database trait of the front end: every query takes `&dyn Db`.

@@ -34,7 +34,7 @@ pub mod testing;
 pub mod ty;
 
 pub use check::{file_diagnostics, program_diagnostics};
-pub use db::{Db, Program, RootDatabase, SourceFile};
+pub use db::{Db, Program, RootDatabase, SourceFile, line_index};
 pub use diagnostics::{Code, Diagnostic, Label, Severity};
 pub use ty::Ty;
 

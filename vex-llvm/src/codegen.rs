@@ -492,27 +492,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
     // ---- Places and operands -------------------------------------------------------------
 
     fn place_type(&self, cx: &FnCx<'a, 'ctx>, place: &Place) -> Type {
-        let mut ty = cx.ir.local_ty(place.local).clone();
-        for proj in &place.proj {
-            ty = self.project_type(&ty, proj);
-        }
-        ty
-    }
-
-    fn project_type(&self, ty: &Type, proj: &Proj) -> Type {
-        match (ty, proj) {
-            (Type::Tuple(elems), Proj::Field(n)) => elems[*n as usize].clone(),
-            (Type::Struct(name), Proj::Field(n)) => {
-                self.types.structs[name].fields[*n as usize].ty.clone()
-            }
-            (Type::Array(elem, _), Proj::Index(_)) => (**elem).clone(),
-            (Type::Enum(name), Proj::Payload { variant, field }) => {
-                self.types.enums[name].variants[*variant as usize].fields[*field as usize].clone()
-            }
-            (ty, proj) => {
-                panic!("invalid projection {proj:?} of {ty:?} (the validator rejects it)")
-            }
-        }
+        cx.ir.place_ty(place, &self.types).expect("the validator rejects ill-typed places")
     }
 
     /// The address of a place and its type.
@@ -558,7 +538,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 }
             };
             ptr = self.offset_ptr(ptr, offset)?;
-            ty = self.project_type(&ty, proj);
+            ty = self.types.project(&ty, proj).expect("the projection applies: offset found");
         }
         Ok((ptr, ty))
     }
@@ -579,16 +559,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
     fn operand_type(&self, cx: &FnCx<'a, 'ctx>, operand: &Operand) -> Type {
         match operand {
             Operand::Copy(place) => self.place_type(cx, place),
-            Operand::Const(c) => match c {
-                Const::Unit => Type::Unit,
-                Const::Bool(_) => Type::Bool,
-                Const::Int(_, int) => Type::Int(*int),
-                Const::Float(_, float) => Type::Float(*float),
-                Const::Str(_) => Type::String,
-                Const::NullFuture(ty) => ty.clone(),
-                Const::NullDeferList => Type::DeferList,
-                Const::Status(_) => Type::CoroStatus,
-            },
+            Operand::Const(c) => c.ty(),
         }
     }
 

@@ -16,10 +16,6 @@ use inkwell::values::FunctionValue;
 /// ptr sink, ptr sink_user)`.
 pub const RUN_MAIN: &str = "vex_run_main";
 
-/// Exit code when `main`'s task did not finish with a value (it was cancelled, or it
-/// waits for something that never happens); shared with the evaluator.
-pub const UNFINISHED_EXIT_CODE: i32 = vex_async_lower::backend::UNFINISHED_MAIN_EXIT_CODE;
-
 /// Exit code when the runtime cannot be created.
 pub const NO_RUNTIME_EXIT_CODE: i32 = 70;
 
@@ -147,7 +143,10 @@ pub fn define_run_main<'ctx>(
     call(RtFn::FutureRelease, &[future.into()], "")?;
     builder.build_unconditional_branch(after_release)?;
     builder.position_at_end(after_release);
-    builder.build_store(result_slot, i32_type.const_int(UNFINISHED_EXIT_CODE as u64, false))?;
+    builder.build_store(
+        result_slot,
+        i32_type.const_int(vex_async_lower::ir::UNFINISHED_MAIN_EXIT_CODE as u64, false),
+    )?;
     builder.build_unconditional_branch(exit)?;
 
     builder.position_at_end(value);

@@ -142,3 +142,35 @@ proptest! {
         check_round_trip(&program[..end]);
     }
 }
+
+/// The line and column of every offset, counted the slow way: characters from the
+/// start of the line.
+fn line_col_by_scanning(text: &str, offset: usize) -> vex_syntax::LineCol {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..line_start].matches('\n').count() as u32 + 1;
+    let col = text[line_start..end].chars().count() as u32 + 1;
+    vex_syntax::LineCol { line, col }
+}
+
+proptest! {
+    /// `LineIndex` keeps only line starts and wide characters, yet agrees with scanning
+    /// the text at every byte offset, and `offset` inverts `line_col` at every
+    /// character boundary.
+    #[test]
+    fn line_index_agrees_with_scanning(text in "([a\né\r🙂\t]|x{1,3}|\n\n){0,40}") {
+        let index = vex_syntax::LineIndex::new(&text);
+        for offset in 0..=text.len() + 1 {
+            let line_col = index.line_col(vex_syntax::TextSize::new(offset as u32));
+            prop_assert_eq!(line_col, line_col_by_scanning(&text, offset), "offset {}", offset);
+            if offset <= text.len() && text.is_char_boundary(offset) {
+                let back = index.offset(line_col);
+                prop_assert_eq!(back, Some(vex_syntax::TextSize::new(offset as u32)));
+            }
+        }
+        prop_assert_eq!(index.line_count(), text.matches('\n').count() + 1);
+    }
+}

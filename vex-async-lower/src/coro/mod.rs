@@ -24,7 +24,6 @@ pub mod saved_locals;
 pub mod split;
 
 use crate::ir::*;
-use crate::queries::Lowered;
 
 pub use layout::StateLayout;
 pub use saved_locals::{SavedLocals, Suspension};
@@ -54,17 +53,13 @@ pub struct Transformed {
 }
 
 /// Makes every awaited future a whole local (a temporary when it is not).
-fn normalise(function: &Function) -> Function {
+fn normalise(function: &Function, types: &TypeDefs) -> Function {
     let mut f = function.clone();
     for b in 0..f.blocks.len() {
         if let Terminator::Await { future, .. } = &f.blocks[b].term {
             let whole = matches!(future, Operand::Copy(p) if p.proj.is_empty());
             if !whole {
-                let ty = match future {
-                    Operand::Copy(place) => place_type(&f, place),
-                    Operand::Const(Const::NullFuture(ty)) => ty.clone(),
-                    Operand::Const(_) => Type::Unit,
-                };
+                let ty = f.operand_ty(future, types).unwrap_or(Type::Unit);
                 f.locals.push(LocalDecl { name: "child".into(), ty });
                 let t = LocalId(f.locals.len() as u32 - 1);
                 let Terminator::Await { future, .. } = &mut f.blocks[b].term else { continue };
@@ -77,14 +72,18 @@ fn normalise(function: &Function) -> Function {
     f
 }
 
-fn place_type(f: &Function, place: &Place) -> Type {
-    // Only whole locals and their futures reach here in practice.
-    if place.proj.is_empty() { f.local_ty(place.local).clone() } else { Type::Unit }
+/// One body after the coroutine transform: functions and the state structs they use.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Lowered {
+    /// Sync functions as built; for each coroutine its resume function and wrapper.
+    pub functions: Vec<Function>,
+    /// The state struct of each coroutine.
+    pub states: Vec<StructDef>,
 }
 
 /// Runs the pipeline on one async function.
 pub fn transform(function: &Function, types: &TypeDefs) -> Transformed {
-    let function = normalise(function);
+    let function = normalise(function, types);
     let liveness = liveness::liveness(&function);
     let saved = saved_locals::saved_locals(&function, &liveness);
     let layout = layout::layout(&function, &saved, &format!("{}.state", function.name), types);

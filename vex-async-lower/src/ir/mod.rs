@@ -26,10 +26,12 @@
 
 pub mod layout;
 mod print;
+mod ty;
 pub mod validate;
 
 use std::fmt;
 
+pub use ty::{EnumDef, FieldDef, StructDef, Type, TypeDefs, VariantDef};
 pub use vex_hir::ty::{FloatTy, IntTy};
 
 /// A name: functions, structs and enums are referred to by name.
@@ -55,120 +57,6 @@ impl BlockId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
-}
-
-/// The type of a local or value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `()`: zero bytes.
-    Unit,
-    /// `bool`: one byte, 0 or 1.
-    Bool,
-    /// A two's-complement integer.
-    Int(IntTy),
-    /// An IEEE float.
-    Float(FloatTy),
-    /// `VexString *` (NULL is the empty string); owned values hold one reference.
-    String,
-    /// `VexFuture *` of a task producing the type; NULL once moved.
-    Future(Box<Type>),
-    /// A tuple, laid out like a struct with fields `0, 1, …`.
-    Tuple(Vec<Type>),
-    /// `[T; N]`.
-    Array(Box<Type>, u64),
-    /// A user struct (see [`StructDef`]).
-    Struct(Name),
-    /// A user enum (see [`EnumDef`]): a `u32` tag and a union of payloads.
-    Enum(Name),
-    /// A pointer to a coroutine state struct (the named [`StructDef`]).
-    StatePtr(Name),
-    /// `CoroStatus`, what a resume function returns.
-    CoroStatus,
-    /// `VexDeferList *`: the pending `defer` records of one function activation, newest
-    /// first; NULL is the empty list. Built by [`RtOp::DeferPush`], drained at every exit
-    /// by [`RtOp::DeferTop`]/[`RtOp::DeferTake`]/[`RtOp::DeferPop`]; never retained or
-    /// released (every exit empties it).
-    DeferList,
-}
-
-impl Type {
-    /// Whether values of this type hold references that must be released: strings and
-    /// futures, directly or inside aggregates.
-    pub fn needs_drop(&self, types: &TypeDefs) -> bool {
-        match self {
-            Type::String | Type::Future(_) => true,
-            Type::Tuple(elems) => elems.iter().any(|t| t.needs_drop(types)),
-            Type::Array(elem, n) => *n > 0 && elem.needs_drop(types),
-            Type::Struct(name) => types
-                .structs
-                .get(name)
-                .is_some_and(|s| s.fields.iter().any(|f| f.ty.needs_drop(types))),
-            Type::Enum(name) => types.enums.get(name).is_some_and(|e| {
-                e.variants.iter().flat_map(|v| &v.fields).any(|t| t.needs_drop(types))
-            }),
-            _ => false,
-        }
-    }
-
-    /// Whether this is an integer type.
-    pub fn int(&self) -> Option<IntTy> {
-        match self {
-            Type::Int(int) => Some(*int),
-            _ => None,
-        }
-    }
-}
-
-/// A field of a struct with its byte offset.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FieldDef {
-    /// The field's name.
-    pub name: Name,
-    /// Its type.
-    pub ty: Type,
-    /// Byte offset from the start of the struct.
-    pub offset: u64,
-}
-
-/// A struct with its layout. State structs of coroutines may have fields that share
-/// bytes (locals never saved at the same suspension); ordinary structs never do.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct StructDef {
-    /// The struct's name (`Point`, `fetch.state`).
-    pub name: Name,
-    /// Fields in declaration order (for state structs: tag, result, slots).
-    pub fields: Vec<FieldDef>,
-    /// Size in bytes.
-    pub size: u64,
-    /// Alignment in bytes.
-    pub align: u64,
-}
-
-/// One variant of an enum.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct VariantDef {
-    /// The variant's name.
-    pub name: Name,
-    /// Payload types.
-    pub fields: Vec<Type>,
-}
-
-/// An enum: a `u32` tag at offset 0 followed by the payload of the active variant.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct EnumDef {
-    /// The enum's name.
-    pub name: Name,
-    /// Variants in declaration order; the tag is the index.
-    pub variants: Vec<VariantDef>,
-}
-
-/// The user types of a program, by name.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TypeDefs {
-    /// Structs, including state structs after the transform.
-    pub structs: rustc_hash::FxHashMap<Name, StructDef>,
-    /// Enums.
-    pub enums: rustc_hash::FxHashMap<Name, EnumDef>,
 }
 
 /// An `extern "C"` function declaration (scalars only).
@@ -464,11 +352,28 @@ impl Operand {
         Operand::Copy(Place::local(local))
     }
 
-    /// An integer constant.
+    /// An integer constant, wrapped into the range of `ty` (see [`normalize`]).
     pub fn int(value: i128, ty: IntTy) -> Operand {
-        Operand::Const(Const::Int(value, ty))
+        Operand::Const(Const::Int(normalize(value, ty), ty))
     }
 }
+
+/// Wraps `value` into the range of `ty`, the way two's-complement arithmetic does: the
+/// one representation of an integer of type `ty` in [`Const::Int`] (sign-extended for
+/// signed types, zero-extended for unsigned ones), shared by the builder and the
+/// evaluator.
+pub fn normalize(value: i128, ty: IntTy) -> i128 {
+    let bits = ty.bits();
+    let mask = (1i128 << bits) - 1;
+    let low = value & mask;
+    if ty.is_signed() && low >= 1i128 << (bits - 1) { low - (1i128 << bits) } else { low }
+}
+
+/// The exit code of a program whose `main` task did not finish with a value (it was
+/// cancelled by the host, or waits for something that never happens). LANGUAGE.md does
+/// not define this case; every engine (the evaluator, the compiled program entry) uses
+/// this conventional "failed" status.
+pub const UNFINISHED_MAIN_EXIT_CODE: i32 = 1;
 
 /// A unary operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -92,19 +92,6 @@ struct Validator<'a> {
     errors: Vec<ValidationError>,
 }
 
-fn const_ty(c: &Const) -> Type {
-    match c {
-        Const::Unit => Type::Unit,
-        Const::Bool(_) => Type::Bool,
-        Const::Int(_, ty) => Type::Int(*ty),
-        Const::Float(_, ty) => Type::Float(*ty),
-        Const::Str(_) => Type::String,
-        Const::NullFuture(ty) => ty.clone(),
-        Const::Status(_) => Type::CoroStatus,
-        Const::NullDeferList => Type::DeferList,
-    }
-}
-
 impl Validator<'_> {
     fn error(&mut self, block: usize, message: String) {
         self.errors.push(ValidationError {
@@ -155,30 +142,12 @@ impl Validator<'_> {
     fn place_ty(&mut self, block: usize, place: &Place) -> Option<Type> {
         let mut ty = self.local_ty(block, place.local)?;
         for proj in &place.proj {
-            let next = match (proj, &ty) {
-                (Proj::Field(n), Type::Tuple(elems)) => elems.get(*n as usize).cloned(),
-                (Proj::Field(n), Type::Struct(name)) => self
-                    .types
-                    .structs
-                    .get(name)
-                    .and_then(|s| s.fields.get(*n as usize))
-                    .map(|f| f.ty.clone()),
-                (Proj::Index(index), Type::Array(elem, _)) => {
-                    if self.local_ty(block, *index)?.int().is_none() {
-                        self.error(block, format!("index {index} of {place} is not an integer"));
-                    }
-                    Some((**elem).clone())
-                }
-                (Proj::Payload { variant, field }, Type::Enum(name)) => self
-                    .types
-                    .enums
-                    .get(name)
-                    .and_then(|e| e.variants.get(*variant as usize))
-                    .and_then(|v| v.fields.get(*field as usize))
-                    .cloned(),
-                _ => None,
-            };
-            match next {
+            if let Proj::Index(index) = proj
+                && self.local_ty(block, *index)?.int().is_none()
+            {
+                self.error(block, format!("index {index} of {place} is not an integer"));
+            }
+            match self.types.project(&ty, proj) {
                 Some(next) => ty = next,
                 None => {
                     self.error(block, format!("bad projection in {place}"));
@@ -192,7 +161,7 @@ impl Validator<'_> {
     fn operand_ty(&mut self, block: usize, op: &Operand) -> Option<Type> {
         match op {
             Operand::Copy(place) => self.place_ty(block, place),
-            Operand::Const(c) => Some(const_ty(c)),
+            Operand::Const(c) => Some(c.ty()),
         }
     }
 

@@ -125,9 +125,46 @@ pub fn build_body(input: &BodyInput<'_>) -> Vec<Function> {
     }
     builder.lower_root(input.body.root);
     let function = builder.finish();
+    let entry = (&*input.name == SYNC_MAIN_BODY).then(|| sync_main_task(&function));
     let mut out = vec![function];
+    out.extend(entry);
     out.extend(extra);
     out
+}
+
+/// The IR name of a synchronous `main`'s own body. The program's entry is always an
+/// async function named `main` (so every engine starts a program the same way: spawn
+/// `main`'s task, drain, take its result); for `fn main()` lowering generates that
+/// function ([`sync_main_task`]) around the body, which keeps this name.
+pub const SYNC_MAIN_BODY: &str = "main.sync";
+
+/// `async fn main(): T { main.sync() }`: the task a synchronous `main` runs in, so it
+/// runs on a worker like all Vex code, goes through the coroutine transform like a `go`
+/// block, and its panics land where every task's do.
+fn sync_main_task(body: &Function) -> Function {
+    let at = Loc { line: 0, col: body.loc.col };
+    let call = |dest| Stmt::Call { dest, func: SYNC_MAIN_BODY.into(), args: Vec::new() };
+    let (locals, block) = match body.ret {
+        Type::Unit => (Vec::new(), Block::at(vec![call(None)], Terminator::Return(None), at)),
+        _ => {
+            let result = LocalId(0);
+            let stmts = vec![call(Some(Place::local(result)))];
+            let ret = Terminator::Return(Some(Operand::local(result)));
+            (
+                vec![LocalDecl { name: "result".into(), ty: body.ret.clone() }],
+                Block::at(stmts, ret, at),
+            )
+        }
+    };
+    Function {
+        name: "main".into(),
+        kind: FunctionKind::Async,
+        params: Vec::new(),
+        ret: body.ret.clone(),
+        locals,
+        blocks: vec![block],
+        loc: body.loc.clone(),
+    }
 }
 
 /// The IR type of a HIR type.
@@ -152,7 +189,7 @@ pub fn lower_ty(db: &dyn Db, ty: &Ty) -> Type {
     }
 }
 
-/// The IR name of a function.
+/// The IR name of a function (a synchronous `main` is [`SYNC_MAIN_BODY`]).
 pub fn function_name(db: &dyn Db, loc: vex_hir::ids::FunctionLoc) -> Box<str> {
     let tree = vex_hir::item_tree::item_tree(db, loc.file);
     match tree.functions.get(loc.index as usize) {
@@ -161,6 +198,7 @@ pub fn function_name(db: &dyn Db, loc: vex_hir::ids::FunctionLoc) -> Box<str> {
             (None, Some(receiver)) => {
                 format!("{}::{}", vex_hir::item_tree::type_ref_text(&receiver.ty), data.name).into()
             }
+            (None, None) if &*data.name == "main" && !data.is_async => SYNC_MAIN_BODY.into(),
             (None, None) => data.name.clone(),
         },
         None => "{missing}".into(),

@@ -267,16 +267,10 @@ impl<'m> Machine<'m> {
 
     fn run(&mut self) -> Res<i32> {
         let main = self.function("main")?;
-        let result = match (self.options.mode, &main.kind) {
-            (Mode::Sequential, _) => self.exec(main, Vec::new())?,
-            (Mode::Scheduled, FunctionKind::Sync) => {
-                let v = self.call("main", Vec::new())?;
-                if self.options.mode == Mode::Scheduled {
-                    self.drain()?;
-                }
-                v
-            }
-            (Mode::Scheduled, _) => {
+        // `main` is always a task (lowering wraps a synchronous one).
+        let result = match self.options.mode {
+            Mode::Sequential => self.exec(main, Vec::new())?,
+            Mode::Scheduled => {
                 let f = self.call("main", Vec::new())?;
                 let Value::Future(Some(task)) = f else { return err("main did not spawn") };
                 self.drain()?;

@@ -26,6 +26,7 @@ use vex_hir::{Db, Program, SourceFile};
 use crate::build::{BodyInput, build_body, function_name, lower_ty, source_loc};
 use crate::coro::{self, Lowered};
 use crate::ir::layout::struct_def;
+use crate::ir::validate::{Stage, validate_module};
 use crate::ir::{EnumDef, ExternDecl, Function, Module, StructDef, TypeDefs, VariantDef};
 
 /// The program's structs and enums with layouts (no state structs).
@@ -204,17 +205,23 @@ fn module_base(db: &dyn Db) -> Module {
     Module { structs, enums, functions: Vec::new(), externs }
 }
 
-/// The whole program before the coroutine transform (`vex emit ir`).
+/// The whole program before the coroutine transform (`vex emit ir`). Validated in
+/// debug builds (see [`module_ir`]).
 pub fn module_built(db: &dyn Db) -> Module {
     let mut module = module_base(db);
     for id in bodies(db) {
         module.functions.extend(placed(db, id, fn_ir(db, id)));
     }
-    module
+    validated(db, module, Stage::Built)
 }
 
 /// The whole program after the coroutine transform (`vex emit async-ir`): what a backend
 /// consumes.
+///
+/// In debug builds (every test among them) the module is validated
+/// ([`crate::ir::validate`]) before it is returned, when the program checks without
+/// errors: an invalid IR is a compiler bug, reported the moment it is built with the
+/// function, its definition and the block, not a crash in LLVM or the evaluator later.
 pub fn module_ir(db: &dyn Db) -> Module {
     let mut module = module_base(db);
     for id in bodies(db) {
@@ -222,5 +229,40 @@ pub fn module_ir(db: &dyn Db) -> Module {
         module.functions.extend(placed(db, id, &lowered.functions));
         module.structs.extend(lowered.states.iter().cloned());
     }
+    validated(db, module, Stage::Transformed)
+}
+
+/// `module`, after validating it in debug builds when the program has no errors (the
+/// builder trusts the checker, so a program with errors may lower to anything).
+fn validated(db: &dyn Db, module: Module, stage: Stage) -> Module {
+    if !cfg!(debug_assertions) {
+        return module;
+    }
+    let has_errors = vex_hir::program_diagnostics(db)
+        .iter()
+        .any(|(_, d)| d.severity == vex_hir::Severity::Error);
+    if has_errors {
+        return module;
+    }
+    if let Err(report) = validation_report(&module, stage) {
+        panic!("internal compiler error: lowering produced invalid IR ({stage:?}):\n{report}");
+    }
     module
+}
+
+/// The validator's findings on `module`, one per line, each prefixed with the file and
+/// line where the function is defined.
+pub(crate) fn validation_report(module: &Module, stage: Stage) -> Result<(), String> {
+    let errors = validate_module(module, stage).err().unwrap_or_default();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| match module.function(&e.function) {
+            Some(f) => format!("{}:{}: {e}", f.loc.file, f.loc.line),
+            None => e.to_string(),
+        })
+        .collect();
+    Err(lines.join("\n"))
 }

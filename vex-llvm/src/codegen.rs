@@ -119,14 +119,11 @@ pub fn compile_module_with<'ctx>(
         let value = cg.declare_function(function);
         cg.functions.insert(function.name.to_string(), value);
     }
-    let unroll = matches!(target.options().opt_level, crate::OptLevel::O2 | crate::OptLevel::O3);
     for function in &module.functions {
         let value = cg.functions[&*function.name];
-        if unroll && unrolls_recursion(function) {
-            // Self-recursive and small: a twin calls the original and the original
-            // calls the twin, so LLVM's inliner folds the twin in and every level of
-            // the recursion does two levels of work (gcc's recursive inlining). Pure
-            // calls that then repeat (fib's `f(n - 3)`) are merged by GVN.
+        if crate::opt::unrolls_recursion(function, target.options().opt_level) {
+            // A twin calls the original and the original calls the twin (see
+            // `opt::unrolls_recursion`).
             let twin = cg.module.add_function(
                 &format!("{}.rec", function_symbol(&function.name)),
                 cg.function_type(function),
@@ -145,12 +142,8 @@ pub fn compile_module_with<'ctx>(
     }
     let main = module.function("main").ok_or_else(|| Error::MissingFunction("main".into()))?;
     let main_value = cg.functions["main"];
+    // Lowering makes every `main` a task (a synchronous one is wrapped there).
     let main = match (&main.kind, &main.ret) {
-        (FunctionKind::Sync, ret) => {
-            let result = main_result(ret)?;
-            let wrapper = entry::wrap_sync_main(&cg.abi, &llvm, main_value, result)?;
-            MainFunction { wrapper, result }
-        }
         (FunctionKind::Wrapper { .. }, Type::Future(inner)) => {
             MainFunction { wrapper: main_value, result: main_result(inner)? }
         }
@@ -162,20 +155,6 @@ pub fn compile_module_with<'ctx>(
     }
     llvm.verify().map_err(|e| Error::InvalidModule(e.to_string()))?;
     Ok(llvm)
-}
-
-/// Largest function (in IR statements) whose recursion [`compile_module_with`] unrolls.
-const MAX_UNROLLED_RECURSION_STMTS: usize = 48;
-
-/// Whether `function` is an ordinary function that calls itself and is small enough to
-/// be worth unrolling one level.
-fn unrolls_recursion(function: &ir::Function) -> bool {
-    if !matches!(function.kind, FunctionKind::Sync) {
-        return false;
-    }
-    let stmts = || function.blocks.iter().flat_map(|b| b.stmts.iter());
-    stmts().count() <= MAX_UNROLLED_RECURSION_STMTS
-        && stmts().any(|s| matches!(s, Stmt::Call { func, .. } if *func == function.name))
 }
 
 fn main_result(ty: &Type) -> Result<MainResult, Error> {
@@ -1529,7 +1508,7 @@ mod tests {
     fn recursion_is_unrolled_at_o2_and_keeps_its_meaning() {
         // Pure (fib), printing (walk: order of effects), aggregate results (pair) and
         // a function too large to unroll (big).
-        let lets: String = (0..super::MAX_UNROLLED_RECURSION_STMTS)
+        let lets: String = (0..crate::opt::MAX_UNROLLED_RECURSION_STMTS)
             .map(|i| format!("let x{i} = n * {i}; "))
             .collect();
         let big = format!(

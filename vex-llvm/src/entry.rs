@@ -174,62 +174,6 @@ pub fn define_run_main<'ctx>(
     Ok(function)
 }
 
-/// Wraps a synchronous `main` (`T vex.main(WorkerContext *)`, `T` = `i32` or `void`)
-/// into a task, so it runs on a worker like every other piece of Vex code (with the
-/// panic landing pad of the worker loop): defines `main.sync.resume`, which calls it
-/// and stores the result at offset 0 of its state, and returns the wrapper
-/// `VexFuture *main.sync(WorkerContext *)`.
-pub fn wrap_sync_main<'ctx>(
-    abi: &RuntimeAbi<'ctx>,
-    module: &Module<'ctx>,
-    main: FunctionValue<'ctx>,
-    result: MainResult,
-) -> Result<FunctionValue<'ctx>, Error> {
-    let context = abi.context();
-    let builder = context.create_builder();
-    let resume =
-        module.add_function("main.sync.resume", abi.resume_fn_type(), Some(Linkage::Internal));
-    builder.position_at_end(context.append_basic_block(resume, "entry"));
-    let ctx = resume.get_nth_param(0).expect("ctx");
-    let state = resume.get_nth_param(1).expect("state").into_pointer_value();
-    let value = builder.build_call(main, &[ctx.into()], "result")?;
-    if let (MainResult::I32, Some(value)) = (result, value.try_as_basic_value().basic()) {
-        builder.build_store(state, value)?;
-    }
-    let done = abi.coro_status_type().const_int(u64::from(abi::CORO_STATUS_DONE), false);
-    builder.build_return(Some(&done))?;
-
-    let ptr_type = abi.ptr_type();
-    let wrapper = module.add_function(
-        "main.sync",
-        ptr_type.fn_type(&[ptr_type.into()], false),
-        Some(Linkage::Internal),
-    );
-    builder.position_at_end(context.append_basic_block(wrapper, "entry"));
-    let usize_type = abi.usize_type();
-    let result_size = match result {
-        MainResult::Unit => 0,
-        MainResult::I32 => 4,
-    };
-    let args = [
-        usize_type.const_int(abi::MAX_STATE_ALIGN, false).into(),
-        usize_type.const_zero().into(),
-        usize_type.const_int(result_size, false).into(),
-        resume.as_global_value().as_pointer_value().into(),
-    ];
-    let state = builder.build_call(abi.declare(module, RtFn::TaskAlloc), &args, "state")?;
-    let state = state.try_as_basic_value().basic().expect("returns ptr");
-    let ctx = wrapper.get_nth_param(0).expect("ctx");
-    let future = builder.build_call(
-        abi.declare(module, RtFn::TaskSpawn),
-        &[ctx.into(), state.into()],
-        "future",
-    )?;
-    let future = future.try_as_basic_value().basic().expect("returns ptr");
-    builder.build_return(Some(&future))?;
-    Ok(wrapper)
-}
-
 /// Defines the C `int main(int argc, char **argv)` of an executable in `module`: reads
 /// `VEX_WORKERS` (unset or not a number: one worker per CPU) and `VEX_CLOCK`
 /// (`virtual`: deterministic clock), then returns `run_main`'s exit code.

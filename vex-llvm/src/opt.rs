@@ -1,10 +1,30 @@
 //! The optimisation pipeline: LLVM's new pass manager with the standard `default<ON>`
-//! pipelines, run on a whole module for the host target. It must not change what a
-//! module means, only how fast it runs: everything here is LLVM's own passes.
+//! pipelines, run on a whole module for the host target, and the one decision taken
+//! before LLVM sees the code: which small self-recursive functions codegen emits twice
+//! so that the inliner unrolls their recursion ([`unrolls_recursion`]). It must not
+//! change what a module means, only how fast it runs.
 
 use crate::{Error, HostTarget, OptLevel};
 use inkwell::module::Module;
 use inkwell::passes::PassBuilderOptions;
+use vex_async_lower::ir::{self, FunctionKind, Stmt};
+
+/// Largest function (in IR statements) whose recursion [`unrolls_recursion`] unrolls.
+pub const MAX_UNROLLED_RECURSION_STMTS: usize = 48;
+
+/// Whether codegen should emit `function` with a twin at `level`: at -O 2 and -O 3, an
+/// ordinary function that calls itself and is small. The original calls the twin and
+/// the twin calls the original, so LLVM's inliner folds the twin in and every level of
+/// the recursion does two levels of work (gcc's recursive inlining); pure calls that
+/// then repeat (fib's `f(n - 3)`) are merged by GVN.
+pub fn unrolls_recursion(function: &ir::Function, level: OptLevel) -> bool {
+    if !matches!(level, OptLevel::O2 | OptLevel::O3) || function.kind != FunctionKind::Sync {
+        return false;
+    }
+    let stmts = || function.blocks.iter().flat_map(|b| b.stmts.iter());
+    stmts().count() <= MAX_UNROLLED_RECURSION_STMTS
+        && stmts().any(|s| matches!(s, Stmt::Call { func, .. } if *func == function.name))
+}
 
 /// Runs the `default<ON>` pipeline of `level` over `module` for `target`. The module
 /// must already be valid; with `verify_each`, LLVM checks it after every pass (slow,

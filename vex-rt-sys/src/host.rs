@@ -122,14 +122,15 @@ impl RuntimeBuilder {
     }
     /// Creates the runtime.
     pub fn build(self) -> Result<Runtime, RuntimeError> {
-        let capture = self.capture_output.then(|| Box::new(Mutex::new(Output::default())));
-        let sink_user = capture
-            .as_ref()
-            .map_or(std::ptr::null_mut(), |b| &**b as *const Mutex<Output> as *mut c_void);
+        let capture = self.capture_output.then(OutputCapture::new);
+        let (sink, sink_user) = match capture.as_ref().map(OutputCapture::sink) {
+            Some((sink, user)) => (Some(sink), user),
+            None => (None, std::ptr::null_mut()),
+        };
         let options = ffi::VexRuntimeOptions {
             workers: i32::try_from(self.workers).unwrap_or(i32::MAX),
             virtual_clock: self.virtual_clock,
-            sink: if capture.is_some() { Some(capture_sink) } else { None },
+            sink,
             sink_user,
         };
         // SAFETY: options is a valid VexRuntimeOptions; sink_user points into `capture`,
@@ -140,14 +141,46 @@ impl RuntimeBuilder {
     }
 }
 
+/// A buffer that collects what a runtime prints: the one implementation of the
+/// runtime's output sink for Rust hosts, installed through [`OutputCapture::sink`]
+/// (the `sink`/`sink_user` pair of `VexRuntimeOptions`, or of a compiled program's
+/// entry). It must outlive every runtime it is installed in.
+#[derive(Debug, Default)]
+pub struct OutputCapture {
+    buffer: Box<Mutex<Output>>,
+}
+
+impl OutputCapture {
+    /// An empty buffer.
+    pub fn new() -> OutputCapture {
+        OutputCapture::default()
+    }
+
+    /// The sink function and the user pointer to pass with it. The pointer stays valid
+    /// while `self` lives (the buffer is boxed, so moving `self` does not move it).
+    pub fn sink(&self) -> (ffi::vex_output_sink, *mut c_void) {
+        (capture_sink, &*self.buffer as *const Mutex<Output> as *mut c_void)
+    }
+
+    /// Takes what was captured so far, leaving the buffer empty.
+    pub fn take(&self) -> Output {
+        std::mem::take(&mut *self.buffer.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Everything captured.
+    pub fn into_output(self) -> Output {
+        self.buffer.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 unsafe extern "C" fn capture_sink(
     user: *mut c_void,
     stream: c_int,
     bytes: *const c_char,
     len: usize,
 ) {
-    // SAFETY: user is the Mutex<Output> installed by RuntimeBuilder::build, alive while
-    // the runtime exists; bytes/len describe a valid buffer for the duration of the call.
+    // SAFETY: user is the buffer of an OutputCapture (see OutputCapture::sink), alive
+    // while the runtime exists; bytes/len describe a valid buffer for the call.
     let (out, data) = unsafe {
         (&*(user as *const Mutex<Output>), std::slice::from_raw_parts(bytes.cast::<u8>(), len))
     };
@@ -161,7 +194,7 @@ unsafe extern "C" fn capture_sink(
 
 struct Inner {
     raw: NonNull<ffi::Runtime>,
-    capture: Option<Box<Mutex<Output>>>,
+    capture: Option<OutputCapture>,
     run_lock: Mutex<()>,
 }
 
@@ -240,10 +273,7 @@ impl Runtime {
 
     /// Takes the captured output so far (empty without capture).
     pub fn take_output(&self) -> Output {
-        match &self.inner.capture {
-            Some(m) => std::mem::take(&mut *m.lock().unwrap_or_else(|e| e.into_inner())),
-            None => Output::default(),
-        }
+        self.inner.capture.as_ref().map(OutputCapture::take).unwrap_or_default()
     }
 
     /// Spawns a Rust state machine as a task (it starts when the runtime runs).

@@ -7,8 +7,8 @@ pub mod ffi;
 pub mod host;
 
 pub use host::{
-    CancelToken, Context, Counters, JoinError, Output, Runtime, RuntimeBuilder, RuntimeError,
-    StateMachine, Step, TaskHandle, TaskStatus,
+    CancelToken, Context, Counters, JoinError, Output, OutputCapture, Runtime, RuntimeBuilder,
+    RuntimeError, StateMachine, Step, TaskHandle, TaskStatus,
 };
 
 /// Directory that holds `libvexrt.a` (for linking generated executables).

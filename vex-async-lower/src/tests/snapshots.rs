@@ -770,3 +770,24 @@ async fn main() {
     "#]]
     .assert_eq(&format!("{lowered:#}"));
 }
+
+#[test]
+fn invalid_ir_is_reported_with_the_function_and_where_it_is_defined() {
+    use crate::ir::*;
+    let function = Function {
+        name: "f".into(),
+        kind: FunctionKind::Sync,
+        params: Vec::new(),
+        ret: Type::Int(IntTy::I64),
+        locals: Vec::new(),
+        blocks: vec![Block::at(
+            Vec::new(),
+            Terminator::Return(Some(Operand::Const(Const::Bool(true)))),
+            Loc::default(),
+        )],
+        loc: SourceLoc { file: "main.vx".into(), line: 3, col: 4 },
+    };
+    let module = Module { functions: vec![function], ..Module::default() };
+    let report = crate::queries::validation_report(&module, Stage::Built).unwrap_err();
+    expect!["main.vx:3: in f: bb0: return true: expected i64, found bool"].assert_eq(&report);
+}

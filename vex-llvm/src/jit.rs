@@ -13,8 +13,7 @@ use crate::entry::RUN_MAIN;
 use crate::{Error, HostTarget, OptLevel, TargetOptions};
 use inkwell::execution_engine::{ExecutionEngine, JitFunction, UnsafeFunctionPointer};
 use inkwell::module::Module;
-use std::ffi::{c_char, c_int, c_void};
-use std::sync::Mutex;
+use std::ffi::c_void;
 use vex_rt_sys::{Output, OutputCapture};
 
 /// A compiled module, ready to call into.

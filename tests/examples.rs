@@ -13,9 +13,7 @@ fn examples() -> Vec<PathBuf> {
 /// (`examples/order_independent.txt`).
 #[cfg(feature = "llvm")]
 fn order_independent() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let list = std::fs::read_to_string(root.join("examples/order_independent.txt")).unwrap();
-    list.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| root.join(l)).collect()
+    vex_hir::testing::order_independent_files(Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// Runs `vex run ARGS FILE` for every example and returns the mismatches.
@@ -38,27 +36,11 @@ fn run_files(all: &[PathBuf], args: &[&str], env: &[(&str, &str)]) -> (usize, Ve
             .envs(env.iter().copied())
             .output()
             .unwrap();
-        let expected_out = std::fs::read_to_string(file.with_extension("out")).unwrap_or_default();
-        let expected_code: i32 = std::fs::read_to_string(file.with_extension("code"))
-            .map(|c| c.trim().parse().unwrap())
-            .unwrap_or(0);
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let mut problems = Vec::new();
-        if stdout != expected_out {
-            problems.push(format!("stdout:\n{stdout}--- expected:\n{expected_out}"));
-        }
-        if output.status.code() != Some(expected_code) {
-            problems.push(format!(
-                "exit {:?}, expected {expected_code}; stderr: {stderr}",
-                output.status.code()
-            ));
-        }
-        if let Ok(expected_err) = std::fs::read_to_string(file.with_extension("err"))
-            && stderr != expected_err
-        {
-            problems.push(format!("stderr:\n{stderr}--- expected:\n{expected_err}"));
-        }
+        // A process killed by a signal has no exit status: -1 never matches.
+        let code = output.status.code().unwrap_or(-1);
+        let problems = vex_hir::testing::Expected::of(file).mismatches(&stdout, &stderr, code);
         if !problems.is_empty() {
             failures.push(format!("{}: {}", relative.display(), problems.join("\n")));
         }

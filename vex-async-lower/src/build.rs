@@ -135,7 +135,7 @@ pub fn build_body(input: &BodyInput<'_>) -> Vec<Function> {
 /// The IR name of a synchronous `main`'s own body. The program's entry is always an
 /// async function named `main` (so every engine starts a program the same way: spawn
 /// `main`'s task, drain, take its result); for `fn main()` lowering generates that
-/// function ([`sync_main_task`]) around the body, which keeps this name.
+/// function (`sync_main_task`) around the body, which keeps this name.
 pub const SYNC_MAIN_BODY: &str = "main.sync";
 
 /// `async fn main(): T { main.sync() }`: the task a synchronous `main` runs in, so it

@@ -621,3 +621,53 @@ pub fn example_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
+
+/// What an example program must do, from the files beside it: `NAME.out` (its stdout;
+/// empty when missing), `NAME.code` (its exit status; 0 when missing) and `NAME.err`
+/// (its exact stderr, checked only when present).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    /// The whole standard output.
+    pub stdout: String,
+    /// The exit status.
+    pub code: i32,
+    /// The whole standard error, when the example pins it.
+    pub stderr: Option<String>,
+}
+
+impl Expected {
+    /// The expectations of the example at `path` (a `.vx` file).
+    pub fn of(path: &std::path::Path) -> Expected {
+        let read = |ext: &str| std::fs::read_to_string(path.with_extension(ext)).ok();
+        let code = read("code").map_or(0, |c| {
+            c.trim().parse().unwrap_or_else(|e| panic!("{}: bad .code file: {e}", path.display()))
+        });
+        Expected { stdout: read("out").unwrap_or_default(), code, stderr: read("err") }
+    }
+
+    /// How `(stdout, stderr, code)` differs from what is expected, one line per
+    /// difference; empty when it matches.
+    pub fn mismatches(&self, stdout: &str, stderr: &str, code: i32) -> Vec<String> {
+        let mut out = Vec::new();
+        if stdout != self.stdout {
+            out.push(format!("stdout\n{stdout}\nexpected\n{}", self.stdout));
+        }
+        if code != self.code {
+            out.push(format!("exit code {code}, expected {} (stderr: {stderr})", self.code));
+        }
+        if let Some(err) = &self.stderr
+            && stderr != err
+        {
+            out.push(format!("stderr {stderr:?}, expected {err:?}"));
+        }
+        out
+    }
+}
+
+/// The examples whose output does not depend on scheduling, listed one path per line
+/// (relative to `root`, the repository) in `root/examples/order_independent.txt`.
+pub fn order_independent_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let list = root.join("examples/order_independent.txt");
+    let list = std::fs::read_to_string(&list).unwrap_or_else(|e| panic!("{}: {e}", list.display()));
+    list.lines().map(str::trim).filter(|l| l.ends_with(".vx")).map(|l| root.join(l)).collect()
+}

@@ -28,21 +28,8 @@ fn run_example(path: &Path) -> Vec<String> {
         problems.extend(errors.iter().take(5).map(|e| format!("lowered IR invalid: {e}")));
     }
     let result = run_main(&module, Options::new(Mode::Scheduled));
-    let expected_out = std::fs::read_to_string(path.with_extension("out")).unwrap_or_default();
-    let expected_code: i32 = std::fs::read_to_string(path.with_extension("code"))
-        .map(|c| c.trim().parse().unwrap())
-        .unwrap_or(0);
-    if result.stdout != expected_out {
-        problems.push(format!("stdout:\n{}\nexpected:\n{expected_out}", result.stdout));
-    }
-    if result.exit_code != expected_code {
-        problems.push(format!("exit code {} expected {expected_code}", result.exit_code));
-    }
-    if let Ok(err) = std::fs::read_to_string(path.with_extension("err"))
-        && result.stderr != err
-    {
-        problems.push(format!("stderr {:?} expected {err:?}", result.stderr));
-    }
+    let expected = vex_hir::testing::Expected::of(path);
+    problems.extend(expected.mismatches(&result.stdout, &result.stderr, result.exit_code));
     for e in &result.errors {
         problems.push(format!("evaluator: {e}"));
     }

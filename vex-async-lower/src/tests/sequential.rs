@@ -10,21 +10,19 @@ use crate::queries::module_built;
 #[test]
 fn order_independent_examples_pass_sequentially() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let list = std::fs::read_to_string(root.join("examples/order_independent.txt")).unwrap();
     let mut failed = Vec::new();
-    let mut count = 0;
-    for rel in list.lines().map(str::trim).filter(|l| l.ends_with(".vx")) {
-        count += 1;
-        let path = root.join(rel);
-        let text = std::fs::read_to_string(&path).unwrap();
-        let (db, _) = super::db_with(&[(rel, &text)]);
+    let files = vex_hir::testing::order_independent_files(&root);
+    let count = files.len();
+    for path in &files {
+        let rel = path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(path).unwrap();
+        let (db, _) = super::db_with(&[(&rel, &text)]);
         let result = run_main(&module_built(&db), Options::new(Mode::Sequential));
-        let out = std::fs::read_to_string(path.with_extension("out")).unwrap();
-        let code: i32 = std::fs::read_to_string(path.with_extension("code"))
-            .map(|c| c.trim().parse().unwrap())
-            .unwrap_or(0);
-        if result.stdout != out || result.exit_code != code || !result.errors.is_empty() {
-            failed.push(format!("{rel}: {result:?}"));
+        let expected = vex_hir::testing::Expected::of(path);
+        let mut problems = expected.mismatches(&result.stdout, &result.stderr, result.exit_code);
+        problems.extend(result.errors.iter().map(|e| format!("evaluator: {e}")));
+        if !problems.is_empty() {
+            failed.push(format!("{rel}: {}", problems.join("\n")));
         }
     }
     assert!(count > 30);

@@ -352,6 +352,11 @@ impl Operand {
         Operand::Copy(Place::local(local))
     }
 
+    /// A string literal.
+    pub fn str(text: &str) -> Operand {
+        Operand::Const(Const::Str(text.into()))
+    }
+
     /// An integer constant, wrapped into the range of `ty` (see [`normalize`]).
     pub fn int(value: i128, ty: IntTy) -> Operand {
         Operand::Const(Const::Int(normalize(value, ty), ty))

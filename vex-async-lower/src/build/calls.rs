@@ -1,0 +1,220 @@
+//! Calls: of Vex functions (an async one's call spawns it), of `extern "C"` functions,
+//! and of the builtins (printing with its formatting, assertions, panics, time,
+//! cancellation).
+
+use super::*;
+
+impl<'a, 'b> Builder<'a, 'b> {
+    pub(super) fn call(&mut self, e: ExprId, callee: ExprId, args: &[ExprId]) -> Val {
+        let ty = self.ty_of(e);
+        match self.input.infer.resolutions.get(callee).copied() {
+            Some(Resolution::Function(loc)) => self.call_function(loc, args, ty),
+            Some(Resolution::Extern(loc)) => {
+                let name = vex_hir::item_tree::item_tree(self.input.db, loc.file).externs
+                    [loc.index as usize]
+                    .name
+                    .clone();
+                let ops: Vec<Operand> = args.iter().map(|a| self.expr_operand(*a)).collect();
+                let t = self.new_local("ret", ty);
+                self.push(Stmt::CallExtern { dest: Some(Place::local(t)), func: name, args: ops });
+                Val::Op(Operand::local(t))
+            }
+            Some(Resolution::Variant(_, index)) => {
+                let Type::Enum(name) = ty.clone() else { return UNIT };
+                let ops: Vec<Operand> = args.iter().map(|a| self.expr_owned(*a)).collect();
+                self.aggregate(AggregateKind::Variant(name, index), ops, ty)
+            }
+            Some(Resolution::Builtin(builtin)) => self.builtin(e, builtin, args, ty),
+            _ => UNIT,
+        }
+    }
+
+    pub(super) fn call_function(
+        &mut self,
+        loc: vex_hir::ids::FunctionLoc,
+        args: &[ExprId],
+        ty: Type,
+    ) -> Val {
+        let name = function_name(self.input.db, loc);
+        let ops: Vec<Operand> = args.iter().map(|a| self.expr_owned(*a)).collect();
+        let t = self.new_local("ret", ty);
+        self.push(Stmt::Call { dest: Some(Place::local(t)), func: name, args: ops.clone() });
+        for op in &ops {
+            self.forget(op);
+        }
+        self.register_temp(t)
+    }
+
+    pub(super) fn builtin(
+        &mut self,
+        e: ExprId,
+        builtin: Builtin,
+        args: &[ExprId],
+        ty: Type,
+    ) -> Val {
+        match builtin {
+            Builtin::Print | Builtin::Println | Builtin::Eprint | Builtin::Eprintln => {
+                let op = match builtin {
+                    Builtin::Print => RtOp::Print,
+                    Builtin::Println => RtOp::Println,
+                    Builtin::Eprint => RtOp::Eprint,
+                    _ => RtOp::Eprintln,
+                };
+                let text = self.print_text(args);
+                self.push(Stmt::Runtime { dest: None, op, args: vec![text.op()] });
+                self.drop_val(text);
+                UNIT
+            }
+            Builtin::Assert => {
+                let cond = self.expr_operand(args[0]);
+                let message = args.get(1).copied();
+                self.guard(cond, false, e, |b| match message {
+                    Some(msg) => match &b.input.body.exprs[msg] {
+                        Expr::Literal(Literal::String(s)) => {
+                            Operand::str(&format!("assertion failed: {s}"))
+                        }
+                        _ => {
+                            let m = b.expr_operand(msg);
+                            let prefix = Operand::str("assertion failed: ");
+                            Operand::local(b.concat("panic_message", prefix, m))
+                        }
+                    },
+                    None => Operand::str("assertion failed"),
+                });
+                UNIT
+            }
+            Builtin::Panic => {
+                let message = match args.first() {
+                    Some(&m) => self.expr_operand(m),
+                    None => Operand::str("explicit panic"),
+                };
+                self.panic_at(e, message);
+                UNIT
+            }
+            Builtin::NowMs => {
+                let t = self.new_local("now", Type::Int(IntTy::I64));
+                self.push(Stmt::Runtime { dest: Some(t), op: RtOp::NowMs, args: vec![] });
+                Val::Op(Operand::local(t))
+            }
+            Builtin::IsCancelled => {
+                let t = self.new_local("cancelled", Type::Bool);
+                self.push(Stmt::Runtime { dest: Some(t), op: RtOp::IsCancelled, args: vec![] });
+                Val::Op(Operand::local(t))
+            }
+            Builtin::Cancel => {
+                let f = self.expr(args[0]);
+                self.push(Stmt::Runtime { dest: None, op: RtOp::FutureCancel, args: vec![f.op()] });
+                self.drop_val(f);
+                UNIT
+            }
+            Builtin::AsyncSleep | Builtin::YieldNow => {
+                // A future of its own: a runtime timer (or yield) task that starts now.
+                // `await async_sleep(ms)` does not come here (see `await_expr`).
+                let (op, ops) = if builtin == Builtin::AsyncSleep {
+                    let ms = match args.first() {
+                        Some(&a) => self.expr_operand(a),
+                        None => Operand::int(0, IntTy::I64),
+                    };
+                    (RtOp::SleepFuture, vec![ms])
+                } else {
+                    (RtOp::YieldFuture, vec![])
+                };
+                let future_ty = match ty {
+                    Type::Future(_) => ty,
+                    _ => Type::Future(Box::new(Type::Unit)),
+                };
+                let t = self.new_local("timer", future_ty);
+                self.push(Stmt::Runtime { dest: Some(t), op, args: ops });
+                self.register_temp(t)
+            }
+        }
+    }
+
+    /// The text a print builtin prints: the single value as a string, or a `{}`
+    /// template filled with the further arguments.
+    pub(super) fn print_text(&mut self, args: &[ExprId]) -> Val {
+        if args.len() >= 2
+            && let Expr::Literal(Literal::String(template)) = &self.input.body.exprs[args[0]]
+        {
+            let template = template.clone();
+            let mut parts = Vec::new();
+            let mut rest = args[1..].iter();
+            for piece in split_template(&template) {
+                match piece {
+                    TemplatePiece::Text(text) => {
+                        parts.push(Val::Op(Operand::Const(Const::Str(text.as_ref().into()))))
+                    }
+                    TemplatePiece::Placeholder => {
+                        if let Some(&arg) = rest.next() {
+                            let v = self.expr(arg);
+                            let s = self.display_string(v);
+                            parts.push(s);
+                        }
+                    }
+                }
+            }
+            return self.concat_all(parts);
+        }
+        match args.first() {
+            Some(&arg) => {
+                let v = self.expr(arg);
+                self.display_string(v)
+            }
+            None => Val::Op(Operand::str("")),
+        }
+    }
+
+    /// The display form of a value (strings as themselves).
+    pub(super) fn display_string(&mut self, v: Val) -> Val {
+        let op = v.op();
+        let ty = self.operand_ty(&op);
+        let (rt, arg) = match ty {
+            Type::String => return v,
+            Type::Int(int) if int.is_signed() => {
+                if int == IntTy::I64 {
+                    (RtOp::StringFromI64, op)
+                } else {
+                    let t =
+                        self.temp(Type::Int(IntTy::I64), Rvalue::Cast(op, Type::Int(IntTy::I64)));
+                    (RtOp::StringFromI64, Operand::local(t))
+                }
+            }
+            Type::Int(int) => {
+                if int == IntTy::U64 {
+                    (RtOp::StringFromU64, op)
+                } else {
+                    let t =
+                        self.temp(Type::Int(IntTy::U64), Rvalue::Cast(op, Type::Int(IntTy::U64)));
+                    (RtOp::StringFromU64, Operand::local(t))
+                }
+            }
+            Type::Float(FloatTy::F64) => (RtOp::StringFromF64, op),
+            Type::Float(FloatTy::F32) => (RtOp::StringFromF32, op),
+            Type::Bool => (RtOp::StringFromBool, op),
+            Type::Unit => return Val::Op(Operand::str("()")),
+            _ => {
+                self.drop_val(v);
+                return Val::Op(Operand::str("<value>"));
+            }
+        };
+        let t = self.new_local("text", Type::String);
+        self.push(Stmt::Runtime { dest: Some(t), op: rt, args: vec![arg] });
+        self.register_temp(t)
+    }
+
+    pub(super) fn concat_all(&mut self, parts: Vec<Val>) -> Val {
+        let mut acc: Option<Val> = None;
+        for part in parts {
+            acc = Some(match acc {
+                None => part,
+                Some(prev) => {
+                    let t = self.concat("text", prev.op(), part.op());
+                    self.drop_val(part);
+                    self.drop_val(prev);
+                    self.register_temp(t)
+                }
+            });
+        }
+        acc.unwrap_or(Val::Op(Operand::str("")))
+    }
+}

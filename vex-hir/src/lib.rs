@@ -10,8 +10,11 @@
 //! - [`signature::fn_signature`]: resolved parameter and result types;
 //! - [`lower::body`] + [`lower::body_source_map`]: per-function arena HIR, with the spans
 //!   kept apart (see [`body`] for the desugarings);
-//! - [`infer::infer`]: types and resolutions per function;
-//! - [`check::file_diagnostics`]: everything above turned into [`Diagnostic`]s.
+//! - [`infer::infer`]: types and resolutions per function (the unification table,
+//!   expressions, calls and patterns each in their file of `infer/`);
+//! - [`check::file_diagnostics`]: everything above turned into [`Diagnostic`]s;
+//! - [`line_index`]: a file's line table, which turns offsets into the lines and
+//!   columns that diagnostics, panic sites and debug info print.
 //!
 //! This crate must not know about LLVM, the runtime or the IR; later stages read its
 //! results.

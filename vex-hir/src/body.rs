@@ -20,6 +20,13 @@
 //!   arguments and [`split_template`] splits it for later stages);
 //! - `go { … }` into [`Expr::Go`] with the computed capture list (locals of the
 //!   enclosing function used inside the block, in first-use order), copied at spawn;
+//!   closures into [`Expr::Closure`] with their capture list computed the same way;
+//! - `if let p = e` / `while let p = e` into an [`Expr::If`] / [`Expr::While`] whose
+//!   condition is an [`Expr::Let`]; the pattern's bindings are scoped to the guarded
+//!   block;
+//! - the bare variants `Some(x)`, `None`, `Ok(v)`, `Err(e)` in patterns into
+//!   [`Pat::Variant`] of the builtin enum (`Option.Some(x)`); in expressions they stay
+//!   names, resolved by inference (a program item of that name shadows them);
 //!   `go f(x)` into [`Expr::Go`] around the call;
 //! - `x.f` into [`Expr::Field`] when `x` is a local, and into [`Expr::Path`]
 //!   (`Type.member`) when `x` names no local (`Shape.Empty`, `Point.new`);
@@ -131,6 +138,8 @@ pub enum BinaryOp {
     And,
     /// `||`
     Or,
+    /// `??` (LANGUAGE.md §8): the value in a `Some`/`Ok`, else the right side.
+    Coalesce,
 }
 
 /// Operators that compute a value of their operands' type; also the `op` of `op=`.
@@ -206,7 +215,15 @@ pub enum TypeRef {
     Array(Box<TypeRef>, Option<u64>),
     /// `Future<T>`.
     Future(Box<TypeRef>),
-    /// A form outside Vex Core (`&T`, `*T`, `Option<T>`, generic arguments); the string
+    /// `Option<T>`.
+    Option(Box<TypeRef>),
+    /// `Result<T, E>`.
+    Result(Box<TypeRef>, Box<TypeRef>),
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `fn(A, B): R` (`R` is `()` when not written).
+    Fn(Vec<TypeRef>, Box<TypeRef>),
+    /// A form outside Vex Core (`&T`, `*T`, generic arguments of user types); the string
     /// names the feature for the diagnostic.
     Unsupported(&'static str),
     /// Missing from the source (a syntax error was reported).
@@ -267,6 +284,8 @@ pub enum Expr {
         ty: Name,
         /// The member's name.
         member: Name,
+        /// Generic arguments written after the member (`Vec.new<i64>`).
+        type_args: Vec<TypeRef>,
     },
     /// `callee(args)`.
     Call {
@@ -432,6 +451,33 @@ pub enum Expr {
     },
     /// `defer expr` / `defer { … }`.
     Defer(ExprId),
+    /// `|a, b: T| body` or `async |a| { … }` (LANGUAGE.md §10).
+    Closure {
+        /// The parameters, as locals of this body.
+        params: Vec<LocalId>,
+        /// Their annotations, when written.
+        param_types: Vec<Option<TypeRef>>,
+        /// The annotated result type, when written.
+        ret: Option<TypeRef>,
+        /// The body.
+        body: ExprId,
+        /// `async |…| { … }`: calling it spawns a task.
+        is_async: bool,
+        /// Locals of the enclosing code read inside, copied when the closure is made.
+        captures: Vec<LocalId>,
+    },
+    /// `e?` (LANGUAGE.md §8): the value in a `Some`/`Ok`, or an early return of the
+    /// `None`/`Err`.
+    Try(ExprId),
+    /// `let pat = e` as the condition of `if` or `while` (`if let`, `while let`): true
+    /// when the value matches, and the pattern's bindings are in scope in the branch or
+    /// loop body it guards.
+    Let {
+        /// The pattern.
+        pat: PatId,
+        /// The value matched.
+        expr: ExprId,
+    },
     /// A construct outside Vex Core; `what` names it for the diagnostic.
     Unsupported(&'static str),
 }

@@ -1,7 +1,10 @@
-//! The builtins of LANGUAGE.md §5.
+//! The builtins of LANGUAGE.md §5, the variants of the builtin enums `Option` and
+//! `Result` (§8), the associated functions of `Vec` (§9.1), and the methods of the
+//! builtin types (§8, §9).
 //!
 //! `$name` always means the builtin; the bare `name` means it unless a program item
-//! has that name (the item shadows the builtin).
+//! has that name (the item shadows the builtin). The same holds for the bare variant
+//! names `Some`, `None`, `Ok` and `Err`.
 
 /// A builtin function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,6 +22,12 @@ pub enum Builtin {
     NowMs,
     Cancel,
     IsCancelled,
+    /// `Vec.new<T>()`.
+    VecNew,
+    /// `Vec.withCapacity<T>(n)`.
+    VecWithCapacity,
+    /// `Vec.from(array)`.
+    VecFrom,
 }
 
 impl Builtin {
@@ -54,12 +63,251 @@ impl Builtin {
             Builtin::NowMs => "now_ms",
             Builtin::Cancel => "cancel",
             Builtin::IsCancelled => "is_cancelled",
+            Builtin::VecNew => "Vec.new",
+            Builtin::VecWithCapacity => "Vec.withCapacity",
+            Builtin::VecFrom => "Vec.from",
         }
+    }
+
+    /// The associated function `ty.member` of a builtin type (`Vec.new`).
+    pub fn associated(ty: &str, member: &str) -> Option<Builtin> {
+        Some(match (ty, member) {
+            ("Vec", "new") => Builtin::VecNew,
+            ("Vec", "withCapacity") => Builtin::VecWithCapacity,
+            ("Vec", "from") => Builtin::VecFrom,
+            _ => return None,
+        })
     }
 
     /// Whether this is one of the printing builtins, which take a value or a `{}`
     /// template with arguments.
     pub fn is_print(self) -> bool {
         matches!(self, Builtin::Print | Builtin::Println | Builtin::Eprint | Builtin::Eprintln)
+    }
+}
+
+/// A variant of a builtin generic enum (LANGUAGE.md §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum BuiltinVariant {
+    Some,
+    None,
+    Ok,
+    Err,
+}
+
+impl BuiltinVariant {
+    /// The variant written bare (`Some`) or qualified by its enum (`Option.Some`);
+    /// `enum_name` is `None` for the bare form.
+    pub fn from_name(enum_name: Option<&str>, name: &str) -> Option<BuiltinVariant> {
+        let variant = match name {
+            "Some" => BuiltinVariant::Some,
+            "None" => BuiltinVariant::None,
+            "Ok" => BuiltinVariant::Ok,
+            "Err" => BuiltinVariant::Err,
+            _ => return None,
+        };
+        match enum_name {
+            None => Some(variant),
+            Some(name) if name == variant.enum_name() => Some(variant),
+            Some(_) => None,
+        }
+    }
+
+    /// The variant's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            BuiltinVariant::Some => "Some",
+            BuiltinVariant::None => "None",
+            BuiltinVariant::Ok => "Ok",
+            BuiltinVariant::Err => "Err",
+        }
+    }
+
+    /// `Option` or `Result`.
+    pub fn enum_name(self) -> &'static str {
+        match self {
+            BuiltinVariant::Some | BuiltinVariant::None => "Option",
+            BuiltinVariant::Ok | BuiltinVariant::Err => "Result",
+        }
+    }
+
+    /// The tag of the variant in its enum's layout: the order of LANGUAGE.md §8
+    /// (`Some`, `None`; `Ok`, `Err`).
+    pub fn index(self) -> u32 {
+        match self {
+            BuiltinVariant::Some | BuiltinVariant::Ok => 0,
+            BuiltinVariant::None | BuiltinVariant::Err => 1,
+        }
+    }
+
+    /// Whether the variant carries a value.
+    pub fn has_payload(self) -> bool {
+        self != BuiltinVariant::None
+    }
+}
+
+/// A method of a builtin type: the receiver's kind is part of the name, because
+/// lowering differs (`Option.map` and `Vec.map` have nothing in common but the name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum BuiltinMethod {
+    OptionIsSome,
+    OptionIsNone,
+    OptionOr,
+    OptionOrElse,
+    OptionMap,
+    OptionAndThen,
+    OptionFilter,
+    OptionOkOr,
+    ResultIsOk,
+    ResultIsErr,
+    ResultOr,
+    ResultOrElse,
+    ResultMap,
+    ResultMapErr,
+    ResultAndThen,
+    ResultOk,
+    ResultErr,
+    VecPush,
+    VecPop,
+    VecLen,
+    VecIsEmpty,
+    VecClear,
+    VecContains,
+    VecIndexOf,
+    VecSlice,
+    VecReverse,
+    VecSort,
+    VecMap,
+    VecFilter,
+    VecJoin,
+    StrLen,
+    StrIsEmpty,
+    StrByteAt,
+    StrSlice,
+    StrFind,
+    StrContains,
+    StrStartsWith,
+    StrEndsWith,
+    StrTrim,
+    StrSplit,
+    StrLines,
+    StrToUpper,
+    StrToLower,
+    StrRepeat,
+    StrToInt,
+    StrToFloat,
+    /// `x.toString()` of any printable value.
+    ToString,
+}
+
+/// What kind of builtin type a method is looked up on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MethodReceiver {
+    /// `Option<T>`.
+    Option,
+    /// `Result<T, E>`.
+    Result,
+    /// `Vec<T>`.
+    Vec,
+    /// `string`.
+    Str,
+    /// Any other type (only `toString`).
+    Other,
+}
+
+impl BuiltinMethod {
+    /// The method `name` of a receiver of kind `receiver`, if it has one.
+    pub fn lookup(receiver: MethodReceiver, name: &str) -> Option<BuiltinMethod> {
+        use BuiltinMethod::*;
+        use MethodReceiver as R;
+        Some(match (receiver, name) {
+            (R::Option, "isSome") => OptionIsSome,
+            (R::Option, "isNone") => OptionIsNone,
+            (R::Option, "or") => OptionOr,
+            (R::Option, "orElse") => OptionOrElse,
+            (R::Option, "map") => OptionMap,
+            (R::Option, "andThen" | "flatMap") => OptionAndThen,
+            (R::Option, "filter") => OptionFilter,
+            (R::Option, "okOr") => OptionOkOr,
+            (R::Result, "isOk") => ResultIsOk,
+            (R::Result, "isErr") => ResultIsErr,
+            (R::Result, "or") => ResultOr,
+            (R::Result, "orElse") => ResultOrElse,
+            (R::Result, "map") => ResultMap,
+            (R::Result, "mapErr") => ResultMapErr,
+            (R::Result, "andThen" | "flatMap") => ResultAndThen,
+            (R::Result, "ok") => ResultOk,
+            (R::Result, "err") => ResultErr,
+            (R::Vec, "push") => VecPush,
+            (R::Vec, "pop") => VecPop,
+            (R::Vec, "len") => VecLen,
+            (R::Vec, "isEmpty") => VecIsEmpty,
+            (R::Vec, "clear") => VecClear,
+            (R::Vec, "contains") => VecContains,
+            (R::Vec, "indexOf") => VecIndexOf,
+            (R::Vec, "slice") => VecSlice,
+            (R::Vec, "reverse") => VecReverse,
+            (R::Vec, "sort") => VecSort,
+            (R::Vec, "map") => VecMap,
+            (R::Vec, "filter") => VecFilter,
+            (R::Vec, "join") => VecJoin,
+            (R::Str, "len") => StrLen,
+            (R::Str, "isEmpty") => StrIsEmpty,
+            (R::Str, "byteAt") => StrByteAt,
+            (R::Str, "slice") => StrSlice,
+            (R::Str, "find" | "indexOf") => StrFind,
+            (R::Str, "contains") => StrContains,
+            (R::Str, "startsWith") => StrStartsWith,
+            (R::Str, "endsWith") => StrEndsWith,
+            (R::Str, "trim") => StrTrim,
+            (R::Str, "split") => StrSplit,
+            (R::Str, "lines") => StrLines,
+            (R::Str, "toUpper") => StrToUpper,
+            (R::Str, "toLower") => StrToLower,
+            (R::Str, "repeat") => StrRepeat,
+            (R::Str, "toInt") => StrToInt,
+            (R::Str, "toFloat") => StrToFloat,
+            (_, "toString") => ToString,
+            _ => return None,
+        })
+    }
+
+    /// Whether the method changes its receiver, which must then be a mutable place
+    /// (LANGUAGE.md §9.1).
+    pub fn mutates(self) -> bool {
+        use BuiltinMethod::*;
+        matches!(self, VecPush | VecPop | VecClear | VecReverse | VecSort)
+    }
+
+    /// Whether the method works on its receiver in place (every method of a `Vec` or
+    /// `string`, and those that only look) rather than taking it by value (an `Option`'s
+    /// or `Result`'s methods that may move their contents out).
+    pub fn works_in_place(self) -> bool {
+        use BuiltinMethod::*;
+        !matches!(
+            self,
+            OptionOr
+                | OptionOrElse
+                | OptionMap
+                | OptionAndThen
+                | OptionFilter
+                | OptionOkOr
+                | ResultOr
+                | ResultOrElse
+                | ResultMap
+                | ResultMapErr
+                | ResultAndThen
+                | ResultOk
+                | ResultErr
+        )
+    }
+
+    /// Whether the method reads the elements of a `Vec` (so it cannot be used when
+    /// they are move-only: LANGUAGE.md §9.1).
+    pub fn copies_elements(self) -> bool {
+        use BuiltinMethod::*;
+        matches!(self, VecContains | VecIndexOf | VecSlice | VecSort | VecMap | VecFilter | VecJoin)
     }
 }

@@ -150,7 +150,7 @@ fn recursive_type(db: &dyn Db, range: vex_syntax::TextRange, ty: &Ty) -> Diagnos
 }
 
 /// Whether the struct or enum `root` contains itself by value, through fields, enum
-/// payloads, tuples and arrays.
+/// payloads, tuples, arrays, `Option`s and `Result`s.
 fn contains_itself(db: &dyn Db, root: &Ty) -> bool {
     let mut stack = vec![root.clone()];
     let mut seen: Vec<Ty> = Vec::new();
@@ -158,16 +158,25 @@ fn contains_itself(db: &dyn Db, root: &Ty) -> bool {
         let parts: Vec<Ty> = match &ty {
             Ty::Struct(loc) => struct_fields(db, *loc).into_iter().map(|(_, t)| t).collect(),
             Ty::Enum(loc) => enum_variants(db, *loc).into_iter().flat_map(|(_, p)| p).collect(),
-            Ty::Tuple(elems) => elems.clone(),
-            Ty::Array(elem, _) => vec![(**elem).clone()],
+            // `Option` and `Result` hold their values inline; a `Vec`'s are on the heap.
+            Ty::Tuple(_) | Ty::Array(..) | Ty::Option(_) | Ty::Result(..) => {
+                ty.children().cloned().collect()
+            }
             _ => Vec::new(),
         };
         for part in parts {
             if &part == root {
                 return true;
             }
-            if matches!(part, Ty::Struct(_) | Ty::Enum(_) | Ty::Tuple(_) | Ty::Array(..))
-                && !seen.contains(&part)
+            if matches!(
+                part,
+                Ty::Struct(_)
+                    | Ty::Enum(_)
+                    | Ty::Tuple(_)
+                    | Ty::Array(..)
+                    | Ty::Option(_)
+                    | Ty::Result(..)
+            ) && !seen.contains(&part)
             {
                 seen.push(part.clone());
                 stack.push(part);
@@ -184,7 +193,8 @@ pub fn body_diagnostics<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Vec<Diagnostic
     let result = infer(db, id);
     let mut out = source_map.diagnostics.clone();
     let moves = check_moves(body(db, id), result);
-    for diagnostic in result.diagnostics.iter().chain(&moves) {
+    let staged = crate::staged::not_yet_supported(body(db, id), result);
+    for diagnostic in result.diagnostics.iter().chain(&moves).chain(&staged) {
         out.push(to_diagnostic(source_map, diagnostic));
     }
     out

@@ -159,4 +159,12 @@ codes! {
     RecursiveType = "E0023",
     /// A function declared without a body (only `extern "C"` functions have none).
     MissingBody = "E0024",
+    /// `?` on a value that is not an `Option` or `Result`, or where the enclosing
+    /// function's result cannot carry its `None`/`Err` (LANGUAGE.md §8).
+    InvalidTry = "E0025",
+    /// An assignment to, or a mutating method call on, a local a closure captured
+    /// (captures are read-only copies: LANGUAGE.md §10).
+    AssignToCapture = "E0026",
+    /// A use of a `Vec` of move-only values that would copy an element (LANGUAGE.md §9.1).
+    MoveOnlyElement = "E0027",
 }

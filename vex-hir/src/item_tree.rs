@@ -336,19 +336,34 @@ pub(crate) fn lower_type(ty: Option<ast::Type>) -> (TypeRef, Option<String>) {
                 return (TypeRef::Unsupported("qualified type paths"), None);
             };
             let name = name_ref_text(segment);
-            match (&*name, args.len()) {
-                (_, 0) => (TypeRef::Named(name), None),
-                ("Future", 1) => {
-                    let (inner, error) = lower_type(args.into_iter().next());
-                    (TypeRef::Future(Box::new(inner)), error)
-                }
-                ("Future", _) => {
-                    (TypeRef::Missing, Some("`Future` takes one type argument".into()))
-                }
-                ("Channel", _) => (TypeRef::Unsupported("Channel<T>"), None),
-                ("Option", _) => (TypeRef::Unsupported("Option<T>"), None),
-                _ => (TypeRef::Unsupported("generic types"), None),
+            let arity = match &*name {
+                "Future" | "Option" | "Vec" => 1,
+                "Result" => 2,
+                _ if args.is_empty() => return (TypeRef::Named(name), None),
+                "Channel" => return (TypeRef::Unsupported("Channel<T>"), None),
+                _ => return (TypeRef::Unsupported("generic types"), None),
+            };
+            if args.len() != arity {
+                let what = if arity == 1 { "one type argument" } else { "two type arguments" };
+                return (TypeRef::Missing, Some(format!("`{name}` takes {what}")));
             }
+            let mut error = None;
+            let mut args: Vec<Box<TypeRef>> = args
+                .into_iter()
+                .map(|arg| {
+                    let (t, e) = lower_type(Some(arg));
+                    error = error.take().or(e);
+                    Box::new(t)
+                })
+                .collect();
+            let first = args.remove(0);
+            let ty = match &*name {
+                "Future" => TypeRef::Future(first),
+                "Option" => TypeRef::Option(first),
+                "Vec" => TypeRef::Vec(first),
+                _ => TypeRef::Result(first, args.remove(0)),
+            };
+            (ty, error)
         }
         ast::Type::TupleType(tuple) => {
             let mut error = None;
@@ -373,6 +388,26 @@ pub(crate) fn lower_type(ty: Option<ast::Type>) -> (TypeRef, Option<String>) {
                 error = error.or(Some("array length must be an integer literal".into()));
             }
             (TypeRef::Array(Box::new(elem), len), error)
+        }
+        ast::Type::FnType(fn_type) => {
+            let mut error = None;
+            let params = fn_type
+                .param_types()
+                .map(|p| {
+                    let (t, e) = lower_type(Some(p));
+                    error = error.take().or(e);
+                    t
+                })
+                .collect();
+            let ret = match fn_type.result_type() {
+                Some(ret) => {
+                    let (t, e) = lower_type(Some(ret));
+                    error = error.take().or(e);
+                    t
+                }
+                None => TypeRef::Unit,
+            };
+            (TypeRef::Fn(params, Box::new(ret)), error)
         }
         ast::Type::RefType(_) => (TypeRef::Unsupported("references"), None),
         ast::Type::PtrType(_) => (TypeRef::Unsupported("raw pointers"), None),
@@ -430,6 +465,18 @@ pub fn type_ref_text(ty: &TypeRef) -> String {
             None => format!("[{}; _]", type_ref_text(elem)),
         },
         TypeRef::Future(inner) => format!("Future<{}>", type_ref_text(inner)),
+        TypeRef::Option(inner) => format!("Option<{}>", type_ref_text(inner)),
+        TypeRef::Vec(elem) => format!("Vec<{}>", type_ref_text(elem)),
+        TypeRef::Result(ok, err) => {
+            format!("Result<{}, {}>", type_ref_text(ok), type_ref_text(err))
+        }
+        TypeRef::Fn(params, ret) => {
+            let params: Vec<String> = params.iter().map(type_ref_text).collect();
+            match &**ret {
+                TypeRef::Unit => format!("fn({})", params.join(", ")),
+                ret => format!("fn({}): {}", params.join(", "), type_ref_text(ret)),
+            }
+        }
         TypeRef::Unsupported(what) => format!("{{{what}}}"),
         TypeRef::Missing => "{missing}".to_owned(),
     }

@@ -83,11 +83,15 @@ struct LoopEntry {
     label: Option<(Name, LabelId)>,
 }
 
-struct GoFrame {
-    /// Number of scopes that belong to the spawner; locals in them are captures.
+/// A `go` block or closure being lowered: the code inside copies what it reads from
+/// outside.
+struct CaptureFrame {
+    /// Number of scopes that belong to the enclosing code; locals in them are captures.
     outer_scopes: usize,
     captures: Vec<LocalId>,
     outer_loops: Vec<LoopEntry>,
+    /// A closure (not a `go` block), for messages.
+    closure: bool,
 }
 
 #[derive(Default)]
@@ -96,7 +100,7 @@ struct Lowerer {
     map: BodySourceMap,
     scopes: Vec<Vec<(Name, LocalId)>>,
     loops: Vec<LoopEntry>,
-    go_frames: Vec<GoFrame>,
+    capture_frames: Vec<CaptureFrame>,
     /// Inside the second and later alternatives of an or-pattern: the names the first
     /// alternative bound, their locals, and whether this alternative bound them too.
     or_bindings: Vec<Vec<(Name, LocalId, bool)>>,
@@ -160,13 +164,13 @@ impl Lowerer {
 
     // ---- names ----
 
-    /// Resolves a local by name, recording it as a capture of every `go` block between
-    /// the use and the definition.
+    /// Resolves a local by name, recording it as a capture of every `go` block and
+    /// closure between the use and the definition.
     fn lookup_local(&mut self, name: &str) -> Option<LocalId> {
         let (depth, local) = self.scopes.iter().enumerate().rev().find_map(|(depth, scope)| {
             scope.iter().rev().find(|(n, _)| &**n == name).map(|&(_, local)| (depth, local))
         })?;
-        for frame in self.go_frames.iter_mut().rev() {
+        for frame in self.capture_frames.iter_mut().rev() {
             if depth < frame.outer_scopes && !frame.captures.contains(&local) {
                 frame.captures.push(local);
             }
@@ -287,8 +291,11 @@ impl Lowerer {
             ast::Expr::WhileExpr(while_expr) => {
                 let label = self.define_label(while_expr.label());
                 self.loops.push(LoopEntry { label: label.clone() });
+                // `while let`: the pattern's bindings are scoped to the body.
+                self.scopes.push(Vec::new());
                 let cond = self.lower_condition(while_expr.condition());
                 let body = self.lower_opt_block(while_expr.body());
+                self.scopes.pop();
                 self.loops.pop();
                 let label = label.map(|(_, id)| id);
                 self.alloc_expr(Expr::While { label, cond, body }, range)
@@ -339,14 +346,26 @@ impl Lowerer {
                     call.name_ref().map_or_else(|| "{missing}".into(), |n| n.text().into());
                 let receiver = call.receiver();
                 if let Some(ty) = receiver.as_ref().and_then(|r| self.type_name_of(r)) {
-                    // `Point.new(…)`, `Shape.Circle(…)`: a path, not a method call.
-                    let path_range = TextRange::new(
-                        range.start(),
-                        call.name_ref().map_or(range.end(), |n| n.syntax().text_range().end()),
-                    );
-                    let callee = self.alloc_expr(Expr::Path { ty, member: method }, path_range);
+                    // `Point.new(…)`, `Shape.Circle(…)`, `Vec.new<i64>()`: a path, not a
+                    // method call.
+                    let type_args = self.lower_type_args(call.generic_arg_list());
+                    let end = match (call.generic_arg_list(), call.name_ref()) {
+                        (Some(args), _) => args.syntax().text_range().end(),
+                        (None, Some(name)) => name.syntax().text_range().end(),
+                        (None, None) => range.end(),
+                    };
+                    let path_range = TextRange::new(range.start(), end);
+                    let path = Expr::Path { ty, member: method, type_args };
+                    let callee = self.alloc_expr(path, path_range);
                     let args = self.lower_args(call.arg_list());
                     return self.alloc_expr(Expr::Call { callee, args }, range);
+                }
+                if let Some(args) = call.generic_arg_list() {
+                    self.error(
+                        Code::NotSupported,
+                        args.syntax().text_range(),
+                        "methods take no type arguments",
+                    );
                 }
                 let receiver = self.lower_opt_expr(receiver);
                 let args = self.lower_args(call.arg_list());
@@ -363,8 +382,9 @@ impl Lowerer {
                 }
                 let receiver = field.receiver();
                 if let Some(ty) = receiver.as_ref().and_then(|r| self.type_name_of(r)) {
+                    let member = name_ref.text().into();
                     return self
-                        .alloc_expr(Expr::Path { ty, member: name_ref.text().into() }, range);
+                        .alloc_expr(Expr::Path { ty, member, type_args: Vec::new() }, range);
                 }
                 let base = self.lower_opt_expr(receiver);
                 self.alloc_expr(Expr::Field { base, name: name_ref.text().into() }, range)
@@ -409,10 +429,17 @@ impl Lowerer {
                 "the conditional operator `c ? a : b` (write `if c { a } else { b }`)",
                 range,
             ),
-            ast::Expr::ClosureExpr(_) => self.unsupported("closures", range),
+            ast::Expr::ClosureExpr(closure) => self.lower_closure(closure, range),
+            ast::Expr::TryExpr(try_expr) => {
+                let operand = self.lower_opt_expr(try_expr.expr());
+                self.alloc_expr(Expr::Try(operand), range)
+            }
             ast::Expr::GoExpr(go) => self.lower_go(go, range),
             ast::Expr::SelectExpr(_) => self.unsupported("`select`", range),
-            ast::Expr::LetExpr(_) => self.unsupported("`let` in conditions (`if let`)", range),
+            ast::Expr::LetExpr(_) => self.unsupported(
+                "`let` outside the condition of `if` or `while` (write `if let p = e { … }`)",
+                range,
+            ),
         }
     }
 
@@ -420,13 +447,29 @@ impl Lowerer {
         self.alloc_expr(Expr::Unsupported(what), range)
     }
 
+    fn lower_type_args(&mut self, list: Option<ast::GenericArgList>) -> Vec<crate::body::TypeRef> {
+        let args: Vec<ast::Type> = list.into_iter().flat_map(|l| l.args()).collect();
+        args.into_iter().map(|t| self.lower_type_annotation(t)).collect()
+    }
+
     fn lower_args(&mut self, list: Option<ast::ArgList>) -> Vec<ExprId> {
         list.into_iter().flat_map(|l| l.args()).map(|a| self.lower_expr(&a)).collect()
     }
 
-    /// Conditions and scrutinees; a `let` here is `if let` (not in Core).
+    /// Conditions of `if`, `elif` and `while`, and `match` scrutinees. A `let` here is
+    /// `if let`/`while let`: its bindings go into the innermost scope, which the caller
+    /// opened for the guarded block.
     fn lower_condition(&mut self, expr: Option<ast::Expr>) -> ExprId {
-        self.lower_opt_expr(expr)
+        match expr {
+            Some(ast::Expr::LetExpr(let_expr)) => {
+                let range = let_expr.syntax().text_range();
+                // The value is evaluated before the pattern's names exist.
+                let value = self.lower_opt_expr(let_expr.expr());
+                let pat = self.lower_pat(let_expr.pat(), false, false);
+                self.alloc_expr(Expr::Let { pat, expr: value }, range)
+            }
+            other => self.lower_opt_expr(other),
+        }
     }
 
     fn lower_literal(&mut self, literal: &ast::Literal, range: TextRange) -> Literal {
@@ -471,6 +514,7 @@ impl Lowerer {
         let op = match op {
             ast::BinaryOp::And => BinaryOp::And,
             ast::BinaryOp::Or => BinaryOp::Or,
+            ast::BinaryOp::Coalesce => BinaryOp::Coalesce,
             ast::BinaryOp::Eq => BinaryOp::Cmp(CmpOp::Eq),
             ast::BinaryOp::Ne => BinaryOp::Cmp(CmpOp::Ne),
             ast::BinaryOp::Lt => BinaryOp::Cmp(CmpOp::Lt),
@@ -484,23 +528,35 @@ impl Lowerer {
 
     fn lower_if(&mut self, if_expr: &ast::IfExpr) -> ExprId {
         let range = if_expr.syntax().text_range();
-        let cond = self.lower_condition(if_expr.condition());
-        let then_branch = self.lower_opt_block(if_expr.then_branch());
+        let (cond, then_branch) = self.lower_guarded(if_expr.condition(), if_expr.then_branch());
         // `elif` chains become nested `if`s, built from the last branch backwards.
-        let mut else_branch = if_expr.else_block().map(|b| self.lower_block(&b));
         let elifs: Vec<ast::ElifBranch> = if_expr.elif_branches().collect();
         let mut lowered = Vec::new();
         for elif in &elifs {
-            let cond = self.lower_condition(elif.condition());
-            let block = self.lower_opt_block(elif.block());
+            let (cond, block) = self.lower_guarded(elif.condition(), elif.block());
             lowered.push((cond, block, elif.syntax().text_range()));
         }
+        let mut else_branch = if_expr.else_block().map(|b| self.lower_block(&b));
         for (cond, block, elif_range) in lowered.into_iter().rev() {
             let nested_range = TextRange::new(elif_range.start(), range.end());
             let nested = Expr::If { cond, then_branch: block, else_branch };
             else_branch = Some(self.alloc_expr(nested, nested_range));
         }
         self.alloc_expr(Expr::If { cond, then_branch, else_branch }, range)
+    }
+
+    /// A condition and the block it guards; an `if let`'s bindings are visible in the
+    /// block only.
+    fn lower_guarded(
+        &mut self,
+        cond: Option<ast::Expr>,
+        block: Option<ast::BlockExpr>,
+    ) -> (ExprId, ExprId) {
+        self.scopes.push(Vec::new());
+        let cond = self.lower_condition(cond);
+        let block = self.lower_opt_block(block);
+        self.scopes.pop();
+        (cond, block)
     }
 
     fn lower_for(&mut self, for_expr: &ast::ForExpr, range: TextRange) -> ExprId {
@@ -531,11 +587,7 @@ impl Lowerer {
     }
 
     fn lower_go(&mut self, go: &ast::GoExpr, range: TextRange) -> ExprId {
-        self.go_frames.push(GoFrame {
-            outer_scopes: self.scopes.len(),
-            captures: Vec::new(),
-            outer_loops: std::mem::take(&mut self.loops),
-        });
+        self.push_capture_frame(false);
         let body = match go.expr() {
             Some(ast::Expr::BlockExpr(block)) => self.lower_block(&block),
             Some(call @ ast::Expr::CallExpr(_)) => self.lower_expr(&call),
@@ -551,15 +603,67 @@ impl Lowerer {
             }
             None => self.body.exprs.alloc(Expr::Missing),
         };
-        let frame = self.go_frames.pop();
-        let captures = match frame {
+        let captures = self.pop_capture_frame();
+        self.alloc_expr(Expr::Go { body, captures }, range)
+    }
+
+    /// Starts a `go` block or closure: what it reads from the scopes open now is
+    /// captured, and loops outside it are out of reach.
+    fn push_capture_frame(&mut self, closure: bool) {
+        self.capture_frames.push(CaptureFrame {
+            outer_scopes: self.scopes.len(),
+            captures: Vec::new(),
+            outer_loops: std::mem::take(&mut self.loops),
+            closure,
+        });
+    }
+
+    /// Ends the innermost `go` block or closure; returns its captures.
+    fn pop_capture_frame(&mut self) -> Vec<LocalId> {
+        match self.capture_frames.pop() {
             Some(frame) => {
                 self.loops = frame.outer_loops;
                 frame.captures
             }
             None => Vec::new(),
-        };
-        self.alloc_expr(Expr::Go { body, captures }, range)
+        }
+    }
+
+    fn lower_closure(&mut self, closure: &ast::ClosureExpr, range: TextRange) -> ExprId {
+        self.push_capture_frame(true);
+        self.scopes.push(Vec::new());
+        let mut params = Vec::new();
+        let mut param_types = Vec::new();
+        for param in closure.param_list().into_iter().flat_map(|l| l.params()) {
+            let name: Name = param.name().map_or_else(|| "{missing}".into(), |n| n.text().into());
+            let name_range =
+                param.name().map_or(param.syntax().text_range(), |n| n.syntax().text_range());
+            if param.is_mut() {
+                self.error(
+                    Code::NotSupported,
+                    name_range,
+                    "closure parameters cannot be mutable; copy the value into a `let!`",
+                );
+            }
+            params.push(self.new_local(name, false, name_range));
+            param_types.push(param.ty().map(|t| self.lower_type_annotation(t)));
+        }
+        let ret = closure.ret_type().and_then(|r| r.ty()).map(|t| self.lower_type_annotation(t));
+        let body = self.lower_opt_expr(closure.body());
+        self.scopes.pop();
+        let captures = self.pop_capture_frame();
+        let is_async = closure.is_async();
+        let closure = Expr::Closure { params, param_types, ret, body, is_async, captures };
+        self.alloc_expr(closure, range)
+    }
+
+    /// A type annotation, with its syntax errors reported.
+    fn lower_type_annotation(&mut self, ty: ast::Type) -> crate::body::TypeRef {
+        let (lowered, error) = lower_type(Some(ty.clone()));
+        if let Some(error) = error {
+            self.error(Code::UnknownType, ty.syntax().text_range(), error);
+        }
+        lowered
     }
 
     // ---- labels ----
@@ -579,10 +683,14 @@ impl Lowerer {
         keyword: &str,
     ) -> Option<LabelId> {
         if self.loops.is_empty() {
-            let message = if self.go_frames.is_empty() {
-                format!("`{keyword}` outside of a loop")
-            } else {
-                format!("`{keyword}` outside of a loop (a `go` block is a task of its own)")
+            let message = match self.capture_frames.last() {
+                None => format!("`{keyword}` outside of a loop"),
+                Some(frame) if frame.closure => {
+                    format!("`{keyword}` outside of a loop (a closure is a function of its own)")
+                }
+                Some(_) => {
+                    format!("`{keyword}` outside of a loop (a `go` block is a task of its own)")
+                }
             };
             self.error(Code::BreakOutsideLoop, range, message);
             return None;
@@ -666,6 +774,17 @@ impl Lowerer {
         let Some(pat) = pat else { return self.body.pats.alloc(Pat::Missing) };
         let range = pat.syntax().text_range();
         let lowered = match &pat {
+            ast::Pat::IdentPat(ident)
+                if !irrefutable
+                    && ident.name().is_some_and(|n| n.text() == "None")
+                    && !self
+                        .or_bindings
+                        .last()
+                        .is_some_and(|b| b.iter().any(|e| &*e.0 == "None")) =>
+            {
+                // A bare `None` is the variant, not a binding (LANGUAGE.md §8).
+                Pat::Variant { ty: "Option".into(), variant: "None".into(), fields: None }
+            }
             ast::Pat::IdentPat(ident) => {
                 let name: Name =
                     ident.name().map_or_else(|| "{missing}".into(), |n| n.text().into());
@@ -755,7 +874,12 @@ impl Lowerer {
                 }
                 Pat::Or(alternatives)
             }
-            ast::Pat::TuplePat(_) => Pat::Unsupported("tuple patterns in `match`"),
+            ast::Pat::TuplePat(tuple) => {
+                let fields: Vec<ast::Pat> = tuple.fields().collect();
+                Pat::Tuple(
+                    fields.into_iter().map(|f| self.lower_pat(Some(f), false, false)).collect(),
+                )
+            }
             ast::Pat::RecordPat(_) => Pat::Unsupported("struct patterns"),
         };
         self.alloc_pat(lowered, range)
@@ -773,11 +897,17 @@ impl Lowerer {
             [ty, variant] => {
                 Pat::Variant { ty: ty.as_str().into(), variant: variant.as_str().into(), fields }
             }
+            // `Some(x)`, `Ok(v)`, `Err(e)`, `None`: the builtin enums' variants, bare.
+            [variant] if crate::builtins::BuiltinVariant::from_name(None, variant).is_some() => {
+                let builtin = crate::builtins::BuiltinVariant::from_name(None, variant);
+                let ty = builtin.map_or("Option", |b| b.enum_name());
+                Pat::Variant { ty: ty.into(), variant: variant.as_str().into(), fields }
+            }
             _ => {
                 self.error(
                     Code::NotSupported,
                     range,
-                    "a variant pattern is written `Enum.Variant` or `Enum.Variant(…)`",
+                    "a variant pattern is written `Enum.Variant`, `Enum.Variant(…)` or, for `Option` and `Result`, `Some(…)`, `None`, `Ok(…)`, `Err(…)`",
                 );
                 Pat::Missing
             }

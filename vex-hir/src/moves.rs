@@ -156,7 +156,18 @@ impl MoveChecker<'_> {
                 }
             }
             Expr::MethodCall { receiver, args, .. } => {
-                self.expr(*receiver);
+                // A `Vec`'s and a `string`'s methods work on the receiver in place;
+                // every other method takes `self` by value.
+                let in_place =
+                    matches!(
+                        self.infer.resolutions.get(expr),
+                        Some(Resolution::Method(method)) if method.works_in_place()
+                    ) || matches!(self.infer.resolutions.get(expr), Some(Resolution::Field(_)));
+                if in_place {
+                    self.place(*receiver);
+                } else {
+                    self.expr(*receiver);
+                }
                 for &arg in args {
                     self.expr(arg);
                 }
@@ -165,7 +176,13 @@ impl MoveChecker<'_> {
             Expr::Unary { expr: operand, .. } | Expr::Cast { expr: operand, .. } => {
                 self.expr(*operand)
             }
-            Expr::Await(operand) => self.expr(*operand),
+            Expr::Await(operand) | Expr::Try(operand) => self.expr(*operand),
+            Expr::Let { pat, expr: value } => {
+                // Like a `match` arm: the value is looked at in place, bindings take
+                // what they bind.
+                self.place(*value);
+                self.bind_pat(*pat);
+            }
             Expr::Binary { lhs, rhs, .. } => {
                 self.expr(*lhs);
                 self.expr(*rhs);
@@ -299,6 +316,18 @@ impl MoveChecker<'_> {
                 let saved = self.state.replace(FxHashMap::default());
                 let saved_loops = std::mem::take(&mut self.loops);
                 self.expr(*go_body);
+                self.loops = saved_loops;
+                self.state = saved;
+            }
+            Expr::Closure { body: closure_body, captures, .. } => {
+                // Move-only captures move into the closure; its body runs later, on
+                // its copies, as a function of its own.
+                for &local in captures {
+                    self.use_local(expr, local, true);
+                }
+                let saved = self.state.replace(FxHashMap::default());
+                let saved_loops = std::mem::take(&mut self.loops);
+                self.expr(*closure_body);
                 self.loops = saved_loops;
                 self.state = saved;
             }

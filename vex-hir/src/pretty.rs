@@ -98,7 +98,11 @@ impl Printer<'_> {
             Some(Resolution::Function(_)) if self.is_callee(expr) => "fn".to_owned(),
             Some(Resolution::Extern(_)) => "extern fn".to_owned(),
             Some(Resolution::Builtin(_)) => "builtin".to_owned(),
-            Some(Resolution::Variant(..)) if self.is_callee(expr) => "variant".to_owned(),
+            Some(Resolution::Variant(..) | Resolution::BuiltinVariant(_))
+                if self.is_callee(expr) =>
+            {
+                "variant".to_owned()
+            }
             _ => display_ty(self.db, self.infer.type_of_expr(expr)),
         };
         let body = self.body;
@@ -107,7 +111,14 @@ impl Printer<'_> {
             Expr::Literal(literal) => format!("Literal {}", literal_text(literal)),
             Expr::Local(local) => format!("Local {}", body.locals[*local].name),
             Expr::Name(name) => format!("Name {name}"),
-            Expr::Path { ty, member } => format!("Path {ty}.{member}"),
+            Expr::Path { ty, member, type_args } if type_args.is_empty() => {
+                format!("Path {ty}.{member}")
+            }
+            Expr::Path { ty, member, type_args } => {
+                let args: Vec<String> =
+                    type_args.iter().map(crate::item_tree::type_ref_text).collect();
+                format!("Path {ty}.{member}<{}>", args.join(", "))
+            }
             Expr::Call { .. } => "Call".to_owned(),
             Expr::MethodCall { method, .. } => format!("MethodCall .{method}"),
             Expr::Field { name, .. } => format!("Field .{name}"),
@@ -143,6 +154,18 @@ impl Printer<'_> {
                 format!("Go captures [{}]", names.join(", "))
             }
             Expr::Defer(_) => "Defer".to_owned(),
+            Expr::Closure { is_async, params, captures, .. } => {
+                let params: Vec<&str> = params.iter().map(|&l| &*body.locals[l].name).collect();
+                let captures: Vec<&str> = captures.iter().map(|&l| &*body.locals[l].name).collect();
+                format!(
+                    "Closure{} |{}| captures [{}]",
+                    if *is_async { " async" } else { "" },
+                    params.join(", "),
+                    captures.join(", ")
+                )
+            }
+            Expr::Try(_) => "Try".to_owned(),
+            Expr::Let { .. } => "Let".to_owned(),
             Expr::Unsupported(what) => format!("Unsupported {what}"),
         };
         self.line(depth, &format!("{head}: {ty}"));
@@ -164,7 +187,13 @@ impl Printer<'_> {
             Expr::Unary { expr: operand, .. }
             | Expr::Cast { expr: operand, .. }
             | Expr::Await(operand)
+            | Expr::Try(operand)
+            | Expr::Closure { body: operand, .. }
             | Expr::Defer(operand) => self.expr(*operand, depth),
+            Expr::Let { pat, expr: value } => {
+                self.pat(*pat, depth);
+                self.expr(*value, depth);
+            }
             Expr::Binary { lhs, rhs, .. } => {
                 self.expr(*lhs, depth);
                 self.expr(*rhs, depth);
@@ -299,5 +328,6 @@ fn binary_text(op: crate::body::BinaryOp) -> &'static str {
         crate::body::BinaryOp::Cmp(op) => op.as_str(),
         crate::body::BinaryOp::And => "&&",
         crate::body::BinaryOp::Or => "||",
+        crate::body::BinaryOp::Coalesce => "??",
     }
 }

@@ -49,7 +49,19 @@ pub fn resolve_type(db: &dyn Db, type_ref: &TypeRef) -> Result<Ty, String> {
                         Some(ItemRef::Struct(loc)) => Ty::Struct(loc),
                         Some(ItemRef::Enum(loc)) => Ty::Enum(loc),
                         Some(_) => return Err(format!("`{other}` is not a type")),
-                        None => return Err(format!("unknown type `{other}`")),
+                        None => match other {
+                            "Future" | "Option" | "Vec" => {
+                                return Err(format!(
+                                    "`{other}` needs a type argument: `{other}<T>`"
+                                ));
+                            }
+                            "Result" => {
+                                return Err(
+                                    "`Result` needs two type arguments: `Result<T, E>`".to_owned()
+                                );
+                            }
+                            _ => return Err(format!("unknown type `{other}`")),
+                        },
                     }
                 }
             }
@@ -66,6 +78,16 @@ pub fn resolve_type(db: &dyn Db, type_ref: &TypeRef) -> Result<Ty, String> {
             }
         }
         TypeRef::Future(inner) => Ty::Future(Box::new(resolve_type(db, inner)?)),
+        TypeRef::Option(inner) => Ty::Option(Box::new(resolve_type(db, inner)?)),
+        TypeRef::Vec(elem) => Ty::Vec(Box::new(resolve_type(db, elem)?)),
+        TypeRef::Result(ok, err) => {
+            Ty::Result(Box::new(resolve_type(db, ok)?), Box::new(resolve_type(db, err)?))
+        }
+        TypeRef::Fn(params, ret) => Ty::Fn(crate::ty::FnTy {
+            params: params.iter().map(|p| resolve_type(db, p)).collect::<Result<_, _>>()?,
+            ret: Box::new(resolve_type(db, ret)?),
+            once: false,
+        }),
         TypeRef::Unsupported(what) => return Err(format!("not supported in Vex Core: {what}")),
         TypeRef::Missing => Ty::Error,
     })

@@ -5,6 +5,7 @@ mod diagnostics;
 mod incremental;
 mod properties;
 mod types;
+mod values;
 
 use salsa::Setter;
 

@@ -140,10 +140,31 @@ pub enum Ty {
     Enum(EnumLoc),
     /// `Future<T>`: the handle of a spawned task; move-only.
     Future(Box<Ty>),
+    /// `Option<T>` (LANGUAGE.md §8): `Some(T)` or `None`.
+    Option(Box<Ty>),
+    /// `Result<T, E>` (LANGUAGE.md §8): `Ok(T)` or `Err(E)`.
+    Result(Box<Ty>, Box<Ty>),
+    /// `Vec<T>` (LANGUAGE.md §9): a growable array with value semantics.
+    Vec(Box<Ty>),
+    /// `fn(A, B): R` (LANGUAGE.md §10): a named function or a closure as a value.
+    Fn(FnTy),
     /// Inference variable; `kind` restricts what it may become.
     Var(TyVar, VarKind),
     /// Something already reported as wrong; unifies with everything.
     Error,
+}
+
+/// The type of a function value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FnTy {
+    /// Parameter types.
+    pub params: Vec<Ty>,
+    /// Result type (`Future<R>` for an async function or closure).
+    pub ret: Box<Ty>,
+    /// A closure that captured a move-only value (a future): calling it consumes it,
+    /// so the value itself is move-only. Named functions and other closures are
+    /// copyable.
+    pub once: bool,
 }
 
 /// What an inference variable may be resolved to.
@@ -181,21 +202,52 @@ impl Ty {
     /// Whether the type contains [`Ty::Error`] somewhere, so a diagnostic about it would
     /// repeat an earlier one.
     pub fn references_error(&self) -> bool {
+        *self == Ty::Error || self.children().any(Ty::references_error)
+    }
+
+    /// Whether a value of this type is a `Future` or holds one, or is a closure that
+    /// captured one: such values are move-only (LANGUAGE.md §2), and their moves are
+    /// tracked.
+    pub fn contains_future(&self) -> bool {
         match self {
-            Ty::Error => true,
-            Ty::Tuple(elems) => elems.iter().any(Ty::references_error),
-            Ty::Array(elem, _) | Ty::Future(elem) => elem.references_error(),
-            _ => false,
+            Ty::Future(_) | Ty::Fn(FnTy { once: true, .. }) => true,
+            // A function value holds no value of its parameter or result types.
+            Ty::Fn(_) => false,
+            _ => self.children().any(Ty::contains_future),
         }
     }
 
-    /// Whether a value of this type is a `Future` or holds one (moves are tracked).
-    pub fn contains_future(&self) -> bool {
+    /// The types written inside this one (elements, type arguments, parameters and
+    /// result), in order.
+    pub fn children(&self) -> impl Iterator<Item = &Ty> {
+        let (first, rest): (Option<&Ty>, &[Ty]) = match self {
+            Ty::Tuple(elems) => (None, elems),
+            Ty::Array(elem, _) | Ty::Future(elem) | Ty::Option(elem) | Ty::Vec(elem) => {
+                (Some(&**elem), &[])
+            }
+            Ty::Result(ok, err) => (Some(&**ok), std::slice::from_ref(&**err)),
+            Ty::Fn(f) => (Some(&*f.ret), &f.params),
+            _ => (None, &[]),
+        };
+        first.into_iter().chain(rest)
+    }
+
+    /// The same type with every type inside it replaced by `f` of it (one level deep:
+    /// `f` decides whether to recurse).
+    pub fn map_children(&self, mut f: impl FnMut(&Ty) -> Ty) -> Ty {
         match self {
-            Ty::Future(_) => true,
-            Ty::Tuple(elems) => elems.iter().any(Ty::contains_future),
-            Ty::Array(elem, _) => elem.contains_future(),
-            _ => false,
+            Ty::Tuple(elems) => Ty::Tuple(elems.iter().map(f).collect()),
+            Ty::Array(elem, len) => Ty::Array(Box::new(f(elem)), *len),
+            Ty::Future(inner) => Ty::Future(Box::new(f(inner))),
+            Ty::Option(inner) => Ty::Option(Box::new(f(inner))),
+            Ty::Vec(elem) => Ty::Vec(Box::new(f(elem))),
+            Ty::Result(ok, err) => Ty::Result(Box::new(f(ok)), Box::new(f(err))),
+            Ty::Fn(fn_ty) => Ty::Fn(FnTy {
+                ret: Box::new(f(&fn_ty.ret)),
+                params: fn_ty.params.iter().map(f).collect(),
+                once: fn_ty.once,
+            }),
+            other => other.clone(),
         }
     }
 }
@@ -240,16 +292,46 @@ impl<F: Fn(&Ty) -> Option<String>> TyDisplay<'_, F> {
             Ty::Struct(_) | Ty::Enum(_) => {
                 f.write_str(&(self.names)(ty).unwrap_or_else(|| "?".to_owned()))
             }
-            Ty::Future(inner) => {
-                f.write_str("Future<")?;
-                self.write(inner, f)?;
-                f.write_str(">")
+            Ty::Future(inner) => self.write_generic(f, "Future", &[inner]),
+            Ty::Option(inner) => self.write_generic(f, "Option", &[inner]),
+            Ty::Vec(elem) => self.write_generic(f, "Vec", &[elem]),
+            Ty::Result(ok, err) => self.write_generic(f, "Result", &[ok, err]),
+            Ty::Fn(fn_ty) => {
+                if fn_ty.once {
+                    f.write_str("move-only ")?;
+                }
+                f.write_str("fn(")?;
+                for (i, param) in fn_ty.params.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    self.write(param, f)?;
+                }
+                f.write_str(")")?;
+                if *fn_ty.ret != Ty::Unit {
+                    f.write_str(": ")?;
+                    self.write(&fn_ty.ret, f)?;
+                }
+                Ok(())
             }
             Ty::Var(_, VarKind::Int) => f.write_str("{integer}"),
             Ty::Var(_, VarKind::Float) => f.write_str("{float}"),
             Ty::Var(_, VarKind::General) => f.write_str("_"),
             Ty::Error => f.write_str("{unknown}"),
         }
+    }
+}
+
+impl<F: Fn(&Ty) -> Option<String>> TyDisplay<'_, F> {
+    fn write_generic(&self, f: &mut fmt::Formatter<'_>, name: &str, args: &[&Ty]) -> fmt::Result {
+        write!(f, "{name}<")?;
+        for (i, arg) in args.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            self.write(arg, f)?;
+        }
+        f.write_str(">")
     }
 }
 

@@ -128,6 +128,42 @@ pub const STRING: CStruct = CStruct {
     ],
 };
 
+/// `VexElemType`: how a vector's elements are copied, dropped and sorted; generated
+/// code emits one constant of this type per vector element type.
+pub const ELEM_TYPE: CStruct = CStruct {
+    name: "VexElemType",
+    llvm_name: "vex.ElemType",
+    fields: &[
+        ("size", CType::I64),
+        ("align", CType::I64),
+        ("retain", CType::Ptr),
+        ("release", CType::Ptr),
+        ("kind", CType::I32),
+        ("reserved", CType::I32),
+    ],
+};
+
+/// `VexVec`: the header of a vector; its elements follow at [`VEC_HEADER_SIZE`].
+pub const VEC: CStruct = CStruct {
+    name: "VexVec",
+    llvm_name: "vex.Vec",
+    fields: &[
+        ("refs", CType::I32),
+        ("reserved", CType::I32),
+        ("len", CType::I64),
+        ("cap", CType::I64),
+        ("elem", CType::Ptr),
+    ],
+};
+
+/// `VexEnv`: the header of a closure environment, in front of the captures (at
+/// [`ENV_HEADER_SIZE`]); generated code holds pointers to the captures only.
+pub const ENV: CStruct = CStruct {
+    name: "VexEnv",
+    llvm_name: "vex.Env",
+    fields: &[("refs", CType::I32), ("reserved", CType::I32), ("drop", CType::Ptr)],
+};
+
 /// `VexAbiEntry`.
 pub const ABI_ENTRY: CStruct = CStruct {
     name: "VexAbiEntry",
@@ -136,7 +172,8 @@ pub const ABI_ENTRY: CStruct = CStruct {
 };
 
 /// Every struct shared with the runtime.
-pub const STRUCTS: &[&CStruct] = &[&TASK_HEADER, &RUNTIME_OPTIONS, &COUNTERS, &STRING, &ABI_ENTRY];
+pub const STRUCTS: &[&CStruct] =
+    &[&TASK_HEADER, &RUNTIME_OPTIONS, &COUNTERS, &STRING, &ELEM_TYPE, &VEC, &ENV, &ABI_ENTRY];
 
 /// Every C enum of the ABI with its storage type.
 pub const ENUMS: &[(&str, CType)] =
@@ -144,6 +181,10 @@ pub const ENUMS: &[(&str, CType)] =
 
 /// Bytes in front of every state struct (`VEX_TASK_HEADER_SIZE`).
 pub const TASK_HEADER_SIZE: u64 = ffi::VEX_TASK_HEADER_SIZE as u64;
+/// Bytes in front of a vector's elements (`VEX_VEC_HEADER_SIZE`).
+pub const VEC_HEADER_SIZE: u64 = ffi::VEX_VEC_HEADER_SIZE as u64;
+/// Bytes in front of a closure's captures (`VEX_ENV_HEADER_SIZE`).
+pub const ENV_HEADER_SIZE: u64 = ffi::VEX_ENV_HEADER_SIZE as u64;
 /// The largest alignment a state struct may need.
 pub const MAX_STATE_ALIGN: u64 = 16;
 /// `CORO_STATUS_YIELDED`.
@@ -290,6 +331,40 @@ runtime_functions! {
     PanicCstr = vex_panic_cstr(Ptr, I32, I32, Ptr) -> Void;
     CatchPanic = vex_catch_panic(Ptr, Ptr) -> I32;
     AbiEntries = vex_abi_entries(Ptr) -> Ptr;
+    StringAppend = vex_string_append(Ptr, Ptr) -> Ptr;
+    StringByteAt = vex_string_byte_at(Ptr, I64) -> I8;
+    StringSlice = vex_string_slice(Ptr, I64, I64) -> Ptr;
+    StringFind = vex_string_find(Ptr, Ptr) -> I64;
+    StringContains = vex_string_contains(Ptr, Ptr) -> Bool;
+    StringStartsWith = vex_string_starts_with(Ptr, Ptr) -> Bool;
+    StringEndsWith = vex_string_ends_with(Ptr, Ptr) -> Bool;
+    StringTrim = vex_string_trim(Ptr) -> Ptr;
+    StringSplit = vex_string_split(Ptr, Ptr) -> Ptr;
+    StringLines = vex_string_lines(Ptr) -> Ptr;
+    StringToUpper = vex_string_to_upper(Ptr) -> Ptr;
+    StringToLower = vex_string_to_lower(Ptr) -> Ptr;
+    StringRepeat = vex_string_repeat(Ptr, I64) -> Ptr;
+    StringToInt = vex_string_to_int(Ptr, Ptr) -> Bool;
+    StringToFloat = vex_string_to_float(Ptr, Ptr) -> Bool;
+    VecRetainString = vex_vec_retain_string(Ptr) -> Void;
+    VecDropString = vex_vec_drop_string(Ptr) -> Void;
+    VecWithCapacity = vex_vec_with_capacity(Ptr, I64) -> Ptr;
+    VecRetain = vex_vec_retain(Ptr) -> Ptr;
+    VecRelease = vex_vec_release(Ptr) -> Void;
+    VecLen = vex_vec_len(Ptr) -> I64;
+    VecMakeUnique = vex_vec_make_unique(Ptr) -> Ptr;
+    VecReserve = vex_vec_reserve(Ptr, Ptr, I64) -> Ptr;
+    VecPush = vex_vec_push(Ptr, Ptr, Ptr) -> Ptr;
+    VecPop = vex_vec_pop(Ptr, Ptr) -> Ptr;
+    VecClear = vex_vec_clear(Ptr) -> Ptr;
+    VecReverse = vex_vec_reverse(Ptr) -> Ptr;
+    VecSort = vex_vec_sort(Ptr) -> Ptr;
+    VecSlice = vex_vec_slice(Ptr, I64, I64) -> Ptr;
+    VecFromArray = vex_vec_from_array(Ptr, Ptr, I64) -> Ptr;
+    VecJoin = vex_vec_join(Ptr, Ptr) -> Ptr;
+    EnvAlloc = vex_env_alloc(I64, Ptr) -> Ptr;
+    EnvRetain = vex_env_retain(Ptr) -> Ptr;
+    EnvRelease = vex_env_release(Ptr) -> Void;
 }
 
 impl RtFn {
@@ -524,6 +599,10 @@ mod tests {
         }
         let header = abi.struct_type(&TASK_HEADER);
         out.insert("VEX_TASK_HEADER_SIZE".to_string(), target_data.get_abi_size(&header));
+        let vec_header = abi.struct_type(&VEC);
+        out.insert("VEX_VEC_HEADER_SIZE".to_string(), target_data.get_abi_size(&vec_header));
+        let env_header = abi.struct_type(&ENV);
+        out.insert("VEX_ENV_HEADER_SIZE".to_string(), target_data.get_abi_size(&env_header));
         out
     }
 
@@ -549,6 +628,10 @@ mod tests {
         }
         assert_eq!(c["VEX_TASK_HEADER_SIZE"], TASK_HEADER_SIZE);
         assert_eq!(TASK_HEADER_SIZE % MAX_STATE_ALIGN, 0);
+        assert_eq!(c["VEX_VEC_HEADER_SIZE"], VEC_HEADER_SIZE);
+        assert_eq!(VEC_HEADER_SIZE % 16, 0, "vector elements start 16-byte aligned");
+        assert_eq!(c["VEX_ENV_HEADER_SIZE"], ENV_HEADER_SIZE);
+        assert_eq!(ENV_HEADER_SIZE % 16, 0, "captures start 16-byte aligned");
     }
 
     #[test]
@@ -567,6 +650,9 @@ mod tests {
         );
         assert!(text.contains("declare void @vex_print(i32, ptr, i1 zeroext)"), "{text}");
         assert!(text.contains("declare ptr @vex_task_alloc(i64, i64, i64, ptr)"), "{text}");
+        assert!(text.contains("declare ptr @vex_vec_push(ptr, ptr, ptr)"), "{text}");
+        assert!(text.contains("declare zeroext i1 @vex_string_to_int(ptr, ptr)"), "{text}");
+        assert!(text.contains("declare i8 @vex_string_byte_at(ptr, i64)"), "{text}");
         let panic = module.get_function("vex_panic_cstr").unwrap();
         let noreturn = Attribute::get_named_enum_kind_id("noreturn");
         assert!(panic.get_enum_attribute(AttributeLoc::Function, noreturn).is_some());
@@ -592,5 +678,7 @@ mod tests {
         assert_eq!(RUNTIME_OPTIONS.field_index("workers"), 0);
         assert_eq!(RUNTIME_OPTIONS.field_index("sink_user"), 3);
         assert_eq!(STRING.field_index("bytes"), 3);
+        assert_eq!(VEC.field_index("len"), 2);
+        assert_eq!(ENV.field_index("drop"), 2);
     }
 }

@@ -3,7 +3,7 @@
 //! (through `vex_abi_entries`). Nothing here is safe to call without reading the
 //! header's contract; the safe host API lives in [`crate::host`].
 
-#![allow(non_camel_case_types)]
+#![allow(non_camel_case_types, non_upper_case_globals)]
 
 use std::ffi::{c_char, c_int, c_void};
 
@@ -125,6 +125,90 @@ pub struct VexString {
     pub bytes: [c_char; 0],
 }
 
+/// How `vex_vec_sort` orders elements (`VexElemKind`, stored in [`VexElemType::kind`]).
+pub type VexElemKind = u32;
+/// Not sortable.
+pub const VEX_ELEM_OTHER: VexElemKind = 0;
+/// `i8`.
+pub const VEX_ELEM_I8: VexElemKind = 1;
+/// `i16`.
+pub const VEX_ELEM_I16: VexElemKind = 2;
+/// `i32`.
+pub const VEX_ELEM_I32: VexElemKind = 3;
+/// `i64`.
+pub const VEX_ELEM_I64: VexElemKind = 4;
+/// `u8`.
+pub const VEX_ELEM_U8: VexElemKind = 5;
+/// `u16`.
+pub const VEX_ELEM_U16: VexElemKind = 6;
+/// `u32`.
+pub const VEX_ELEM_U32: VexElemKind = 7;
+/// `u64`.
+pub const VEX_ELEM_U64: VexElemKind = 8;
+/// `f32`, in IEEE total order.
+pub const VEX_ELEM_F32: VexElemKind = 9;
+/// `f64`, in IEEE total order.
+pub const VEX_ELEM_F64: VexElemKind = 10;
+/// `bool` (one byte, 0 or 1).
+pub const VEX_ELEM_BOOL: VexElemKind = 11;
+/// `string` (a `*mut VexString`), bytewise.
+pub const VEX_ELEM_STRING: VexElemKind = 12;
+
+/// Retain or release callback of an element type: `void f(void *elem)`.
+pub type vex_elem_func = unsafe extern "C" fn(elem: *mut c_void);
+/// Drop callback of a closure environment: `void drop(void *captures)`.
+pub type vex_env_drop_func = unsafe extern "C" fn(captures: *mut c_void);
+
+/// `VexElemType`: how a vector's elements are copied, dropped and sorted.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct VexElemType {
+    /// Bytes per element (a multiple of `align`, may be 0).
+    pub size: u64,
+    /// 1, 2, 4, 8 or 16.
+    pub align: u64,
+    /// Adds a reference to everything an element holds; `None` for plain bytes.
+    pub retain: Option<vex_elem_func>,
+    /// Drops them; `None` for plain bytes.
+    pub release: Option<vex_elem_func>,
+    /// A [`VexElemKind`].
+    pub kind: u32,
+    /// 0.
+    pub reserved: u32,
+}
+
+/// Size of the vector header; elements start at this offset (16-byte aligned).
+pub const VEX_VEC_HEADER_SIZE: usize = 32;
+
+/// `VexVec`: header of a copy-on-write vector, followed by its elements.
+#[repr(C)]
+pub struct VexVec {
+    /// Atomic reference count.
+    pub refs: u32,
+    /// 0.
+    pub reserved: u32,
+    /// Elements in use.
+    pub len: u64,
+    /// Elements the allocation has room for.
+    pub cap: u64,
+    /// The element type.
+    pub elem: *const VexElemType,
+}
+
+/// Size of the closure environment header; the captures start at this offset.
+pub const VEX_ENV_HEADER_SIZE: usize = 16;
+
+/// `VexEnv`: header of a closure environment, in front of the captures.
+#[repr(C)]
+pub struct VexEnv {
+    /// Atomic reference count.
+    pub refs: u32,
+    /// 0.
+    pub reserved: u32,
+    /// Releases the references held by the captures; `None` if they hold none.
+    pub drop: Option<vex_env_drop_func>,
+}
+
 /// `VexAbiEntry`: one size or offset reported by C.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -228,6 +312,90 @@ unsafe extern "C" {
     pub fn vex_string_from_f32(v: f32) -> *mut VexString;
     pub fn vex_string_from_bool(v: bool) -> *mut VexString;
     pub fn vex_format_f64(v: f64, buf: *mut c_char) -> usize;
+
+    /// `s + t`; consumes `s`, borrows `t` (may be `s`); appends in place when `s` is
+    /// unique and has room.
+    pub fn vex_string_append(s: *mut VexString, t: *const VexString) -> *mut VexString;
+    /// The byte at `i` (caller checked `0 <= i < len`).
+    pub fn vex_string_byte_at(s: *const VexString, i: i64) -> u8;
+    /// Bytes `a..b` as a new string (caller checked `0 <= a <= b <= len`).
+    pub fn vex_string_slice(s: *const VexString, a: i64, b: i64) -> *mut VexString;
+    /// First byte offset of `t` in `s`, or -1 (an empty `t` is at 0).
+    pub fn vex_string_find(s: *const VexString, t: *const VexString) -> i64;
+    /// Whether `t` occurs in `s`.
+    pub fn vex_string_contains(s: *const VexString, t: *const VexString) -> bool;
+    /// Whether `s` begins with `t`.
+    pub fn vex_string_starts_with(s: *const VexString, t: *const VexString) -> bool;
+    /// Whether `s` ends with `t`.
+    pub fn vex_string_ends_with(s: *const VexString, t: *const VexString) -> bool;
+    /// `s` without leading and trailing ASCII whitespace.
+    pub fn vex_string_trim(s: *const VexString) -> *mut VexString;
+    /// The pieces between occurrences of `sep` (caller checked non-empty): a new
+    /// `Vec<string>`.
+    pub fn vex_string_split(s: *const VexString, sep: *const VexString) -> *mut VexVec;
+    /// The lines without their `\n` / `\r\n`: a new `Vec<string>`.
+    pub fn vex_string_lines(s: *const VexString) -> *mut VexVec;
+    /// ASCII upper case.
+    pub fn vex_string_to_upper(s: *const VexString) -> *mut VexString;
+    /// ASCII lower case.
+    pub fn vex_string_to_lower(s: *const VexString) -> *mut VexString;
+    /// `s` repeated `n` times (caller checked `n >= 0`).
+    pub fn vex_string_repeat(s: *const VexString, n: i64) -> *mut VexString;
+    /// Parses `[+-]digits` into `*out`; false on other text or overflow.
+    pub fn vex_string_to_int(s: *const VexString, out: *mut i64) -> bool;
+    /// Parses decimal/exponent notation, `inf`, `infinity` or `nan` into `*out`.
+    pub fn vex_string_to_float(s: *const VexString, out: *mut f64) -> bool;
+
+    /// The element type of `Vec<string>`.
+    pub static vex_elem_string: VexElemType;
+    /// Retain callback of [`vex_elem_string`] (`elem` points to a `*mut VexString`).
+    pub fn vex_vec_retain_string(elem: *mut c_void);
+    /// Release callback of [`vex_elem_string`].
+    pub fn vex_vec_drop_string(elem: *mut c_void);
+    /// A new empty vector with room for `cap` elements (NULL when `cap <= 0`).
+    pub fn vex_vec_with_capacity(elem: *const VexElemType, cap: i64) -> *mut VexVec;
+    /// Adds a reference; returns `v`.
+    pub fn vex_vec_retain(v: *mut VexVec) -> *mut VexVec;
+    /// Drops a reference; the last one releases the elements and frees.
+    pub fn vex_vec_release(v: *mut VexVec);
+    /// The number of elements (0 for NULL).
+    pub fn vex_vec_len(v: *const VexVec) -> u64;
+    /// Consumes `v`; returns it unique (copying a shared one).
+    pub fn vex_vec_make_unique(v: *mut VexVec) -> *mut VexVec;
+    /// Consumes `v`; returns a unique vector with room for `additional` more elements.
+    pub fn vex_vec_reserve(
+        v: *mut VexVec,
+        elem: *const VexElemType,
+        additional: u64,
+    ) -> *mut VexVec;
+    /// Consumes `v`; moves the element at `value` in at the end.
+    pub fn vex_vec_push(
+        v: *mut VexVec,
+        elem: *const VexElemType,
+        value: *const c_void,
+    ) -> *mut VexVec;
+    /// Consumes `v` (caller checked `len > 0`); moves the last element out to `out`.
+    pub fn vex_vec_pop(v: *mut VexVec, out: *mut c_void) -> *mut VexVec;
+    /// Consumes `v`; returns it emptied (unique) or NULL (shared).
+    pub fn vex_vec_clear(v: *mut VexVec) -> *mut VexVec;
+    /// Consumes `v`; returns it unique and reversed.
+    pub fn vex_vec_reverse(v: *mut VexVec) -> *mut VexVec;
+    /// Consumes `v`; returns it unique and sorted by its element kind.
+    pub fn vex_vec_sort(v: *mut VexVec) -> *mut VexVec;
+    /// Borrows `v`; a new vector of elements `a..b` (caller checked the bounds).
+    pub fn vex_vec_slice(v: *const VexVec, a: i64, b: i64) -> *mut VexVec;
+    /// A new vector of the `n` elements at `data`, moved in.
+    pub fn vex_vec_from_array(elem: *const VexElemType, data: *const c_void, n: u64)
+    -> *mut VexVec;
+    /// Borrows the `Vec<string>` `v` and `sep`: the elements joined by `sep`.
+    pub fn vex_vec_join(v: *const VexVec, sep: *const VexString) -> *mut VexString;
+
+    /// A new closure environment: zeroed captures of `size` bytes, one reference.
+    pub fn vex_env_alloc(size: u64, drop: Option<vex_env_drop_func>) -> *mut c_void;
+    /// Adds a reference to the environment of `captures` (NULL allowed).
+    pub fn vex_env_retain(captures: *mut c_void) -> *mut c_void;
+    /// Drops a reference; the last one runs `drop(captures)` and frees.
+    pub fn vex_env_release(captures: *mut c_void);
 
     pub fn vex_write(stream: c_int, bytes: *const c_char, len: usize);
     pub fn vex_print(stream: c_int, s: *const VexString, newline: bool);

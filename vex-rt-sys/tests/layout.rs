@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::ffi::CStr;
 use std::mem::{align_of, offset_of, size_of};
-use vex_rt_sys::ffi::{self, VexAbiEntry, VexCounters, VexRuntimeOptions, VexString};
+use vex_rt_sys::ffi::{
+    self, VexAbiEntry, VexCounters, VexElemType, VexEnv, VexRuntimeOptions, VexString, VexVec,
+};
 
 /// The task header as C lays it out (private to vex-rt, but its size is ABI).
 #[repr(C)]
@@ -87,6 +89,11 @@ fn rust_and_c_agree_on_every_shared_struct() {
         [spawned, alive, finished, cancelled, steals, parks]
     );
     rust_layout!(rust, VexString, "VexString", [refs, reserved, len, bytes]);
+    rust_layout!(rust, VexElemType, "VexElemType", [size, align, retain, release, kind, reserved]);
+    rust_layout!(rust, VexVec, "VexVec", [refs, reserved, len, cap, elem]);
+    rust.insert("VEX_VEC_HEADER_SIZE".to_string(), ffi::VEX_VEC_HEADER_SIZE as u64);
+    rust_layout!(rust, VexEnv, "VexEnv", [refs, reserved, drop]);
+    rust.insert("VEX_ENV_HEADER_SIZE".to_string(), ffi::VEX_ENV_HEADER_SIZE as u64);
     rust.insert("VexAbiEntry.size".to_string(), size_of::<VexAbiEntry>() as u64);
     rust.insert("VexAbiEntry.name".to_string(), offset_of!(VexAbiEntry, name) as u64);
     rust.insert("VexAbiEntry.value".to_string(), offset_of!(VexAbiEntry, value) as u64);
@@ -103,6 +110,10 @@ fn rust_and_c_agree_on_every_shared_struct() {
     }
     assert_eq!(ffi::VEX_TASK_HEADER_SIZE, size_of::<TaskHeader>());
     assert_eq!(ffi::VEX_TASK_HEADER_SIZE % 16, 0, "state structs must start 16-byte aligned");
+    assert_eq!(ffi::VEX_VEC_HEADER_SIZE, size_of::<VexVec>());
+    assert_eq!(ffi::VEX_VEC_HEADER_SIZE % 16, 0, "vector elements must start 16-byte aligned");
+    assert_eq!(ffi::VEX_ENV_HEADER_SIZE, size_of::<VexEnv>());
+    assert_eq!(ffi::VEX_ENV_HEADER_SIZE % 16, 0, "captures must start 16-byte aligned");
 }
 
 #[test]

@@ -292,10 +292,15 @@ int64_t now_ms(void);
 
 /** Immutable, reference-counted UTF-8 text. NULL is a valid empty string. Strings with
  *  refs == VEX_STRING_STATIC are never counted nor freed (compilers emit literals as
- *  static VexString objects in read-only data). `bytes` is NUL-terminated. */
+ *  static VexString objects in read-only data). `bytes` is NUL-terminated, but a string
+ *  may hold any bytes (0 and invalid UTF-8 included): every function below works on
+ *  `len`, never on the terminator. A string's value never changes while it is shared;
+ *  only vex_string_append writes into a string, and only one whose sole reference it
+ *  was given. */
 typedef struct VexString {
-    uint32_t refs; /* atomic; VEX_STRING_STATIC for literals */
-    uint32_t reserved;
+    uint32_t refs;     /* atomic; VEX_STRING_STATIC for literals */
+    uint32_t reserved; /* spare capacity: the allocation holds len + reserved + 1 bytes
+                        * (0 for literals and for every string not made by append) */
     uint64_t len;
     char bytes[];
 } VexString;
@@ -320,6 +325,194 @@ VexString *vex_string_from_f32(float v);
 VexString *vex_string_from_bool(bool v);
 /** Writes the shortest round-trip form of `v` into buf (>= 32 bytes); returns length. */
 size_t vex_format_f64(double v, char *buf);
+
+typedef struct VexVec VexVec; /* a vector (see Vectors below) */
+
+/* String methods (language §9.2). Unless a function says it consumes an operand, it
+ * borrows its operands (the caller keeps its references) and returns a new reference
+ * (possibly NULL, the empty string, or another reference to an operand: strings are
+ * immutable, so this cannot be observed). Offsets and lengths are bytes. Preconditions
+ * written "caller checked" are the language's panics: generated code tests them and
+ * panics before calling; the runtime does not test them again. */
+
+/** `s + t` for `s = s + t`: consumes `s`, borrows `t` (which may be `s` itself).
+ *  When `s` is not static, its reference is the only one (refs == 1) and its spare
+ *  capacity holds `t`, appends in place and returns `s`. Otherwise returns a new string
+ *  with spare capacity (at least twice the length, at least 16 bytes) and releases `s`;
+ *  so n appends in a row cost O(total length). */
+VexString *vex_string_append(VexString *s, const VexString *t);
+/** The byte at offset `i` (caller checked 0 <= i < len). */
+uint8_t vex_string_byte_at(const VexString *s, int64_t i);
+/** Bytes a..b as a string (caller checked 0 <= a <= b <= len). */
+VexString *vex_string_slice(const VexString *s, int64_t a, int64_t b);
+/** The offset of the first occurrence of `t` in `s`, or -1; an empty `t` is at 0. */
+int64_t vex_string_find(const VexString *s, const VexString *t);
+/** Whether `t` occurs in `s` (an empty `t` always does). */
+bool vex_string_contains(const VexString *s, const VexString *t);
+/** Whether `s` begins with `t`. */
+bool vex_string_starts_with(const VexString *s, const VexString *t);
+/** Whether `s` ends with `t`. */
+bool vex_string_ends_with(const VexString *s, const VexString *t);
+/** `s` without leading and trailing ASCII whitespace (space, \t, \n, \r, \f, \v). */
+VexString *vex_string_trim(const VexString *s);
+/** The pieces of `s` between occurrences of `sep` (caller checked `sep` is not empty),
+ *  as a new Vec<string> (element type vex_elem_string): "a,b,,c" -> ["a","b","","c"],
+ *  ",a," -> ["","a",""], "" -> [""]. Empty pieces may be NULL elements. */
+VexVec *vex_string_split(const VexString *s, const VexString *sep);
+/** The lines of `s` without their "\n" or "\r\n", as a new Vec<string>; a final line
+ *  break does not start another line: "a\nb\n" -> ["a","b"], "\n" -> [""], "" -> []
+ *  (NULL). A "\r" not followed by "\n" stays in its line. */
+VexVec *vex_string_lines(const VexString *s);
+/** `s` with ASCII a-z mapped to A-Z (other bytes unchanged). */
+VexString *vex_string_to_upper(const VexString *s);
+/** `s` with ASCII A-Z mapped to a-z (other bytes unchanged). */
+VexString *vex_string_to_lower(const VexString *s);
+/** `s` repeated `n` times (caller checked n >= 0). Aborts if the result would not fit
+ *  in memory. */
+VexString *vex_string_repeat(const VexString *s, int64_t n);
+/** Parses an optional '+' or '-' followed by one or more decimal digits and nothing
+ *  else (no spaces, no '_'). Stores the value into *out and returns true; returns false
+ *  (leaving *out alone) on any other text or when the value does not fit an int64. */
+bool vex_string_to_int(const VexString *s, int64_t *out);
+/** Parses decimal or exponent notation ("1", "-2.5", ".5", "5.", "1e10", "2.5E-3") or,
+ *  in any letter case and with an optional sign, "inf", "infinity" or "nan", and nothing
+ *  else (no spaces, no hex floats, not the empty text). Stores the nearest double into
+ *  *out (beyond the double range: +-inf, or 0 for tiny values) and returns true, or
+ *  returns false leaving *out alone. */
+bool vex_string_to_float(const VexString *s, double *out);
+
+/* ---- Vectors ------------------------------------------------------------------------------ */
+
+/** How vex_vec_sort orders the elements of a vector (VexElemType.kind). */
+typedef enum VexElemKind {
+    VEX_ELEM_OTHER = 0, /* not sortable */
+    VEX_ELEM_I8,
+    VEX_ELEM_I16,
+    VEX_ELEM_I32,
+    VEX_ELEM_I64,
+    VEX_ELEM_U8,
+    VEX_ELEM_U16,
+    VEX_ELEM_U32,
+    VEX_ELEM_U64,
+    VEX_ELEM_F32,
+    VEX_ELEM_F64,
+    VEX_ELEM_BOOL,  /* one byte, 0 or 1 */
+    VEX_ELEM_STRING /* a VexString * */
+} VexElemKind;
+
+/** How a vector's elements are copied and dropped; compilers emit one constant per
+ *  element type. Elements are moved by copying their bytes: they must not point into
+ *  themselves. */
+typedef struct VexElemType {
+    uint64_t size;              /* bytes per element: a multiple of align, may be 0 */
+    uint64_t align;             /* 1, 2, 4, 8 or 16 */
+    void (*retain)(void *elem); /* adds a reference to everything the element holds;
+                                 * NULL: plain bytes */
+    void (*release)(void *elem); /* drops them; NULL: plain bytes */
+    uint32_t kind;              /* a VexElemKind */
+    uint32_t reserved;          /* 0 */
+} VexElemType;
+
+/** A growable array with value semantics (language §9.1): one allocation, this header
+ *  followed by the elements at offset VEX_VEC_HEADER_SIZE (so they are 16-byte aligned).
+ *  NULL is the empty vector. Copies share the buffer (vex_vec_retain); every function
+ *  that writes makes the vector unique first (copy-on-write), so a holder never sees
+ *  another holder's writes, and holders in different threads may read and write their
+ *  copies concurrently.
+ *
+ *  Generated code may inline: reading `len`; the address of element i,
+ *  `(char *)v + VEX_VEC_HEADER_SIZE + i * elem->size`; and the push fast path
+ *  `v != NULL && refs == 1 (an acquire load) && len < cap`: store the element at index
+ *  len, then len++ (otherwise call vex_vec_push). Writing an element in place (`v[i] = x`)
+ *  needs the same unique check, or vex_vec_make_unique first. */
+typedef struct VexVec {
+    uint32_t refs;     /* atomic */
+    uint32_t reserved; /* 0 */
+    uint64_t len;      /* elements in use */
+    uint64_t cap;      /* elements the allocation has room for */
+    const VexElemType *elem;
+} VexVec;
+#define VEX_VEC_HEADER_SIZE 32
+
+/** The element type of Vec<string>: VexString * elements, retained and released. */
+extern const VexElemType vex_elem_string;
+/** The retain and release of vex_elem_string: `elem` points to a VexString *. */
+void vex_vec_retain_string(void *elem);
+void vex_vec_drop_string(void *elem);
+
+/* Unless said otherwise, a function that "consumes" `v` takes over the caller's
+ * reference and returns the reference the caller holds from then on (often `v` itself,
+ * possibly a new vector); the caller must use the result in place of `v`. "Borrows"
+ * leaves the caller's reference alone. Every function accepts NULL (the empty vector)
+ * for `v`. Elements are "moved" in or out by copying their bytes without retain or
+ * release: the references they hold change owner. Aborts on out-of-memory. */
+
+/** A new empty vector with room for `cap` elements of type `elem` (NULL if cap <= 0). */
+VexVec *vex_vec_with_capacity(const VexElemType *elem, int64_t cap);
+/** Adds a reference (relaxed); returns `v`. */
+VexVec *vex_vec_retain(VexVec *v);
+/** Drops a reference; the last one releases every element (elem->release, if any) and
+ *  frees the vector. */
+void vex_vec_release(VexVec *v);
+/** The number of elements (0 for NULL). */
+uint64_t vex_vec_len(const VexVec *v);
+/** Consumes `v`; returns a vector whose only reference the caller holds: `v` itself
+ *  when NULL or unique, else a copy with the same capacity (elements copied and
+ *  retained), dropping the caller's reference to the shared `v`. */
+VexVec *vex_vec_make_unique(VexVec *v);
+/** Consumes `v`; returns a unique vector with cap >= len + additional (growing to at
+ *  least twice the capacity, at least 4 elements). `elem` is the element type used
+ *  when `v` is NULL (else v->elem is). Returns NULL only if `v` is NULL and additional
+ *  is 0. */
+VexVec *vex_vec_reserve(VexVec *v, const VexElemType *elem, uint64_t additional);
+/** Consumes `v`; appends the element at `value` (elem->size bytes, moved in; `value`
+ *  must not point into `v`'s elements, which may move) and returns the vector (unique,
+ *  never NULL). `elem` is used when `v` is NULL. */
+VexVec *vex_vec_push(VexVec *v, const VexElemType *elem, const void *value);
+/** Consumes `v` (caller checked len > 0); makes it unique, moves its last element out
+ *  into `out` (elem->size bytes) and returns the shorter vector (kept even when empty). */
+VexVec *vex_vec_pop(VexVec *v, void *out);
+/** Consumes `v`; returns the empty vector: `v` itself with its elements released and
+ *  len 0 (keeping its buffer) when unique, else NULL (dropping the shared reference). */
+VexVec *vex_vec_clear(VexVec *v);
+/** Consumes `v`; makes it unique and reverses its elements in place. */
+VexVec *vex_vec_reverse(VexVec *v);
+/** Consumes `v`; makes it unique and sorts it ascending by elem->kind: integers and
+ *  bools numerically, floats by IEEE totalOrder (-NaN < -inf < ... < -0.0 < +0.0 < ...
+ *  < inf < NaN), strings bytewise (like vex_string_compare). O(n log n), not stable.
+ *  Aborts on VEX_ELEM_OTHER or a size that does not match the kind (compiler bugs). */
+VexVec *vex_vec_sort(VexVec *v);
+/** Borrows `v` (caller checked 0 <= a <= b <= len); a new vector of elements a..b
+ *  (retained; NULL when a == b). */
+VexVec *vex_vec_slice(const VexVec *v, int64_t a, int64_t b);
+/** A new vector of the `n` elements at `data`, moved in (NULL when n == 0). */
+VexVec *vex_vec_from_array(const VexElemType *elem, const void *data, uint64_t n);
+/** Borrows `v`, a Vec<string>, and `sep`: the elements with `sep` between them, as a
+ *  new string made in one allocation of the exact size. */
+VexString *vex_vec_join(const VexVec *v, const VexString *sep);
+
+/* ---- Closure environments ------------------------------------------------------------------ */
+
+/** The captured values of a closure live in one reference-counted block: this header,
+ *  then the captures at offset VEX_ENV_HEADER_SIZE (16-byte aligned). Generated code
+ *  holds only pointers to the captures, never to the header; a closure without
+ *  captures needs no block (NULL). */
+typedef struct VexEnv {
+    uint32_t refs;     /* atomic */
+    uint32_t reserved; /* 0 */
+    void (*drop)(void *captures); /* releases the references the captures hold; may be NULL */
+} VexEnv;
+#define VEX_ENV_HEADER_SIZE 16
+
+/** A new block with `size` zero-filled bytes of captures and one reference; returns the
+ *  captures (never NULL, even for size 0). `drop` runs once, on the last release.
+ *  Aborts on out-of-memory. */
+void *vex_env_alloc(uint64_t size, void (*drop)(void *captures));
+/** Adds a reference (relaxed) to the block of `captures` (NULL allowed); returns it. */
+void *vex_env_retain(void *captures);
+/** Drops a reference (NULL allowed); the last one calls drop(captures), if any, and
+ *  frees the block. */
+void vex_env_release(void *captures);
 
 /* ---- Printing and panics --------------------------------------------------------------- */
 

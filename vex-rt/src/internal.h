@@ -312,6 +312,10 @@ Runtime *task_runtime(VexTask *t);
 /* Clock (sched.c). */
 uint64_t rt_now(Runtime *rt);
 
+/* Strings (str.c): a new string of `len` bytes with refs 1 and no spare capacity; the
+ * bytes are uninitialised except the terminating 0. Aborts on out-of-memory. */
+VexString *string_alloc(size_t len);
+
 /* Output (print.c). */
 void rt_write(Runtime *rt, int stream, const char *bytes, size_t len);
 void rt_record_panic(Runtime *rt, const char *line);

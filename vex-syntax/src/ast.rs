@@ -22,10 +22,37 @@
 //! - Labels: `Label` before loops (`label()`), `label_ident_token()` on `break`/`continue`.
 //! - Methods have `Fn::receiver()` (`(self: T)`), associated functions `Fn::owner()`
 //!   (`T.` in `fn T.new`), extern functions `Fn::is_extern()` and no body.
+//! - (v0.2) `e?` is a `TryExpr` (`expr()`), in postfix position like a call:
+//!   `f()?.len()` is `MethodCallExpr(TryExpr(CallExpr))`. The operand of `await` stops
+//!   before its first `?`: `await f()?` is `TryExpr(AwaitExpr(CallExpr))` and
+//!   `await f().g()` is `AwaitExpr(MethodCallExpr)`. A `?` followed on the same line by
+//!   an operand is the non-Core ternary instead (`TernaryExpr`).
+//! - (v0.2) `a ?? b` is a `BinExpr` with `op_kind() == Some(BinaryOp::Coalesce)`, the
+//!   loosest binary operator, grouping to the right (`a ?? b ?? c` is `a ?? (b ?? c)`).
+//! - (v0.2) Closures are `ClosureExpr`: `is_async()`, `param_list()` (the `|…|`, whose
+//!   `Param`s may lack a type: `Param::ty()` is `None`), `ret_type()` for `|x|: T body`,
+//!   and `body()`. Function types are `Type::FnType`: `param_types()` (inside
+//!   `param_list()`, a `FnTypeParamList`) and `ret_type()` / `result_type()` (`None`
+//!   means unit). Generic types and arguments are `PathType::generic_arg_list()`,
+//!   `PathExpr::generic_arg_list()` and `MethodCallExpr::generic_arg_list()`
+//!   (`Vec.new<i64>()`).
+//! - (v0.2) `if let` / `elif let` / `while let`: the condition (`IfExpr::condition()`,
+//!   `ElifBranch::condition()`, `WhileExpr::condition()`) is an `Expr::LetExpr` with
+//!   `pat()` and `expr()` (the scrutinee, which like any condition takes no unparenthesised
+//!   struct literal).
+//! - Variant patterns: a call-like pattern is a `TupleStructPat` with a `Path` and its
+//!   `fields()`, qualified or bare (`Shape.Rect(w, h)`, `Option.Some(3)`, `Some(x)`,
+//!   `Ok(v)`, `Err(e)`, `Some((a, b))`); a dotted name is a `PathPat`
+//!   (`Shape.Empty`, `Option.None`). A bare name is always an `IdentPat`, for `None` as
+//!   for `x`: the parser cannot tell a binding from a unit variant. A later stage tells
+//!   them apart by name resolution: an `IdentPat` whose name is a unit variant in scope
+//!   without qualification (in Core v0.2 only `None`) is that variant, anything else
+//!   binds a new local.
 //! - Forms outside Vex Core have their own nodes so they can be reported with a span:
-//!   `TernaryExpr`, `ClosureExpr`, `GenericParamList`/`GenericArgList`, `RefType`,
-//!   `PtrType`, `PrefixExpr` with `Ref`/`Deref`/`Recv`, `Impl`, `Import`, `UnsafeExpr`,
-//!   `SelectExpr`, `LetExpr` (`if let`), `RecordPat`.
+//!   `TernaryExpr`, `GenericParamList` (generics on user items), `RefType`, `PtrType`,
+//!   `PrefixExpr` with `Ref`/`Deref`, `Impl`, `Import`, `UnsafeExpr`, `RecordPat`.
+//!   Closures, `if let`/`while let`, `?`, `??`, function types, builtin generic types
+//!   (`Option<T>`, `Vec<T>`, …), `select` and `<-` are Core since v0.2 (§8–§11).
 //! - Unparsable input is wrapped in `ERROR` nodes (see `ErrorNode`); the matching
 //!   messages are in `Parse::errors()`.
 
@@ -184,6 +211,26 @@ impl Param {
     /// `x!: T`: the parameter is mutable.
     pub fn is_mut(&self) -> bool {
         self.bang_token().is_some()
+    }
+}
+
+impl ClosureExpr {
+    /// `async |x| …`: an async closure, whose calls return a `Future`.
+    pub fn is_async(&self) -> bool {
+        self.async_token().is_some()
+    }
+}
+
+impl FnType {
+    /// The parameter types of `fn(A, B): R`, in order (empty for `fn(): R`).
+    pub fn param_types(&self) -> impl Iterator<Item = Type> {
+        self.param_list().into_iter().flat_map(|list| list.types())
+    }
+
+    /// The result type `R` of `fn(A): R`; `None` for `fn(A)`, whose result is unit (and
+    /// when the type after `:` is missing, which is a reported syntax error).
+    pub fn result_type(&self) -> Option<Type> {
+        self.ret_type()?.ty()
     }
 }
 
@@ -397,6 +444,8 @@ pub enum BinaryOp {
     BitXorAssign,
     ShlAssign,
     ShrAssign,
+    /// `a ?? b` (v0.2): the value in `a` if `Some`/`Ok`, else `b`.
+    Coalesce,
 }
 
 impl BinaryOp {
@@ -432,6 +481,7 @@ impl BinaryOp {
             CARETEQ => BitXorAssign,
             SHLEQ => ShlAssign,
             SHREQ => ShrAssign,
+            QUESTION2 => Coalesce,
             _ => return None,
         })
     }
@@ -507,7 +557,7 @@ pub enum UnaryOp {
     Ref,
     /// `*e` (not in Vex Core)
     Deref,
-    /// `<-ch` (later)
+    /// `<-ch` (v0.2, LANGUAGE.md §11)
     Recv,
 }
 

@@ -177,7 +177,7 @@ vex_syntax! {
         // Punctuation.
         L_PAREN = "(", R_PAREN = ")", L_BRACE = "{", R_BRACE = "}", L_BRACK = "[", R_BRACK = "]",
         COMMA = ",", SEMICOLON = ";", COLON = ":", DOT = ".", DOT2 = "..", DOT2EQ = "..=",
-        FAT_ARROW = "=>", THIN_ARROW = "->", LEFT_ARROW = "<-", QUESTION = "?",
+        FAT_ARROW = "=>", THIN_ARROW = "->", LEFT_ARROW = "<-", QUESTION = "?", QUESTION2 = "??",
         EQ = "=", EQ2 = "==", NEQ = "!=", L_ANGLE = "<", R_ANGLE = ">", LTEQ = "<=", GTEQ = ">=",
         PLUS = "+", MINUS = "-", STAR = "*", SLASH = "/", PERCENT = "%",
         AMP = "&", PIPE = "|", CARET = "^", BANG = "!", SHL = "<<", SHR = ">>",
@@ -250,9 +250,10 @@ vex_syntax! {
         struct GenericArgList = GENERIC_ARG_LIST { args: [Type] }
         /// `(a: i32, b!: i64)` or `|x, y|` of a closure.
         struct ParamList = PARAM_LIST { params: [Param] }
-        /// `x: T`, `x!: T` (mutable), or `x` in a closure.
+        /// `x: T`, `x!: T` (mutable), or `x` in a closure (where `ty()` is `None`).
         struct Param = PARAM { name: Name, bang_token: (BANG), ty: Type }
-        /// `: T` (or `-> T`) after a parameter list.
+        /// `: T` (or `-> T`) after a parameter list, a closure's `|params|` or the
+        /// `(params)` of a function type.
         struct RetType = RET_TYPE { ty: Type }
 
         /// A type name with optional generic arguments: `i32`, `Point`, `Future<T>`.
@@ -265,6 +266,10 @@ vex_syntax! {
         struct RefType = REF_TYPE { ty: Type }
         /// `*T` (not in Vex Core).
         struct PtrType = PTR_TYPE { ty: Type }
+        /// `fn(A, B): R`, `fn(): R`, or `fn(A)` (unit result): the type of a function value.
+        struct FnType = FN_TYPE { fn_token: (FN_KW), param_list: FnTypeParamList, ret_type: RetType }
+        /// `(A, B)` of a function type: the parameter types, without names.
+        struct FnTypeParamList = FN_TYPE_PARAM_LIST { types: [Type] }
 
         /// `let x = e`, `let! x: T = e`, `let (a, b) = e`.
         struct LetStmt = LET_STMT { bang_token: (BANG), pat: Pat, ty: Type, initializer: Expr }
@@ -341,9 +346,12 @@ vex_syntax! {
         struct IndexExpr = INDEX_EXPR {}
         /// `-e`, `!e`, `&e`, `*e`, `<-e`.
         struct PrefixExpr = PREFIX_EXPR { expr: Expr }
-        /// `await e`.
+        /// `await e`. Its operand is the postfix chain up to the first `?`:
+        /// `await f()?` is `TryExpr(AwaitExpr(f()))`.
         struct AwaitExpr = AWAIT_EXPR { expr: Expr }
-        /// `lhs op rhs`, including assignments `x = e` and `x += e`.
+        /// `e?`: unwraps an `Option`/`Result` or returns its `None`/`Err` early.
+        struct TryExpr = TRY_EXPR { expr: Expr, question_token: (QUESTION) }
+        /// `lhs op rhs`, including assignments `x = e`, `x += e` and `a ?? b`.
         struct BinExpr = BIN_EXPR {}
         /// `e as T`.
         struct CastExpr = CAST_EXPR { expr: Expr, ty: Type }
@@ -351,28 +359,31 @@ vex_syntax! {
         struct RangeExpr = RANGE_EXPR {}
         /// `c ? a : b` (not in Vex Core).
         struct TernaryExpr = TERNARY_EXPR {}
-        /// `|x, y| body` (not in Vex Core).
-        struct ClosureExpr = CLOSURE_EXPR { param_list: ParamList, body: Expr }
+        /// `|x, y: i64| body`, `|| body`, `|x|: T { ... }`, `async |x| { ... }`.
+        struct ClosureExpr = CLOSURE_EXPR {
+            async_token: (ASYNC_KW), param_list: ParamList, ret_type: RetType, body: Expr,
+        }
         /// `go { ... }` or `go f(x)`.
         struct GoExpr = GO_EXPR { expr: Expr }
-        /// `select { arms }` (later).
+        /// `select { arms }` (v0.2, LANGUAGE.md §11).
         struct SelectExpr = SELECT_EXPR { arm_list: SelectArmList }
         /// `{ arms }` of a select.
         struct SelectArmList = SELECT_ARM_LIST { arms: [SelectArm] }
         /// `head => body` in a select, e.g. `v = <-ch => ...`, `after 10 => ...`.
         struct SelectArm = SELECT_ARM {}
-        /// `let pat = e` as the condition of `if let` (not in Vex Core).
+        /// `let pat = e` as the condition of `if let`, `elif let` or `while let`.
         struct LetExpr = LET_EXPR { pat: Pat, expr: Expr }
 
-        /// A binding `x` in a pattern.
+        /// A binding `x` in a pattern, or a bare unit variant such as `None` (the parser
+        /// cannot tell them apart; see the `ast` module documentation).
         struct IdentPat = IDENT_PAT { name: Name }
         /// `_`.
         struct WildcardPat = WILDCARD_PAT {}
         /// `0`, `-1`, `"s"`, `true`.
         struct LiteralPat = LITERAL_PAT { literal: Literal, minus_token: (MINUS) }
-        /// `Shape.Empty`.
+        /// `Shape.Empty`, `Option.None`: a dotted path (a bare name is an `IdentPat`).
         struct PathPat = PATH_PAT { path: Path }
-        /// `Shape.Rect(w, h)`.
+        /// `Shape.Rect(w, h)`, `Some(x)`, `Result.Err(e)`.
         struct TupleStructPat = TUPLE_STRUCT_PAT { path: Path, fields: [Pat] }
         /// `(a, b)`.
         struct TuplePat = TUPLE_PAT { fields: [Pat] }
@@ -396,10 +407,10 @@ vex_syntax! {
             RecordExpr, BlockExpr, UnsafeExpr, IfExpr, WhileExpr, LoopExpr, ForExpr, BreakExpr,
             ContinueExpr, ReturnExpr, MatchExpr, CallExpr, MethodCallExpr, FieldExpr, IndexExpr,
             PrefixExpr, AwaitExpr, BinExpr, CastExpr, RangeExpr, TernaryExpr, ClosureExpr, GoExpr,
-            SelectExpr, LetExpr,
+            SelectExpr, LetExpr, TryExpr,
         }
         /// Any type.
-        enum Type { PathType, TupleType, ArrayType, RefType, PtrType }
+        enum Type { PathType, TupleType, ArrayType, RefType, PtrType, FnType }
         /// Any pattern.
         enum Pat {
             IdentPat, WildcardPat, LiteralPat, PathPat, TupleStructPat, TuplePat, RecordPat, OrPat,

@@ -150,8 +150,9 @@ fn fn_item(p: &mut Parser<'_>, m: Marker) {
     m.complete(p, FN);
 }
 
-/// `: T` or `-> T`, if present.
-fn ret_type(p: &mut Parser<'_>) {
+/// `: T` or `-> T`, if present: after a function's or a closure's parameters and after
+/// the parameter types of a function type.
+pub(crate) fn ret_type(p: &mut Parser<'_>) {
     if p.at(COLON) || p.at(THIN_ARROW) {
         let m = p.start();
         p.bump_any();
@@ -341,7 +342,7 @@ pub(crate) fn comma_list(
     what: &str,
     mut elem: impl FnMut(&mut Parser<'_>),
 ) {
-    list_impl(p, close, first, what, false, &mut elem);
+    list_impl(p, close, first, what, false, LIST_RECOVERY, &mut elem);
 }
 
 /// Like `comma_list`, but a line break also separates elements (struct fields, variants,
@@ -353,7 +354,27 @@ pub(crate) fn separated_list(
     what: &str,
     mut elem: impl FnMut(&mut Parser<'_>),
 ) {
-    list_impl(p, close, first, what, true, &mut elem);
+    list_impl(p, close, first, what, true, LIST_RECOVERY, &mut elem);
+}
+
+/// `type (, type)* ,?` up to (not including) `close`, in tuple types, generic arguments
+/// and function types. Besides the usual recovery tokens an `=` ends the list, since no
+/// type contains one: `let f: fn(i64 = g` keeps `= g` as the initialiser.
+pub(crate) fn type_list(p: &mut Parser<'_>, close: SyntaxKind, what: &str) {
+    let recovery = LIST_RECOVERY.union(TokenSet::new(&[EQ]));
+    list_impl(p, close, types::TYPE_FIRST, what, false, recovery, &mut types::type_);
+}
+
+/// Whether the current token is in the first set `first`. `async` and `fn` start items
+/// too: in `async fn` and `fn name` they start an item, which ends an enclosing list;
+/// otherwise `async` starts an expression (an async closure, `async |x| …`, or a stray
+/// `async` that the expression reports) and `fn` a function type (`fn(A): R`).
+pub(crate) fn at_first(p: &Parser<'_>, first: TokenSet) -> bool {
+    match p.current() {
+        ASYNC_KW => first.contains(ASYNC_KW) && p.nth(1) != FN_KW,
+        FN_KW => first.contains(FN_KW) && p.nth(1) != IDENT,
+        kind => first.contains(kind),
+    }
 }
 
 /// Tokens that end any list because they belong to an enclosing construct.
@@ -366,17 +387,18 @@ fn list_impl(
     first: TokenSet,
     what: &str,
     newline_separates: bool,
+    recovery: TokenSet,
     elem: &mut dyn FnMut(&mut Parser<'_>),
 ) {
     while !p.at(close) && !p.at_eof() {
         let start = p.pos();
-        if p.at_ts(first) {
+        if at_first(p, first) {
             elem(p);
-        } else if p.at_ts(LIST_RECOVERY) {
+        } else if p.at_ts(recovery) {
             // The caller reports the missing closing token.
             break;
         } else {
-            p.err_recover(&format!("expected {what}"), LIST_RECOVERY);
+            p.err_recover(&format!("expected {what}"), recovery);
             continue;
         }
         if p.at(close) {
@@ -392,15 +414,15 @@ fn list_impl(
         if newline_separates && p.newline_before() {
             continue;
         }
-        if p.at_ts(first) {
+        if at_first(p, first) {
             p.error_expected("`,`");
             continue;
         }
         p.error_expected(&format!("`,` or {}", close.describe()));
-        if p.at_ts(LIST_RECOVERY) {
+        if p.at_ts(recovery) {
             break;
         }
-        p.err_recover("unexpected token in list", LIST_RECOVERY);
+        p.err_recover("unexpected token in list", recovery);
     }
 }
 
@@ -450,8 +472,9 @@ fn stmt(p: &mut Parser<'_>) {
         _ if at_item(p) => item(p),
         kind if expressions::is_binary_only_operator(kind) => {
             let m = p.start();
+            let what = if kind == QUESTION { "" } else { "the binary operator " };
             p.error(format!(
-                "a line cannot start with the binary operator `{}`; put it at the end of the previous line",
+                "a line cannot start with {what}`{}`; put it at the end of the previous line",
                 p.current_text()
             ));
             p.bump_any();

@@ -5,8 +5,10 @@
 //! unterminated strings and comments run to the end of input and are reported.
 //! f-strings are split into `FSTRING_START`, `FSTRING_TEXT`, `FSTRING_HOLE_OPEN`, the
 //! ordinary tokens of the hole expression, `FSTRING_HOLE_CLOSE` and `FSTRING_END`, so the
-//! parser can build real expression nodes for the holes. `>` is always a single token; the
-//! parser glues adjacent `>` `>` / `>` `=` into `>>`, `>=`, `>>=` where it needs them.
+//! parser can build real expression nodes for the holes. Punctuation is lexed by maximal
+//! munch (`??` is one token, so `x??` is `x ??`, never `(x?)?`), except that `>` is always
+//! a single token; the parser glues adjacent `>` `>` / `>` `=` into `>>`, `>=`, `>>=`
+//! where it needs them, so that `Vec<Vec<i64>>` closes two generic argument lists.
 
 use crate::{SyntaxError, SyntaxKind, TextRange, TextSize};
 use SyntaxKind::*;
@@ -373,6 +375,7 @@ impl Lexer<'_> {
             (b',', _, _) => (COMMA, 1),
             (b';', _, _) => (SEMICOLON, 1),
             (b':', _, _) => (COLON, 1),
+            (b'?', b'?', _) => (QUESTION2, 2),
             (b'?', _, _) => (QUESTION, 1),
             (b'.', b'.', b'=') => (DOT2EQ, 3),
             (b'.', b'.', _) => (DOT2, 2),

@@ -3,7 +3,10 @@
 //! The strategies produce source text that must parse without errors: functions, async
 //! functions with `await`, structs, enums, consts, associated functions, methods, extern
 //! declarations, `let`/`let!`, assignments, loops with labels, `if`/`elif`/`else`,
-//! `match` with alternatives and guards, calls, method calls, f-strings, `defer` and `go`.
+//! `match` with alternatives and guards, calls, method calls, f-strings, `defer` and `go`,
+//! and the v0.2 forms: `?`, `??`, closures and async closures, `Option`/`Result` values
+//! and patterns, `if let`/`while let`, generic calls (`Vec.new<i64>()`), builtin generic
+//! types and function types (`fn(i64): bool`).
 //! They are syntactic only: names are not resolved and types do not line up. Later crates
 //! build well-typed generators on top of the pieces here ([`expr`], [`stmt`], [`item`]).
 //!
@@ -100,7 +103,16 @@ pub fn type_ref() -> impl Strategy<Value = String> {
             prop::collection::vec(inner.clone(), 2..4)
                 .prop_map(|ts| format!("({})", ts.join(", "))),
             (inner.clone(), 1u32..64).prop_map(|(t, n)| format!("[{t}; {n}]")),
-            inner.prop_map(|t| format!("Future<{t}>")),
+            inner.clone().prop_map(|t| format!("Future<{t}>")),
+            inner.clone().prop_map(|t| format!("Option<{t}>")),
+            inner.clone().prop_map(|t| format!("Vec<{t}>")),
+            inner.clone().prop_map(|t| format!("Result<{t}, IoError>")),
+            (prop::collection::vec(inner.clone(), 0..3), prop::option::of(inner)).prop_map(
+                |(params, ret)| match ret {
+                    Some(ret) => format!("fn({}): {ret}", params.join(", ")),
+                    None => format!("fn({})", params.join(", ")),
+                }
+            ),
         ]
     })
 }
@@ -138,6 +150,9 @@ pub fn expr(ctx: Ctx) -> BoxedStrategy<GenExpr> {
         3 => literal().prop_map(GenExpr::atom),
         3 => ident().prop_map(GenExpr::atom),
         1 => (type_ident(), ident()).prop_map(|(t, v)| GenExpr::atom(format!("{t}.{v}"))),
+        1 => Just(GenExpr::atom("None".to_string())),
+        1 => prop::sample::select(vec!["Vec.new<i64>()", "Vec.new<Vec<string>>()", "Channel.new<i64>(8)"])
+            .prop_map(|call| GenExpr::atom(call.to_string())),
     ];
     leaf.prop_recursive(3, 24, 4, move |inner| {
         let mut options: Vec<BoxedStrategy<GenExpr>> = vec![
@@ -230,8 +245,51 @@ pub fn expr(ctx: Ctx) -> BoxedStrategy<GenExpr> {
                     ))
                 })
                 .boxed(),
+            // v0.2: `?` (compound, so that `x? - 1` is never generated: that is a ternary),
+            // `??`, variants, and closures (parenthesised: their bodies reach right).
+            inner.clone().prop_map(|e| GenExpr::compound(format!("{}?", e.operand()))).boxed(),
+            (inner.clone(), ident())
+                .prop_map(|(r, m)| GenExpr::compound(format!("{}?.{m}()?", r.operand())))
+                .boxed(),
+            (inner.clone(), inner.clone())
+                .prop_map(|(l, r)| GenExpr::compound(format!("{} ?? {}", l.operand(), r.operand())))
+                .boxed(),
+            (
+                prop::sample::select(vec!["Some", "Ok", "Err", "Option.Some", "Result.Err"]),
+                inner.clone(),
+            )
+                .prop_map(|(v, e)| GenExpr::atom(format!("{v}({})", e.text)))
+                .boxed(),
+            (prop::collection::vec((ident(), prop::option::of(type_ref())), 0..3), inner.clone())
+                .prop_map(|(params, body)| {
+                    let params: Vec<String> = params
+                        .into_iter()
+                        .map(|(x, t)| t.map_or(x.clone(), |t| format!("{x}: {t}")))
+                        .collect();
+                    GenExpr::atom(format!("(|{}| {})", params.join(", "), body.text))
+                })
+                .boxed(),
+            (ident(), type_ref(), inner.clone())
+                .prop_map(|(x, t, body)| GenExpr::atom(format!("(|{x}|: {t} {{ {} }})", body.text)))
+                .boxed(),
         ];
         if ctx.in_async {
+            // Async closures are written in async code only, so their `await` stays legal
+            // wherever the generator puts an `await`.
+            options.push(
+                (ident(), inner.clone())
+                    .prop_map(|(x, body)| {
+                        GenExpr::atom(format!("(async |{x}: i64| {{ await {} }})", body.operand()))
+                    })
+                    .boxed(),
+            );
+            options.push(
+                (ident(), prop::collection::vec(inner.clone(), 0..3), ident())
+                    .prop_map(|(f, args, m)| {
+                        GenExpr::compound(format!("await {f}({})?.{m}()", args_text(&args)))
+                    })
+                    .boxed(),
+            );
             options.push(
                 (ident(), prop::collection::vec(inner.clone(), 0..3))
                     .prop_map(|(f, args)| {
@@ -342,6 +400,27 @@ pub fn stmt(ctx: Ctx, depth: u32) -> BoxedStrategy<String> {
                 })
                 .boxed(),
             inner(Ctx { in_async: true, in_loop: false }).prop_map(|b| format!("go {b}")).boxed(),
+            (ident(), e.clone(), inner(ctx), prop::option::of(inner(ctx)))
+                .prop_map(|(x, v, then, els)| {
+                    let mut text = format!("if let Some({x}) = {} {then}", v.condition());
+                    if let Some(els) = els {
+                        text.push_str(&format!(" elif let None = {x} {els} else {{}}"));
+                    }
+                    text
+                })
+                .boxed(),
+            (ident(), e.clone(), inner(looped))
+                .prop_map(|(x, v, b)| format!("while let Ok(({x}, _)) = {} {b}", v.condition()))
+                .boxed(),
+            (e.clone(), ident(), e.clone())
+                .prop_map(|(s, x, other)| {
+                    format!(
+                        "match {} {{\n    Some(({x}, _)) => {x}\n    Option.Some(0) | None => {},\n    Err(e) => e\n}}",
+                        s.condition(),
+                        other.text
+                    )
+                })
+                .boxed(),
             (ident(), e.clone()).prop_map(|(f, v)| format!("go {f}({})", v.text)).boxed(),
             inner(ctx).prop_map(|b| format!("defer {b}")).boxed(),
         ]);

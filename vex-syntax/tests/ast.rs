@@ -237,3 +237,93 @@ fn line_index_positions() {
     assert_eq!(index.line_col(TextSize::new(1000)), LineCol { line: 4, col: 1 });
     assert_eq!(&text[index.line_range(2).unwrap()], "    $println(\"héllo\")");
 }
+
+#[test]
+fn v02_operators_try_and_coalesce() {
+    let coalesce: ast::BinExpr = first("fn f() { a ?? b ?? c }");
+    assert_eq!(coalesce.op_kind(), Some(BinaryOp::Coalesce));
+    assert_eq!(coalesce.op_token().unwrap().text(), "??");
+    assert_eq!(text_of(&coalesce.lhs().unwrap()), "a");
+    let ast::Expr::BinExpr(rhs) = coalesce.rhs().unwrap() else { panic!("groups right") };
+    assert_eq!(text_of(&rhs), "b ?? c");
+    assert!(!BinaryOp::Coalesce.is_assignment() && !BinaryOp::Coalesce.is_logical());
+
+    let try_expr: ast::TryExpr = first("fn f() { g()?.len() }");
+    assert!(matches!(try_expr.expr(), Some(ast::Expr::CallExpr(_))));
+    assert_eq!(try_expr.question_token().unwrap().text(), "?");
+    let method: ast::MethodCallExpr = first("fn f() { g()?.len() }");
+    assert!(matches!(method.receiver(), Some(ast::Expr::TryExpr(_))));
+
+    // The `await` rule: the `?` applies to the awaited value.
+    let awaited: ast::TryExpr = first("async fn f() { await readFile(p)? }");
+    let Some(ast::Expr::AwaitExpr(await_expr)) = awaited.expr() else { panic!("await in ?") };
+    assert_eq!(text_of(&await_expr.expr().unwrap()), "readFile(p)");
+}
+
+#[test]
+fn v02_closures_and_function_types() {
+    let closure: ast::ClosureExpr =
+        first("async fn f() { let g = async |x: i64, y| { await h(x) } }");
+    assert!(closure.is_async());
+    let params: Vec<ast::Param> = closure.param_list().unwrap().params().collect();
+    assert_eq!(params.len(), 2);
+    assert_eq!(params[0].name().unwrap().text(), "x");
+    assert_eq!(text_of(&params[0].ty().unwrap()), "i64");
+    assert_eq!(params[1].name().unwrap().text(), "y");
+    assert!(params[1].ty().is_none());
+    assert!(closure.ret_type().is_none());
+    assert!(matches!(closure.body(), Some(ast::Expr::BlockExpr(_))));
+
+    let typed: ast::ClosureExpr = first("fn f() { let k = |x|: i64 x + 1 }");
+    assert!(!typed.is_async());
+    assert_eq!(text_of(&typed.ret_type().unwrap().ty().unwrap()), "i64");
+    assert_eq!(text_of(&typed.body().unwrap()), "x + 1");
+    let empty: ast::ClosureExpr = first("fn f() { run(|| 1) }");
+    assert_eq!(empty.param_list().unwrap().params().count(), 0);
+
+    let fn_type: ast::FnType = first("fn f(g: fn(i64, fn(): bool): Vec<i64>) {}");
+    let param_types: Vec<ast::Type> = fn_type.param_types().collect();
+    assert_eq!(param_types.len(), 2);
+    let ast::Type::FnType(inner) = &param_types[1] else { panic!("a nested fn type") };
+    assert_eq!(inner.param_types().count(), 0);
+    assert_eq!(text_of(&inner.result_type().unwrap()), "bool");
+    let ast::Type::PathType(result) = fn_type.result_type().unwrap() else { panic!() };
+    assert_eq!(result.path().unwrap().text(), "Vec");
+    assert_eq!(result.generic_arg_list().unwrap().args().count(), 1);
+    let unit: ast::LetStmt = first("fn f() { let u: fn(i64) = h }");
+    let Some(ast::Type::FnType(unit_fn)) = unit.ty() else { panic!("a fn type") };
+    assert!(unit_fn.result_type().is_none() && unit_fn.ret_type().is_none());
+    assert_eq!(text_of(&unit.initializer().unwrap()), "h");
+
+    let call: ast::MethodCallExpr = first("fn f() { Vec.new<Vec<i64>>() }");
+    let args: Vec<ast::Type> = call.generic_arg_list().unwrap().args().collect();
+    assert_eq!(args.len(), 1);
+    assert_eq!(text_of(&args[0]), "Vec<i64>");
+}
+
+#[test]
+fn v02_if_let_while_let_and_variant_patterns() {
+    let if_expr: ast::IfExpr =
+        first("fn f() { if let Some((a, b)) = x ?? y { a } elif let None = z { 0 } }");
+    let Some(ast::Expr::LetExpr(condition)) = if_expr.condition() else { panic!("let condition") };
+    let Some(ast::Pat::TupleStructPat(some)) = condition.pat() else { panic!("variant pattern") };
+    assert_eq!(some.path().unwrap().text(), "Some");
+    let fields: Vec<ast::Pat> = some.fields().collect();
+    assert_eq!(fields.len(), 1);
+    assert!(matches!(fields[0], ast::Pat::TuplePat(_)));
+    assert_eq!(text_of(&condition.expr().unwrap()), "x ?? y");
+    assert_eq!(text_of(&if_expr.then_branch().unwrap()), "{ a }");
+    let elif = if_expr.elif_branches().next().unwrap();
+    let Some(ast::Expr::LetExpr(elif_let)) = elif.condition() else { panic!("let condition") };
+    let Some(ast::Pat::IdentPat(none)) = elif_let.pat() else { panic!("a bare name") };
+    assert_eq!(none.name().unwrap().text(), "None");
+
+    let while_expr: ast::WhileExpr = first("fn f() { while let Ok(v) = rx.recv() { g(v) } }");
+    let Some(ast::Expr::LetExpr(condition)) = while_expr.condition() else { panic!() };
+    assert_eq!(text_of(&condition.pat().unwrap()), "Ok(v)");
+    assert_eq!(text_of(&while_expr.body().unwrap()), "{ g(v) }");
+
+    let qualified: ast::TupleStructPat =
+        first("fn f() { match o { Option.Some(3) => 1, _ => 0 } }");
+    assert_eq!(qualified.path().unwrap().segments().count(), 2);
+}

@@ -185,3 +185,25 @@ fn lexical_errors_have_ranges() {
     "#]],
     );
 }
+
+#[test]
+fn question_marks_by_maximal_munch() {
+    // `??` is one token wherever two `?` touch: `x??` is `x ??`, `???` is `?? ?`.
+    check(
+        "x?? ? ??? a?.b",
+        expect![[r#"
+            IDENT "x"
+            QUESTION2 "??"
+            WHITESPACE " "
+            QUESTION "?"
+            WHITESPACE " "
+            QUESTION2 "??"
+            QUESTION "?"
+            WHITESPACE " "
+            IDENT "a"
+            QUESTION "?"
+            DOT "."
+            IDENT "b"
+        "#]],
+    );
+}

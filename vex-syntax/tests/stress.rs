@@ -43,11 +43,13 @@ fn one_megabyte_binary_chain() {
 
 #[test]
 fn long_chains_of_other_operators() {
-    for piece in [".f", "()", "[0]", " as i64", " - 1", " && x", " = x"] {
+    for piece in
+        [".f", "()", "[0]", " as i64", " - 1", " && x", " = x", "?", "? ", " ?? x", ".f()?"]
+    {
         let text = format!("fn main() {{ x{} }}", piece.repeat(100_000));
         check_pathological(&text, true);
     }
-    for prefix in ["-", "!", "await ", "&", "go "] {
+    for prefix in ["-", "!", "await ", "&", "go ", "async ", "|x| ", "async || ", "await -"] {
         let text = format!("fn main() {{ {}x }}", prefix.repeat(100_000));
         check_pathological(&text, true);
     }
@@ -66,6 +68,10 @@ fn deep_types_patterns_and_fstrings() {
     check_pathological(&format!("fn f() {{ let {}x{} = 1 }}", "(".repeat(n), ")".repeat(n)), true);
     check_pathological(&format!("fn f() {{ {}1{} }}", "f\"{".repeat(n), "}\"".repeat(n)), true);
     check_pathological(&format!("fn f() {{ {} }}", "if x { ".repeat(n)), true);
+    check_pathological(&format!("fn f(x: {}i64{})", "fn(".repeat(n), ")".repeat(n)), true);
+    check_pathological(&format!("fn f(x: {}i64)", "fn(): ".repeat(n)), true);
+    check_pathological(&format!("fn f(x: {}i64{})", "Vec<".repeat(n), ">".repeat(n)), true);
+    check_pathological(&format!("fn f() {{ {} }}", "if let Some(x) = y { ".repeat(n)), true);
 }
 
 #[test]
@@ -90,10 +96,18 @@ fn operator_chains_may_be_4096_links_long() {
         assert_eq!(parse.syntax_node().to_string(), text);
         parse.errors().is_empty()
     };
-    for piece in [" + 1", ".f", ".m(1)", "[0]", " && x"] {
+    // (`"? "`: without the space, `??` would be one token.)
+    for piece in [" + 1", ".f", ".m(1)", "[0]", " && x", "? "] {
         assert!(parses_cleanly(&format!("fn main() {{ x{} }}", piece.repeat(4096))), "{piece}");
         assert!(!parses_cleanly(&format!("fn main() {{ x{} }}", piece.repeat(4097))), "{piece}");
     }
+    // `f()?` is two links: the call and the `?`.
+    assert!(parses_cleanly(&format!("fn main() {{ x{} }}", ".m()?".repeat(2048))));
+    assert!(!parses_cleanly(&format!("fn main() {{ x{} }}", ".m()?".repeat(2049))));
+    // Right-associative operators nest their right operands instead, like parentheses,
+    // so they share the 256 levels of structural nesting.
+    assert!(parses_cleanly(&format!("fn main() {{ x{} }}", " ?? x".repeat(200))));
+    assert!(!parses_cleanly(&format!("fn main() {{ x{} }}", " ?? x".repeat(300))));
     // Chains inside a chain's operands share the budget of their path; a chain's first
     // operand ends up below all of its links.
     let inner = |n: usize| format!("(1{})", " + 1".repeat(n));

@@ -20,9 +20,12 @@ impl<'a, 'b> Builder<'a, 'b> {
                 Val::Op(Operand::local(t))
             }
             Some(Resolution::Variant(_, index)) => {
-                let Type::Enum(name) = ty.clone() else { return UNIT };
                 let ops: Vec<Operand> = args.iter().map(|a| self.expr_owned(*a)).collect();
-                self.aggregate(AggregateKind::Variant(name, index), ops, ty)
+                self.aggregate(AggregateKind::Variant(ty.clone(), index), ops, ty)
+            }
+            Some(Resolution::BuiltinVariant(variant)) => {
+                let ops: Vec<Operand> = args.iter().map(|a| self.expr_owned(*a)).collect();
+                self.aggregate(AggregateKind::Variant(ty.clone(), variant.index()), ops, ty)
             }
             Some(Resolution::Builtin(builtin)) => self.builtin(e, builtin, args, ty),
             _ => UNIT,
@@ -53,6 +56,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         ty: Type,
     ) -> Val {
         match builtin {
+            Builtin::VecNew | Builtin::VecWithCapacity | Builtin::VecFrom => UNIT,
             Builtin::Print | Builtin::Println | Builtin::Eprint | Builtin::Eprintln => {
                 let op = match builtin {
                     Builtin::Print => RtOp::Print,
@@ -192,6 +196,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             Type::Float(FloatTy::F32) => (RtOp::StringFromF32, op),
             Type::Bool => (RtOp::StringFromBool, op),
             Type::Unit => return Val::Op(Operand::str("()")),
+            Type::Option(_) | Type::Result(..) => return self.display_variants(v, &ty),
             _ => {
                 self.drop_val(v);
                 return Val::Op(Operand::str("<value>"));
@@ -200,6 +205,45 @@ impl<'a, 'b> Builder<'a, 'b> {
         let t = self.new_local("text", Type::String);
         self.push(Stmt::Runtime { dest: Some(t), op: rt, args: vec![arg] });
         self.register_temp(t)
+    }
+
+    /// The display form of an `Option` or `Result`: `Some(3)`, `None`, `Ok(())`,
+    /// `Err(no)` (LANGUAGE.md §5).
+    fn display_variants(&mut self, v: Val, ty: &Type) -> Val {
+        let place = self.materialize(v.op());
+        let variants = self.input.types.variants(ty).unwrap_or_default();
+        let names: [&str; 2] =
+            if matches!(ty, Type::Option(_)) { ["Some", "None"] } else { ["Ok", "Err"] };
+        let result = self.new_local("text", Type::String);
+        let tag = self.temp(Type::Int(ENUM_TAG), Rvalue::Discriminant(place.clone()));
+        let blocks = [self.new_block(), self.new_block()];
+        let join = self.new_block();
+        self.terminate(Terminator::Switch {
+            value: Operand::local(tag),
+            cases: vec![(0, blocks[0])],
+            default: blocks[1],
+        });
+        for (variant, block) in blocks.into_iter().enumerate() {
+            self.switch_to(block);
+            let text = match variants[variant].first() {
+                Some(_) => {
+                    let payload =
+                        place.project(Proj::Payload { variant: variant as u32, field: 0 });
+                    let inner = self.display_string(Val::Op(Operand::Copy(payload)));
+                    let open = Val::Op(Operand::str(&format!("{}(", names[variant])));
+                    let close = Val::Op(Operand::str(")"));
+                    self.concat_all(vec![open, inner, close])
+                }
+                None => Val::Op(Operand::str(names[variant])),
+            };
+            let text = self.owned_operand(text);
+            self.assign(Place::local(result), Rvalue::Use(text.clone()));
+            self.forget(&text);
+            self.goto(join);
+        }
+        self.switch_to(join);
+        self.drop_val(v);
+        self.register_temp(result)
     }
 
     pub(super) fn concat_all(&mut self, parts: Vec<Val>) -> Val {
@@ -216,5 +260,30 @@ impl<'a, 'b> Builder<'a, 'b> {
             });
         }
         acc.unwrap_or(Val::Op(Operand::str("")))
+    }
+
+    /// A call of a method of a builtin type.
+    pub(super) fn builtin_method(
+        &mut self,
+        method: BuiltinMethod,
+        receiver: ExprId,
+        args: &[ExprId],
+        ty: Type,
+    ) -> Val {
+        use BuiltinMethod as M;
+        match method {
+            M::OptionIsSome
+            | M::OptionIsNone
+            | M::OptionOr
+            | M::OptionOkOr
+            | M::ResultIsOk
+            | M::ResultIsErr
+            | M::ResultOr
+            | M::ResultOk
+            | M::ResultErr => self.option_method(method, receiver, args, ty),
+            // The parts of v0.2 not compiled yet are rejected by the checker
+            // (`vex_hir::staged`).
+            _ => UNIT,
+        }
     }
 }

@@ -3,15 +3,16 @@
 
 use super::*;
 
-/// Every expression and pattern of a subtree, without the bodies of `go` blocks (whose
-/// captures stand for what they read).
+/// Every expression and pattern of a subtree, without the bodies of `go` blocks and
+/// closures (whose captures stand for what they read).
 #[derive(Default)]
 pub(super) struct Subtree {
     /// Every expression (in the order of a depth-first walk).
     pub(super) exprs: Vec<ExprId>,
     /// Every pattern.
     pub(super) pats: Vec<PatId>,
-    /// The captures of the `go` blocks inside (their bodies are not walked).
+    /// The captures of the `go` blocks and closures inside (their bodies are not
+    /// walked).
     pub(super) go_captures: Vec<vex_hir::body::LocalId>,
 }
 
@@ -42,7 +43,12 @@ pub(super) fn subtree(body: &Body, root: ExprId) -> Subtree {
             Expr::Unary { expr, .. }
             | Expr::Cast { expr, .. }
             | Expr::Await(expr)
+            | Expr::Try(expr)
             | Expr::Defer(expr) => stack.push(*expr),
+            Expr::Let { pat, expr } => {
+                pat_roots.push(*pat);
+                stack.push(*expr);
+            }
             Expr::Binary { lhs, rhs, .. } => stack.extend([*lhs, *rhs]),
             Expr::Assign { place, value, .. } => stack.extend([*place, *value]),
             Expr::If { cond, then_branch, else_branch } => {
@@ -90,7 +96,9 @@ pub(super) fn subtree(body: &Body, root: ExprId) -> Subtree {
                     }
                 }
             }
-            Expr::Go { captures, .. } => out.go_captures.extend(captures.iter().copied()),
+            Expr::Go { captures, .. } | Expr::Closure { captures, .. } => {
+                out.go_captures.extend(captures.iter().copied())
+            }
         }
     }
     while let Some(p) = pat_roots.pop() {

@@ -58,15 +58,34 @@ impl<'a, 'b> Builder<'a, 'b> {
         else_branch: Option<ExprId>,
         ty: Type,
     ) -> Val {
-        let c = self.expr_operand(cond);
         let then_block = self.new_block();
         let else_block = self.new_block();
         let join = self.new_block();
-        self.terminate(Terminator::Branch { cond: c, then_block, else_block });
+        // `if let`: the test of the pattern, whose bindings the branch sees.
+        let mut scrutinee = None;
+        match &self.input.body.exprs[cond] {
+            Expr::Let { pat, expr } => {
+                let (pat, expr) = (*pat, *expr);
+                let (place, temp) = self.scrutinee_place(expr);
+                self.test_pat(pat, &place, else_block);
+                self.goto(then_block);
+                scrutinee = Some((pat, place, temp));
+            }
+            _ => {
+                let c = self.expr_operand(cond);
+                self.terminate(Terminator::Branch { cond: c, then_block, else_block });
+            }
+        }
         let result = if ty == Type::Unit { None } else { Some(self.new_local("if", ty)) };
         let mut reached = false;
         for (block, branch) in [(then_block, Some(then_branch)), (else_block, else_branch)] {
             self.switch_to(block);
+            let bound = block == then_block && scrutinee.is_some();
+            if bound && let Some((pat, place, _)) = &scrutinee {
+                self.push_scope();
+                let (pat, place) = (*pat, place.clone());
+                self.bind_pat(pat, &place);
+            }
             match (branch, result) {
                 (Some(b), Some(r)) => {
                     let v = self.expr_owned(b);
@@ -79,10 +98,16 @@ impl<'a, 'b> Builder<'a, 'b> {
                 }
                 (None, _) => {}
             }
+            if bound {
+                self.pop_scope();
+            }
             reached |= self.goto(join);
         }
         if reached {
             self.switch_to(join);
+        }
+        if let Some((_, _, Some(temp))) = scrutinee {
+            self.drop_val(Val::Temp(temp));
         }
         match result {
             Some(r) => self.register_temp(r),
@@ -123,21 +148,58 @@ impl<'a, 'b> Builder<'a, 'b> {
         let header = self.new_block();
         let body_block = self.new_block();
         let exit = self.new_block();
+        // `break` and `continue` release what the body and a `while let`'s scrutinee hold.
+        let mark = self.drops.len();
         self.goto(header);
         self.switch_to(header);
-        let c = self.expr_operand(cond);
-        self.terminate(Terminator::Branch { cond: c, then_block: body_block, else_block: exit });
+        let scrutinee = match &self.input.body.exprs[cond] {
+            Expr::Let { pat, expr } => {
+                // `while let`: each iteration tests a new value; when it does not match,
+                // the value is released on the way out.
+                let (pat, expr) = (*pat, *expr);
+                let (place, temp) = self.scrutinee_place(expr);
+                let no_match = self.new_block();
+                self.test_pat(pat, &place, no_match);
+                self.goto(body_block);
+                self.switch_to(no_match);
+                if let Some(temp) = temp {
+                    self.push(Stmt::Release(Place::local(temp)));
+                }
+                self.goto(exit);
+                Some((pat, place, temp))
+            }
+            _ => {
+                let c = self.expr_operand(cond);
+                self.terminate(Terminator::Branch {
+                    cond: c,
+                    then_block: body_block,
+                    else_block: exit,
+                });
+                None
+            }
+        };
         self.switch_to(body_block);
         self.loops.push(LoopCtx {
             label,
             break_block: exit,
             continue_block: header,
             result: None,
-            mark: self.drops.len(),
+            mark,
             broken: false,
         });
+        if let Some((pat, place, _)) = &scrutinee {
+            self.push_scope();
+            let (pat, place) = (*pat, place.clone());
+            self.bind_pat(pat, &place);
+        }
         let v = self.expr(body);
         self.drop_val(v);
+        if scrutinee.is_some() {
+            self.pop_scope();
+        }
+        if let Some((_, _, Some(temp))) = scrutinee {
+            self.drop_val(Val::Temp(temp));
+        }
         self.goto(header);
         self.loops.pop();
         self.switch_to(exit);

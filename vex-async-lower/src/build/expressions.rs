@@ -45,22 +45,30 @@ impl<'a, 'b> Builder<'a, 'b> {
                     self.register_temp(t)
                 }
                 Some(Resolution::Variant(_, index)) => {
-                    let Type::Enum(name) = ty.clone() else { return UNIT };
-                    let t = self
-                        .temp(ty, Rvalue::Aggregate(AggregateKind::Variant(name, *index), vec![]));
+                    let kind = AggregateKind::Variant(ty.clone(), *index);
+                    let t = self.temp(ty, Rvalue::Aggregate(kind, vec![]));
+                    self.register_temp(t)
+                }
+                Some(Resolution::BuiltinVariant(variant)) => {
+                    let kind = AggregateKind::Variant(ty.clone(), variant.index());
+                    let t = self.temp(ty, Rvalue::Aggregate(kind, vec![]));
                     self.register_temp(t)
                 }
                 _ => UNIT,
             },
             Expr::Call { callee, args } => self.call(e, *callee, args),
             Expr::MethodCall { receiver, args, .. } => {
-                let Some(Resolution::Function(loc)) = self.input.infer.resolutions.get(e).copied()
-                else {
-                    return UNIT;
-                };
-                let mut all = vec![*receiver];
-                all.extend(args.iter().copied());
-                self.call_function(loc, &all, ty)
+                match self.input.infer.resolutions.get(e).copied() {
+                    Some(Resolution::Function(loc)) => {
+                        let mut all = vec![*receiver];
+                        all.extend(args.iter().copied());
+                        self.call_function(loc, &all, ty)
+                    }
+                    Some(Resolution::Method(method)) => {
+                        self.builtin_method(method, *receiver, args, ty)
+                    }
+                    _ => UNIT,
+                }
             }
             Expr::Field { base, .. } => {
                 let index = match self.input.infer.resolutions.get(e) {
@@ -107,6 +115,11 @@ impl<'a, 'b> Builder<'a, 'b> {
                 Val::Op(Operand::local(t))
             }
             Expr::Await(inner) => self.await_expr(*inner, ty),
+            Expr::Try(operand) => self.try_expr(*operand, ty),
+            // Only the condition of `if`/`while` is a `let` (lowered there); a stray one
+            // was reported.
+            Expr::Let { .. } => UNIT,
+            Expr::Closure { .. } => UNIT,
             Expr::If { cond, then_branch, else_branch } => {
                 self.if_expr(*cond, *then_branch, *else_branch, ty)
             }
@@ -148,6 +161,8 @@ impl<'a, 'b> Builder<'a, 'b> {
             }
             Expr::Block { stmts, tail } => self.block(stmts, *tail, ty),
             Expr::Match { scrutinee, arms } => self.match_expr(*scrutinee, arms, ty),
+            // `()` is the unit value, not an empty aggregate.
+            Expr::Tuple(elems) if elems.is_empty() => UNIT,
             Expr::Tuple(elems) => {
                 let ops: Vec<Operand> = elems.iter().map(|x| self.expr_owned(*x)).collect();
                 self.aggregate(AggregateKind::Tuple, ops, ty)

@@ -78,6 +78,7 @@ mod control_flow;
 mod exits;
 mod expressions;
 mod operators;
+mod options;
 mod ownership;
 mod patterns;
 mod tasks;
@@ -88,7 +89,7 @@ use vex_hir::body::{
     ArithOp, BinaryOp, Body, BodySourceMap, CmpOp, Expr, ExprId, ForIter, FormatPiece, LabelId,
     Literal, Pat, PatId, Stmt as HirStmt, TemplatePiece, UnaryOp, split_template,
 };
-use vex_hir::builtins::Builtin;
+use vex_hir::builtins::{Builtin, BuiltinMethod};
 use vex_hir::infer::{InferenceResult, Resolution};
 use vex_hir::ty::Ty;
 use vex_syntax::{LineCol, LineIndex};
@@ -205,6 +206,15 @@ pub fn lower_ty(db: &dyn Db, ty: &Ty) -> Type {
             }
         }
         Ty::Future(inner) => Type::Future(Box::new(lower_ty(db, inner))),
+        Ty::Option(inner) => Type::Option(Box::new(lower_ty(db, inner))),
+        Ty::Result(ok, err) => {
+            Type::Result(Box::new(lower_ty(db, ok)), Box::new(lower_ty(db, err)))
+        }
+        Ty::Vec(elem) => Type::Vec(Box::new(lower_ty(db, elem))),
+        Ty::Fn(fn_ty) => Type::Fn(
+            fn_ty.params.iter().map(|p| lower_ty(db, p)).collect(),
+            Box::new(lower_ty(db, &fn_ty.ret)),
+        ),
     }
 }
 

@@ -13,6 +13,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         ty: Type,
     ) -> Val {
         match op {
+            BinaryOp::Coalesce => self.coalesce(lhs, rhs, ty),
             BinaryOp::And | BinaryOp::Or => {
                 let result = self.new_local("cond", Type::Bool);
                 let a = self.expr_operand(lhs);

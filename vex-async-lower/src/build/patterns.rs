@@ -157,12 +157,17 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     pub(super) fn variant_index(&self, pat: PatId) -> Option<u32> {
-        let Pat::Variant { variant, .. } = &self.input.body.pats[pat] else { return None };
-        let Some(Ty::Enum(loc)) = self.input.infer.pat_types.get(pat) else { return None };
-        vex_hir::signature::enum_variants(self.input.db, *loc)
-            .iter()
-            .position(|(n, _)| n == variant)
-            .map(|i| i as u32)
+        let Pat::Variant { ty, variant, .. } = &self.input.body.pats[pat] else { return None };
+        match self.input.infer.pat_types.get(pat)? {
+            Ty::Enum(loc) => vex_hir::signature::enum_variants(self.input.db, *loc)
+                .iter()
+                .position(|(n, _)| n == variant)
+                .map(|i| i as u32),
+            Ty::Option(_) | Ty::Result(..) => {
+                vex_hir::builtins::BuiltinVariant::from_name(Some(ty), variant).map(|v| v.index())
+            }
+            _ => None,
+        }
     }
 
     /// Emits tests of `pat` against `place`; falls through on a match, jumps to `fail`
@@ -274,7 +279,10 @@ impl<'a, 'b> Builder<'a, 'b> {
                         let v = i128::from(v.unwrap_or(0));
                         values.push(normalize(if *negated { -v } else { v }, *int));
                     }
-                    (Pat::Variant { fields, .. }, Type::Enum(_)) => {
+                    (
+                        Pat::Variant { fields, .. },
+                        Type::Enum(_) | Type::Option(_) | Type::Result(..),
+                    ) => {
                         if !fields.iter().flatten().all(|p| self.is_irrefutable(*p)) {
                             return None;
                         }
@@ -295,25 +303,14 @@ impl<'a, 'b> Builder<'a, 'b> {
         arms: &[vex_hir::body::MatchArm],
         ty: Type,
     ) -> Val {
-        let (place, temp) = match self.place_of(scrutinee) {
-            Some(p) if self.is_place_expr(scrutinee) => (p, None),
-            _ => {
-                let op = self.expr_owned(scrutinee);
-                let place = self.materialize(op.clone());
-                let temp = match &op {
-                    Operand::Copy(p) if self.temps.contains(&p.local) => Some(p.local),
-                    _ => None,
-                };
-                (place, temp)
-            }
-        };
+        let (place, temp) = self.scrutinee_place(scrutinee);
         let scrutinee_ty = self.place_ty(&place);
         let result = if ty == Type::Unit { None } else { Some(self.new_local("match", ty)) };
         let join = self.new_block();
         let mut reached = false;
         if let Some(cases) = self.switch_cases(arms, &scrutinee_ty) {
             let value = match scrutinee_ty {
-                Type::Enum(_) => Operand::local(
+                Type::Enum(_) | Type::Option(_) | Type::Result(..) => Operand::local(
                     self.temp(Type::Int(ENUM_TAG), Rvalue::Discriminant(place.clone())),
                 ),
                 _ => Operand::Copy(place.clone()),

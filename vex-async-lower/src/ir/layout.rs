@@ -1,10 +1,12 @@
 //! Sizes, alignments and field offsets of IR types: the one source of truth for
 //! layouts that the coroutine layout, the evaluator and backends share.
 //!
-//! Scalars have their C sizes; strings, futures and state pointers are pointers (8
-//! bytes); structs and tuples are laid out in declaration order with C padding; arrays
-//! are `N` elements at a stride of the element's (padded) size; an enum is a `u32` tag
-//! followed by the largest payload (each payload laid out like a tuple).
+//! Scalars have their C sizes; strings, futures, vectors and state pointers are
+//! pointers (8 bytes), function values two pointers; structs and tuples are laid out in
+//! declaration order with C padding; arrays are `N` elements at a stride of the
+//! element's (padded) size; an enum (and `Option`, `Result`) is a `u32` tag followed by
+//! the largest payload (each payload laid out like a tuple), so an `Option<i64>` is 16
+//! bytes.
 
 use super::{IntTy, StructDef, Type, TypeDefs};
 
@@ -31,7 +33,10 @@ pub fn layout_of(ty: &Type, types: &TypeDefs) -> Layout {
         Type::Int(int) => scalar(u64::from(int.bits() / 8)),
         Type::Float(vex_hir::ty::FloatTy::F32) => scalar(4),
         Type::Float(vex_hir::ty::FloatTy::F64) => scalar(8),
-        Type::String | Type::Future(_) | Type::StatePtr(_) | Type::DeferList => scalar(8),
+        Type::String | Type::Future(_) | Type::StatePtr(_) | Type::DeferList | Type::Vec(_) => {
+            scalar(8)
+        }
+        Type::Fn(..) => Layout { size: 16, align: 8 },
         Type::CoroStatus => scalar(4),
         Type::Tuple(elems) => fields_layout(elems.iter(), types).0,
         Type::Array(elem, n) => {
@@ -42,16 +47,14 @@ pub fn layout_of(ty: &Type, types: &TypeDefs) -> Layout {
             Some(def) => Layout { size: align_to(def.size, def.align), align: def.align },
             None => Layout { size: 0, align: 1 },
         },
-        Type::Enum(name) => {
+        Type::Enum(_) | Type::Option(_) | Type::Result(..) => {
             let mut size = 4;
             let mut align = 4;
-            if let Some(def) = types.enums.get(name) {
-                for variant in &def.variants {
-                    let (payload, _) = fields_layout(variant.fields.iter(), types);
-                    let start = align_to(4, payload.align);
-                    size = size.max(start + payload.size);
-                    align = align.max(payload.align);
-                }
+            for fields in types.variants(ty).unwrap_or_default() {
+                let (payload, _) = fields_layout(fields.iter(), types);
+                let start = align_to(4, payload.align);
+                size = size.max(start + payload.size);
+                align = align.max(payload.align);
             }
             Layout { size: align_to(size, align), align }
         }
@@ -91,11 +94,12 @@ pub fn struct_def(name: &str, fields: Vec<(Box<str>, Type)>, types: &TypeDefs) -
     }
 }
 
-/// The byte offset of payload field `field` of `variant` inside an enum value.
-pub fn payload_offset(enum_name: &str, variant: u32, field: u32, types: &TypeDefs) -> u64 {
-    let Some(def) = types.enums.get(enum_name) else { return 0 };
-    let Some(variant) = def.variants.get(variant as usize) else { return 0 };
-    let (payload, offsets) = fields_layout(variant.fields.iter(), types);
+/// The byte offset of payload field `field` of `variant` inside a value of the
+/// enum-like type `ty` (a user enum, `Option`, `Result`).
+pub fn payload_offset(ty: &Type, variant: u32, field: u32, types: &TypeDefs) -> u64 {
+    let variants = types.variants(ty).unwrap_or_default();
+    let Some(fields) = variants.get(variant as usize) else { return 0 };
+    let (payload, offsets) = fields_layout(fields.iter(), types);
     align_to(4, payload.align) + offsets.get(field as usize).copied().unwrap_or(0)
 }
 

@@ -454,8 +454,9 @@ pub enum AggregateKind {
     Array(Type),
     /// A struct, fields in declaration order.
     Struct(Name),
-    /// An enum variant with its payload.
-    Variant(Name, u32),
+    /// A variant of an enum-like type (a user enum, `Option`, `Result`) with its
+    /// payload.
+    Variant(Type, u32),
 }
 
 /// The right-hand side of an assignment.

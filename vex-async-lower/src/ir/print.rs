@@ -21,6 +21,19 @@ impl Display for Type {
             Type::Float(float) => f.write_str(float.name()),
             Type::String => f.write_str("string"),
             Type::Future(inner) => write!(f, "Future<{inner}>"),
+            Type::Option(inner) => write!(f, "Option<{inner}>"),
+            Type::Result(ok, err) => write!(f, "Result<{ok}, {err}>"),
+            Type::Vec(elem) => write!(f, "Vec<{elem}>"),
+            Type::Fn(params, ret) => {
+                f.write_str("fn(")?;
+                for (i, param) in params.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{param}")?;
+                }
+                write!(f, "): {ret}")
+            }
             Type::Tuple(elems) => {
                 f.write_str("(")?;
                 for (i, elem) in elems.iter().enumerate() {
@@ -102,7 +115,7 @@ impl Display for Rvalue {
                 AggregateKind::Tuple => write!(f, "tuple({})", list(ops)),
                 AggregateKind::Array(_) => write!(f, "array[{}]", list(ops)),
                 AggregateKind::Struct(name) => write!(f, "{name} {{ {} }}", list(ops)),
-                AggregateKind::Variant(name, v) => write!(f, "{name}#{v}({})", list(ops)),
+                AggregateKind::Variant(ty, v) => write!(f, "{ty}#{v}({})", list(ops)),
             },
             Rvalue::Repeat(op, n) => write!(f, "array[{op}; {n}]"),
             Rvalue::Discriminant(place) => write!(f, "discriminant {place}"),

@@ -30,6 +30,19 @@ pub enum Type {
     Struct(Name),
     /// A user enum (see [`EnumDef`]): a `u32` tag and a union of payloads.
     Enum(Name),
+    /// `Option<T>`: an enum with variants `Some(T)` (tag 0) and `None` (tag 1), laid out
+    /// like a user enum.
+    Option(Box<Type>),
+    /// `Result<T, E>`: an enum with variants `Ok(T)` (tag 0) and `Err(E)` (tag 1).
+    Result(Box<Type>, Box<Type>),
+    /// `Vec<T>`: `VexVec *` (NULL is the empty vector); owned values hold one
+    /// reference.
+    Vec(Box<Type>),
+    /// `fn(A…): R`: a function value, `{ code, env }` — the code of a function whose
+    /// first parameter (after the worker context) is the environment, and the
+    /// environment (`NULL` for named functions); owned values hold one reference to
+    /// the environment.
+    Fn(Vec<Type>, Box<Type>),
     /// A pointer to a coroutine state struct (the named [`StructDef`]).
     StatePtr(Name),
     /// `CoroStatus`, what a resume function returns.
@@ -46,7 +59,9 @@ impl Type {
     /// futures, directly or inside aggregates.
     pub fn needs_drop(&self, types: &TypeDefs) -> bool {
         match self {
-            Type::String | Type::Future(_) => true,
+            Type::String | Type::Future(_) | Type::Vec(_) | Type::Fn(..) => true,
+            Type::Option(inner) => inner.needs_drop(types),
+            Type::Result(ok, err) => ok.needs_drop(types) || err.needs_drop(types),
             Type::Tuple(elems) => elems.iter().any(|t| t.needs_drop(types)),
             Type::Array(elem, n) => *n > 0 && elem.needs_drop(types),
             Type::Struct(name) => types
@@ -138,6 +153,19 @@ impl Const {
 }
 
 impl TypeDefs {
+    /// The payload types of each variant of an enum-like type (a user enum, `Option`,
+    /// `Result`), in tag order; `None` for other types.
+    pub fn variants(&self, ty: &Type) -> Option<Vec<Vec<Type>>> {
+        match ty {
+            Type::Enum(name) => {
+                Some(self.enums.get(name)?.variants.iter().map(|v| v.fields.clone()).collect())
+            }
+            Type::Option(inner) => Some(vec![vec![(**inner).clone()], Vec::new()]),
+            Type::Result(ok, err) => Some(vec![vec![(**ok).clone()], vec![(**err).clone()]]),
+            _ => None,
+        }
+    }
+
     /// The type `proj` selects from a value of type `ty`: a field of a tuple or struct,
     /// an element of an array, a payload field of an enum variant. `None` when the
     /// projection does not apply to the type (or names a field, variant or type that
@@ -149,14 +177,9 @@ impl TypeDefs {
                 self.structs.get(name)?.fields.get(*n as usize).map(|f| f.ty.clone())
             }
             (Proj::Index(_), Type::Array(elem, _)) => Some((**elem).clone()),
-            (Proj::Payload { variant, field }, Type::Enum(name)) => self
-                .enums
-                .get(name)?
-                .variants
-                .get(*variant as usize)?
-                .fields
-                .get(*field as usize)
-                .cloned(),
+            (Proj::Payload { variant, field }, ty) => {
+                self.variants(ty)?.get(*variant as usize)?.get(*field as usize).cloned()
+            }
             _ => None,
         }
     }

@@ -235,28 +235,21 @@ impl Validator<'_> {
                         self.expect_list(block, rvalue, tys, &fields);
                         Type::Struct(name.clone())
                     }
-                    AggregateKind::Variant(name, v) => {
-                        let fields = match self
-                            .types
-                            .enums
-                            .get(name)
-                            .and_then(|e| e.variants.get(*v as usize))
-                        {
-                            Some(variant) => variant.fields.clone(),
-                            None => {
-                                self.error(block, format!("unknown variant {name}#{v}"));
-                                return None;
-                            }
+                    AggregateKind::Variant(ty, v) => {
+                        let variants = self.types.variants(ty).unwrap_or_default();
+                        let Some(fields) = variants.get(*v as usize) else {
+                            self.error(block, format!("unknown variant {ty}#{v}"));
+                            return None;
                         };
-                        self.expect_list(block, rvalue, tys, &fields);
-                        Type::Enum(name.clone())
+                        self.expect_list(block, rvalue, tys, fields);
+                        ty.clone()
                     }
                 }
             }
             Rvalue::Repeat(op, n) => Type::Array(Box::new(self.operand_ty(block, op)?), *n),
             Rvalue::Discriminant(place) => {
                 let ty = self.place_ty(block, place)?;
-                if !matches!(ty, Type::Enum(_)) {
+                if self.types.variants(&ty).is_none() {
                     self.error(block, format!("{rvalue}: not an enum"));
                 }
                 Type::Int(layout::ENUM_TAG)

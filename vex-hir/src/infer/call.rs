@@ -5,14 +5,14 @@
 
 use super::{HirNode, InferCtx, Resolution};
 use crate::body::{Expr, ExprId, Literal, Name, TemplatePiece, split_template};
-use crate::builtins::Builtin;
+use crate::builtins::{Builtin, BuiltinVariant};
 use crate::diagnostics::Code;
 use crate::ids::{EnumLoc, FunctionLoc};
 use crate::scope::ItemRef;
 use crate::signature::{
     Signature, const_type, enum_variants, extern_signature, signature_of, struct_fields,
 };
-use crate::ty::{IntTy, Ty, VarKind};
+use crate::ty::{FnTy, IntTy, Ty, VarKind};
 
 impl InferCtx<'_> {
     fn resolve_name(&self, name: &str) -> Option<Resolution> {
@@ -24,8 +24,15 @@ impl InferCtx<'_> {
             Some(ItemRef::Extern(loc)) => Some(Resolution::Extern(loc)),
             Some(ItemRef::Const(loc)) => Some(Resolution::Const(loc)),
             Some(ItemRef::Struct(_) | ItemRef::Enum(_)) => None,
-            None => Builtin::from_name(name).map(Resolution::Builtin),
+            None => Builtin::from_name(name)
+                .map(Resolution::Builtin)
+                .or_else(|| BuiltinVariant::from_name(None, name).map(Resolution::BuiltinVariant)),
         }
+    }
+
+    /// The type of a named function used as a value (LANGUAGE.md §10).
+    fn function_value(sig: &Signature) -> Ty {
+        Ty::Fn(FnTy { params: sig.params.clone(), ret: Box::new(sig.call_result()), once: false })
     }
 
     fn unknown_name(&mut self, expr: ExprId, name: &str) -> Ty {
@@ -46,9 +53,30 @@ impl InferCtx<'_> {
                 self.result.resolutions.insert(expr, Resolution::Const(loc));
                 const_type(self.db, loc)
             }
-            Some(_) => {
+            Some(Resolution::Function(loc)) => {
+                self.result.resolutions.insert(expr, Resolution::Function(loc));
+                Self::function_value(&signature_of(self.db, loc))
+            }
+            Some(Resolution::Extern(loc)) => {
+                self.result.resolutions.insert(expr, Resolution::Extern(loc));
+                Self::function_value(&extern_signature(self.db, loc))
+            }
+            Some(Resolution::BuiltinVariant(BuiltinVariant::None)) => {
+                self.result
+                    .resolutions
+                    .insert(expr, Resolution::BuiltinVariant(BuiltinVariant::None));
+                self.variant_type(BuiltinVariant::None, Ty::Unit)
+            }
+            Some(Resolution::BuiltinVariant(variant)) => {
                 let message =
-                    format!("`{name}` is a function; functions are called, not used as values");
+                    format!("`{}` carries a value; write `{}(…)`", variant.name(), variant.name());
+                self.report(Code::ArgumentCount, HirNode::Expr(expr), message);
+                Ty::Error
+            }
+            Some(_) => {
+                let message = format!(
+                    "`{name}` is a builtin; builtins are called, not used as values (wrap it in a closure)"
+                );
                 self.report(Code::NotSupported, HirNode::Expr(expr), message);
                 Ty::Error
             }
@@ -56,9 +84,24 @@ impl InferCtx<'_> {
         }
     }
 
-    /// `Type.member` where a value is expected: a variant without payload.
+    /// `Type.member` where a value is expected: a variant without payload, or an
+    /// associated function as a function value.
     pub(super) fn infer_path_value(&mut self, expr: ExprId, ty: &Name, member: &Name) -> Ty {
         match self.resolve_path(expr, ty, member) {
+            Some(PathTarget::BuiltinVariant(variant)) => {
+                self.result.resolutions.insert(expr, Resolution::BuiltinVariant(variant));
+                if variant.has_payload() {
+                    let message =
+                        format!("`{ty}.{member}` carries a value; write `{ty}.{member}(…)`");
+                    self.report(Code::ArgumentCount, HirNode::Expr(expr), message);
+                }
+                self.variant_type(variant, Ty::Error)
+            }
+            Some(PathTarget::Builtin(_)) => {
+                let message = format!("`{ty}.{member}` is a builtin; call it: `{ty}.{member}(…)`");
+                self.report(Code::NotSupported, HirNode::Expr(expr), message);
+                Ty::Error
+            }
             Some(PathTarget::Variant(loc, index, payload)) => {
                 self.result.resolutions.insert(expr, Resolution::Variant(loc, index));
                 if !payload.is_empty() {
@@ -71,18 +114,25 @@ impl InferCtx<'_> {
                 }
                 Ty::Enum(loc)
             }
-            Some(PathTarget::Function(_)) => {
-                let message = format!(
-                    "`{ty}.{member}` is a function; functions are called, not used as values"
-                );
-                self.report(Code::NotSupported, HirNode::Expr(expr), message);
-                Ty::Error
+            Some(PathTarget::Function(loc)) => {
+                self.result.resolutions.insert(expr, Resolution::Function(loc));
+                Self::function_value(&signature_of(self.db, loc))
             }
             None => Ty::Error,
         }
     }
 
     fn resolve_path(&mut self, expr: ExprId, ty: &Name, member: &Name) -> Option<PathTarget> {
+        if matches!(&**ty, "Option" | "Result" | "Vec") && self.scope.get(ty).is_none() {
+            let target = BuiltinVariant::from_name(Some(ty), member)
+                .map(PathTarget::BuiltinVariant)
+                .or_else(|| Builtin::associated(ty, member).map(PathTarget::Builtin));
+            if target.is_none() {
+                let message = format!("no variant or associated function `{member}` in `{ty}`");
+                self.report(Code::UnknownMember, HirNode::Expr(expr), message);
+            }
+            return target;
+        }
         match self.scope.get(ty) {
             Some(ItemRef::Enum(loc)) => {
                 let variants = enum_variants(self.db, loc);
@@ -118,6 +168,16 @@ impl InferCtx<'_> {
     pub(super) fn infer_call(&mut self, expr: ExprId, callee: ExprId, args: &[ExprId]) -> Ty {
         let body = self.body;
         let sig = match &body.exprs[callee] {
+            Expr::Name(name)
+                if matches!(self.resolve_name(name), Some(Resolution::BuiltinVariant(_))) =>
+            {
+                let Some(Resolution::BuiltinVariant(variant)) = self.resolve_name(name) else {
+                    return Ty::Error;
+                };
+                self.result.resolutions.insert(callee, Resolution::BuiltinVariant(variant));
+                self.result.expr_types.insert(callee, Ty::Error);
+                return self.infer_variant_call(expr, variant, args);
+            }
             Expr::Name(name) => match self.resolve_name(name) {
                 Some(Resolution::Function(loc)) => {
                     self.result.resolutions.insert(callee, Resolution::Function(loc));
@@ -142,7 +202,17 @@ impl InferCtx<'_> {
                     None
                 }
             },
-            Expr::Path { ty, member } => match self.resolve_path(callee, ty, member) {
+            Expr::Path { ty, member, type_args } => match self.resolve_path(callee, ty, member) {
+                Some(PathTarget::BuiltinVariant(variant)) => {
+                    self.result.resolutions.insert(callee, Resolution::BuiltinVariant(variant));
+                    self.result.expr_types.insert(callee, Ty::Error);
+                    return self.infer_variant_call(expr, variant, args);
+                }
+                Some(PathTarget::Builtin(builtin)) => {
+                    self.result.resolutions.insert(callee, Resolution::Builtin(builtin));
+                    self.result.expr_types.insert(callee, Ty::Error);
+                    return self.infer_associated_builtin(expr, callee, builtin, type_args, args);
+                }
                 Some(PathTarget::Variant(loc, index, payload)) => {
                     self.result.resolutions.insert(callee, Resolution::Variant(loc, index));
                     Some(Signature { params: payload, ret: Ty::Enum(loc), is_async: false })
@@ -154,14 +224,9 @@ impl InferCtx<'_> {
                 None => None,
             },
             _ => {
-                self.infer_expr(callee);
-                self.report(
-                    Code::NotCallable,
-                    HirNode::Expr(callee),
-                    "this expression is not a function; only named functions are called in Vex Core"
-                        .to_owned(),
-                );
-                None
+                // A function value: a local, a field, a call's result, a closure.
+                let callee_ty = self.infer_expr(callee);
+                return self.call_value(expr, callee, &callee_ty, args);
             }
         };
         self.result.expr_types.insert(callee, Ty::Error);
@@ -179,7 +244,46 @@ impl InferCtx<'_> {
         }
     }
 
-    fn check_args(&mut self, call: ExprId, params: &[Ty], args: &[ExprId]) {
+    /// A call of a function value of type `callee_ty`.
+    fn call_value(&mut self, expr: ExprId, callee: ExprId, callee_ty: &Ty, args: &[ExprId]) -> Ty {
+        match self.shallow(callee_ty) {
+            Ty::Fn(fn_ty) => {
+                self.check_args(expr, &fn_ty.params, args);
+                *fn_ty.ret
+            }
+            Ty::Var(_, VarKind::General) => {
+                // Not known yet (an unannotated closure parameter): a function of these
+                // arguments.
+                let params: Vec<Ty> = args.iter().map(|_| self.new_var(VarKind::General)).collect();
+                let ret = self.new_var(VarKind::General);
+                let fn_ty = Ty::Fn(FnTy {
+                    params: params.clone(),
+                    ret: Box::new(ret.clone()),
+                    once: false,
+                });
+                self.coerce(callee, callee_ty, &fn_ty);
+                self.check_args(expr, &params, args);
+                ret
+            }
+            Ty::Error | Ty::Never => {
+                for &arg in args {
+                    self.infer_expr(arg);
+                }
+                Ty::Error
+            }
+            other => {
+                let message =
+                    format!("this is not a function: it has type `{}`", self.display(&other));
+                self.report(Code::NotCallable, HirNode::Expr(callee), message);
+                for &arg in args {
+                    self.infer_expr(arg);
+                }
+                Ty::Error
+            }
+        }
+    }
+
+    pub(super) fn check_args(&mut self, call: ExprId, params: &[Ty], args: &[ExprId]) {
         if params.len() != args.len() {
             let message = format!(
                 "this call takes {} argument{} but {} {} supplied",
@@ -226,6 +330,20 @@ impl InferCtx<'_> {
                 self.check_args(expr, rest, args);
                 sig.call_result()
             }
+            None if self.builtin_method(&resolved, method).is_some() => {
+                let Some(builtin) = self.builtin_method(&resolved, method) else {
+                    return Ty::Error;
+                };
+                self.infer_builtin_method(expr, receiver, &resolved, builtin, args)
+            }
+            None if self.fn_field(&resolved, method).is_some() => {
+                // `s.field(x)`: a field of function type, called (LANGUAGE.md §10).
+                let Some((index, field_ty)) = self.fn_field(&resolved, method) else {
+                    return Ty::Error;
+                };
+                self.result.resolutions.insert(expr, Resolution::Field(index));
+                self.call_value(expr, receiver, &field_ty, args)
+            }
             None => {
                 if resolved != Ty::Error {
                     let message =
@@ -238,6 +356,14 @@ impl InferCtx<'_> {
                 Ty::Error
             }
         }
+    }
+
+    /// The field called `name` of a struct type, when it holds a function value.
+    fn fn_field(&self, ty: &Ty, name: &str) -> Option<(u32, Ty)> {
+        let Ty::Struct(loc) = ty else { return None };
+        let fields = struct_fields(self.db, *loc);
+        let index = fields.iter().position(|(n, _)| &**n == name)?;
+        matches!(fields[index].1, Ty::Fn(_)).then(|| (index as u32, fields[index].1.clone()))
     }
 
     fn infer_builtin_call(&mut self, expr: ExprId, builtin: Builtin, args: &[ExprId]) -> Ty {
@@ -390,4 +516,6 @@ impl InferCtx<'_> {
 enum PathTarget {
     Variant(EnumLoc, u32, Vec<Ty>),
     Function(FunctionLoc),
+    BuiltinVariant(BuiltinVariant),
+    Builtin(Builtin),
 }

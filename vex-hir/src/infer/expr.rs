@@ -50,6 +50,15 @@ impl InferCtx<'_> {
                 _ => {}
             }
         }
+        if let (Expr::Closure { .. }, Ty::Fn(fn_ty)) =
+            (&self.body.exprs[expr], self.shallow(expected))
+        {
+            // The expected type gives unannotated parameters their types.
+            let ty = self.infer_closure(expr, Some(&fn_ty));
+            self.result.expr_types.insert(expr, ty.clone());
+            self.coerce(expr, &ty, expected);
+            return ty;
+        }
         let ty = self.infer_expr(expr);
         self.coerce(expr, &ty, expected);
         ty
@@ -79,7 +88,7 @@ impl InferCtx<'_> {
             Expr::Literal(literal) => self.infer_literal(expr, literal, None),
             Expr::Local(local) => self.result.local_types.get(*local).cloned().unwrap_or(Ty::Error),
             Expr::Name(name) => self.infer_name_value(expr, name),
-            Expr::Path { ty, member } => self.infer_path_value(expr, ty, member),
+            Expr::Path { ty, member, .. } => self.infer_path_value(expr, ty, member),
             Expr::Call { callee, args } => self.infer_call(expr, *callee, args),
             Expr::MethodCall { receiver, method, args } => {
                 self.infer_method_call(expr, *receiver, method, args)
@@ -129,6 +138,18 @@ impl InferCtx<'_> {
                 self.check_expr(*index, &int);
                 match self.shallow(&base_ty) {
                     Ty::Array(elem, _) => *elem,
+                    Ty::Vec(elem) => {
+                        if self.assigned_place != Some(expr)
+                            && self.resolve(&elem).contains_future()
+                        {
+                            let message = format!(
+                                "cannot read an element of a `{}`: its elements are move-only; take them out with `pop()` or `for x in v`",
+                                self.display(&base_ty)
+                            );
+                            self.report(Code::MoveOnlyElement, HirNode::Expr(expr), message);
+                        }
+                        *elem
+                    }
                     Ty::Error => Ty::Error,
                     other => {
                         let message =
@@ -142,7 +163,9 @@ impl InferCtx<'_> {
             Expr::Binary { op, lhs, rhs } => self.infer_binary(expr, *op, *lhs, *rhs),
             Expr::Assign { op, place, value } => {
                 self.check_place(*place);
+                let outer = self.assigned_place.replace(*place);
                 let place_ty = self.infer_expr(*place);
+                self.assigned_place = outer;
                 let value_ty = self.check_expr(*value, &place_ty);
                 if let Some(op) = op {
                     let resolved = self.shallow(&value_ty);
@@ -179,11 +202,15 @@ impl InferCtx<'_> {
             }
             Expr::Await(future) => {
                 if !self.in_async {
-                    self.report(
-                        Code::AwaitOutsideAsync,
-                        HirNode::Expr(expr),
-                        "`await` is only allowed inside an `async fn` or a `go` block".to_owned(),
-                    );
+                    let message = match self.frames.last() {
+                        Some(super::Frame::Closure(_)) => {
+                            "`await` is only allowed in an async closure: write `async |…| { … }`"
+                        }
+                        _ => {
+                            "`await` is only allowed inside an `async fn`, a `go` block or an async closure"
+                        }
+                    };
+                    self.report(Code::AwaitOutsideAsync, HirNode::Expr(expr), message.to_owned());
                 }
                 let ty = self.infer_expr(*future);
                 match self.shallow(&ty) {
@@ -244,11 +271,11 @@ impl InferCtx<'_> {
                     ForIter::Array(array) => {
                         let ty = self.infer_expr(*array);
                         match self.shallow(&ty) {
-                            Ty::Array(elem, _) => *elem,
+                            Ty::Array(elem, _) | Ty::Vec(elem) => *elem,
                             Ty::Error => Ty::Error,
                             other => {
                                 let message = format!(
-                                    "cannot iterate over a value of type `{}`; `for` takes a range or an array",
+                                    "cannot iterate over a value of type `{}`; `for` takes a range, an array or a `Vec`",
                                     self.display(&other)
                                 );
                                 self.report(Code::InvalidOperands, HirNode::Expr(*array), message);
@@ -352,11 +379,20 @@ impl InferCtx<'_> {
                 let saved_loops = std::mem::take(&mut self.loops);
                 let saved_ret = std::mem::replace(&mut self.ret, Ty::Unit);
                 let saved_async = std::mem::replace(&mut self.in_async, true);
+                self.frames.push(super::Frame::Go);
                 self.infer_expr(*go_body);
+                self.frames.pop();
                 self.loops = saved_loops;
                 self.ret = saved_ret;
                 self.in_async = saved_async;
                 Ty::Unit
+            }
+            Expr::Closure { .. } => self.infer_closure(expr, None),
+            Expr::Try(operand) => self.infer_try(expr, *operand),
+            Expr::Let { pat, expr: value } => {
+                let ty = self.infer_expr(*value);
+                self.check_pat(*pat, &ty);
+                Ty::Bool
             }
             Expr::Defer(deferred) => {
                 self.infer_expr(*deferred);
@@ -449,6 +485,7 @@ impl InferCtx<'_> {
 
     fn infer_binary(&mut self, expr: ExprId, op: BinaryOp, lhs: ExprId, rhs: ExprId) -> Ty {
         match op {
+            BinaryOp::Coalesce => self.infer_coalesce(expr, lhs, rhs),
             BinaryOp::And | BinaryOp::Or => {
                 self.check_expr(lhs, &Ty::Bool);
                 self.check_expr(rhs, &Ty::Bool);
@@ -508,19 +545,41 @@ impl InferCtx<'_> {
         ok
     }
 
-    /// Checks that `place` can be assigned: a mutable local, or a field, tuple element
-    /// or array element of one.
-    fn check_place(&mut self, place: ExprId) {
+    /// Checks that `place` can be assigned (or changed by a mutating method): a mutable
+    /// local, or a field, tuple element, array or `Vec` element of one, and not a local
+    /// a closure captured.
+    pub(super) fn check_place(&mut self, place: ExprId) {
+        self.check_place_for(place, "assign to")
+    }
+
+    /// [`Self::check_place`], with what is done to the place for messages ("assign to",
+    /// "call `push` on").
+    pub(super) fn check_place_for(&mut self, place: ExprId, what: &str) {
         let mut current = place;
         loop {
             match &self.body.exprs[current] {
                 Expr::Local(local) => {
                     let local = *local;
+                    if let Some(closure) = self.capturing_closure(local) {
+                        let name = self.body.locals[local].name.clone();
+                        self.result.diagnostics.push(InferDiagnostic {
+                            code: Code::AssignToCapture,
+                            message: format!(
+                                "cannot {what} `{name}` inside this closure: closures capture by copy, and their copies are read-only"
+                            ),
+                            at: HirNode::Expr(place),
+                            label: Some((HirNode::Expr(closure), "the closure that captures it".to_owned())),
+                            note: Some(format!(
+                                "help: make a local copy inside the closure: `let! {name}2 = {name}`"
+                            )),
+                        });
+                        return;
+                    }
                     if !self.body.locals[local].mutable {
                         let name = self.body.locals[local].name.clone();
                         self.result.diagnostics.push(InferDiagnostic {
                             code: Code::AssignToImmutable,
-                            message: format!("cannot assign to `{name}`: it is not mutable"),
+                            message: format!("cannot {what} `{name}`: it is not mutable"),
                             at: HirNode::Expr(place),
                             label: Some((
                                 HirNode::Local(local),
@@ -546,28 +605,6 @@ impl InferCtx<'_> {
                     return;
                 }
             }
-        }
-    }
-
-    pub(super) fn check_printable(&mut self, expr: ExprId, ty: &Ty) {
-        let resolved = self.shallow(ty);
-        let ok = matches!(
-            resolved,
-            Ty::Int(_)
-                | Ty::Float(_)
-                | Ty::Bool
-                | Ty::String
-                | Ty::Unit
-                | Ty::Var(..)
-                | Ty::Error
-                | Ty::Never
-        );
-        if !ok {
-            let message = format!(
-                "cannot print a value of type `{}`; only primitive types and `string` print",
-                self.display(ty)
-            );
-            self.report(Code::InvalidOperands, HirNode::Expr(expr), message);
         }
     }
 }

@@ -22,11 +22,16 @@
 //! - `unify`: the inference table: type variables, unification, resolution;
 //! - `expr`: expressions, operators, places and printing;
 //! - `call`: names, `Type.member` paths, calls, method calls and struct literals;
+//! - `builtin`: the methods and associated functions of the builtin types (`Option`,
+//!   `Result`, `Vec`, `string`) and what may be printed;
+//! - `closure`: closures, `?` and `??`;
 //! - `pat`: statements, patterns and `match` (with its exhaustiveness check);
 //! - this module: the results, the query, reporting, and finishing (defaulting
 //!   literal variables, range-checking integer literals, replacing what is left).
 
+mod builtin;
 mod call;
+mod closure;
 mod expr;
 mod pat;
 mod unify;
@@ -93,8 +98,13 @@ pub enum Resolution {
     Builtin(Builtin),
     /// An enum variant: the enum and the variant's index.
     Variant(EnumLoc, u32),
-    /// A struct field, by index.
+    /// A struct field, by index (on a method call: the field of function type that is
+    /// called).
     Field(u32),
+    /// A variant of `Option` or `Result`.
+    BuiltinVariant(crate::builtins::BuiltinVariant),
+    /// A method of a builtin type (on the method call).
+    Method(crate::builtins::BuiltinMethod),
 }
 
 /// The result of inferring one body.
@@ -145,6 +155,8 @@ pub fn infer<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<InferenceResult> {
         result: InferenceResult::default(),
         ret,
         in_async: is_async,
+        frames: vec![Frame::Function],
+        assigned_place: None,
         loops: Vec::new(),
         int_literals: Vec::new(),
     };
@@ -169,14 +181,31 @@ struct LoopCtx {
     break_ty: Option<Option<Ty>>,
 }
 
+/// What code inside a `go` block or closure may do differently from its surroundings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// A function's own body.
+    Function,
+    /// A `go` block: its result is discarded, so `?` cannot return one.
+    Go,
+    /// A closure: its captures (`Expr::Closure::captures`) are read-only.
+    Closure(ExprId),
+}
+
 struct InferCtx<'a> {
     db: &'a dyn Db,
     body: &'a Body,
     scope: &'a ProgramScope,
     vars: Vec<(VarKind, Option<Ty>)>,
     result: InferenceResult,
+    /// The result type of the innermost function, closure or `go` block (the value
+    /// type `T` of an async one).
     ret: Ty,
     in_async: bool,
+    /// The innermost functions, `go` blocks and closures being checked, outermost first.
+    frames: Vec<Frame>,
+    /// The place of the assignment being checked (an element read there is a write).
+    assigned_place: Option<ExprId>,
     loops: Vec<LoopCtx>,
     /// Integer literals to range-check once their type is known: the literal, its
     /// magnitude, whether it is negated, and the expression to point at (the `-` for a

@@ -4,6 +4,7 @@
 
 use super::{HirNode, InferCtx, InferDiagnostic};
 use crate::body::{ExprId, Literal, MatchArm, Pat, PatId, Stmt, StmtId};
+use crate::builtins::BuiltinVariant;
 use crate::diagnostics::Code;
 use crate::scope::ItemRef;
 use crate::signature::{enum_variants, resolve_type};
@@ -113,7 +114,24 @@ impl InferCtx<'_> {
                 }
             }
             Pat::Variant { ty, variant, fields } => {
+                let builtin = (self.scope.get(ty).is_none())
+                    .then(|| BuiltinVariant::from_name(Some(ty), variant))
+                    .flatten();
                 let payload = match self.scope.get(ty) {
+                    None if builtin.is_some() => {
+                        let builtin = builtin.unwrap_or(BuiltinVariant::None);
+                        let payload = self.new_var(VarKind::General);
+                        let enum_ty = self.variant_type(builtin, payload.clone());
+                        if !self.unify(&enum_ty, expected) {
+                            self.pat_mismatch(pat, expected, &enum_ty);
+                        }
+                        Some(if builtin.has_payload() { vec![payload] } else { Vec::new() })
+                    }
+                    None if matches!(&**ty, "Option" | "Result") => {
+                        let message = format!("no variant `{variant}` in `{ty}`");
+                        self.report(Code::UnknownMember, HirNode::Pat(pat), message);
+                        None
+                    }
                     Some(ItemRef::Enum(loc)) => {
                         if !self.unify(&Ty::Enum(loc), expected) {
                             self.pat_mismatch(pat, expected, &Ty::Enum(loc));
@@ -219,23 +237,30 @@ impl InferCtx<'_> {
         if ty.references_error() || unguarded.iter().any(|&p| self.irrefutable(p)) {
             return None;
         }
+        let variants_missing = |variants: Vec<(String, bool)>| {
+            let missing: Vec<String> = variants
+                .into_iter()
+                .filter(|(name, _)| !unguarded.iter().any(|&p| self.covers_variant(p, name)))
+                .map(
+                    |(name, payload)| {
+                        if payload { format!("`{name}(..)`") } else { format!("`{name}`") }
+                    },
+                )
+                .collect();
+            (!missing.is_empty()).then(|| missing.join(", "))
+        };
         match ty {
             Ty::Enum(loc) => {
-                let variants = enum_variants(self.db, *loc);
                 let enum_name = crate::signature::type_name(self.db, ty).unwrap_or_default();
-                let missing: Vec<String> = variants
-                    .iter()
-                    .filter(|(name, _)| !unguarded.iter().any(|&p| self.covers_variant(p, name)))
-                    .map(|(name, payload)| {
-                        if payload.is_empty() {
-                            format!("`{enum_name}.{name}`")
-                        } else {
-                            format!("`{enum_name}.{name}(..)`")
-                        }
-                    })
-                    .collect();
-                (!missing.is_empty()).then(|| missing.join(", "))
+                variants_missing(
+                    enum_variants(self.db, *loc)
+                        .into_iter()
+                        .map(|(name, payload)| (format!("{enum_name}.{name}"), !payload.is_empty()))
+                        .collect(),
+                )
             }
+            Ty::Option(_) => variants_missing(vec![("Some".into(), true), ("None".into(), false)]),
+            Ty::Result(..) => variants_missing(vec![("Ok".into(), true), ("Err".into(), true)]),
             Ty::Bool => {
                 let missing: Vec<&str> = [true, false]
                     .into_iter()
@@ -262,10 +287,19 @@ impl InferCtx<'_> {
         }
     }
 
+    /// Whether `pat` matches every value of the variant `name` (written `Enum.Variant`
+    /// for user enums, bare for the builtin ones).
     fn covers_variant(&self, pat: PatId, name: &str) -> bool {
         match &self.body.pats[pat] {
-            Pat::Variant { variant, fields, .. } => {
-                &**variant == name
+            Pat::Variant { ty, variant, fields } => {
+                let written = if self.scope.get(ty).is_none()
+                    && BuiltinVariant::from_name(Some(ty), variant).is_some()
+                {
+                    variant.to_string()
+                } else {
+                    format!("{ty}.{variant}")
+                };
+                written == name
                     && fields.as_deref().unwrap_or(&[]).iter().all(|&p| self.irrefutable(p))
             }
             Pat::Or(alternatives) => alternatives.iter().any(|&p| self.covers_variant(p, name)),

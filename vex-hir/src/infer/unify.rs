@@ -24,21 +24,14 @@ impl InferCtx<'_> {
     }
 
     pub(super) fn resolve(&self, ty: &Ty) -> Ty {
-        match self.shallow(ty) {
-            Ty::Tuple(elems) => Ty::Tuple(elems.iter().map(|e| self.resolve(e)).collect()),
-            Ty::Array(elem, len) => Ty::Array(Box::new(self.resolve(&elem)), len),
-            Ty::Future(inner) => Ty::Future(Box::new(self.resolve(&inner))),
-            other => other,
-        }
+        self.shallow(ty).map_children(|child| self.resolve(child))
     }
 
     /// Whether the type variable `var` appears in `ty` (resolved as far as bound).
     fn occurs(&self, var: TyVar, ty: &Ty) -> bool {
         match self.shallow(ty) {
             Ty::Var(v, _) => v == var,
-            Ty::Tuple(elems) => elems.iter().any(|e| self.occurs(var, e)),
-            Ty::Array(elem, _) | Ty::Future(elem) => self.occurs(var, &elem),
-            _ => false,
+            other => other.children().any(|child| self.occurs(var, child)),
         }
     }
 
@@ -84,28 +77,29 @@ impl InferCtx<'_> {
                 xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| self.unify(x, y))
             }
             (Ty::Array(x, n), Ty::Array(y, m)) => n == m && self.unify(x, y),
-            (Ty::Future(x), Ty::Future(y)) => self.unify(x, y),
+            (Ty::Future(x), Ty::Future(y))
+            | (Ty::Option(x), Ty::Option(y))
+            | (Ty::Vec(x), Ty::Vec(y)) => self.unify(x, y),
+            (Ty::Result(x1, x2), Ty::Result(y1, y2)) => self.unify(x1, y1) && self.unify(x2, y2),
+            (Ty::Fn(x), Ty::Fn(y)) => {
+                x.once == y.once
+                    && x.params.len() == y.params.len()
+                    && x.params.iter().zip(&y.params).all(|(p, q)| self.unify(p, q))
+                    && self.unify(&x.ret, &y.ret)
+            }
             _ => a == b,
         }
     }
 }
 
 pub(super) fn contains_var(ty: &Ty) -> bool {
-    match ty {
-        Ty::Var(..) => true,
-        Ty::Tuple(elems) => elems.iter().any(contains_var),
-        Ty::Array(elem, _) | Ty::Future(elem) => contains_var(elem),
-        _ => false,
-    }
+    matches!(ty, Ty::Var(..)) || ty.children().any(contains_var)
 }
 
 /// Replaces the variables left after defaulting (already reported) by `Ty::Error`.
 pub(super) fn replace_vars(ty: &Ty) -> Ty {
     match ty {
         Ty::Var(..) => Ty::Error,
-        Ty::Tuple(elems) => Ty::Tuple(elems.iter().map(replace_vars).collect()),
-        Ty::Array(elem, len) => Ty::Array(Box::new(replace_vars(elem)), *len),
-        Ty::Future(inner) => Ty::Future(Box::new(replace_vars(inner))),
-        other => other.clone(),
+        other => other.map_children(replace_vars),
     }
 }

@@ -206,7 +206,16 @@ struct FnCx<'a, 'ctx> {
 }
 
 fn is_aggregate(ty: &Type) -> bool {
-    matches!(ty, Type::Tuple(_) | Type::Array(..) | Type::Struct(_) | Type::Enum(_))
+    matches!(
+        ty,
+        Type::Tuple(_)
+            | Type::Array(..)
+            | Type::Struct(_)
+            | Type::Enum(_)
+            | Type::Option(_)
+            | Type::Result(..)
+            | Type::Fn(..)
+    )
 }
 
 impl<'a, 'ctx> Codegen<'a, 'ctx> {
@@ -226,17 +235,17 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
     /// The LLVM type of a scalar value (`None` for `()` and aggregates).
     fn scalar_type(&self, ty: &Type) -> Option<BasicTypeEnum<'ctx>> {
         Some(match ty {
-            Type::Unit | Type::Tuple(_) | Type::Array(..) | Type::Struct(_) | Type::Enum(_) => {
-                return None;
-            }
+            Type::Unit => return None,
+            ty if is_aggregate(ty) => return None,
             Type::Bool => self.context.i8_type().into(),
             Type::Int(int) => self.int_type(*int).into(),
             Type::Float(FloatTy::F32) => self.context.f32_type().into(),
             Type::Float(FloatTy::F64) => self.context.f64_type().into(),
-            Type::String | Type::Future(_) | Type::StatePtr(_) | Type::DeferList => {
+            Type::String | Type::Future(_) | Type::StatePtr(_) | Type::DeferList | Type::Vec(_) => {
                 self.abi.ptr_type().into()
             }
             Type::CoroStatus => self.abi.coro_status_type().into(),
+            _ => return None,
         })
     }
 

@@ -44,8 +44,10 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                     let stride = self.i64(self.size_of(elem));
                     self.builder.build_int_mul(wide, stride, "")?
                 }
-                (Type::Enum(name), Proj::Payload { variant, field }) => {
-                    self.i64(payload_offset(name, *variant, *field, &self.types))
+                (enum_ty, Proj::Payload { variant, field })
+                    if self.types.variants(enum_ty).is_some() =>
+                {
+                    self.i64(payload_offset(enum_ty, *variant, *field, &self.types))
                 }
                 (ty, proj) => {
                     return Err(Error::Unsupported(format!("projection {proj:?} of {ty:?}")));

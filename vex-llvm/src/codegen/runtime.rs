@@ -289,15 +289,15 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                     self.walk_references(cx, p, elem, retain)?;
                 }
             }
-            Type::Enum(name) => {
-                let variants = self.types.enums[name].variants.clone();
+            Type::Enum(_) | Type::Option(_) | Type::Result(..) => {
+                let variants = self.types.variants(ty).unwrap_or_default();
                 let tag =
                     self.builder.build_load(self.context.i32_type(), ptr, "tag")?.into_int_value();
                 let done = self.context.append_basic_block(cx.function, "variant_done");
                 let mut cases = Vec::new();
                 let mut bodies = Vec::new();
-                for (v, variant) in variants.iter().enumerate() {
-                    if variant.fields.iter().any(|f| f.needs_drop(&self.types)) {
+                for (v, fields) in variants.iter().enumerate() {
+                    if fields.iter().any(|f| f.needs_drop(&self.types)) {
                         let block = self.context.append_basic_block(cx.function, "variant");
                         cases.push((self.context.i32_type().const_int(v as u64, false), block));
                         bodies.push((v as u32, block));
@@ -306,8 +306,8 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 self.builder.build_switch(tag, done, &cases)?;
                 for (v, block) in bodies {
                     self.builder.position_at_end(block);
-                    for (f, field_ty) in variants[v as usize].fields.iter().enumerate() {
-                        let offset = payload_offset(name, v, f as u32, &self.types);
+                    for (f, field_ty) in variants[v as usize].iter().enumerate() {
+                        let offset = payload_offset(ty, v, f as u32, &self.types);
                         let p = self.offset_ptr(ptr, self.i64(offset))?;
                         self.walk_references(cx, p, field_ty, retain)?;
                     }

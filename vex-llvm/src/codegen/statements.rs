@@ -166,11 +166,11 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                     AggregateKind::Struct(name) => {
                         self.types.structs[name].fields.iter().map(|f| f.offset).collect()
                     }
-                    AggregateKind::Variant(name, variant) => {
+                    AggregateKind::Variant(ty, variant) => {
                         let tag = self.context.i32_type().const_int(u64::from(*variant), false);
                         self.builder.build_store(tmp, tag)?;
                         (0..operands.len() as u32)
-                            .map(|f| payload_offset(name, *variant, f, &self.types))
+                            .map(|f| payload_offset(ty, *variant, f, &self.types))
                             .collect()
                     }
                 };

@@ -1,15 +1,42 @@
 //! Expressions: a Pratt loop over binary operators (binding powers from LANGUAGE.md §4)
 //! on top of prefix operators, atoms and postfix operators.
 //!
-//! Binding powers, loosest first: assignment (right-assoc) < `?:` < `..` < `||` < `&&` <
-//! comparisons (non-associative) < `|` < `^` < `&` < `<< >>` < `+ -` < `* / %` < `as` <
-//! prefix `- ! & * <- await` < postfix. A binary operator or `(`/`[` that starts a new line
-//! (where line breaks are significant) ends the expression; a `.` never does. Left-nested
-//! chains (`a + b + c`, `a.b.c`) count towards their own limit of links per path
+//! Binding powers, loosest first (the numbers in `current_op`):
+//!
+//! | bp | operators | grouping |
+//! |---|---|---|
+//! | 1 | `=` `+=` … `>>=` (not expressions in Core, but parsed as `BinExpr`) | right |
+//! | 2 | ternary `c ? a : b` (not in Core) | right |
+//! | 3 | `..` `..=` | none |
+//! | 4 | `??` (v0.2) | right |
+//! | 5 | `\|\|` | left |
+//! | 6 | `&&` | left |
+//! | 7 | `==` `!=` `<` `<=` `>` `>=` | none (a chain is an error) |
+//! | 8, 9, 10 | `\|`, `^`, `&` | left |
+//! | 11 | `<<` `>>` | left |
+//! | 12 | `+` `-` | left |
+//! | 13 | `*` `/` `%` | left |
+//! | 14 | `as` | left |
+//! | 15 | prefix `-` `!` `&` `*` `<-` `await` | |
+//! | — | postfix: call, `.field`, `.0`, `[i]`, `.m()`, `?` (v0.2) | |
+//!
+//! Postfix `?` versus the ternary: a `?` followed, on the same line, by a token that can
+//! start an operand (`EXPR_FIRST`) is a ternary, never a postfix `?`; so `r? + 1` is
+//! `(r?) + 1`, but `r? - 1` is a ternary (`-` starts an operand). The `await` rule
+//! (§8): the operand of `await` is the postfix chain up to its first `?`; that `?` and
+//! the rest of the chain apply to the awaited value (`await f()?.len()` is
+//! `((await f())?).len()`). `async |x| …` and `|x| …` start closures whose body extends
+//! as far to the right as it can.
+//!
+//! A binary operator, `(`/`[` or `?` that starts a new line (where line breaks are
+//! significant) ends the expression; a `.` never does. Left-nested chains (`a + b + c`,
+//! `a.b.c`, `f()?.g()?`) count towards their own limit of links per path
 //! (`MAX_CHAIN_DEPTH`, apart from the nesting limit), which keeps every tree shallow
 //! enough to drop on a small stack.
 
-use super::{comma_list, name_ref, param, patterns, separated_list, stmt_list, types};
+use super::{
+    at_first, comma_list, name_ref, param, patterns, ret_type, separated_list, stmt_list, types,
+};
 use crate::SyntaxKind::{self, *};
 use crate::parser::{CompletedMarker, Parser, TokenSet};
 
@@ -47,6 +74,8 @@ pub(crate) const EXPR_FIRST: TokenSet = TokenSet::new(&[
     DOT2EQ,
     PIPE,
     PIPE2,
+    // Not in `async fn`, which is an item: see `grammar::at_first`.
+    ASYNC_KW,
 ]);
 
 /// Context that changes how an expression is parsed.
@@ -55,10 +84,28 @@ struct Restrictions {
     /// In `if`/`elif`/`while` conditions, `match` scrutinees and `for` iterables a struct
     /// literal (and a bare block) is not allowed: `{` starts the body.
     forbid_struct: bool,
+    /// In the operand of `await`, the postfix chain stops before its first postfix `?`,
+    /// which then applies to the awaited value. Holds only along the operand's chain of
+    /// prefix operators and postfix links, never inside brackets or nested expressions.
+    stop_before_try: bool,
 }
 
+impl Restrictions {
+    /// The restrictions for a nested expression that is not part of the operand chain.
+    fn nested(self) -> Restrictions {
+        Restrictions { stop_before_try: false, ..self }
+    }
+}
+
+/// Binding power of the ternary `c ? a : b`; the scrutinee of `if let` is parsed at it,
+/// so that `if let p = x = y` does not take the assignment.
+const TERNARY_BP: u8 = 2;
+
+/// Binding power of `..` / `..=`; an open range's end binds one step tighter.
+const RANGE_BP: u8 = 3;
+
 /// Binding power of prefix operators; operands of prefix operators bind tighter than `as`.
-const PREFIX_BP: u8 = 14;
+const PREFIX_BP: u8 = 15;
 
 /// Parses an expression; returns `None` (after reporting) if there is none here.
 pub(crate) fn expr(p: &mut Parser<'_>) -> Option<CompletedMarker> {
@@ -67,7 +114,7 @@ pub(crate) fn expr(p: &mut Parser<'_>) -> Option<CompletedMarker> {
 
 /// An expression where a struct literal may not appear unparenthesised.
 fn expr_no_struct(p: &mut Parser<'_>) -> Option<CompletedMarker> {
-    expr_bp(p, Restrictions { forbid_struct: true }, 0)
+    expr_bp(p, Restrictions { forbid_struct: true, ..Restrictions::default() }, 0)
 }
 
 /// The binary operator at the current token: (kind, binding power, right-associative).
@@ -76,28 +123,30 @@ fn current_op(p: &Parser<'_>) -> Option<(SyntaxKind, u8, bool)> {
         EQ | PLUSEQ | MINUSEQ | STAREQ | SLASHEQ | PERCENTEQ | AMPEQ | PIPEEQ | CARETEQ | SHLEQ => {
             (p.current(), 1, true)
         }
-        QUESTION => (QUESTION, 2, true),
-        DOT2 | DOT2EQ => (p.current(), 3, false),
-        PIPE2 => (PIPE2, 4, false),
-        AMP2 => (AMP2, 5, false),
-        EQ2 | NEQ | L_ANGLE | LTEQ => (p.current(), 6, false),
+        QUESTION => (QUESTION, TERNARY_BP, true),
+        DOT2 | DOT2EQ => (p.current(), RANGE_BP, false),
+        QUESTION2 => (QUESTION2, 4, true),
+        PIPE2 => (PIPE2, 5, false),
+        AMP2 => (AMP2, 6, false),
+        EQ2 | NEQ | L_ANGLE | LTEQ => (p.current(), 7, false),
         R_ANGLE if p.at(SHREQ) => (SHREQ, 1, true),
-        R_ANGLE if p.at(SHR) => (SHR, 10, false),
-        R_ANGLE if p.at(GTEQ) => (GTEQ, 6, false),
-        R_ANGLE => (R_ANGLE, 6, false),
-        PIPE => (PIPE, 7, false),
-        CARET => (CARET, 8, false),
-        AMP => (AMP, 9, false),
-        SHL => (SHL, 10, false),
-        PLUS | MINUS => (p.current(), 11, false),
-        STAR | SLASH | PERCENT => (p.current(), 12, false),
-        AS_KW => (AS_KW, 13, false),
+        R_ANGLE if p.at(SHR) => (SHR, 11, false),
+        R_ANGLE if p.at(GTEQ) => (GTEQ, 7, false),
+        R_ANGLE => (R_ANGLE, 7, false),
+        PIPE => (PIPE, 8, false),
+        CARET => (CARET, 9, false),
+        AMP => (AMP, 10, false),
+        SHL => (SHL, 11, false),
+        PLUS | MINUS => (p.current(), 12, false),
+        STAR | SLASH | PERCENT => (p.current(), 13, false),
+        AS_KW => (AS_KW, 14, false),
         _ => return None,
     };
     Some(op)
 }
 
-/// Operators that can only be binary (so a statement cannot start with them).
+/// Operators that can only follow an operand (so a statement cannot start with them):
+/// the binary-only operators, `??`, and `?` (ternary or postfix).
 pub(crate) fn is_binary_only_operator(kind: SyntaxKind) -> bool {
     matches!(
         kind,
@@ -123,6 +172,7 @@ pub(crate) fn is_binary_only_operator(kind: SyntaxKind) -> bool {
             | SHLEQ
             | AS_KW
             | QUESTION
+            | QUESTION2
     )
 }
 
@@ -171,7 +221,7 @@ fn binary_chain(p: &mut Parser<'_>, r: Restrictions, min_bp: u8) -> Option<Compl
             }
             QUESTION => {
                 p.bump(QUESTION);
-                expr_bp(p, r, 0);
+                expr_bp(p, r.nested(), 0);
                 if p.expect(COLON) {
                     expr_bp(p, r, bp);
                 }
@@ -203,28 +253,56 @@ fn binary_chain(p: &mut Parser<'_>, r: Restrictions, min_bp: u8) -> Option<Compl
 
 /// Whether an expression can start here (a line break ends the current expression).
 fn at_expr_start(p: &Parser<'_>, r: Restrictions) -> bool {
-    p.at_ts(EXPR_FIRST) && !p.at_line_start() && !(r.forbid_struct && p.at(L_BRACE))
+    at_first(p, EXPR_FIRST) && !p.at_line_start() && !(r.forbid_struct && p.at(L_BRACE))
+}
+
+/// Whether the `?` at the current token is the postfix try operator: it is not at the
+/// start of a line, and the token after it cannot start an operand on the same line
+/// (otherwise it is the ternary `c ? a : b`).
+fn at_try(p: &Parser<'_>, r: Restrictions) -> bool {
+    if !p.at(QUESTION) || p.at_line_start() {
+        return false;
+    }
+    if p.nth_at_line_start(1) {
+        return true;
+    }
+    let operand_follows = match p.nth(1) {
+        ASYNC_KW => matches!(p.nth(2), PIPE | PIPE2),
+        L_BRACE => !r.forbid_struct,
+        kind => EXPR_FIRST.contains(kind),
+    };
+    !operand_follows
 }
 
 /// Prefix operators, then an atom with its postfix operators.
 fn lhs(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
     let kind = match p.current() {
         MINUS | BANG | AMP | STAR | LEFT_ARROW => PREFIX_EXPR,
-        AWAIT_KW => AWAIT_EXPR,
+        AWAIT_KW => return Some(await_expr(p, r)),
         DOT2 | DOT2EQ => {
             let m = p.start();
             p.bump_any();
             if at_expr_start(p, r) {
-                expr_bp(p, r, 4);
+                expr_bp(p, r.nested(), RANGE_BP + 1);
             }
             return Some(m.complete(p, RANGE_EXPR));
         }
         PIPE | PIPE2 => return Some(closure_expr(p)),
+        ASYNC_KW if matches!(p.nth(1), PIPE | PIPE2) => return Some(closure_expr(p)),
+        // `async fn` is an item: leave it to the statement or item list.
+        ASYNC_KW if p.nth(1) != FN_KW => {
+            stray_async(p);
+            // The stray `async`s are eaten, so this recurses at most once.
+            if !at_expr_start(p, r) {
+                return None;
+            }
+            return lhs(p, r);
+        }
         _ => {
             let scope = p.begin_chain_scope();
-            let result = atom(p, r).map(|atom| {
+            let result = atom(p, r.nested()).map(|atom| {
                 p.stack_chain_on_operand();
-                postfix(p, atom)
+                postfix(p, atom, r)
             });
             p.end_chain_scope(scope);
             return result;
@@ -238,13 +316,46 @@ fn lhs(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
     Some(m.complete(p, kind))
 }
 
-/// Calls, method calls, field accesses and indexing after an atom.
-fn postfix(p: &mut Parser<'_>, mut lhs: CompletedMarker) -> CompletedMarker {
+/// `async` that does not start an async closure (nor an `async fn` item): reported and
+/// kept, with any `async`s right after it, in one `ERROR` node, so that what follows
+/// still parses as the expression (`let f = async { 1 }` keeps its block).
+fn stray_async(p: &mut Parser<'_>) {
+    let m = p.start();
+    p.error("`async` in an expression must start an async closure: `async |x| body`");
+    while p.at(ASYNC_KW) && !matches!(p.nth(1), PIPE | PIPE2 | FN_KW) {
+        p.bump(ASYNC_KW);
+    }
+    m.complete(p, ERROR);
+}
+
+/// `await e`: the operand is parsed with its postfix chain stopping before the first
+/// postfix `?`; then the chain continues on the `AWAIT_EXPR`, so `await f()?` is
+/// `(await f())?`. Inside another `await`'s operand (`await await f()?`) the `?` is left
+/// to the outermost `await`.
+fn await_expr(p: &mut Parser<'_>, r: Restrictions) -> CompletedMarker {
+    let scope = p.begin_chain_scope();
+    let m = p.start();
+    p.bump(AWAIT_KW);
+    if expr_bp(p, Restrictions { stop_before_try: true, ..r }, PREFIX_BP).is_none() {
+        p.error_expected("an operand");
+    }
+    let mut done = m.complete(p, AWAIT_EXPR);
+    if !r.stop_before_try {
+        p.stack_chain_on_operand();
+        done = postfix(p, done, r);
+    }
+    p.end_chain_scope(scope);
+    done
+}
+
+/// Calls, method calls, field accesses, indexing and `?` after an atom (or an `await`).
+fn postfix(p: &mut Parser<'_>, mut lhs: CompletedMarker, r: Restrictions) -> CompletedMarker {
     loop {
         let kind = p.current();
         let continues = match kind {
             DOT => true,
             L_PAREN | L_BRACK => !p.at_line_start(),
+            QUESTION => !r.stop_before_try && at_try(p, r),
             _ => false,
         };
         if !continues || !p.enter_chain() {
@@ -252,6 +363,10 @@ fn postfix(p: &mut Parser<'_>, mut lhs: CompletedMarker) -> CompletedMarker {
         }
         let m = lhs.precede(p);
         lhs = match kind {
+            QUESTION => {
+                p.bump(QUESTION);
+                m.complete(p, TRY_EXPR)
+            }
             L_PAREN => {
                 arg_list(p);
                 m.complete(p, CALL_EXPR)
@@ -399,7 +514,9 @@ fn atom(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
 /// Whether a `<` here starts generic arguments of a call (`f<T>(x)`,
 /// `Channel.new<i64>(8)`) rather than a comparison: the `<` directly follows the name, and
 /// the tokens up to the matching `>` look like types and are followed by `(`. Since
-/// comparisons do not chain, `a<b>(c)` could not be a valid comparison anyway.
+/// comparisons do not chain, `a<b>(c)` could not be a valid comparison anyway. Nested
+/// arguments close with single `>` tokens (`Vec.new<Vec<i64>>()`), and function types
+/// (`Vec.new<fn(i64): bool>()`) may appear: `fn`, and `:` or `->` right after a `)`.
 fn at_generic_args(p: &Parser<'_>) -> bool {
     if !p.at(L_ANGLE) || !p.joint_with_previous() {
         return false;
@@ -414,8 +531,9 @@ fn at_generic_args(p: &Parser<'_>) -> bool {
                     return p.peek(n + 1) == L_PAREN;
                 }
             }
+            COLON | THIN_ARROW if n > 0 && p.peek(n - 1) == R_PAREN => {}
             IDENT | COMMA | L_PAREN | R_PAREN | L_BRACK | R_BRACK | SEMICOLON | INT_NUMBER
-            | AMP | STAR | DOT => {}
+            | AMP | STAR | DOT | FN_KW => {}
             _ => return false,
         }
     }
@@ -580,7 +698,7 @@ fn condition(p: &mut Parser<'_>) {
         p.bump(LET_KW);
         patterns::pattern(p);
         if p.expect(EQ) {
-            expr_bp(p, Restrictions { forbid_struct: true }, 2);
+            expr_bp(p, Restrictions { forbid_struct: true, ..Restrictions::default() }, TERNARY_BP);
         }
         m.complete(p, LET_EXPR);
     } else {
@@ -748,9 +866,11 @@ fn select_expr(p: &mut Parser<'_>) -> CompletedMarker {
     m.complete(p, SELECT_EXPR)
 }
 
-/// `|x, y| body` or `|| body` (not in Vex Core).
+/// `async? |x, y: T| (: R)? body` or `async? || body`; the body is a whole expression,
+/// so it extends as far to the right as it can.
 fn closure_expr(p: &mut Parser<'_>) -> CompletedMarker {
     let m = p.start();
+    p.eat(ASYNC_KW);
     let params = p.start();
     if !p.eat(PIPE2) {
         p.bump(PIPE);
@@ -758,12 +878,7 @@ fn closure_expr(p: &mut Parser<'_>) -> CompletedMarker {
         p.expect(PIPE);
     }
     params.complete(p, PARAM_LIST);
-    if p.at(COLON) || p.at(THIN_ARROW) {
-        let ret = p.start();
-        p.bump_any();
-        types::type_(p);
-        ret.complete(p, RET_TYPE);
-    }
+    ret_type(p);
     if expr(p).is_none() {
         p.error_expected("a closure body");
     }

@@ -1,6 +1,6 @@
-//! Control-flow expressions: `if`/`elif`/`else`, loops and labels, `match` arms,
-//! `select`, struct literals in conditions, open ranges and `break` values, with their
-//! errors.
+//! Control-flow expressions: `if`/`elif`/`else`, `if let`/`while let`, loops and labels,
+//! `match` arms, `select`, struct literals in conditions, open ranges and `break` values,
+//! with their errors.
 
 use super::check;
 use expect_test::expect;
@@ -809,6 +809,231 @@ fn ok_open_ranges_and_break_values() {
                     R_BRACE@106..107 "}"
               NEWLINE@107..108 "\n"
               R_BRACE@108..109 "}"
+    "#]],
+    );
+}
+
+#[test]
+fn ok_if_let_and_while_let() {
+    check(
+        "fn f() {\n    if let Some(x) = a? { x } elif let None = b ?? c { 0 } else { 1 }\n    while let Ok((k, v)) = it.next() { }\n}",
+        expect![[r#"
+            SOURCE_FILE@0..121
+              FN@0..121
+                FN_KW@0..2 "fn"
+                WHITESPACE@2..3 " "
+                NAME@3..4
+                  IDENT@3..4 "f"
+                PARAM_LIST@4..6
+                  L_PAREN@4..5 "("
+                  R_PAREN@5..6 ")"
+                WHITESPACE@6..7 " "
+                BLOCK_EXPR@7..121
+                  L_BRACE@7..8 "{"
+                  NEWLINE@8..13 "\n    "
+                  EXPR_STMT@13..78
+                    IF_EXPR@13..78
+                      IF_KW@13..15 "if"
+                      WHITESPACE@15..16 " "
+                      LET_EXPR@16..32
+                        LET_KW@16..19 "let"
+                        WHITESPACE@19..20 " "
+                        TUPLE_STRUCT_PAT@20..27
+                          PATH@20..24
+                            NAME_REF@20..24
+                              IDENT@20..24 "Some"
+                          L_PAREN@24..25 "("
+                          IDENT_PAT@25..26
+                            NAME@25..26
+                              IDENT@25..26 "x"
+                          R_PAREN@26..27 ")"
+                        WHITESPACE@27..28 " "
+                        EQ@28..29 "="
+                        WHITESPACE@29..30 " "
+                        TRY_EXPR@30..32
+                          PATH_EXPR@30..31
+                            NAME_REF@30..31
+                              IDENT@30..31 "a"
+                          QUESTION@31..32 "?"
+                      WHITESPACE@32..33 " "
+                      BLOCK_EXPR@33..38
+                        L_BRACE@33..34 "{"
+                        WHITESPACE@34..35 " "
+                        PATH_EXPR@35..36
+                          NAME_REF@35..36
+                            IDENT@35..36 "x"
+                        WHITESPACE@36..37 " "
+                        R_BRACE@37..38 "}"
+                      WHITESPACE@38..39 " "
+                      ELIF_BRANCH@39..67
+                        ELIF_KW@39..43 "elif"
+                        WHITESPACE@43..44 " "
+                        LET_EXPR@44..61
+                          LET_KW@44..47 "let"
+                          WHITESPACE@47..48 " "
+                          IDENT_PAT@48..52
+                            NAME@48..52
+                              IDENT@48..52 "None"
+                          WHITESPACE@52..53 " "
+                          EQ@53..54 "="
+                          WHITESPACE@54..55 " "
+                          BIN_EXPR@55..61
+                            PATH_EXPR@55..56
+                              NAME_REF@55..56
+                                IDENT@55..56 "b"
+                            WHITESPACE@56..57 " "
+                            QUESTION2@57..59 "??"
+                            WHITESPACE@59..60 " "
+                            PATH_EXPR@60..61
+                              NAME_REF@60..61
+                                IDENT@60..61 "c"
+                        WHITESPACE@61..62 " "
+                        BLOCK_EXPR@62..67
+                          L_BRACE@62..63 "{"
+                          WHITESPACE@63..64 " "
+                          LITERAL@64..65
+                            INT_NUMBER@64..65 "0"
+                          WHITESPACE@65..66 " "
+                          R_BRACE@66..67 "}"
+                      WHITESPACE@67..68 " "
+                      ELSE_BRANCH@68..78
+                        ELSE_KW@68..72 "else"
+                        WHITESPACE@72..73 " "
+                        BLOCK_EXPR@73..78
+                          L_BRACE@73..74 "{"
+                          WHITESPACE@74..75 " "
+                          LITERAL@75..76
+                            INT_NUMBER@75..76 "1"
+                          WHITESPACE@76..77 " "
+                          R_BRACE@77..78 "}"
+                  NEWLINE@78..83 "\n    "
+                  WHILE_EXPR@83..119
+                    WHILE_KW@83..88 "while"
+                    WHITESPACE@88..89 " "
+                    LET_EXPR@89..115
+                      LET_KW@89..92 "let"
+                      WHITESPACE@92..93 " "
+                      TUPLE_STRUCT_PAT@93..103
+                        PATH@93..95
+                          NAME_REF@93..95
+                            IDENT@93..95 "Ok"
+                        L_PAREN@95..96 "("
+                        TUPLE_PAT@96..102
+                          L_PAREN@96..97 "("
+                          IDENT_PAT@97..98
+                            NAME@97..98
+                              IDENT@97..98 "k"
+                          COMMA@98..99 ","
+                          WHITESPACE@99..100 " "
+                          IDENT_PAT@100..101
+                            NAME@100..101
+                              IDENT@100..101 "v"
+                          R_PAREN@101..102 ")"
+                        R_PAREN@102..103 ")"
+                      WHITESPACE@103..104 " "
+                      EQ@104..105 "="
+                      WHITESPACE@105..106 " "
+                      METHOD_CALL_EXPR@106..115
+                        PATH_EXPR@106..108
+                          NAME_REF@106..108
+                            IDENT@106..108 "it"
+                        DOT@108..109 "."
+                        NAME_REF@109..113
+                          IDENT@109..113 "next"
+                        ARG_LIST@113..115
+                          L_PAREN@113..114 "("
+                          R_PAREN@114..115 ")"
+                    WHITESPACE@115..116 " "
+                    BLOCK_EXPR@116..119
+                      L_BRACE@116..117 "{"
+                      WHITESPACE@117..118 " "
+                      R_BRACE@118..119 "}"
+                  NEWLINE@119..120 "\n"
+                  R_BRACE@120..121 "}"
+        "#]],
+    );
+}
+
+#[test]
+fn err_if_let() {
+    // No `=` after the pattern; a struct literal is not a scrutinee (`{ x }` is the body).
+    check(
+        "fn f() {\n    if let Some(x) { }\n    if let Some(y) = Point { y } { }\n}",
+        expect![[r#"
+        SOURCE_FILE@0..70
+          FN@0..70
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..6
+              L_PAREN@4..5 "("
+              R_PAREN@5..6 ")"
+            WHITESPACE@6..7 " "
+            BLOCK_EXPR@7..70
+              L_BRACE@7..8 "{"
+              NEWLINE@8..13 "\n    "
+              EXPR_STMT@13..31
+                IF_EXPR@13..31
+                  IF_KW@13..15 "if"
+                  WHITESPACE@15..16 " "
+                  LET_EXPR@16..27
+                    LET_KW@16..19 "let"
+                    WHITESPACE@19..20 " "
+                    TUPLE_STRUCT_PAT@20..27
+                      PATH@20..24
+                        NAME_REF@20..24
+                          IDENT@20..24 "Some"
+                      L_PAREN@24..25 "("
+                      IDENT_PAT@25..26
+                        NAME@25..26
+                          IDENT@25..26 "x"
+                      R_PAREN@26..27 ")"
+                  WHITESPACE@27..28 " "
+                  BLOCK_EXPR@28..31
+                    L_BRACE@28..29 "{"
+                    WHITESPACE@29..30 " "
+                    R_BRACE@30..31 "}"
+              NEWLINE@31..36 "\n    "
+              EXPR_STMT@36..64
+                IF_EXPR@36..64
+                  IF_KW@36..38 "if"
+                  WHITESPACE@38..39 " "
+                  LET_EXPR@39..58
+                    LET_KW@39..42 "let"
+                    WHITESPACE@42..43 " "
+                    TUPLE_STRUCT_PAT@43..50
+                      PATH@43..47
+                        NAME_REF@43..47
+                          IDENT@43..47 "Some"
+                      L_PAREN@47..48 "("
+                      IDENT_PAT@48..49
+                        NAME@48..49
+                          IDENT@48..49 "y"
+                      R_PAREN@49..50 ")"
+                    WHITESPACE@50..51 " "
+                    EQ@51..52 "="
+                    WHITESPACE@52..53 " "
+                    PATH_EXPR@53..58
+                      NAME_REF@53..58
+                        IDENT@53..58 "Point"
+                  WHITESPACE@58..59 " "
+                  BLOCK_EXPR@59..64
+                    L_BRACE@59..60 "{"
+                    WHITESPACE@60..61 " "
+                    PATH_EXPR@61..62
+                      NAME_REF@61..62
+                        IDENT@61..62 "y"
+                    WHITESPACE@62..63 " "
+                    R_BRACE@63..64 "}"
+              WHITESPACE@64..65 " "
+              BLOCK_EXPR@65..68
+                L_BRACE@65..66 "{"
+                WHITESPACE@66..67 " "
+                R_BRACE@67..68 "}"
+              NEWLINE@68..69 "\n"
+              R_BRACE@69..70 "}"
+        error 27..27: expected `=`, found `{`
     "#]],
     );
 }

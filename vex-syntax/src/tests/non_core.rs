@@ -1,6 +1,7 @@
-//! Forms outside Vex Core that still parse into their own nodes: generics, references
-//! and pointers, ternaries, closures, `<-`, `unsafe`, `if let` and struct patterns, with
-//! their errors.
+//! Forms outside Vex Core that still parse into their own nodes: generics on items,
+//! references and pointers, ternaries, `unsafe` and struct patterns, with their errors.
+//! The first cases also hold forms that became Core in v0.2 (closures, `<-`, `if let`,
+//! generic types); their v0.2 cases live with expressions, types and control flow.
 
 use super::check;
 use expect_test::expect;

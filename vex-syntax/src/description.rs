@@ -267,7 +267,9 @@ vex_syntax! {
         /// `*T` (not in Vex Core).
         struct PtrType = PTR_TYPE { ty: Type }
         /// `fn(A, B): R`, `fn(): R`, or `fn(A)` (unit result): the type of a function value.
-        struct FnType = FN_TYPE { fn_token: (FN_KW), param_list: FnTypeParamList, ret_type: RetType }
+        struct FnType = FN_TYPE {
+            fn_token: (FN_KW), param_list: FnTypeParamList, ret_type: RetType,
+        }
         /// `(A, B)` of a function type: the parameter types, without names.
         struct FnTypeParamList = FN_TYPE_PARAM_LIST { types: [Type] }
 

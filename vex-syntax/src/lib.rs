@@ -3,8 +3,8 @@
 //! `parse(text)` never fails: it returns a [`Parse`] holding a rowan green tree whose text
 //! is exactly the input, plus the syntax errors found. The typed wrappers in [`ast`]
 //! give structured access to the tree for later stages (name resolution, type checking).
-//! Forms outside Vex Core (generics on user items, `impl`, ternaries, references, …) still parse into their
-//! own nodes so that later stages can report them with a precise span.
+//! Forms outside Vex Core (generics on user items, `impl`, ternaries, references, …) still
+//! parse into their own nodes so that later stages can report them with a precise span.
 //! This crate knows nothing about types, salsa or code generation.
 //!
 //! ```

@@ -151,8 +151,12 @@ pub fn expr(ctx: Ctx) -> BoxedStrategy<GenExpr> {
         3 => ident().prop_map(GenExpr::atom),
         1 => (type_ident(), ident()).prop_map(|(t, v)| GenExpr::atom(format!("{t}.{v}"))),
         1 => Just(GenExpr::atom("None".to_string())),
-        1 => prop::sample::select(vec!["Vec.new<i64>()", "Vec.new<Vec<string>>()", "Channel.new<i64>(8)"])
-            .prop_map(|call| GenExpr::atom(call.to_string())),
+        1 => prop::sample::select(vec![
+            "Vec.new<i64>()",
+            "Vec.new<Vec<string>>()",
+            "Channel.new<i64>(8)",
+        ])
+        .prop_map(|call| GenExpr::atom(call.to_string())),
     ];
     leaf.prop_recursive(3, 24, 4, move |inner| {
         let mut options: Vec<BoxedStrategy<GenExpr>> = vec![

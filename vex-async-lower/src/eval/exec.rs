@@ -1,0 +1,225 @@
+//! Running functions: calls with their depth limit, the blocks of a function in
+//! either mode, and the statements.
+
+use super::*;
+
+impl<'m> Machine<'m> {
+    pub(super) fn call(&mut self, name: &str, args: Vec<Value>) -> Res<Value> {
+        let f = self.function(name)?;
+        if f.kind == FunctionKind::Async && self.options.mode == Mode::Sequential {
+            self.tasks.push(Task {
+                call: Some((f.name.clone(), args)),
+                ..Task::new(f.name.clone(), Waiting::Nothing)
+            });
+            return Ok(Value::Future(Some(self.tasks.len() - 1)));
+        }
+        if self.depth >= MAX_CALL_DEPTH {
+            return Err(Stop::Panic(format!(
+                "panic at {}:{}:{}: stack overflow: more than {MAX_CALL_DEPTH} nested calls (calling `{}`)",
+                f.loc.file, f.loc.line, f.loc.col, f.name
+            )));
+        }
+        self.depth += 1;
+        let result = vex_hir::ensure_stack(|| self.exec(f, args));
+        self.depth -= 1;
+        result
+    }
+
+    pub(super) fn exec(&mut self, f: &'m Function, args: Vec<Value>) -> Res<Value> {
+        let mut locals = vec![Value::Undef; f.locals.len()];
+        if args.len() != f.params.len() {
+            return err(format!("{} called with {} arguments", f.name, args.len()));
+        }
+        for (p, a) in f.params.iter().zip(args) {
+            locals[p.index()] = a;
+        }
+        let mut frame = Frame { f, locals };
+        let mut block = 0usize;
+        loop {
+            let b = &f.blocks[block];
+            for stmt in &b.stmts {
+                if self.fuel == 0 {
+                    return err("out of fuel");
+                }
+                self.fuel -= 1;
+                self.stmt(&mut frame, stmt)?;
+            }
+            block = match &b.term {
+                Terminator::Goto(t) => t.index(),
+                Terminator::Branch { cond, then_block, else_block } => {
+                    match self.operand(&frame, cond)? {
+                        Value::Bool(true) => then_block.index(),
+                        Value::Bool(false) => else_block.index(),
+                        other => return err(format!("{}: branch on {other:?}", f.name)),
+                    }
+                }
+                Terminator::Switch { value, cases, default } => {
+                    let v = match self.operand(&frame, value)? {
+                        Value::Int(v, _) => v,
+                        other => return err(format!("{}: switch on {other:?}", f.name)),
+                    };
+                    cases.iter().find(|c| c.0 == v).map_or(default.index(), |c| c.1.index())
+                }
+                Terminator::Return(v) => {
+                    return match v {
+                        Some(v) => self.operand(&frame, v),
+                        None => Ok(Value::Unit),
+                    };
+                }
+                Terminator::Panic { loc, message } => {
+                    let m = self.operand(&frame, message)?;
+                    let text = self.text(&m)?;
+                    return Err(Stop::Panic(format!(
+                        "panic at {}:{}:{}: {text}",
+                        loc.file, loc.line, loc.col
+                    )));
+                }
+                Terminator::Unreachable => {
+                    return err(format!("{}: reached unreachable code (bb{block})", f.name));
+                }
+                Terminator::Await { future, dest, next, .. } => {
+                    let fv = self.operand(&frame, future)?;
+                    let Value::Future(Some(t)) = fv else { return err(format!("await of {fv:?}")) };
+                    if let Some(builtin) = self.tasks[t].builtin {
+                        if self.tasks[t].outcome != Outcome::Pending {
+                            return err("future awaited twice");
+                        }
+                        if let BuiltinTask::Sleep(at) = builtin {
+                            self.now = self.now.max(at);
+                        }
+                        self.tasks[t].outcome = Outcome::Value(Value::Unit);
+                        self.tasks[t].handles -= 1;
+                        next.index()
+                    } else {
+                        let Some((name, args)) = self.tasks[t].call.take() else {
+                            return err("future awaited twice");
+                        };
+                        let v = self.call_body(&name, args)?;
+                        self.tasks[t].handles -= 1;
+                        if let Some(d) = dest {
+                            frame.locals[d.index()] = v;
+                        }
+                        next.index()
+                    }
+                }
+                Terminator::Sleep { ms, next, .. } => {
+                    if let Value::Int(ms, _) = self.operand(&frame, ms)? {
+                        self.now += ms.max(0) as i64;
+                    }
+                    next.index()
+                }
+                Terminator::Yield { next, .. } => next.index(),
+                Terminator::CancelExit => return err("cancel exit in sequential mode"),
+            };
+        }
+    }
+
+    pub(super) fn call_body(&mut self, name: &str, args: Vec<Value>) -> Res<Value> {
+        let f = self.function(name)?;
+        self.exec(f, args)
+    }
+
+    pub(super) fn stmt(&mut self, frame: &mut Frame<'m>, stmt: &'m Stmt) -> Res<()> {
+        match stmt {
+            Stmt::Assign(place, rvalue) => {
+                let v = self.rvalue(frame, rvalue)?;
+                self.write(frame, place, v)
+            }
+            Stmt::Call { dest, func, args } => {
+                let args = args.iter().map(|a| self.operand(frame, a)).collect::<Res<Vec<_>>>()?;
+                let saved = (self.current, self.wait.take());
+                let v = self.call(func, args)?;
+                self.current = saved.0;
+                self.wait = saved.1;
+                if let Some(d) = dest {
+                    self.write(frame, d, v)?;
+                }
+                Ok(())
+            }
+            Stmt::CallExtern { dest, func, args } => {
+                let args = args.iter().map(|a| self.operand(frame, a)).collect::<Res<Vec<_>>>()?;
+                let v = match (&**func, args.as_slice()) {
+                    ("abs", [Value::Int(x, ty)]) => Value::Int(normalize(x.abs(), *ty), *ty),
+                    ("labs" | "llabs", [Value::Int(x, ty)]) => {
+                        Value::Int(normalize(x.abs(), *ty), *ty)
+                    }
+                    _ => return err(format!("unknown extern function {func}")),
+                };
+                if let Some(d) = dest {
+                    self.write(frame, d, v)?;
+                }
+                Ok(())
+            }
+            Stmt::Runtime { dest, op, args } => {
+                let args = args.iter().map(|a| self.operand(frame, a)).collect::<Res<Vec<_>>>()?;
+                let v = self.runtime(*op, args)?;
+                if let Some(d) = dest {
+                    frame.locals[d.index()] = v;
+                }
+                Ok(())
+            }
+            Stmt::Retain(place) => {
+                let v = self.read(frame, place)?;
+                self.retain(&v)
+            }
+            Stmt::Release(place) => {
+                let v = self.read(frame, place)?;
+                self.release(&v)
+            }
+            Stmt::TakeFuture { outcome, future, result } => {
+                let fv = self.operand(frame, future)?;
+                let Value::Future(Some(t)) = fv else { return err(format!("take of {fv:?}")) };
+                if self.tasks[t].handles == 0 {
+                    return err("take of a released future");
+                }
+                self.tasks[t].handles -= 1;
+                self.tasks[t].taken = true;
+                let code = match self.tasks[t].outcome.clone() {
+                    Outcome::Value(v) => {
+                        if let Some(r) = result {
+                            frame.locals[r.index()] = v;
+                        }
+                        outcome::VALUE
+                    }
+                    Outcome::Cancelled => {
+                        if let Some(cur) = self.current {
+                            self.tasks[cur].cancelled = true;
+                        }
+                        outcome::CANCELLED
+                    }
+                    Outcome::Pending => return err("take of a pending future"),
+                };
+                frame.locals[outcome.index()] = Value::Int(code, IntTy::I32);
+                Ok(())
+            }
+            Stmt::LoadState { dest, state, field } => {
+                let Value::State(s) = frame.locals[state.index()] else {
+                    return err("load through a non-state");
+                };
+                frame.locals[dest.index()] = self.load_state(s, *field)?;
+                Ok(())
+            }
+            Stmt::StoreState { state, field, value } => {
+                let Value::State(s) = frame.locals[state.index()] else {
+                    return err("store through a non-state");
+                };
+                let v = self.operand(frame, value)?;
+                let def = self.state_field(s, *field)?;
+                self.states[s].bytes.insert(def.offset, (*field, v));
+                Ok(())
+            }
+            Stmt::TaskAlloc { dest } => {
+                let FunctionKind::Wrapper { state, .. } = &frame.f.kind else {
+                    return err("alloc outside a wrapper");
+                };
+                self.states.push(StateObj {
+                    def: state.clone(),
+                    bytes: FxHashMap::default(),
+                    drop_result: None,
+                });
+                frame.locals[dest.index()] = Value::State(self.states.len() - 1);
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! The reference evaluator: runs IR before the coroutine transform (sequential
+//! semantics) and after it (state machines under the deterministic scheduler).
+//!
+//! - [`Mode::Sequential`]: calling an async function records the call; `await` runs the
+//!   callee to completion in place; `sleep` advances the virtual clock; `yield` does
+//!   nothing. Futures never awaited do not run.
+//! - [`Mode::Scheduled`]: wrappers allocate states and spawn tasks; one worker runs
+//!   ready tasks first-in first-out; spawned and woken tasks go to the back of the run
+//!   queue; when none is ready, the virtual clock jumps to the earliest timer and every
+//!   timer due then fires, ties in the order they were set (LANGUAGE.md §6.9,
+//!   `examples/README.md`). Each resume starts with every local undefined, so reading a
+//!   local the state did not save is an error, not a silent success.
+//!
+//! Both print through the runtime's formatting rules (floats in the shortest form that
+//! reads back, no trailing `.0`), and both count references: a string released more
+//! often than retained, a future released twice, or anything still held when the
+//! program ends is reported in [`RunResult::errors`]. This module must not call the C
+//! runtime: it is the specification the runtime and the backends are tested against.
+
+mod exec;
+mod heap;
+mod runtime;
+mod scheduler;
+mod values;
+
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
+
+use crate::ir::*;
+
+/// Which IR the evaluator runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Built IR: `await` runs the callee in place.
+    Sequential,
+    /// Transformed IR under the deterministic scheduler.
+    Scheduled,
+}
+
+/// Options of a run.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Options {
+    /// The mode.
+    pub mode: Mode,
+    /// Stop after this many executed statements (a guard against endless loops).
+    pub fuel: u64,
+    /// Scheduled mode: cancel the task running function `.0` when it reaches its
+    /// suspension number `.1` (for cancellation tests).
+    pub cancel_at: Option<(String, u32)>,
+}
+
+impl Options {
+    /// Default options for a mode.
+    pub fn new(mode: Mode) -> Options {
+        Options { mode, fuel: 50_000_000, cancel_at: None }
+    }
+}
+
+/// What a run produced.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RunResult {
+    /// Everything printed to stdout.
+    pub stdout: String,
+    /// Everything printed to stderr.
+    pub stderr: String,
+    /// The exit code: main's `i32`, 0 for unit, 101 after a panic.
+    pub exit_code: i32,
+    /// Evaluation errors: undefined reads, reference-count violations, leaks, fuel.
+    pub errors: Vec<String>,
+    /// Number of string releases that dropped a reference.
+    pub string_releases: u64,
+    /// Number of future handles released (not taken).
+    pub future_releases: u64,
+    /// Number of times a suspended task was resumed.
+    pub resumes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Undef,
+    Unit,
+    Bool(bool),
+    Int(i128, IntTy),
+    Float(f64, FloatTy),
+    Str(Option<usize>),
+    Future(Option<usize>),
+    Agg(Vec<Value>),
+    Enum(u32, Vec<Value>),
+    State(usize),
+    Status(CoroStatus),
+    /// A defer list: the index of its newest record.
+    DeferList(Option<usize>),
+}
+
+#[derive(Debug)]
+enum Stop {
+    Panic(String),
+    Error(String),
+}
+
+type Res<T> = Result<T, Stop>;
+
+fn err<T>(msg: impl Into<String>) -> Res<T> {
+    Err(Stop::Error(msg.into()))
+}
+
+struct StrObj {
+    text: Rc<str>,
+    refs: u32,
+    is_static: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Pending,
+    Value(Value),
+    Cancelled,
+}
+
+struct Task {
+    /// Sequential mode: the call to run when awaited.
+    call: Option<(Name, Vec<Value>)>,
+    /// Scheduled mode: resume function and state.
+    resume: Option<(Name, usize)>,
+    outcome: Outcome,
+    cancelled: bool,
+    /// Handles held by the program (the wrapper's).
+    handles: u32,
+    waiter: Option<usize>,
+    /// What the task waits for while suspended.
+    waiting: Waiting,
+    /// The coroutine's name.
+    function: Name,
+    /// Whether a handle took the value.
+    taken: bool,
+    /// A runtime-provided task (`vex_sleep_future`, `vex_yield_future`).
+    builtin: Option<BuiltinTask>,
+}
+
+impl Task {
+    /// A pending task with one handle, not awaited by anyone yet.
+    fn new(function: Name, waiting: Waiting) -> Task {
+        Task {
+            call: None,
+            resume: None,
+            outcome: Outcome::Pending,
+            cancelled: false,
+            handles: 1,
+            waiter: None,
+            waiting,
+            function,
+            taken: false,
+            builtin: None,
+        }
+    }
+}
+
+/// What a runtime-provided task does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum BuiltinTask {
+    /// Completes at this virtual time (sequential mode: awaiting moves the clock there).
+    Sleep(i64),
+    /// Completes the first time it runs.
+    Yield,
+}
+
+/// One record of a defer list.
+struct DeferRecord {
+    site: u32,
+    captures: Value,
+    taken: bool,
+    next: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Waiting {
+    Nothing,
+    Timer,
+    Future(usize),
+    Queue,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Wait {
+    After(i64),
+    Yield,
+    Future(usize),
+}
+
+struct StateObj {
+    def: Name,
+    /// Offset → (field that wrote it, value).
+    bytes: FxHashMap<u64, (u32, Value)>,
+    /// What `vex_task_set_drop_result` registered.
+    drop_result: Option<Name>,
+}
+
+struct Machine<'m> {
+    funcs: FxHashMap<&'m str, &'m Function>,
+    types: TypeDefs,
+    options: Options,
+    strings: Vec<StrObj>,
+    literals: FxHashMap<&'m str, usize>,
+    tasks: Vec<Task>,
+    states: Vec<StateObj>,
+    queue: VecDeque<usize>,
+    timers: Vec<(i64, u64, usize)>,
+    timer_seq: u64,
+    now: i64,
+    current: Option<usize>,
+    wait: Option<Wait>,
+    fuel: u64,
+    /// Nested calls of ordinary functions now running (see `MAX_CALL_DEPTH`).
+    depth: u32,
+    defer_records: Vec<Option<DeferRecord>>,
+    out: RunResult,
+}
+
+/// The most nested calls the evaluator runs; one more is a panic (`stack overflow`)
+/// rather than an overflow of the host's stack. Calls run on a growable stack
+/// (`vex_hir::ensure_stack`), so the limit does not depend on the thread.
+pub const MAX_CALL_DEPTH: u32 = 10_000;
+
+/// Runs `main` of a module and returns what it printed and its exit code.
+pub fn run_main(module: &Module, options: Options) -> RunResult {
+    let mut m = Machine {
+        funcs: module.functions.iter().map(|f| (&*f.name, f)).collect(),
+        types: module.type_defs(),
+        fuel: options.fuel,
+        options,
+        strings: Vec::new(),
+        literals: FxHashMap::default(),
+        tasks: Vec::new(),
+        states: Vec::new(),
+        queue: VecDeque::new(),
+        timers: Vec::new(),
+        timer_seq: 0,
+        now: 0,
+        current: None,
+        wait: None,
+        depth: 0,
+        defer_records: Vec::new(),
+        out: RunResult::default(),
+    };
+    match m.run() {
+        Ok(code) => {
+            m.out.exit_code = code;
+            m.check_leaks();
+        }
+        Err(Stop::Panic(msg)) => {
+            m.out.stderr.push_str(&msg);
+            m.out.stderr.push('\n');
+            m.out.exit_code = 101;
+        }
+        Err(Stop::Error(e)) => {
+            m.out.errors.push(e);
+            m.out.exit_code = 102;
+        }
+    }
+    m.out
+}
+
+impl<'m> Machine<'m> {
+    fn function(&self, name: &str) -> Res<&'m Function> {
+        match self.funcs.get(name) {
+            Some(f) => Ok(f),
+            None => err(format!("unknown function {name}")),
+        }
+    }
+
+    fn run(&mut self) -> Res<i32> {
+        let main = self.function("main")?;
+        // `main` is always a task (lowering wraps a synchronous one).
+        let result = match self.options.mode {
+            Mode::Sequential => self.exec(main, Vec::new())?,
+            Mode::Scheduled => {
+                let f = self.call("main", Vec::new())?;
+                let Value::Future(Some(task)) = f else { return err("main did not spawn") };
+                self.drain()?;
+                let outcome = std::mem::replace(&mut self.tasks[task].outcome, Outcome::Pending);
+                self.tasks[task].handles = 0;
+                match outcome {
+                    Outcome::Value(v) => v,
+                    // Cancelled, or waiting for something that never happens: the same
+                    // status the compiled program entry uses.
+                    _ => return Ok(UNFINISHED_MAIN_EXIT_CODE),
+                }
+            }
+        };
+        Ok(match result {
+            Value::Int(v, _) => v as i32,
+            _ => 0,
+        })
+    }
+
+    fn check_leaks(&mut self) {
+        // Sequential mode: tasks never awaited never ran; their arguments are theirs.
+        for t in 0..self.tasks.len() {
+            if let Some((_, args)) = self.tasks[t].call.take() {
+                for a in args {
+                    let _ = self.release(&a);
+                }
+            }
+        }
+        let leaked: Vec<String> = self
+            .strings
+            .iter()
+            .filter(|s| !s.is_static && s.refs > 0)
+            .map(|s| format!("string {:?} leaked ({} references)", s.text, s.refs))
+            .collect();
+        self.out.errors.extend(leaked);
+        let records = self.defer_records.iter().filter(|r| r.is_some()).count();
+        if records > 0 {
+            self.out.errors.push(format!("{records} defer records never popped"));
+        }
+        if self.options.mode == Mode::Scheduled {
+            for (i, t) in self.tasks.iter().enumerate() {
+                if t.handles > 0 {
+                    self.out.errors.push(format!("future of task {i} ({}) leaked", t.function));
+                }
+            }
+        }
+    }
+}
+
+/// One running function: its IR and the values of its locals.
+struct Frame<'m> {
+    f: &'m Function,
+    locals: Vec<Value>,
+}

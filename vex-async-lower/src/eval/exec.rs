@@ -68,7 +68,7 @@ impl<'m> Machine<'m> {
                 }
                 Terminator::Panic { loc, message } => {
                     let m = self.operand(&frame, message)?;
-                    let text = self.text(&m)?;
+                    let text = String::from_utf8_lossy(&self.text(&m)?).into_owned();
                     return Err(Stop::Panic(format!(
                         "panic at {}:{}:{}: {text}",
                         loc.file, loc.line, loc.col
@@ -193,19 +193,64 @@ impl<'m> Machine<'m> {
                 Ok(())
             }
             Stmt::LoadState { dest, state, field } => {
-                let Value::State(s) = frame.locals[state.index()] else {
-                    return err("load through a non-state");
+                frame.locals[dest.index()] = match frame.locals[state.index()] {
+                    Value::State(s) => self.load_state(s, *field)?,
+                    Value::Env(Some(e)) => match &self.envs[e].fields[*field as usize] {
+                        Value::Undef => return err(format!("load of unset capture {field}")),
+                        v => v.clone(),
+                    },
+                    ref other => return err(format!("load through {other:?}")),
                 };
-                frame.locals[dest.index()] = self.load_state(s, *field)?;
                 Ok(())
             }
             Stmt::StoreState { state, field, value } => {
-                let Value::State(s) = frame.locals[state.index()] else {
-                    return err("store through a non-state");
-                };
                 let v = self.operand(frame, value)?;
-                let def = self.state_field(s, *field)?;
-                self.states[s].bytes.insert(def.offset, (*field, v));
+                match frame.locals[state.index()] {
+                    Value::State(s) => {
+                        let def = self.state_field(s, *field)?;
+                        self.states[s].bytes.insert(def.offset, (*field, v));
+                    }
+                    Value::Env(Some(e)) => self.envs[e].fields[*field as usize] = v,
+                    ref other => return err(format!("store through {other:?}")),
+                }
+                Ok(())
+            }
+            Stmt::CallValue { dest, callee, args } => {
+                let Value::Fn(code, env) = self.operand(frame, callee)? else {
+                    return err("call of a value that is not a function");
+                };
+                let mut all = vec![Value::Env(env)];
+                for a in args {
+                    all.push(self.operand(frame, a)?);
+                }
+                let saved = (self.current, self.wait.take());
+                let v = self.call(&code, all)?;
+                self.current = saved.0;
+                self.wait = saved.1;
+                if let Some(d) = dest {
+                    self.write(frame, d, v)?;
+                }
+                Ok(())
+            }
+            Stmt::EnvAlloc { dest } => {
+                let Type::EnvPtr(Some(def)) = frame.f.local_ty(*dest) else {
+                    return err("environment of an untyped local");
+                };
+                frame.locals[dest.index()] = self.new_env(def)?;
+                Ok(())
+            }
+            Stmt::Update { place, op, args, dest } => {
+                let current = self.read(frame, place)?;
+                let args = args.iter().map(|a| self.operand(frame, a)).collect::<Res<Vec<_>>>()?;
+                let elem = match frame.f.place_ty(place, &self.types) {
+                    Some(Type::Vec(elem)) => *elem,
+                    _ => Type::Unit,
+                };
+                let (value, out) = self.update(*op, current, args, &elem)?;
+                self.write(frame, place, value)?;
+                if let (Some(d), Some(out)) = (dest, out) {
+                    frame.locals[d.index()] = out;
+                }
                 Ok(())
             }
             Stmt::TaskAlloc { dest } => {

@@ -17,6 +17,7 @@
 //! program ends is reported in [`RunResult::errors`]. This module must not call the C
 //! runtime: it is the specification the runtime and the backends are tested against.
 
+mod builtins;
 mod exec;
 mod heap;
 mod runtime;
@@ -93,6 +94,12 @@ enum Value {
     Status(CoroStatus),
     /// A defer list: the index of its newest record.
     DeferList(Option<usize>),
+    /// A vector (an index into `Machine::vecs`; `None` is the empty vector).
+    Vec(Option<usize>),
+    /// A function value: its code and its environment.
+    Fn(Name, Option<usize>),
+    /// A closure environment (an index into `Machine::envs`; `None` is NULL).
+    Env(Option<usize>),
 }
 
 #[derive(Debug)]
@@ -108,9 +115,23 @@ fn err<T>(msg: impl Into<String>) -> Res<T> {
 }
 
 struct StrObj {
-    text: Rc<str>,
+    /// The bytes (Vex strings are bytes, not necessarily UTF-8).
+    text: Rc<[u8]>,
     refs: u32,
     is_static: bool,
+}
+
+/// A vector's buffer, shared by the copies of the vector that refer to it.
+struct VecObj {
+    elems: Vec<Value>,
+    refs: u32,
+}
+
+/// A closure environment: its captures (by field of the struct `def`).
+struct EnvObj {
+    def: Name,
+    fields: Vec<Value>,
+    refs: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -216,6 +237,11 @@ struct Machine<'m> {
     /// Nested calls of ordinary functions now running (see `MAX_CALL_DEPTH`).
     depth: u32,
     defer_records: Vec<Option<DeferRecord>>,
+    vecs: Vec<VecObj>,
+    envs: Vec<EnvObj>,
+    /// What the program printed, as bytes (turned into `out` at the end).
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
     out: RunResult,
 }
 
@@ -243,6 +269,10 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
         wait: None,
         depth: 0,
         defer_records: Vec::new(),
+        vecs: Vec::new(),
+        envs: Vec::new(),
+        stdout: Vec::new(),
+        stderr: Vec::new(),
         out: RunResult::default(),
     };
     match m.run() {
@@ -251,8 +281,8 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
             m.check_leaks();
         }
         Err(Stop::Panic(msg)) => {
-            m.out.stderr.push_str(&msg);
-            m.out.stderr.push('\n');
+            m.stderr.extend_from_slice(msg.as_bytes());
+            m.stderr.push(b'\n');
             m.out.exit_code = 101;
         }
         Err(Stop::Error(e)) => {
@@ -260,6 +290,8 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
             m.out.exit_code = 102;
         }
     }
+    m.out.stdout = String::from_utf8_lossy(&m.stdout).into_owned();
+    m.out.stderr = String::from_utf8_lossy(&m.stderr).into_owned();
     m.out
 }
 
@@ -309,9 +341,25 @@ impl<'m> Machine<'m> {
             .strings
             .iter()
             .filter(|s| !s.is_static && s.refs > 0)
-            .map(|s| format!("string {:?} leaked ({} references)", s.text, s.refs))
+            .map(|s| {
+                format!(
+                    "string {:?} leaked ({} references)",
+                    String::from_utf8_lossy(&s.text),
+                    s.refs
+                )
+            })
             .collect();
         self.out.errors.extend(leaked);
+        for (i, v) in self.vecs.iter().enumerate() {
+            if v.refs > 0 {
+                self.out.errors.push(format!("vector {i} of {} elements leaked", v.elems.len()));
+            }
+        }
+        for (i, e) in self.envs.iter().enumerate() {
+            if e.refs > 0 {
+                self.out.errors.push(format!("environment {i} ({}) leaked", e.def));
+            }
+        }
         let records = self.defer_records.iter().filter(|r| r.is_some()).count();
         if records > 0 {
             self.out.errors.push(format!("{records} defer records never popped"));

@@ -6,39 +6,61 @@ use super::*;
 impl<'m> Machine<'m> {
     pub(super) fn runtime(&mut self, op: RtOp, args: Vec<Value>) -> Res<Value> {
         Ok(match op {
+            RtOp::VecWithCapacity
+            | RtOp::VecFromArray
+            | RtOp::VecLen
+            | RtOp::VecSlice
+            | RtOp::VecJoin
+            | RtOp::StrLen
+            | RtOp::StrByteAt
+            | RtOp::StrSlice
+            | RtOp::StrFind
+            | RtOp::StrContains
+            | RtOp::StrStartsWith
+            | RtOp::StrEndsWith
+            | RtOp::StrTrim
+            | RtOp::StrSplit
+            | RtOp::StrLines
+            | RtOp::StrToUpper
+            | RtOp::StrToLower
+            | RtOp::StrRepeat
+            | RtOp::StrToInt
+            | RtOp::StrToFloat => self.value_op(op, &args)?,
             RtOp::StringConcat => {
                 let a = self.text(&args[0])?;
                 let b = self.text(&args[1])?;
-                self.new_string(&format!("{a}{b}"))
+                self.new_string(&[&a[..], &b[..]].concat())
             }
             RtOp::StringCompare => {
                 let a = self.text(&args[0])?;
                 let b = self.text(&args[1])?;
-                Value::Int(a.as_bytes().cmp(b.as_bytes()) as i128, IntTy::I32)
+                Value::Int(a.cmp(&b) as i128, IntTy::I32)
             }
             RtOp::StringFromI64 | RtOp::StringFromU64 => match &args[0] {
-                Value::Int(v, _) => self.new_string(&v.to_string()),
+                Value::Int(v, _) => self.new_string(v.to_string().as_bytes()),
                 other => return err(format!("format of {other:?}")),
             },
             RtOp::StringFromF64 | RtOp::StringFromF32 => match &args[0] {
-                Value::Float(v, FloatTy::F32) => self.new_string(&format!("{}", *v as f32)),
-                Value::Float(v, _) => self.new_string(&format!("{v}")),
+                Value::Float(v, FloatTy::F32) => {
+                    self.new_string(format!("{}", *v as f32).as_bytes())
+                }
+                Value::Float(v, _) => self.new_string(format!("{v}").as_bytes()),
                 other => return err(format!("format of {other:?}")),
             },
             RtOp::StringFromBool => match &args[0] {
-                Value::Bool(b) => self.new_string(if *b { "true" } else { "false" }),
+                Value::Bool(b) => self.new_string(if *b { b"true" } else { b"false" }),
                 other => return err(format!("format of {other:?}")),
             },
             RtOp::Print | RtOp::Println | RtOp::Eprint | RtOp::Eprintln => {
                 let text = self.text(&args[0])?;
                 let out = if matches!(op, RtOp::Print | RtOp::Println) {
-                    &mut self.out.stdout
+                    &mut self.stdout
                 } else {
-                    &mut self.out.stderr
+                    &mut self.stderr
                 };
-                out.push_str(&text);
+                out.extend_from_slice(&text);
                 if matches!(op, RtOp::Println | RtOp::Eprintln) {
-                    out.push('\n');
+                    out.push(b'\n');
                 }
                 Value::Unit
             }

@@ -3,6 +3,12 @@
 
 use super::*;
 
+/// The value a place starts from: a local of the frame, or an element of a vector.
+enum Root {
+    Local(usize),
+    Elem(usize, usize),
+}
+
 impl<'m> Machine<'m> {
     pub(super) fn constant(&mut self, c: &'m Const) -> Value {
         match c {
@@ -31,18 +37,66 @@ impl<'m> Machine<'m> {
         }
     }
 
-    pub(super) fn read(&self, frame: &Frame<'m>, place: &Place) -> Res<Value> {
-        let mut v = &frame.locals[place.local.index()];
-        for proj in &place.proj {
+    /// The index each `Index`/`Elem` projection of `place` selects.
+    fn indices(&self, frame: &Frame<'m>, place: &Place) -> Res<Vec<Option<usize>>> {
+        place
+            .proj
+            .iter()
+            .map(|p| match p {
+                Proj::Index(l) | Proj::Elem(l) => self.index_of(frame, *l).map(Some),
+                _ => Ok(None),
+            })
+            .collect()
+    }
+
+    /// Where a place's projections lead: the root value (a local, or an element of a
+    /// vector's buffer after the last `Elem`) and the projections left inside it.
+    fn locate<'p>(
+        &self,
+        frame: &Frame<'m>,
+        place: &'p Place,
+        indices: &[Option<usize>],
+    ) -> Res<(Root, &'p [Proj], usize)> {
+        let mut root = Root::Local(place.local.index());
+        let mut start = 0;
+        for (k, proj) in place.proj.iter().enumerate() {
+            if let Proj::Elem(_) = proj {
+                let vec =
+                    self.get(frame, &root, &place.proj[start..k], &indices[start..k], place)?;
+                let Value::Vec(Some(v)) = *vec else {
+                    return err(format!("{}: element of {vec:?} in {place}", frame.f.name));
+                };
+                let i = indices[k].unwrap_or(0);
+                if i >= self.vecs[v].elems.len() || self.vecs[v].refs == 0 {
+                    return err(format!("{}: element {i} out of range in {place}", frame.f.name));
+                }
+                root = Root::Elem(v, i);
+                start = k + 1;
+            }
+        }
+        Ok((root, &place.proj[start..], start))
+    }
+
+    /// The value `projs` select inside `root`.
+    fn get<'a>(
+        &'a self,
+        frame: &'a Frame<'m>,
+        root: &Root,
+        projs: &[Proj],
+        indices: &[Option<usize>],
+        place: &Place,
+    ) -> Res<&'a Value> {
+        let mut v = match *root {
+            Root::Local(l) => &frame.locals[l],
+            Root::Elem(vec, i) => &self.vecs[vec].elems[i],
+        };
+        for (proj, index) in projs.iter().zip(indices) {
             v = match (proj, v) {
                 (Proj::Field(n), Value::Agg(items)) => &items[*n as usize],
-                (Proj::Index(l), Value::Agg(items)) => {
-                    let i = self.index_of(frame, *l)?;
-                    match items.get(i) {
-                        Some(v) => v,
-                        None => return err(format!("{}: index {i} out of range", frame.f.name)),
-                    }
-                }
+                (Proj::Index(_), Value::Agg(items)) => match items.get(index.unwrap_or(0)) {
+                    Some(v) => v,
+                    None => return err(format!("{}: index out of range in {place}", frame.f.name)),
+                },
                 (Proj::Payload { variant, field }, Value::Enum(v, items)) if v == variant => {
                     &items[*field as usize]
                 }
@@ -54,23 +108,32 @@ impl<'m> Machine<'m> {
                 }
             };
         }
+        Ok(v)
+    }
+
+    pub(super) fn read(&self, frame: &Frame<'m>, place: &Place) -> Res<Value> {
+        let indices = self.indices(frame, place)?;
+        let (root, projs, start) = self.locate(frame, place, &indices)?;
+        let v = self.get(frame, &root, projs, &indices[start..], place)?;
         if *v == Value::Undef {
             return err(format!("{}: read of undefined {place}", frame.f.name));
         }
         Ok(v.clone())
     }
 
-    pub(super) fn write(&self, frame: &mut Frame<'m>, place: &Place, value: Value) -> Res<()> {
-        let indices: Vec<Option<usize>> = place
-            .proj
-            .iter()
-            .map(|p| match p {
-                Proj::Index(l) => self.index_of(frame, *l).map(Some),
-                _ => Ok(None),
-            })
-            .collect::<Res<_>>()?;
-        let mut v = &mut frame.locals[place.local.index()];
-        for (proj, index) in place.proj.iter().zip(indices) {
+    pub(super) fn write(&mut self, frame: &mut Frame<'m>, place: &Place, value: Value) -> Res<()> {
+        let indices = self.indices(frame, place)?;
+        let (root, projs, start) = self.locate(frame, place, &indices)?;
+        let mut v = match root {
+            Root::Local(l) => &mut frame.locals[l],
+            Root::Elem(vec, i) => {
+                if self.vecs[vec].refs != 1 {
+                    return err(format!("write to an element of a shared vector in {place}"));
+                }
+                &mut self.vecs[vec].elems[i]
+            }
+        };
+        for (proj, index) in projs.iter().zip(&indices[start..]) {
             v = match (proj, v) {
                 (Proj::Field(n), Value::Agg(items)) => &mut items[*n as usize],
                 (Proj::Index(_), Value::Agg(items)) => match items.get_mut(index.unwrap_or(0)) {
@@ -115,6 +178,16 @@ impl<'m> Machine<'m> {
                 Value::Enum(v, _) => Value::Int(i128::from(v), layout::ENUM_TAG),
                 other => return err(format!("discriminant of {other:?}")),
             },
+            Rvalue::FnValue { func, env } => {
+                let env = match env {
+                    Some(env) => match self.operand(frame, env)? {
+                        Value::Env(e) => e,
+                        other => return err(format!("environment {other:?}")),
+                    },
+                    None => None,
+                };
+                Value::Fn(func.clone(), env)
+            }
         })
     }
 }

@@ -33,9 +33,12 @@ pub fn layout_of(ty: &Type, types: &TypeDefs) -> Layout {
         Type::Int(int) => scalar(u64::from(int.bits() / 8)),
         Type::Float(vex_hir::ty::FloatTy::F32) => scalar(4),
         Type::Float(vex_hir::ty::FloatTy::F64) => scalar(8),
-        Type::String | Type::Future(_) | Type::StatePtr(_) | Type::DeferList | Type::Vec(_) => {
-            scalar(8)
-        }
+        Type::String
+        | Type::Future(_)
+        | Type::StatePtr(_)
+        | Type::DeferList
+        | Type::Vec(_)
+        | Type::EnvPtr(_) => scalar(8),
         Type::Fn(..) => Layout { size: 16, align: 8 },
         Type::CoroStatus => scalar(4),
         Type::Tuple(elems) => fields_layout(elems.iter(), types).0,

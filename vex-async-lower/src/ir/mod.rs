@@ -26,11 +26,13 @@
 
 pub mod layout;
 mod print;
+mod rt;
 mod ty;
 pub mod validate;
 
 use std::fmt;
 
+pub use rt::RtOp;
 pub use ty::{EnumDef, FieldDef, StructDef, Type, TypeDefs, VariantDef};
 pub use vex_hir::ty::{FloatTy, IntTy};
 
@@ -135,6 +137,13 @@ pub enum FunctionKind {
     DropResult {
         /// The state struct's name.
         state: Name,
+    },
+    /// Releases the references held by the captures of a closure environment: called
+    /// by the runtime when the environment's last reference goes. Params
+    /// `[captures: StatePtr(env)]`, returns `()`.
+    EnvDrop {
+        /// The environment's struct.
+        env: Name,
     },
     /// The wrapper of a coroutine: allocates and spawns, returns `Future<T>`.
     Wrapper {
@@ -275,6 +284,10 @@ pub enum Proj {
     Field(u32),
     /// Element of an array; the index was checked against the length before.
     Index(LocalId),
+    /// Element of the `Vec` the place holds (through its pointer); the index was
+    /// checked against the length before, and a write goes to a vector made unique
+    /// before ([`UpdateOp::VecMakeUnique`]).
+    Elem(LocalId),
     /// Payload field of an enum value known to hold that variant.
     Payload {
         /// The variant.
@@ -477,177 +490,52 @@ pub enum Rvalue {
     Repeat(Operand, u64),
     /// The tag (`u32`) of an enum place.
     Discriminant(Place),
+    /// A function value (`fn(A…): R`): the code of `func`, whose first parameter is an
+    /// environment, and that environment (an [`Type::EnvPtr`] operand, moved in), or
+    /// NULL for `None`.
+    FnValue {
+        /// The code: a function whose first parameter is the environment.
+        func: Name,
+        /// The environment.
+        env: Option<Operand>,
+    },
 }
 
-/// Runtime operations: each is one function of `vex_rt.h` (named in [`RtOp::c_name`]).
-/// `ctx` is passed implicitly where the C function takes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RtOp {
-    /// `vex_string_concat(a, b) -> string` (new reference; operands borrowed).
-    StringConcat,
-    /// `vex_string_compare(a, b) -> i32` (<0, 0, >0).
-    StringCompare,
-    /// `vex_string_from_i64(i64) -> string`.
-    StringFromI64,
-    /// `vex_string_from_u64(u64) -> string`.
-    StringFromU64,
-    /// `vex_string_from_f64(f64) -> string`.
-    StringFromF64,
-    /// `vex_string_from_f32(f32) -> string`.
-    StringFromF32,
-    /// `vex_string_from_bool(bool) -> string`.
-    StringFromBool,
-    /// `vex_print(1, s, false)`.
-    Print,
-    /// `vex_print(1, s, true)`.
-    Println,
-    /// `vex_print(2, s, false)`.
-    Eprint,
-    /// `vex_print(2, s, true)`.
-    Eprintln,
-    /// `now_ms() -> i64`.
-    NowMs,
-    /// `vex_task_cancelled(ctx) -> bool`; `false` outside tasks.
-    IsCancelled,
-    /// `vex_future_cancel(f)` (the future is borrowed; NULL, a moved-out future, is
-    /// ignored).
-    FutureCancel,
-    /// `vex_future_poll_or_register(ctx, f) -> bool`: true when finished.
-    FuturePollOrRegister,
-    /// `worker_yield(ctx)`.
-    WorkerYield,
-    /// `worker_await_after(ctx, ms)` (negative `ms` is 0).
-    WorkerAwaitAfter,
-    /// `vex_task_finish_cancelled(ctx) -> CoroStatus`.
-    TaskFinishCancelled,
-    /// `vex_task_alloc(size, result_offset, result_size, resume) -> state`; the
-    /// operands are constants and the resume function's name is the state struct's
-    /// resume (see [`Stmt::TaskAlloc`]).
-    TaskSpawn,
-    /// `vex_defer_push(list, site, &captures, sizeof(captures)) -> list`: a new record
-    /// on top of `list` holding the site number (`u32`) and a bitwise copy of the
-    /// captured values (the third operand, any type; `()` copies nothing). The record
-    /// owns the references of the copy. Returns the new head.
-    DeferPush,
-    /// `vex_defer_top(list) -> i64`: the site of the newest record, `-1` when empty.
-    DeferTop,
-    /// `vex_defer_take(list, &dest, sizeof(dest))`: copies the newest record's captures
-    /// into `dest` (any type, the site's capture tuple); ownership moves to `dest`.
-    DeferTake,
-    /// `vex_defer_pop(list) -> list`: frees the newest record (not the references it
-    /// held: they were taken) and returns the rest.
-    DeferPop,
-    /// `vex_sleep_future(ms) -> Future<()>`: a runtime timer task that completes `ms`
-    /// milliseconds (negative is 0) after the call; cancelling it finishes it as
-    /// cancelled at once. What `async_sleep(ms)` returns when it is not awaited
-    /// directly.
-    SleepFuture,
-    /// `vex_yield_future() -> Future<()>`: a runtime task that completes the first time
-    /// it runs (after the tasks ready before it); what `yield_now()` returns when it is
-    /// not awaited directly.
-    YieldFuture,
-    /// `vex_task_set_drop_result(state, &F.drop_result)` in the wrapper of coroutine `F`
-    /// whose result holds references: the runtime calls `F.drop_result(state)` when the
-    /// task finished with a value and every handle was released without taking it. The
-    /// operand is the state pointer; the function is the one of kind
-    /// [`FunctionKind::DropResult`] for the same state struct.
-    TaskSetDropResult,
-}
-
-impl RtOp {
-    /// The C function that implements the operation.
-    pub fn c_name(self) -> &'static str {
-        match self {
-            RtOp::StringConcat => "vex_string_concat",
-            RtOp::StringCompare => "vex_string_compare",
-            RtOp::StringFromI64 => "vex_string_from_i64",
-            RtOp::StringFromU64 => "vex_string_from_u64",
-            RtOp::StringFromF64 => "vex_string_from_f64",
-            RtOp::StringFromF32 => "vex_string_from_f32",
-            RtOp::StringFromBool => "vex_string_from_bool",
-            RtOp::Print | RtOp::Println | RtOp::Eprint | RtOp::Eprintln => "vex_print",
-            RtOp::NowMs => "now_ms",
-            RtOp::IsCancelled => "vex_task_cancelled",
-            RtOp::FutureCancel => "vex_future_cancel",
-            RtOp::FuturePollOrRegister => "vex_future_poll_or_register",
-            RtOp::WorkerYield => "worker_yield",
-            RtOp::WorkerAwaitAfter => "worker_await_after",
-            RtOp::TaskFinishCancelled => "vex_task_finish_cancelled",
-            RtOp::TaskSpawn => "vex_task_spawn",
-            RtOp::DeferPush => "vex_defer_push",
-            RtOp::DeferTop => "vex_defer_top",
-            RtOp::DeferTake => "vex_defer_take",
-            RtOp::DeferPop => "vex_defer_pop",
-            RtOp::SleepFuture => "vex_sleep_future",
-            RtOp::YieldFuture => "vex_yield_future",
-            RtOp::TaskSetDropResult => "vex_task_set_drop_result",
-        }
-    }
-
+impl UpdateOp {
     /// The printer's name.
     pub fn name(self) -> &'static str {
         match self {
-            RtOp::StringConcat => "string_concat",
-            RtOp::StringCompare => "string_compare",
-            RtOp::StringFromI64 => "string_from_i64",
-            RtOp::StringFromU64 => "string_from_u64",
-            RtOp::StringFromF64 => "string_from_f64",
-            RtOp::StringFromF32 => "string_from_f32",
-            RtOp::StringFromBool => "string_from_bool",
-            RtOp::Print => "print",
-            RtOp::Println => "println",
-            RtOp::Eprint => "eprint",
-            RtOp::Eprintln => "eprintln",
-            RtOp::NowMs => "now_ms",
-            RtOp::IsCancelled => "is_cancelled",
-            RtOp::FutureCancel => "future_cancel",
-            RtOp::FuturePollOrRegister => "future_poll_or_register",
-            RtOp::WorkerYield => "worker_yield",
-            RtOp::WorkerAwaitAfter => "worker_await_after",
-            RtOp::TaskFinishCancelled => "task_finish_cancelled",
-            RtOp::TaskSpawn => "task_spawn",
-            RtOp::DeferPush => "defer_push",
-            RtOp::DeferTop => "defer_top",
-            RtOp::DeferTake => "defer_take",
-            RtOp::DeferPop => "defer_pop",
-            RtOp::SleepFuture => "sleep_future",
-            RtOp::YieldFuture => "yield_future",
-            RtOp::TaskSetDropResult => "task_set_drop_result",
+            UpdateOp::VecPush => "vec_push",
+            UpdateOp::VecPop => "vec_pop",
+            UpdateOp::VecClear => "vec_clear",
+            UpdateOp::VecReverse => "vec_reverse",
+            UpdateOp::VecSort => "vec_sort",
+            UpdateOp::VecMakeUnique => "vec_make_unique",
+            UpdateOp::StrAppend => "str_append",
         }
     }
+}
 
-    /// Parameter types and result type.
-    pub fn signature(self) -> (Vec<Type>, Type) {
-        use Type::*;
-        let i64 = Int(IntTy::I64);
-        match self {
-            RtOp::StringConcat => (vec![String, String], String),
-            RtOp::StringCompare => (vec![String, String], Int(IntTy::I32)),
-            RtOp::StringFromI64 => (vec![i64], String),
-            RtOp::StringFromU64 => (vec![Int(IntTy::U64)], String),
-            RtOp::StringFromF64 => (vec![Float(FloatTy::F64)], String),
-            RtOp::StringFromF32 => (vec![Float(FloatTy::F32)], String),
-            RtOp::StringFromBool => (vec![Bool], String),
-            RtOp::Print | RtOp::Println | RtOp::Eprint | RtOp::Eprintln => (vec![String], Unit),
-            RtOp::NowMs => (vec![], i64),
-            RtOp::IsCancelled => (vec![], Bool),
-            // The future's result type does not matter to these.
-            RtOp::FutureCancel | RtOp::FuturePollOrRegister | RtOp::TaskSpawn => {
-                (vec![], if self == RtOp::FuturePollOrRegister { Bool } else { Unit })
-            }
-            RtOp::WorkerYield => (vec![], Unit),
-            RtOp::WorkerAwaitAfter => (vec![i64], Unit),
-            RtOp::TaskFinishCancelled => (vec![], CoroStatus),
-            // The captures' type is the site's (checked by the validator).
-            RtOp::DeferPush => (vec![DeferList, Int(IntTy::U32)], DeferList),
-            RtOp::DeferTop => (vec![DeferList], i64),
-            RtOp::DeferTake => (vec![DeferList], Unit),
-            RtOp::DeferPop => (vec![DeferList], DeferList),
-            RtOp::SleepFuture => (vec![i64], Future(Box::new(Unit))),
-            RtOp::YieldFuture => (vec![], Future(Box::new(Unit))),
-            RtOp::TaskSetDropResult => (vec![], Unit),
-        }
-    }
+/// What a [`Stmt::Update`] does to the value at its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UpdateOp {
+    /// `v.push(x)`: one operand, moved in (`vex_vec_push`; backends may inline the
+    /// case of a unique vector with room).
+    VecPush,
+    /// `v.pop()`: moves the last element into `dest` (the length was checked to be
+    /// positive before).
+    VecPop,
+    /// `v.clear()`.
+    VecClear,
+    /// `v.reverse()`.
+    VecReverse,
+    /// `v.sort()` (integers, floats by total order, strings bytewise).
+    VecSort,
+    /// Makes the vector's buffer unique (copy-on-write) before an element is written.
+    VecMakeUnique,
+    /// `s = s + t`: appends the operand (borrowed) to the string, in place when the
+    /// string is held once and has room (`vex_string_append`).
+    StrAppend,
 }
 
 /// `VexOutcome` values returned by [`Stmt::TakeFuture`].
@@ -733,6 +621,36 @@ pub enum Stmt {
     TaskAlloc {
         /// Receives the state pointer.
         dest: LocalId,
+    },
+    /// A call of a function value: `callee` (a `fn(A…): R`, consumed: its environment
+    /// reference passes to the code) with `args` (moved); the result is owned by `dest`.
+    CallValue {
+        /// Where the result goes.
+        dest: Option<Place>,
+        /// The function value.
+        callee: Operand,
+        /// Arguments.
+        args: Vec<Operand>,
+    },
+    /// `dest = vex_env_alloc(sizeof(S), S.drop)` for the struct `S` that
+    /// `dest: EnvPtr(Some(S))` names: zero-filled captures, one reference; the
+    /// [`FunctionKind::EnvDrop`] function of `S` (when `S` holds references) releases
+    /// them when the last reference goes.
+    EnvAlloc {
+        /// Receives the environment.
+        dest: LocalId,
+    },
+    /// Changes the value at `place` in place (see [`UpdateOp`]); an element taken out
+    /// goes to `dest`.
+    Update {
+        /// The vector or string.
+        place: Place,
+        /// What to do.
+        op: UpdateOp,
+        /// Operands.
+        args: Vec<Operand>,
+        /// Receives what the operation gives back.
+        dest: Option<LocalId>,
     },
 }
 
@@ -893,17 +811,24 @@ impl Stmt {
                     f(b)
                 }
                 Rvalue::Aggregate(_, ops) => ops.iter().for_each(f),
+                Rvalue::FnValue { env, .. } => env.iter().for_each(f),
                 Rvalue::Discriminant(_) => {}
             },
             Stmt::Call { args, .. }
             | Stmt::CallExtern { args, .. }
-            | Stmt::Runtime { args, .. } => args.iter().for_each(f),
+            | Stmt::Runtime { args, .. }
+            | Stmt::Update { args, .. } => args.iter().for_each(f),
+            Stmt::CallValue { callee, args, .. } => {
+                f(callee);
+                args.iter().for_each(f)
+            }
             Stmt::TakeFuture { future, .. } => f(future),
             Stmt::StoreState { value, .. } => f(value),
             Stmt::Retain(_)
             | Stmt::Release(_)
             | Stmt::LoadState { .. }
-            | Stmt::TaskAlloc { .. } => {}
+            | Stmt::TaskAlloc { .. }
+            | Stmt::EnvAlloc { .. } => {}
         }
     }
 
@@ -923,9 +848,11 @@ impl Stmt {
                     place_uses(p, &mut out, true)
                 }
             }
-            Stmt::Call { dest: Some(place), .. } | Stmt::CallExtern { dest: Some(place), .. } => {
-                place_uses(place, &mut out, false)
-            }
+            Stmt::Call { dest: Some(place), .. }
+            | Stmt::CallExtern { dest: Some(place), .. }
+            | Stmt::CallValue { dest: Some(place), .. } => place_uses(place, &mut out, false),
+            // The value at the place is read and changed.
+            Stmt::Update { place, .. } => place_uses(place, &mut out, true),
             Stmt::Retain(place) | Stmt::Release(place) => place_uses(place, &mut out, true),
             Stmt::LoadState { state, .. } | Stmt::StoreState { state, .. } => out.push(*state),
             _ => {}
@@ -939,12 +866,15 @@ impl Stmt {
             Stmt::Assign(place, _)
             | Stmt::Call { dest: Some(place), .. }
             | Stmt::CallExtern { dest: Some(place), .. }
+            | Stmt::CallValue { dest: Some(place), .. }
                 if place.proj.is_empty() =>
             {
                 Some(place.local)
             }
-            Stmt::Runtime { dest, .. } => *dest,
-            Stmt::LoadState { dest, .. } | Stmt::TaskAlloc { dest } => Some(*dest),
+            Stmt::Runtime { dest, .. } | Stmt::Update { dest, .. } => *dest,
+            Stmt::LoadState { dest, .. } | Stmt::TaskAlloc { dest } | Stmt::EnvAlloc { dest } => {
+                Some(*dest)
+            }
             _ => None,
         }
     }
@@ -968,7 +898,7 @@ fn place_uses(place: &Place, out: &mut Vec<LocalId>, whole: bool) {
         out.push(place.local);
     }
     for proj in &place.proj {
-        if let Proj::Index(local) = proj {
+        if let Proj::Index(local) | Proj::Elem(local) = proj {
             out.push(*local);
         }
     }

@@ -47,6 +47,8 @@ impl Display for Type {
             Type::Array(elem, n) => write!(f, "[{elem}; {n}]"),
             Type::Struct(name) | Type::Enum(name) => f.write_str(name),
             Type::StatePtr(name) => write!(f, "*{name}"),
+            Type::EnvPtr(Some(name)) => write!(f, "env *{name}"),
+            Type::EnvPtr(None) => f.write_str("env"),
             Type::CoroStatus => f.write_str("CoroStatus"),
             Type::DeferList => f.write_str("DeferList"),
         }
@@ -76,6 +78,7 @@ impl Display for Place {
             match proj {
                 Proj::Field(n) => write!(f, ".{n}")?,
                 Proj::Index(local) => write!(f, "[{local}]")?,
+                Proj::Elem(local) => write!(f, "->[{local}]")?,
                 Proj::Payload { variant, field } => write!(f, ".v{variant}.{field}")?,
             }
         }
@@ -119,6 +122,8 @@ impl Display for Rvalue {
             },
             Rvalue::Repeat(op, n) => write!(f, "array[{op}; {n}]"),
             Rvalue::Discriminant(place) => write!(f, "discriminant {place}"),
+            Rvalue::FnValue { func, env: Some(env) } => write!(f, "fn {func} with {env}"),
+            Rvalue::FnValue { func, env: None } => write!(f, "fn {func}"),
         }
     }
 }
@@ -157,6 +162,16 @@ impl Display for Stmt {
                 write!(f, "store {state}->{field} = {value}")
             }
             Stmt::TaskAlloc { dest } => write!(f, "{dest} = rt task_alloc()"),
+            Stmt::CallValue { dest: d, callee, args } => {
+                write!(f, "{}call value {callee}({})", dest(d), list(args))
+            }
+            Stmt::EnvAlloc { dest } => write!(f, "{dest} = rt env_alloc()"),
+            Stmt::Update { place, op, args, dest } => {
+                if let Some(d) = dest {
+                    write!(f, "{d} = ")?;
+                }
+                write!(f, "update {place} {}({})", op.name(), list(args))
+            }
         }
     }
 }
@@ -205,6 +220,7 @@ impl Display for Function {
             FunctionKind::Async => "async fn",
             FunctionKind::Resume { .. } => "resume fn",
             FunctionKind::DropResult { .. } => "drop_result fn",
+            FunctionKind::EnvDrop { .. } => "env_drop fn",
             FunctionKind::Wrapper { .. } => "wrapper fn",
         };
         let params: Vec<String> =

@@ -38,6 +38,11 @@ pub enum Type {
     /// `Vec<T>`: `VexVec *` (NULL is the empty vector); owned values hold one
     /// reference.
     Vec(Box<Type>),
+    /// An owning pointer to the captures of a closure's environment (a reference-counted
+    /// heap block: `vex_env_*`), whose fields are those of the named struct; `None` for
+    /// the environment parameter of a function that ignores it (the code of a named
+    /// function used as a value), always NULL.
+    EnvPtr(Option<Name>),
     /// `fn(A…): R`: a function value, `{ code, env }` — the code of a function whose
     /// first parameter (after the worker context) is the environment, and the
     /// environment (`NULL` for named functions); owned values hold one reference to
@@ -59,7 +64,7 @@ impl Type {
     /// futures, directly or inside aggregates.
     pub fn needs_drop(&self, types: &TypeDefs) -> bool {
         match self {
-            Type::String | Type::Future(_) | Type::Vec(_) | Type::Fn(..) => true,
+            Type::String | Type::Future(_) | Type::Vec(_) | Type::Fn(..) | Type::EnvPtr(_) => true,
             Type::Option(inner) => inner.needs_drop(types),
             Type::Result(ok, err) => ok.needs_drop(types) || err.needs_drop(types),
             Type::Tuple(elems) => elems.iter().any(|t| t.needs_drop(types)),
@@ -176,7 +181,9 @@ impl TypeDefs {
             (Proj::Field(n), Type::Struct(name)) => {
                 self.structs.get(name)?.fields.get(*n as usize).map(|f| f.ty.clone())
             }
-            (Proj::Index(_), Type::Array(elem, _)) => Some((**elem).clone()),
+            (Proj::Index(_), Type::Array(elem, _)) | (Proj::Elem(_), Type::Vec(elem)) => {
+                Some((**elem).clone())
+            }
             (Proj::Payload { variant, field }, ty) => {
                 self.variants(ty)?.get(*variant as usize)?.get(*field as usize).cloned()
             }

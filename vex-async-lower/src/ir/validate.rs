@@ -254,6 +254,28 @@ impl Validator<'_> {
                 }
                 Type::Int(layout::ENUM_TAG)
             }
+            Rvalue::FnValue { func, env } => {
+                let env_ty = match env {
+                    Some(env) => self.operand_ty(block, env)?,
+                    None => Type::EnvPtr(None),
+                };
+                let (params, ret) = self.sigs?.get(func)?.clone();
+                match params.split_first() {
+                    Some((first @ Type::EnvPtr(_), rest)) => {
+                        if env.is_some() && *first != env_ty {
+                            self.error(
+                                block,
+                                format!("{rvalue}: environment {env_ty}, code wants {first}"),
+                            );
+                        }
+                        Type::Fn(rest.to_vec(), Box::new(ret))
+                    }
+                    _ => {
+                        self.error(block, format!("{rvalue}: {func} takes no environment"));
+                        return None;
+                    }
+                }
+            }
         })
     }
 
@@ -360,6 +382,12 @@ impl Validator<'_> {
                         }
                         dest.and_then(|d| self.local_ty(block, d)).unwrap_or(Type::Unit)
                     }
+                    op if op.is_generic() => {
+                        let Some(ret) = self.generic_runtime(block, stmt, *op, &tys) else {
+                            return;
+                        };
+                        ret
+                    }
                     RtOp::TaskSetDropResult => {
                         if !matches!(self.function.kind, FunctionKind::Wrapper { .. }) {
                             self.error(block, format!("{stmt}: outside a wrapper"));
@@ -428,12 +456,97 @@ impl Validator<'_> {
                     _ => self.error(block, format!("{stmt}: allocation outside a wrapper")),
                 }
             }
+            Stmt::CallValue { dest, callee, args } => {
+                let tys: Vec<Option<Type>> =
+                    args.iter().map(|a| self.operand_ty(block, a)).collect();
+                match self.operand_ty(block, callee) {
+                    Some(Type::Fn(params, ret)) => {
+                        self.expect_list(block, stmt, tys, &params);
+                        self.check_dest(block, stmt, dest.as_ref(), &ret);
+                    }
+                    Some(other) => self.error(block, format!("{stmt}: calls a {other}")),
+                    None => {}
+                }
+            }
+            Stmt::EnvAlloc { dest } => match self.local_ty(block, *dest) {
+                Some(Type::EnvPtr(Some(name))) if self.types.structs.contains_key(&name) => {}
+                Some(other) => {
+                    self.error(block, format!("{stmt}: allocates into a {other}"));
+                }
+                None => {}
+            },
+            Stmt::Update { place, op, args, dest } => {
+                let Some(ty) = self.place_ty(block, place) else { return };
+                let tys: Vec<Option<Type>> =
+                    args.iter().map(|a| self.operand_ty(block, a)).collect();
+                let (params, result) = match (op, &ty) {
+                    (UpdateOp::StrAppend, Type::String) => (vec![Type::String], None),
+                    (UpdateOp::VecPush, Type::Vec(elem)) => (vec![(**elem).clone()], None),
+                    (UpdateOp::VecPop, Type::Vec(elem)) => (Vec::new(), Some((**elem).clone())),
+                    (
+                        UpdateOp::VecClear
+                        | UpdateOp::VecReverse
+                        | UpdateOp::VecSort
+                        | UpdateOp::VecMakeUnique,
+                        Type::Vec(_),
+                    ) => (Vec::new(), None),
+                    _ => {
+                        self.error(block, format!("{stmt}: {} of a {ty}", op.name()));
+                        return;
+                    }
+                };
+                self.expect_list(block, stmt, tys, &params);
+                match (dest, result) {
+                    (Some(dest), Some(want)) => {
+                        let found = self.local_ty(block, *dest);
+                        self.expect(block, stmt, found, &want);
+                    }
+                    (None, None) => {}
+                    _ => self.error(block, format!("{stmt}: wrong destination")),
+                }
+            }
+        }
+    }
+
+    /// The result type of a runtime operation whose types depend on an element type.
+    fn generic_runtime(
+        &mut self,
+        block: usize,
+        stmt: &Stmt,
+        op: RtOp,
+        tys: &[Option<Type>],
+    ) -> Option<Type> {
+        let Stmt::Runtime { dest, .. } = stmt else { return None };
+        let dest_ty = dest.and_then(|d| self.local_ty(block, d));
+        let i64_ty = Type::Int(IntTy::I64);
+        match (op, tys) {
+            (RtOp::VecWithCapacity, [count]) => {
+                self.expect(block, stmt, count.clone(), &i64_ty);
+                match dest_ty {
+                    Some(ty @ Type::Vec(_)) => Some(ty),
+                    _ => {
+                        self.error(block, format!("{stmt}: makes a vector into a non-vector"));
+                        None
+                    }
+                }
+            }
+            (RtOp::VecFromArray, [Some(Type::Array(elem, _))]) => Some(Type::Vec(elem.clone())),
+            (RtOp::VecLen, [Some(Type::Vec(_))]) => Some(i64_ty),
+            (RtOp::VecSlice, [Some(vec @ Type::Vec(_)), from, to]) => {
+                self.expect(block, stmt, from.clone(), &i64_ty);
+                self.expect(block, stmt, to.clone(), &i64_ty);
+                Some(vec.clone())
+            }
+            _ => {
+                self.error(block, format!("{stmt}: operands of the wrong types"));
+                None
+            }
         }
     }
 
     fn state_field(&mut self, block: usize, state: LocalId, field: u32) -> Option<Type> {
         match self.local_ty(block, state)? {
-            Type::StatePtr(name) => {
+            Type::StatePtr(name) | Type::EnvPtr(Some(name)) => {
                 let ty = self
                     .types
                     .structs

@@ -108,6 +108,28 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             ]
         };
         let result = match op {
+            RtOp::VecWithCapacity
+            | RtOp::VecFromArray
+            | RtOp::VecLen
+            | RtOp::VecSlice
+            | RtOp::VecJoin
+            | RtOp::StrLen
+            | RtOp::StrByteAt
+            | RtOp::StrSlice
+            | RtOp::StrFind
+            | RtOp::StrContains
+            | RtOp::StrStartsWith
+            | RtOp::StrEndsWith
+            | RtOp::StrTrim
+            | RtOp::StrSplit
+            | RtOp::StrLines
+            | RtOp::StrToUpper
+            | RtOp::StrToLower
+            | RtOp::StrRepeat
+            | RtOp::StrToInt
+            | RtOp::StrToFloat => {
+                return Err(Error::Unsupported(format!("runtime operation {}", op.name())));
+            }
             RtOp::StringConcat => {
                 self.call_rt(RtFn::StringConcat, &[values[0].into(), values[1].into()])?
             }

@@ -6,6 +6,9 @@ use super::*;
 impl<'a, 'ctx> Codegen<'a, 'ctx> {
     pub(super) fn stmt(&mut self, cx: &mut FnCx<'a, 'ctx>, stmt: &Stmt) -> Result<(), Error> {
         match stmt {
+            Stmt::CallValue { .. } | Stmt::EnvAlloc { .. } | Stmt::Update { .. } => {
+                Err(Error::Unsupported(format!("{stmt}")))
+            }
             Stmt::Assign(place, rvalue) => self.assign(cx, place, rvalue),
             Stmt::Call { dest, func, args } => {
                 let callee = self
@@ -147,6 +150,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
     ) -> Result<(), Error> {
         let dest_ty = self.place_type(cx, place);
         match rvalue {
+            Rvalue::FnValue { .. } => Err(Error::Unsupported(format!("{rvalue}"))),
             Rvalue::Use(operand) => {
                 let (dst, _) = self.place_ptr(cx, place)?;
                 self.store_operand(cx, dst, operand)

@@ -1,0 +1,286 @@
+//! Runtime operations of the IR: each [`RtOp`] is one function of `vex_rt.h`, with its
+//! name for printing, its C symbol and its signature (the validator checks operands
+//! against it; the operations whose types depend on an element type are checked by the
+//! validator itself).
+
+use super::{FloatTy, IntTy, Type};
+
+/// Runtime operations: each is one function of `vex_rt.h` (named in [`RtOp::c_name`]).
+/// `ctx` is passed implicitly where the C function takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RtOp {
+    /// `vex_string_concat(a, b) -> string` (new reference; operands borrowed).
+    StringConcat,
+    /// `vex_string_compare(a, b) -> i32` (<0, 0, >0).
+    StringCompare,
+    /// `vex_string_from_i64(i64) -> string`.
+    StringFromI64,
+    /// `vex_string_from_u64(u64) -> string`.
+    StringFromU64,
+    /// `vex_string_from_f64(f64) -> string`.
+    StringFromF64,
+    /// `vex_string_from_f32(f32) -> string`.
+    StringFromF32,
+    /// `vex_string_from_bool(bool) -> string`.
+    StringFromBool,
+    /// `vex_print(1, s, false)`.
+    Print,
+    /// `vex_print(1, s, true)`.
+    Println,
+    /// `vex_print(2, s, false)`.
+    Eprint,
+    /// `vex_print(2, s, true)`.
+    Eprintln,
+    /// `now_ms() -> i64`.
+    NowMs,
+    /// `vex_task_cancelled(ctx) -> bool`; `false` outside tasks.
+    IsCancelled,
+    /// `vex_future_cancel(f)` (the future is borrowed; NULL, a moved-out future, is
+    /// ignored).
+    FutureCancel,
+    /// `vex_future_poll_or_register(ctx, f) -> bool`: true when finished.
+    FuturePollOrRegister,
+    /// `worker_yield(ctx)`.
+    WorkerYield,
+    /// `worker_await_after(ctx, ms)` (negative `ms` is 0).
+    WorkerAwaitAfter,
+    /// `vex_task_finish_cancelled(ctx) -> CoroStatus`.
+    TaskFinishCancelled,
+    /// `vex_task_alloc(size, result_offset, result_size, resume) -> state`; the
+    /// operands are constants and the resume function's name is the state struct's
+    /// resume (see [`Stmt::TaskAlloc`]).
+    TaskSpawn,
+    /// `vex_defer_push(list, site, &captures, sizeof(captures)) -> list`: a new record
+    /// on top of `list` holding the site number (`u32`) and a bitwise copy of the
+    /// captured values (the third operand, any type; `()` copies nothing). The record
+    /// owns the references of the copy. Returns the new head.
+    DeferPush,
+    /// `vex_defer_top(list) -> i64`: the site of the newest record, `-1` when empty.
+    DeferTop,
+    /// `vex_defer_take(list, &dest, sizeof(dest))`: copies the newest record's captures
+    /// into `dest` (any type, the site's capture tuple); ownership moves to `dest`.
+    DeferTake,
+    /// `vex_defer_pop(list) -> list`: frees the newest record (not the references it
+    /// held: they were taken) and returns the rest.
+    DeferPop,
+    /// `vex_sleep_future(ms) -> Future<()>`: a runtime timer task that completes `ms`
+    /// milliseconds (negative is 0) after the call; cancelling it finishes it as
+    /// cancelled at once. What `async_sleep(ms)` returns when it is not awaited
+    /// directly.
+    SleepFuture,
+    /// `vex_yield_future() -> Future<()>`: a runtime task that completes the first time
+    /// it runs (after the tasks ready before it); what `yield_now()` returns when it is
+    /// not awaited directly.
+    YieldFuture,
+    /// `vex_task_set_drop_result(state, &F.drop_result)` in the wrapper of coroutine `F`
+    /// whose result holds references: the runtime calls `F.drop_result(state)` when the
+    /// task finished with a value and every handle was released without taking it. The
+    /// operand is the state pointer; the function is the one of kind
+    /// [`FunctionKind::DropResult`] for the same state struct.
+    TaskSetDropResult,
+    /// `vex_vec_with_capacity(elem, n) -> Vec<T>`: an empty vector with room for `n`
+    /// elements; `T` is the destination's element type (its `VexElemType` is the
+    /// backend's).
+    VecWithCapacity,
+    /// `vex_vec_from_array(elem, &array, N) -> Vec<T>`: the elements of the `[T; N]`
+    /// operand, moved in.
+    VecFromArray,
+    /// `vex_vec_len(v) -> i64` (the vector is borrowed).
+    VecLen,
+    /// `vex_vec_slice(v, a, b) -> Vec<T>`: elements `a..b` (checked before), retained.
+    VecSlice,
+    /// `vex_vec_join(v, sep) -> string` of a `Vec<string>`.
+    VecJoin,
+    /// `vex_string_len(s) -> i64`.
+    StrLen,
+    /// `vex_string_byte_at(s, i) -> u8` (`i` checked before).
+    StrByteAt,
+    /// `vex_string_slice(s, a, b) -> string` (`0 <= a <= b <= len` checked before).
+    StrSlice,
+    /// `vex_string_find(s, t) -> i64`: the first offset of `t` in `s`, `-1` if none.
+    StrFind,
+    /// `vex_string_contains(s, t) -> bool`.
+    StrContains,
+    /// `vex_string_starts_with(s, t) -> bool`.
+    StrStartsWith,
+    /// `vex_string_ends_with(s, t) -> bool`.
+    StrEndsWith,
+    /// `vex_string_trim(s) -> string` (ASCII whitespace).
+    StrTrim,
+    /// `vex_string_split(s, sep) -> Vec<string>` (`sep` non-empty, checked before).
+    StrSplit,
+    /// `vex_string_lines(s) -> Vec<string>`.
+    StrLines,
+    /// `vex_string_to_upper(s) -> string` (ASCII).
+    StrToUpper,
+    /// `vex_string_to_lower(s) -> string` (ASCII).
+    StrToLower,
+    /// `vex_string_repeat(s, n) -> string` (`n >= 0` checked before).
+    StrRepeat,
+    /// `vex_string_to_int(s, &out) -> bool` as an `Option<i64>`.
+    StrToInt,
+    /// `vex_string_to_float(s, &out) -> bool` as an `Option<f64>`.
+    StrToFloat,
+}
+
+impl RtOp {
+    /// Whether the operation's types depend on a vector's element type: the validator
+    /// checks those itself rather than through [`RtOp::signature`].
+    pub fn is_generic(self) -> bool {
+        matches!(self, RtOp::VecWithCapacity | RtOp::VecFromArray | RtOp::VecLen | RtOp::VecSlice)
+    }
+
+    /// The C function that implements the operation.
+    pub fn c_name(self) -> &'static str {
+        match self {
+            RtOp::StringConcat => "vex_string_concat",
+            RtOp::StringCompare => "vex_string_compare",
+            RtOp::StringFromI64 => "vex_string_from_i64",
+            RtOp::StringFromU64 => "vex_string_from_u64",
+            RtOp::StringFromF64 => "vex_string_from_f64",
+            RtOp::StringFromF32 => "vex_string_from_f32",
+            RtOp::StringFromBool => "vex_string_from_bool",
+            RtOp::Print | RtOp::Println | RtOp::Eprint | RtOp::Eprintln => "vex_print",
+            RtOp::NowMs => "now_ms",
+            RtOp::IsCancelled => "vex_task_cancelled",
+            RtOp::FutureCancel => "vex_future_cancel",
+            RtOp::FuturePollOrRegister => "vex_future_poll_or_register",
+            RtOp::WorkerYield => "worker_yield",
+            RtOp::WorkerAwaitAfter => "worker_await_after",
+            RtOp::TaskFinishCancelled => "vex_task_finish_cancelled",
+            RtOp::TaskSpawn => "vex_task_spawn",
+            RtOp::DeferPush => "vex_defer_push",
+            RtOp::DeferTop => "vex_defer_top",
+            RtOp::DeferTake => "vex_defer_take",
+            RtOp::DeferPop => "vex_defer_pop",
+            RtOp::SleepFuture => "vex_sleep_future",
+            RtOp::YieldFuture => "vex_yield_future",
+            RtOp::TaskSetDropResult => "vex_task_set_drop_result",
+            RtOp::VecWithCapacity => "vex_vec_with_capacity",
+            RtOp::VecFromArray => "vex_vec_from_array",
+            RtOp::VecLen => "vex_vec_len",
+            RtOp::VecSlice => "vex_vec_slice",
+            RtOp::VecJoin => "vex_vec_join",
+            RtOp::StrLen => "vex_string_len",
+            RtOp::StrByteAt => "vex_string_byte_at",
+            RtOp::StrSlice => "vex_string_slice",
+            RtOp::StrFind => "vex_string_find",
+            RtOp::StrContains => "vex_string_contains",
+            RtOp::StrStartsWith => "vex_string_starts_with",
+            RtOp::StrEndsWith => "vex_string_ends_with",
+            RtOp::StrTrim => "vex_string_trim",
+            RtOp::StrSplit => "vex_string_split",
+            RtOp::StrLines => "vex_string_lines",
+            RtOp::StrToUpper => "vex_string_to_upper",
+            RtOp::StrToLower => "vex_string_to_lower",
+            RtOp::StrRepeat => "vex_string_repeat",
+            RtOp::StrToInt => "vex_string_to_int",
+            RtOp::StrToFloat => "vex_string_to_float",
+        }
+    }
+
+    /// The printer's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            RtOp::StringConcat => "string_concat",
+            RtOp::StringCompare => "string_compare",
+            RtOp::StringFromI64 => "string_from_i64",
+            RtOp::StringFromU64 => "string_from_u64",
+            RtOp::StringFromF64 => "string_from_f64",
+            RtOp::StringFromF32 => "string_from_f32",
+            RtOp::StringFromBool => "string_from_bool",
+            RtOp::Print => "print",
+            RtOp::Println => "println",
+            RtOp::Eprint => "eprint",
+            RtOp::Eprintln => "eprintln",
+            RtOp::NowMs => "now_ms",
+            RtOp::IsCancelled => "is_cancelled",
+            RtOp::FutureCancel => "future_cancel",
+            RtOp::FuturePollOrRegister => "future_poll_or_register",
+            RtOp::WorkerYield => "worker_yield",
+            RtOp::WorkerAwaitAfter => "worker_await_after",
+            RtOp::TaskFinishCancelled => "task_finish_cancelled",
+            RtOp::TaskSpawn => "task_spawn",
+            RtOp::DeferPush => "defer_push",
+            RtOp::DeferTop => "defer_top",
+            RtOp::DeferTake => "defer_take",
+            RtOp::DeferPop => "defer_pop",
+            RtOp::SleepFuture => "sleep_future",
+            RtOp::YieldFuture => "yield_future",
+            RtOp::TaskSetDropResult => "task_set_drop_result",
+            RtOp::VecWithCapacity => "vec_with_capacity",
+            RtOp::VecFromArray => "vec_from_array",
+            RtOp::VecLen => "vec_len",
+            RtOp::VecSlice => "vec_slice",
+            RtOp::VecJoin => "vec_join",
+            RtOp::StrLen => "str_len",
+            RtOp::StrByteAt => "str_byte_at",
+            RtOp::StrSlice => "str_slice",
+            RtOp::StrFind => "str_find",
+            RtOp::StrContains => "str_contains",
+            RtOp::StrStartsWith => "str_starts_with",
+            RtOp::StrEndsWith => "str_ends_with",
+            RtOp::StrTrim => "str_trim",
+            RtOp::StrSplit => "str_split",
+            RtOp::StrLines => "str_lines",
+            RtOp::StrToUpper => "str_to_upper",
+            RtOp::StrToLower => "str_to_lower",
+            RtOp::StrRepeat => "str_repeat",
+            RtOp::StrToInt => "str_to_int",
+            RtOp::StrToFloat => "str_to_float",
+        }
+    }
+
+    /// Parameter types and result type.
+    pub fn signature(self) -> (Vec<Type>, Type) {
+        use Type::*;
+        let i64 = Int(IntTy::I64);
+        match self {
+            RtOp::StringConcat => (vec![String, String], String),
+            RtOp::StringCompare => (vec![String, String], Int(IntTy::I32)),
+            RtOp::StringFromI64 => (vec![i64], String),
+            RtOp::StringFromU64 => (vec![Int(IntTy::U64)], String),
+            RtOp::StringFromF64 => (vec![Float(FloatTy::F64)], String),
+            RtOp::StringFromF32 => (vec![Float(FloatTy::F32)], String),
+            RtOp::StringFromBool => (vec![Bool], String),
+            RtOp::Print | RtOp::Println | RtOp::Eprint | RtOp::Eprintln => (vec![String], Unit),
+            RtOp::NowMs => (vec![], i64),
+            RtOp::IsCancelled => (vec![], Bool),
+            // The future's result type does not matter to these.
+            RtOp::FutureCancel | RtOp::FuturePollOrRegister | RtOp::TaskSpawn => {
+                (vec![], if self == RtOp::FuturePollOrRegister { Bool } else { Unit })
+            }
+            RtOp::WorkerYield => (vec![], Unit),
+            RtOp::WorkerAwaitAfter => (vec![i64], Unit),
+            RtOp::TaskFinishCancelled => (vec![], CoroStatus),
+            // The captures' type is the site's (checked by the validator).
+            RtOp::DeferPush => (vec![DeferList, Int(IntTy::U32)], DeferList),
+            RtOp::DeferTop => (vec![DeferList], i64),
+            RtOp::DeferTake => (vec![DeferList], Unit),
+            RtOp::DeferPop => (vec![DeferList], DeferList),
+            RtOp::SleepFuture => (vec![i64], Future(Box::new(Unit))),
+            RtOp::YieldFuture => (vec![], Future(Box::new(Unit))),
+            RtOp::TaskSetDropResult => (vec![], Unit),
+            // Generic in the element type (see `is_generic`): the element type here is
+            // a placeholder.
+            RtOp::VecWithCapacity => (vec![i64.clone()], Vec(Box::new(Unit))),
+            RtOp::VecFromArray => (vec![], Vec(Box::new(Unit))),
+            RtOp::VecLen => (vec![], i64),
+            RtOp::VecSlice => (vec![], Vec(Box::new(Unit))),
+            RtOp::VecJoin => (vec![Vec(Box::new(String)), String], String),
+            RtOp::StrLen => (vec![String], i64),
+            RtOp::StrByteAt => (vec![String, i64], Int(IntTy::U8)),
+            RtOp::StrSlice => (vec![String, i64.clone(), i64], String),
+            RtOp::StrFind => (vec![String, String], i64),
+            RtOp::StrContains | RtOp::StrStartsWith | RtOp::StrEndsWith => {
+                (vec![String, String], Bool)
+            }
+            RtOp::StrTrim | RtOp::StrToUpper | RtOp::StrToLower => (vec![String], String),
+            RtOp::StrSplit => (vec![String, String], Vec(Box::new(String))),
+            RtOp::StrLines => (vec![String], Vec(Box::new(String))),
+            RtOp::StrRepeat => (vec![String, i64], String),
+            RtOp::StrToInt => (vec![String], Option(Box::new(i64))),
+            RtOp::StrToFloat => (vec![String], Option(Box::new(Float(FloatTy::F64)))),
+        }
+    }
+}

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use vex_hir::lower::{BodyId, BodyOwner};
 use vex_hir::{Db, Program, SourceFile};
 
-use crate::build::{BodyInput, build_body, function_name, lower_ty, source_loc};
+use crate::build::{BodyInput, Built, build_body, function_name, lower_ty, source_loc};
 use crate::coro::{self, Lowered};
 use crate::ir::layout::struct_def;
 use crate::ir::validate::{Stage, validate_module};
@@ -97,7 +97,7 @@ fn known(ty: &crate::ir::Type, defs: &TypeDefs) -> bool {
 /// The built IR (before the coroutine transform) of one body: the function and its `go`
 /// blocks.
 #[salsa::tracked(returns(ref))]
-pub fn fn_ir<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Vec<Function>> {
+pub fn fn_ir<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Built> {
     let body = vex_hir::lower::body(db, id);
     let source_map = vex_hir::lower::body_source_map(db, id);
     let infer = vex_hir::infer::infer(db, id);
@@ -137,7 +137,10 @@ pub fn fn_ir<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Vec<Function>> {
 #[salsa::tracked(returns(ref))]
 pub fn lowered<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Lowered> {
     let types = type_defs(db, Program::get(db));
-    Arc::new(coro::transform_all(fn_ir(db, id), types))
+    let built = fn_ir(db, id);
+    let mut lowered = coro::transform_all(&built.functions, types);
+    lowered.structs.extend(built.structs.iter().cloned());
+    Arc::new(lowered)
 }
 
 /// The file of a body and the byte offset of its definition (the item's name).
@@ -210,9 +213,22 @@ fn module_base(db: &dyn Db) -> Module {
 pub fn module_built(db: &dyn Db) -> Module {
     let mut module = module_base(db);
     for id in bodies(db) {
-        module.functions.extend(placed(db, id, fn_ir(db, id)));
+        let built = fn_ir(db, id);
+        add_to(&mut module, placed(db, id, &built.functions), &built.structs);
     }
     validated(db, module, Stage::Built)
+}
+
+/// Adds one body's functions and structs to `module`. A function every body that uses
+/// it makes for itself (the code of a named function used as a value, `F.fn`) is kept
+/// once.
+fn add_to(module: &mut Module, functions: Vec<Function>, structs: &[StructDef]) {
+    for function in functions {
+        if !function.name.ends_with(".fn") || module.function(&function.name).is_none() {
+            module.functions.push(function);
+        }
+    }
+    module.structs.extend(structs.iter().cloned());
 }
 
 /// The whole program after the coroutine transform (`vex emit async-ir`): what a backend
@@ -226,8 +242,7 @@ pub fn module_ir(db: &dyn Db) -> Module {
     let mut module = module_base(db);
     for id in bodies(db) {
         let lowered = lowered(db, id);
-        module.functions.extend(placed(db, id, &lowered.functions));
-        module.structs.extend(lowered.states.iter().cloned());
+        add_to(&mut module, placed(db, id, &lowered.functions), &lowered.structs);
     }
     validated(db, module, Stage::Transformed)
 }

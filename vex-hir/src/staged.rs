@@ -37,7 +37,7 @@ impl Part {
 }
 
 /// The parts every engine compiles.
-pub const LANDED: &[Part] = &[Part::OptionResult];
+pub const LANDED: &[Part] = &[Part::OptionResult, Part::Functions, Part::Vecs, Part::StringMethods];
 
 /// The first use in `body` of a part that has not landed, as a diagnostic.
 pub(crate) fn not_yet_supported(body: &Body, infer: &InferenceResult) -> Option<InferDiagnostic> {

@@ -28,7 +28,11 @@ impl<'a, 'b> Builder<'a, 'b> {
                 self.aggregate(AggregateKind::Variant(ty.clone(), variant.index()), ops, ty)
             }
             Some(Resolution::Builtin(builtin)) => self.builtin(e, builtin, args, ty),
-            _ => UNIT,
+            // A function value: a local, a field, the result of a call, a closure.
+            _ => {
+                let value = self.expr(callee);
+                self.call_value(value, args, ty)
+            }
         }
     }
 
@@ -56,7 +60,9 @@ impl<'a, 'b> Builder<'a, 'b> {
         ty: Type,
     ) -> Val {
         match builtin {
-            Builtin::VecNew | Builtin::VecWithCapacity | Builtin::VecFrom => UNIT,
+            Builtin::VecNew | Builtin::VecWithCapacity | Builtin::VecFrom => {
+                self.vec_constructor(builtin, args, ty)
+            }
             Builtin::Print | Builtin::Println | Builtin::Eprint | Builtin::Eprintln => {
                 let op = match builtin {
                     Builtin::Print => RtOp::Print,
@@ -197,6 +203,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             Type::Bool => (RtOp::StringFromBool, op),
             Type::Unit => return Val::Op(Operand::str("()")),
             Type::Option(_) | Type::Result(..) => return self.display_variants(v, &ty),
+            Type::Vec(_) => return self.display_vec(v),
             _ => {
                 self.drop_val(v);
                 return Val::Op(Operand::str("<value>"));
@@ -266,6 +273,7 @@ impl<'a, 'b> Builder<'a, 'b> {
     pub(super) fn builtin_method(
         &mut self,
         method: BuiltinMethod,
+        e: ExprId,
         receiver: ExprId,
         args: &[ExprId],
         ty: Type,
@@ -281,9 +289,28 @@ impl<'a, 'b> Builder<'a, 'b> {
             | M::ResultOr
             | M::ResultOk
             | M::ResultErr => self.option_method(method, receiver, args, ty),
-            // The parts of v0.2 not compiled yet are rejected by the checker
-            // (`vex_hir::staged`).
-            _ => UNIT,
+            M::OptionMap
+            | M::OptionAndThen
+            | M::OptionOrElse
+            | M::OptionFilter
+            | M::ResultMap
+            | M::ResultMapErr
+            | M::ResultAndThen
+            | M::ResultOrElse => self.option_call_method(method, receiver, args, ty),
+            M::VecPush
+            | M::VecPop
+            | M::VecLen
+            | M::VecIsEmpty
+            | M::VecClear
+            | M::VecContains
+            | M::VecIndexOf
+            | M::VecSlice
+            | M::VecReverse
+            | M::VecSort
+            | M::VecMap
+            | M::VecFilter
+            | M::VecJoin => self.vec_method(method, e, receiver, args, ty),
+            _ => self.string_method(method, e, receiver, args, ty),
         }
     }
 }

@@ -322,11 +322,14 @@ impl<'a, 'b> Builder<'a, 'b> {
                 self.switch_to(exit);
             }
             ForIter::Array(array) => {
+                // The array or vector as it is when the loop starts (a vector of
+                // move-only values moves into the loop, which takes its elements).
                 let op = self.expr_owned(*array);
                 let place = self.materialize(op.clone());
-                let len = match self.place_ty(&place) {
-                    Type::Array(_, n) => n,
-                    _ => 0,
+                let (len, is_vec) = match self.place_ty(&place) {
+                    Type::Array(_, n) => (Operand::int(n as i128, IntTy::I64), false),
+                    Type::Vec(_) => (Operand::local(self.vec_len(op.clone())), true),
+                    _ => (Operand::int(0, IntTy::I64), false),
                 };
                 let i64_ty = Type::Int(IntTy::I64);
                 let index = self.temp(i64_ty, Rvalue::Use(Operand::int(0, IntTy::I64)));
@@ -336,16 +339,11 @@ impl<'a, 'b> Builder<'a, 'b> {
                 let exit = self.new_block();
                 self.goto(header);
                 self.switch_to(header);
-                let c = self.temp(
-                    Type::Bool,
-                    Rvalue::Binary(
-                        BinOp::Lt,
-                        Operand::local(index),
-                        Operand::int(len as i128, IntTy::I64),
-                    ),
-                );
+                let c =
+                    self.temp(Type::Bool, Rvalue::Binary(BinOp::Lt, Operand::local(index), len));
                 let blocks = ForBlocks { body: body_block, step, exit };
-                let element = place.project(Proj::Index(index));
+                let element =
+                    place.project(if is_vec { Proj::Elem(index) } else { Proj::Index(index) });
                 self.for_iteration(c, blocks, label, pat, element, body);
                 self.assign(
                     Place::local(index),

@@ -54,6 +54,9 @@ impl<'a, 'b> Builder<'a, 'b> {
                     let t = self.temp(ty, Rvalue::Aggregate(kind, vec![]));
                     self.register_temp(t)
                 }
+                Some(resolution @ (Resolution::Function(_) | Resolution::Extern(_))) => {
+                    self.function_value(*resolution, ty)
+                }
                 _ => UNIT,
             },
             Expr::Call { callee, args } => self.call(e, *callee, args),
@@ -65,7 +68,12 @@ impl<'a, 'b> Builder<'a, 'b> {
                         self.call_function(loc, &all, ty)
                     }
                     Some(Resolution::Method(method)) => {
-                        self.builtin_method(method, *receiver, args, ty)
+                        self.builtin_method(method, e, *receiver, args, ty)
+                    }
+                    // `s.field(x)`: a field holding a function value, called.
+                    Some(Resolution::Field(index)) => {
+                        let callee = self.projection(*receiver, Proj::Field(index));
+                        self.call_value(callee, args, ty)
                     }
                     _ => UNIT,
                 }
@@ -119,7 +127,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             // Only the condition of `if`/`while` is a `let` (lowered there); a stray one
             // was reported.
             Expr::Let { .. } => UNIT,
-            Expr::Closure { .. } => UNIT,
+            Expr::Closure { .. } => self.closure(e),
             Expr::If { cond, then_branch, else_branch } => {
                 self.if_expr(*cond, *then_branch, *else_branch, ty)
             }
@@ -307,12 +315,9 @@ impl<'a, 'b> Builder<'a, 'b> {
         self.register_temp(t)
     }
 
-    /// A copy of `place` that owns its references.
+    /// A copy of `place` that owns its references (a move-only value is moved out).
     pub(super) fn copy_owned(&mut self, place: Place, ty: Type) -> Val {
-        let t = self.temp(ty.clone(), Rvalue::Use(Operand::Copy(place)));
-        if self.needs_drop(&ty) && !matches!(ty, Type::Future(_)) {
-            self.push(Stmt::Retain(Place::local(t)));
-        }
+        let t = self.take_from(&place, &ty);
         self.register_temp(t)
     }
 
@@ -374,11 +379,19 @@ impl<'a, 'b> Builder<'a, 'b> {
 
     /// `base[index]` after checking `0 <= index < len` (panic otherwise).
     pub(super) fn checked_index(&mut self, e: ExprId, base: Place, index: ExprId) -> Place {
-        let len = match self.place_ty(&base) {
-            Type::Array(_, n) => n,
-            _ => 0,
-        };
         let idx = self.expr_operand(index);
+        self.checked_element(e, base, idx)
+    }
+
+    /// `base[idx]` (an array or a vector) after checking `0 <= idx < len` (panic at `e`
+    /// otherwise, with the index and the length).
+    pub(super) fn checked_element(&mut self, e: ExprId, base: Place, idx: Operand) -> Place {
+        let is_vec = matches!(self.place_ty(&base), Type::Vec(_));
+        let len = match self.place_ty(&base) {
+            Type::Array(_, n) => Operand::int(n as i128, IntTy::I64),
+            Type::Vec(_) => Operand::local(self.vec_len(Operand::Copy(base.clone()))),
+            _ => Operand::int(0, IntTy::I64),
+        };
         let i64_ty = Type::Int(IntTy::I64);
         let idx = if self.operand_ty(&idx) == i64_ty {
             self.temp(i64_ty.clone(), Rvalue::Use(idx))
@@ -389,10 +402,8 @@ impl<'a, 'b> Builder<'a, 'b> {
             Type::Bool,
             Rvalue::Binary(BinOp::Lt, Operand::local(idx), Operand::int(0, IntTy::I64)),
         );
-        let above = self.temp(
-            Type::Bool,
-            Rvalue::Binary(BinOp::Ge, Operand::local(idx), Operand::int(len as i128, IntTy::I64)),
-        );
+        let above =
+            self.temp(Type::Bool, Rvalue::Binary(BinOp::Ge, Operand::local(idx), len.clone()));
         let bad = self.temp(
             Type::Bool,
             Rvalue::Binary(BinOp::BitOr, Operand::local(below), Operand::local(above)),
@@ -406,9 +417,25 @@ impl<'a, 'b> Builder<'a, 'b> {
             });
             let prefix = Operand::str("index out of bounds: index ");
             let head = b.concat("panic_message", prefix, Operand::local(text));
-            let length = Operand::str(&format!(", length {len}"));
+            let length = match &len {
+                Operand::Const(Const::Int(n, _)) => Operand::str(&format!(", length {n}")),
+                len => {
+                    let len_text = b.new_local("length_text", Type::String);
+                    b.push(Stmt::Runtime {
+                        dest: Some(len_text),
+                        op: RtOp::StringFromI64,
+                        args: vec![len.clone()],
+                    });
+                    let length = b.concat(
+                        "panic_message",
+                        Operand::str(", length "),
+                        Operand::local(len_text),
+                    );
+                    Operand::local(length)
+                }
+            };
             Operand::local(b.concat("panic_message", Operand::local(head), length))
         });
-        base.project(Proj::Index(idx))
+        base.project(if is_vec { Proj::Elem(idx) } else { Proj::Index(idx) })
     }
 }

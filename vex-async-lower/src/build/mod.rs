@@ -74,6 +74,7 @@
 
 mod calls;
 mod captures;
+mod closures;
 mod control_flow;
 mod exits;
 mod expressions;
@@ -81,7 +82,9 @@ mod operators;
 mod options;
 mod ownership;
 mod patterns;
+mod strings;
 mod tasks;
+mod vecs;
 
 use rustc_hash::FxHashMap;
 use vex_hir::Db;
@@ -131,9 +134,20 @@ pub struct BodyInput<'a> {
     pub types: &'a TypeDefs,
 }
 
-/// Lowers one body: the function first, then its `go` blocks.
-pub fn build_body(input: &BodyInput<'_>) -> Vec<Function> {
-    let mut extra = Vec::new();
+/// What lowering one body produces: its function, then the functions made for its
+/// `go` blocks, closures and function values, and the structs they use (closure
+/// environments).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Built {
+    /// The body's function first.
+    pub functions: Vec<Function>,
+    /// Closure environments.
+    pub structs: Vec<StructDef>,
+}
+
+/// Lowers one body: the function first, then its `go` blocks and closures.
+pub fn build_body(input: &BodyInput<'_>) -> Built {
+    let mut extra = Built::default();
     let mut counter = 0;
     let ret = lower_ty(input.db, &input.ret);
     let kind = if input.is_async { FunctionKind::Async } else { FunctionKind::Sync };
@@ -146,10 +160,10 @@ pub fn build_body(input: &BodyInput<'_>) -> Vec<Function> {
     builder.lower_root(input.body.root);
     let function = builder.finish();
     let entry = (&*input.name == SYNC_MAIN_BODY).then(|| sync_main_task(&function));
-    let mut out = vec![function];
-    out.extend(entry);
-    out.extend(extra);
-    out
+    let mut functions = vec![function];
+    functions.extend(entry);
+    functions.extend(extra.functions);
+    Built { functions, structs: extra.structs }
 }
 
 /// The IR name of a synchronous `main`'s own body. The program's entry is always an
@@ -321,7 +335,8 @@ struct Builder<'a, 'b> {
     /// For or-patterns with bindings: a local holding the index of the alternative that
     /// matched, written by `test_pat` and read by `bind_pat`.
     or_selectors: FxHashMap<PatId, LocalId>,
-    extra: &'b mut Vec<Function>,
+    /// The functions and structs made besides the function being built.
+    extra: &'b mut Built,
     counter: &'b mut u32,
 }
 
@@ -332,7 +347,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         kind: FunctionKind,
         ret: Type,
         def: SourceLoc,
-        extra: &'b mut Vec<Function>,
+        extra: &'b mut Built,
         counter: &'b mut u32,
     ) -> Self {
         let func = Function {

@@ -111,7 +111,13 @@ impl<'a, 'b> Builder<'a, 'b> {
                 );
                 Operand::local(t)
             }
-            Type::Struct(_) | Type::Tuple(_) | Type::Enum(_) | Type::Array(..) => {
+            Type::Struct(_)
+            | Type::Tuple(_)
+            | Type::Enum(_)
+            | Type::Array(..)
+            | Type::Option(_)
+            | Type::Result(..)
+            | Type::Vec(_) => {
                 let a = self.materialize(a);
                 let b = self.materialize(b);
                 let eq = self.equal(&ty, a, b);
@@ -152,7 +158,8 @@ impl<'a, 'b> Builder<'a, 'b> {
             Type::Struct(name) => {
                 (0..self.input.types.structs[name].fields.len() as u32).map(Proj::Field).collect()
             }
-            Type::Enum(name) => return self.enum_equal(name, a, b),
+            Type::Enum(_) | Type::Option(_) | Type::Result(..) => return self.enum_equal(ty, a, b),
+            Type::Vec(_) => return self.vec_equal(a, b),
             Type::Array(_, n) => {
                 // Element by element through index locals.
                 let mut acc = Operand::Const(Const::Bool(true));
@@ -186,21 +193,56 @@ impl<'a, 'b> Builder<'a, 'b> {
         acc
     }
 
-    /// Enum equality: equal tags, then (switching on the tag) equal payload fields of
-    /// that variant. Payload projections are only read once the tag is known.
-    pub(super) fn enum_equal(&mut self, name: &Name, a: Place, b: Place) -> Operand {
-        let def = self.input.types.enums[name].clone();
+    /// Vector equality: equal lengths, then equal elements, in order.
+    fn vec_equal(&mut self, a: Place, b: Place) -> Operand {
+        let result = self.new_local("equal", Type::Bool);
+        let la = self.vec_len(Operand::Copy(a.clone()));
+        let lb = self.vec_len(Operand::Copy(b.clone()));
+        let same = self
+            .temp(Type::Bool, Rvalue::Binary(BinOp::Eq, Operand::local(la), Operand::local(lb)));
+        self.assign(Place::local(result), Rvalue::Use(Operand::local(same)));
+        let (elements, join) = (self.new_block(), self.new_block());
+        self.terminate(Terminator::Branch {
+            cond: Operand::local(same),
+            then_block: elements,
+            else_block: join,
+        });
+        self.switch_to(elements);
+        self.count_loop(la, |builder, i, exit| {
+            let same_elem = builder.compare(
+                CmpOp::Eq,
+                Operand::Copy(a.project(Proj::Elem(i))),
+                Operand::Copy(b.project(Proj::Elem(i))),
+            );
+            builder.assign(Place::local(result), Rvalue::Use(same_elem));
+            let next = builder.new_block();
+            builder.terminate(Terminator::Branch {
+                cond: Operand::local(result),
+                then_block: next,
+                else_block: exit,
+            });
+            builder.switch_to(next);
+        });
+        self.goto(join);
+        self.switch_to(join);
+        Operand::local(result)
+    }
+
+    /// Enum equality (user enums, `Option`, `Result`): equal tags, then (switching on
+    /// the tag) equal payload fields of that variant. Payload projections are only read
+    /// once the tag is known.
+    pub(super) fn enum_equal(&mut self, ty: &Type, a: Place, b: Place) -> Operand {
+        let variants = self.input.types.variants(ty).unwrap_or_default();
         let result = self.new_local("equal", Type::Bool);
         let da = self.temp(Type::Int(ENUM_TAG), Rvalue::Discriminant(a.clone()));
         let db = self.temp(Type::Int(ENUM_TAG), Rvalue::Discriminant(b.clone()));
         let same = self
             .temp(Type::Bool, Rvalue::Binary(BinOp::Eq, Operand::local(da), Operand::local(db)));
         self.assign(Place::local(result), Rvalue::Use(Operand::local(same)));
-        let with_payload: Vec<u32> = def
-            .variants
+        let with_payload: Vec<u32> = variants
             .iter()
             .enumerate()
-            .filter(|(_, v)| !v.fields.is_empty())
+            .filter(|(_, fields)| !fields.is_empty())
             .map(|(i, _)| i as u32)
             .collect();
         if with_payload.is_empty() {
@@ -223,7 +265,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         for (variant, block) in with_payload.into_iter().zip(blocks) {
             self.switch_to(block);
             let mut acc = Operand::Const(Const::Bool(true));
-            for field in 0..def.variants[variant as usize].fields.len() as u32 {
+            for field in 0..variants[variant as usize].len() as u32 {
                 let proj = Proj::Payload { variant, field };
                 let e = self.compare(
                     CmpOp::Eq,
@@ -252,6 +294,11 @@ impl<'a, 'b> Builder<'a, 'b> {
             self.drop_val(v);
             return;
         };
+        if self.append_assignment(op, &target, place, value) {
+            return;
+        }
+        // A write into a vector's element writes into a buffer of its own.
+        self.make_unique_along(&target);
         let ty = self.place_ty(&target);
         let new = match op {
             None => self.expr_owned(value),

@@ -4,9 +4,9 @@
 //!
 //! Both types are laid out like user enums (tag 0 is `Some`/`Ok`, tag 1 `None`/`Err`),
 //! so matching them goes through the ordinary pattern code. Moving a value out of a
-//! payload ([`Builder::take_owned`]) copies it and retains what it refers to, except
-//! futures, which are moved (the source is cleared): the enum that held them is
-//! released as usual afterwards.
+//! payload ([`Builder::copy_owned`]) copies it and retains what it refers to, except
+//! move-only values, which are moved (the source is cleared): the enum that held them
+//! is released as usual afterwards.
 
 use super::*;
 
@@ -34,17 +34,6 @@ impl<'a, 'b> Builder<'a, 'b> {
         }
     }
 
-    /// A copy of `place` that owns what it refers to: strings (and other counted
-    /// values) retained, futures moved out (the source becomes NULL).
-    pub(super) fn take_owned(&mut self, place: Place, ty: Type) -> Val {
-        if matches!(ty, Type::Future(_)) {
-            let t = self.temp(ty.clone(), Rvalue::Use(Operand::Copy(place.clone())));
-            self.assign(place, Rvalue::Use(Operand::Const(Const::NullFuture(ty))));
-            return self.register_temp(t);
-        }
-        self.copy_owned(place, ty)
-    }
-
     /// Whether the enum-like value at `place` holds its first variant (`Some`, `Ok`).
     fn holds_first(&mut self, place: &Place) -> Operand {
         let tag = self.temp(Type::Int(ENUM_TAG), Rvalue::Discriminant(place.clone()));
@@ -68,7 +57,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         let payload = match &operand_ty {
             Type::Result(_, err) => {
                 let err_place = place.project(Proj::Payload { variant: SECOND, field: 0 });
-                vec![self.take_owned(err_place, (**err).clone())]
+                vec![self.copy_owned(err_place, (**err).clone())]
             }
             _ => Vec::new(),
         };
@@ -80,7 +69,7 @@ impl<'a, 'b> Builder<'a, 'b> {
 
         self.switch_to(ok);
         let value_place = place.project(Proj::Payload { variant: FIRST, field: 0 });
-        let value = self.take_owned(value_place, ty);
+        let value = self.copy_owned(value_place, ty);
         if let Some(t) = temp {
             self.drop_val(Val::Temp(t));
         }
@@ -145,6 +134,124 @@ impl<'a, 'b> Builder<'a, 'b> {
         value
     }
 
+    /// The methods of `Option` and `Result` that call a function value: `map`,
+    /// `andThen`, `mapErr`, `orElse`, `filter`. The function is evaluated once and
+    /// called on at most one path; the other path releases it.
+    pub(super) fn option_call_method(
+        &mut self,
+        method: BuiltinMethod,
+        receiver: ExprId,
+        args: &[ExprId],
+        ty: Type,
+    ) -> Val {
+        use BuiltinMethod as M;
+        let (place, temp) = self.scrutinee_place(receiver);
+        let receiver_ty = self.place_ty(&place);
+        let variants = self.input.types.variants(&receiver_ty).unwrap_or_default();
+        let payload_ty = |v: usize| variants[v].first().cloned().unwrap_or(Type::Unit);
+        let f = self.expr_owned(args[0]);
+        let result = self.new_local("result", ty.clone());
+        let is_first = self.holds_first(&place);
+        let blocks = [self.new_block(), self.new_block()];
+        let join = self.new_block();
+        self.terminate(Terminator::Branch {
+            cond: is_first,
+            then_block: blocks[0],
+            else_block: blocks[1],
+        });
+        // For each variant of the receiver: call `f` on its payload (wrapping the result
+        // in variant `Some(w)` of the result type, or taking it as the result when
+        // `None`), or pass the payload on (into variant `w`, or as the result).
+        enum Arm {
+            Call(Option<u32>),
+            Pass(Option<u32>),
+        }
+        let arms = match method {
+            M::OptionMap | M::ResultMap => [Arm::Call(Some(FIRST)), Arm::Pass(Some(SECOND))],
+            M::OptionAndThen | M::ResultAndThen => [Arm::Call(None), Arm::Pass(Some(SECOND))],
+            M::ResultMapErr => [Arm::Pass(Some(FIRST)), Arm::Call(Some(SECOND))],
+            M::OptionOrElse | M::ResultOrElse => [Arm::Pass(None), Arm::Call(None)],
+            // `filter` decides with a call on a copy, then passes the payload on or not.
+            _ => [Arm::Pass(Some(FIRST)), Arm::Pass(Some(SECOND))],
+        };
+        for (v, (block, arm)) in blocks.into_iter().zip(arms).enumerate() {
+            self.switch_to(block);
+            let payload = place.project(Proj::Payload { variant: v as u32, field: 0 });
+            let has_payload = !variants[v].is_empty();
+            let value = match arm {
+                Arm::Call(wrap) => {
+                    let args = if has_payload {
+                        let value = self.copy_owned(payload, payload_ty(v));
+                        vec![self.owned_operand(value)]
+                    } else {
+                        Vec::new()
+                    };
+                    let call_ty = match wrap {
+                        Some(w) => {
+                            let results = self.input.types.variants(&ty).unwrap_or_default();
+                            results[w as usize].first().cloned().unwrap_or(Type::Unit)
+                        }
+                        None => ty.clone(),
+                    };
+                    let called = self.call_through(f.clone(), args, call_ty);
+                    let called = self.owned_operand(called);
+                    match wrap {
+                        Some(w) => self.wrap_variant(&ty, w, vec![called]),
+                        None => called,
+                    }
+                }
+                Arm::Pass(wrap) => {
+                    let keep = method == M::OptionFilter && v == FIRST as usize;
+                    if keep {
+                        // `filter`: ask `f` about a copy.
+                        let copy = self.copy_owned(payload.clone(), payload_ty(v));
+                        let copy = self.owned_operand(copy);
+                        let verdict = self.call_through(f.clone(), vec![copy], Type::Bool);
+                        let (yes, no) = (self.new_block(), self.new_block());
+                        self.terminate(Terminator::Branch {
+                            cond: verdict.op(),
+                            then_block: yes,
+                            else_block: no,
+                        });
+                        self.switch_to(no);
+                        let none = self.wrap_variant(&ty, SECOND, Vec::new());
+                        self.assign(Place::local(result), Rvalue::Use(none));
+                        self.goto(join);
+                        self.switch_to(yes);
+                    } else {
+                        self.release_if_temp(&f);
+                    }
+                    let ops = if has_payload {
+                        let value = self.copy_owned(payload, payload_ty(v));
+                        vec![self.owned_operand(value)]
+                    } else {
+                        Vec::new()
+                    };
+                    match wrap {
+                        Some(w) => self.wrap_variant(&ty, w, ops),
+                        None => ops.into_iter().next().unwrap_or(Operand::Const(Const::Unit)),
+                    }
+                }
+            };
+            self.assign(Place::local(result), Rvalue::Use(value.clone()));
+            self.forget(&value);
+            self.goto(join);
+        }
+        self.switch_to(join);
+        self.forget(&f);
+        if let Some(t) = temp {
+            self.drop_val(Val::Temp(t));
+        }
+        self.register_temp(result)
+    }
+
+    /// Variant `variant` of the enum-like type `ty` holding `ops` (moved in), as an
+    /// owned operand.
+    fn wrap_variant(&mut self, ty: &Type, variant: u32, ops: Vec<Operand>) -> Operand {
+        let value = self.aggregate(AggregateKind::Variant(ty.clone(), variant), ops, ty.clone());
+        self.owned_operand(value)
+    }
+
     /// Releases `op` on the current path when it is a temporary, leaving it on the drop
     /// stack (another path consumes it).
     fn release_if_temp(&mut self, op: &Operand) {
@@ -171,7 +278,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         });
         self.switch_to(first);
         let payload = place.project(Proj::Payload { variant: FIRST, field: 0 });
-        let value = self.take_owned(payload, ty);
+        let value = self.copy_owned(payload, ty);
         let value = self.owned_operand(value);
         self.assign(Place::local(result), Rvalue::Use(value.clone()));
         self.forget(&value);
@@ -213,7 +320,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 Some((from, to)) => {
                     let payload_ty = variants[from as usize].first().cloned().unwrap_or(Type::Unit);
                     let payload = place.project(Proj::Payload { variant: from, field: 0 });
-                    let value = self.take_owned(payload, payload_ty);
+                    let value = self.copy_owned(payload, payload_ty);
                     let value = self.owned_operand(value);
                     self.forget(&value);
                     // `okOr`'s error was evaluated but is not needed on this path.

@@ -61,16 +61,81 @@ impl<'a, 'b> Builder<'a, 'b> {
                 if !self.needs_drop(&ty) {
                     return Operand::Copy(place);
                 }
-                let t = self.temp(ty.clone(), Rvalue::Use(Operand::Copy(place.clone())));
-                if matches!(ty, Type::Future(_)) {
-                    self.assign(place, Rvalue::Use(Operand::Const(Const::NullFuture(ty))));
-                } else {
-                    self.push(Stmt::Retain(Place::local(t)));
-                }
+                let t = self.take_from(&place, &ty);
                 self.register_temp(t);
                 Operand::local(t)
             }
             Val::Op(op) => op,
+        }
+    }
+
+    /// A new local holding the value at `place`, owning its references: a move-only
+    /// value is moved (the place keeps nothing of it, see [`Builder::clear_moved`]),
+    /// any other is copied and retained. Not registered for dropping.
+    pub(super) fn take_from(&mut self, place: &Place, ty: &Type) -> LocalId {
+        let t = self.temp(ty.clone(), Rvalue::Use(Operand::Copy(place.clone())));
+        if ty.is_move_only(self.input.types) {
+            self.clear_moved(place, ty);
+        } else if self.needs_drop(ty) {
+            self.push(Stmt::Retain(Place::local(t)));
+        }
+        t
+    }
+
+    /// The value a place of type `ty` keeps once what it held moved out: NULL for a
+    /// future, the empty vector for a vector.
+    pub(super) fn moved_out(ty: &Type) -> Option<Operand> {
+        match ty {
+            Type::Future(_) => Some(Operand::Const(Const::NullFuture(ty.clone()))),
+            Type::Vec(_) => Some(Operand::Const(Const::EmptyVec(ty.clone()))),
+            _ => None,
+        }
+    }
+
+    /// Clears the move-only parts of the value at `place` after they moved out: futures
+    /// become NULL, vectors empty, an `Option` `None`, tuples, structs and arrays part
+    /// by part. (A `Result` or user enum whose payloads are all move-only cannot be
+    /// cleared without knowing its variant; such a place keeps its handles, which is
+    /// why the move checker forbids using it again, and those values are not released
+    /// twice only because such enums are consumed whole.)
+    pub(super) fn clear_moved(&mut self, place: &Place, ty: &Type) {
+        if let Some(empty) = Self::moved_out(ty) {
+            self.assign(place.clone(), Rvalue::Use(empty));
+            return;
+        }
+        let types = self.input.types;
+        match ty {
+            Type::Option(_) => {
+                self.assign(
+                    place.clone(),
+                    Rvalue::Aggregate(AggregateKind::Variant(ty.clone(), 1), vec![]),
+                );
+            }
+            Type::Tuple(elems) => {
+                for (i, elem) in elems.iter().enumerate() {
+                    if elem.is_move_only(types) {
+                        self.clear_moved(&place.project(Proj::Field(i as u32)), elem);
+                    }
+                }
+            }
+            Type::Struct(name) => {
+                let fields = types.structs.get(name).map(|s| s.fields.clone()).unwrap_or_default();
+                for (i, field) in fields.iter().enumerate() {
+                    if field.ty.is_move_only(types) {
+                        self.clear_moved(&place.project(Proj::Field(i as u32)), &field.ty);
+                    }
+                }
+            }
+            Type::Array(elem, n) => {
+                for i in 0..*n {
+                    let index = self.temp(
+                        Type::Int(IntTy::I64),
+                        Rvalue::Use(Operand::int(i128::from(i), IntTy::I64)),
+                    );
+                    self.clear_moved(&place.project(Proj::Index(index)), elem);
+                }
+            }
+            _ => {}
         }
     }
 

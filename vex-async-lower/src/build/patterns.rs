@@ -85,15 +85,10 @@ impl<'a, 'b> Builder<'a, 'b> {
                     _ => self.binding_local(l),
                 };
                 self.assign(Place::local(local), Rvalue::Use(Operand::Copy(place.clone())));
-                if self.needs_drop(&ty) {
-                    if matches!(ty, Type::Future(_)) {
-                        self.assign(
-                            place.clone(),
-                            Rvalue::Use(Operand::Const(Const::NullFuture(ty))),
-                        );
-                    } else {
-                        self.push(Stmt::Retain(Place::local(local)));
-                    }
+                if ty.is_move_only(self.input.types) {
+                    self.clear_moved(place, &ty);
+                } else if self.needs_drop(&ty) {
+                    self.push(Stmt::Retain(Place::local(local)));
                 }
                 self.locals.insert(l, local);
                 if !existing && !self.defers.pinned.contains_key(&l) {

@@ -53,43 +53,17 @@ impl<'a, 'b> Builder<'a, 'b> {
             self.drop_val(v);
             return;
         }
-        // Nested `go` blocks are named after the outermost function too.
-        let name: Box<str> = format!("{}.go{}", self.input.name, *self.counter).into();
-        *self.counter += 1;
-        let mut sub_extra = Vec::new();
-        // A `go` block is defined where it is written (the current location: the `go`).
-        let def = SourceLoc {
-            file: self.def.file.clone(),
-            line: self.def.line + self.cur.line,
-            col: self.cur.col,
-        };
-        let function = {
-            let mut child = Builder::new(
-                self.input,
-                name.clone(),
-                FunctionKind::Async,
-                Type::Unit,
-                def,
-                &mut sub_extra,
-                self.counter,
-            );
+        // Nested `go` blocks are named after the outermost function too; a `go` block is
+        // defined where it is written (the current location: the `go`).
+        let name = self.nested_name("go");
+        self.nested_function(name.clone(), FunctionKind::Async, Type::Unit, inner, |child| {
             for &c in captures {
                 child.add_param(c);
             }
-            child.lower_root(inner);
-            child.finish()
-        };
-        self.extra.push(function);
-        self.extra.extend(sub_extra);
-        let capture_locals: Vec<LocalId> =
-            captures.iter().filter_map(|c| self.locals.get(c).copied()).collect();
-        // Captured strings are copied (retained); a captured future moves into the
-        // task (the move checker made sure the spawner does not use it again), so the
-        // spawner's local is cleared and the handle is released exactly once.
-        let ops: Vec<Operand> = capture_locals
-            .into_iter()
-            .map(|l| self.owned_operand(Val::Op(Operand::Copy(Place::local(l)))))
-            .collect();
+        });
+        // Captured values are copies the task owns; a captured future moves into it, so
+        // its handle is released exactly once.
+        let ops = self.captured_values(captures);
         let t = self.new_local("go", Type::Future(Box::new(Type::Unit)));
         self.push(Stmt::Call { dest: Some(Place::local(t)), func: name, args: ops.clone() });
         for op in &ops {

@@ -77,8 +77,9 @@ fn normalise(function: &Function, types: &TypeDefs) -> Function {
 pub struct Lowered {
     /// Sync functions as built; for each coroutine its resume function and wrapper.
     pub functions: Vec<Function>,
-    /// The state struct of each coroutine.
-    pub states: Vec<StructDef>,
+    /// The structs its functions use: the state struct of each coroutine, and the
+    /// environments of its closures.
+    pub structs: Vec<StructDef>,
 }
 
 /// Runs the pipeline on one async function.
@@ -100,7 +101,7 @@ pub fn transform_all(functions: &[Function], types: &TypeDefs) -> Lowered {
     for function in functions {
         if function.kind == FunctionKind::Async {
             let t = transform(function, types);
-            out.states.push(t.info.layout.def.clone());
+            out.structs.push(t.info.layout.def.clone());
             out.functions.push(t.wrapper);
             out.functions.push(t.resume);
             out.functions.extend(t.drop_result);

@@ -20,6 +20,7 @@ impl<'m> Machine<'m> {
             Const::NullFuture(_) => Value::Future(None),
             Const::Status(s) => Value::Status(*s),
             Const::NullDeferList => Value::DeferList(None),
+            Const::EmptyVec(_) => Value::Vec(None),
         }
     }
 

@@ -339,6 +339,8 @@ pub enum Const {
     Status(CoroStatus),
     /// The empty defer list (NULL `VexDeferList *`).
     NullDeferList,
+    /// The empty vector of the given `Vec` type (NULL `VexVec *`).
+    EmptyVec(Type),
 }
 
 /// `CoroStatus` values.

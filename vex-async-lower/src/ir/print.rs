@@ -67,6 +67,7 @@ impl Display for Const {
             Const::Status(CoroStatus::Yielded) => f.write_str("YIELDED"),
             Const::Status(CoroStatus::Done) => f.write_str("DONE"),
             Const::NullDeferList => f.write_str("no_defers"),
+            Const::EmptyVec(_) => f.write_str("empty_vec"),
         }
     }
 }

@@ -80,6 +80,27 @@ impl Type {
         }
     }
 
+    /// Whether values of this type are move-only (LANGUAGE.md §2): futures and what
+    /// holds them inline or in a vector. Moving one out of a place leaves the place
+    /// without them (so the place's release does not release them again), where a
+    /// copy of any other value retains what it refers to.
+    pub fn is_move_only(&self, types: &TypeDefs) -> bool {
+        match self {
+            Type::Future(_) => true,
+            Type::Vec(elem) | Type::Option(elem) | Type::Array(elem, _) => elem.is_move_only(types),
+            Type::Result(ok, err) => ok.is_move_only(types) || err.is_move_only(types),
+            Type::Tuple(elems) => elems.iter().any(|t| t.is_move_only(types)),
+            Type::Struct(name) => types
+                .structs
+                .get(name)
+                .is_some_and(|s| s.fields.iter().any(|f| f.ty.is_move_only(types))),
+            Type::Enum(name) => types.enums.get(name).is_some_and(|e| {
+                e.variants.iter().flat_map(|v| &v.fields).any(|t| t.is_move_only(types))
+            }),
+            _ => false,
+        }
+    }
+
     /// Whether this is an integer type.
     pub fn int(&self) -> Option<IntTy> {
         match self {
@@ -153,6 +174,7 @@ impl Const {
             Const::NullFuture(ty) => ty.clone(),
             Const::Status(_) => Type::CoroStatus,
             Const::NullDeferList => Type::DeferList,
+            Const::EmptyVec(ty) => ty.clone(),
         }
     }
 }

@@ -496,7 +496,7 @@ impl InferCtx<'_> {
                 self.check_expr(rhs, &lhs_ty);
                 let resolved = self.shallow(&lhs_ty);
                 let ok = match cmp {
-                    CmpOp::Eq | CmpOp::Ne => !resolved.contains_future(),
+                    CmpOp::Eq | CmpOp::Ne => self.has_equality(&self.resolve(&resolved), 0),
                     _ => {
                         resolved.is_numeric()
                             || matches!(resolved, Ty::String | Ty::Error | Ty::Never | Ty::Var(..))
@@ -523,6 +523,26 @@ impl InferCtx<'_> {
                     Ty::Error
                 }
             }
+        }
+    }
+
+    /// Whether values of `ty` compare with `==`: everything but futures (handles of
+    /// tasks) and function values, and what holds them (fields and payloads of user
+    /// types included; `depth` stops at a type that contains itself through a `Vec`).
+    fn has_equality(&self, ty: &Ty, depth: u32) -> bool {
+        if depth > 16 {
+            return true;
+        }
+        match ty {
+            Ty::Future(_) | Ty::Fn(_) => false,
+            Ty::Struct(loc) => crate::signature::struct_fields(self.db, *loc)
+                .iter()
+                .all(|(_, t)| self.has_equality(t, depth + 1)),
+            Ty::Enum(loc) => crate::signature::enum_variants(self.db, *loc)
+                .iter()
+                .flat_map(|(_, payload)| payload)
+                .all(|t| self.has_equality(t, depth + 1)),
+            other => other.children().all(|t| self.has_equality(t, depth + 1)),
         }
     }
 

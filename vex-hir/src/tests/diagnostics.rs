@@ -170,7 +170,6 @@ fn constructs_outside_vex_core() {
         expect![[r#"
             E0010 0..10 "import foo": not supported in Vex Core: import
             E0010 16..19 "<T>": not supported in Vex Core: generic parameters
-            E0010 59..64 "|x| x": not supported yet: function values and closures (Vex Core v0.2 lands in parts)
             E0016 63..64 "x": cannot infer the type of this expression; add a type annotation
             E0010 77..89 "true ? 1 : 2": not supported in Vex Core: the conditional operator `c ? a : b` (write `if c { a } else { b }`)
             E0010 101..105 "&i32": not supported in Vex Core: references

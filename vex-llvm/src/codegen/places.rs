@@ -105,7 +105,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                     self.context.f32_type().const_float(f64::from_bits(*bits) as f32 as f64).into()
                 }
                 Const::Str(text) => self.string_literal(text).into(),
-                Const::NullFuture(_) | Const::NullDeferList => {
+                Const::NullFuture(_) | Const::NullDeferList | Const::EmptyVec(_) => {
                     self.abi.ptr_type().const_null().into()
                 }
                 Const::Status(status) => {

@@ -259,7 +259,7 @@ fn validated(db: &dyn Db, module: Module, stage: Stage) -> Module {
     if has_errors {
         return module;
     }
-    if let Err(report) = validation_report(&module, stage) {
+    if let Err(report) = validation_report_with_ir(&module, stage) {
         panic!("internal compiler error: lowering produced invalid IR ({stage:?}):\n{report}");
     }
     module
@@ -280,4 +280,18 @@ pub(crate) fn validation_report(module: &Module, stage: Stage) -> Result<(), Str
         })
         .collect();
     Err(lines.join("\n"))
+}
+
+/// [`validation_report`] followed by the first invalid function, printed with its
+/// locations: what a compiler engineer needs to find the bug.
+fn validation_report_with_ir(module: &Module, stage: Stage) -> Result<(), String> {
+    validation_report(module, stage).map_err(|report| {
+        let first = validate_module(module, stage)
+            .err()
+            .and_then(|errors| errors.first().and_then(|e| module.function(&e.function)));
+        match first {
+            Some(f) => format!("{report}\n\n{f:#}"),
+            None => report,
+        }
+    })
 }

@@ -53,6 +53,12 @@ pub struct GenConfig {
     pub prefix: String,
     /// Whether to generate `async fn main()`.
     pub with_main: bool,
+    /// The value layer of LANGUAGE.md §8–§10: `Option<i64>`, `Result<i64, string>`,
+    /// `Vec<i64>`, closures and named functions as `fn(i64): i64` values, string
+    /// methods, `?` (in functions `hN(a: i64): Option<i64>` and
+    /// `kN(a: i64): Result<i64, string>`), `??`, `if let`, `while let`, and their
+    /// printing. Every operation is one that cannot panic.
+    pub values: bool,
 }
 
 impl Default for GenConfig {
@@ -69,6 +75,7 @@ impl Default for GenConfig {
             depth: 3,
             prefix: String::new(),
             with_main: true,
+            values: true,
         }
     }
 }
@@ -96,6 +103,9 @@ pub fn well_typed_program(seed: u64, config: &GenConfig) -> String {
         next_name: 0,
         functions: 0,
         async_functions: 0,
+        option_functions: 0,
+        result_functions: 0,
+        try_into: None,
         in_async: false,
         in_loop: false,
         indent: 0,
@@ -110,6 +120,32 @@ enum GenTy {
     Int,
     Bool,
     Str,
+    /// `Option<i64>`.
+    Opt,
+    /// `Result<i64, string>`.
+    Res,
+    /// `Vec<i64>`.
+    Vec,
+    /// `fn(i64): i64`.
+    Fun,
+}
+
+impl GenTy {
+    /// The types a `let` may bind.
+    const ALL: [GenTy; 7] =
+        [GenTy::Int, GenTy::Bool, GenTy::Str, GenTy::Opt, GenTy::Res, GenTy::Vec, GenTy::Fun];
+
+    fn annotation(self) -> &'static str {
+        match self {
+            GenTy::Int => "i64",
+            GenTy::Bool => "bool",
+            GenTy::Str => "string",
+            GenTy::Opt => "Option<i64>",
+            GenTy::Res => "Result<i64, string>",
+            GenTy::Vec => "Vec<i64>",
+            GenTy::Fun => "fn(i64): i64",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +165,12 @@ struct Generator {
     functions: usize,
     /// Async functions `g0 …` defined so far: `gN(a: i64): i64`.
     async_functions: usize,
+    /// Option functions `h0 …` defined so far: `hN(a: i64): Option<i64>`.
+    option_functions: usize,
+    /// Result functions `k0 …` defined so far: `kN(a: i64): Result<i64, string>`.
+    result_functions: usize,
+    /// The result type `?` may return into, in the function being generated.
+    try_into: Option<GenTy>,
     in_async: bool,
     in_loop: bool,
     indent: usize,
@@ -185,8 +227,23 @@ impl Generator {
     // ---- items ----
 
     fn program(&mut self) {
+        if self.config.values {
+            let prefix = self.config.prefix.clone();
+            self.line(&format!("fn {prefix}neg1(x: i64): i64 {{ 0 - x }}"));
+            self.line(&format!("fn {prefix}fold1(f: fn(i64): i64, x: i64): i64 {{ f(f(x)) }}"));
+            // Typed constructors, so no generated expression needs a type annotation.
+            self.line(&format!("fn {prefix}none(): Option<i64> {{ None }}"));
+            self.line(&format!("fn {prefix}ok(x: i64): Result<i64, string> {{ Ok(x) }}"));
+            self.line(&format!("fn {prefix}err(e: string): Result<i64, string> {{ Err(e) }}"));
+        }
         for _ in 0..self.config.functions {
             self.function(false);
+        }
+        if self.config.values {
+            for _ in 0..2 {
+                self.try_function(GenTy::Opt);
+                self.try_function(GenTy::Res);
+            }
         }
         for _ in 0..self.config.async_functions {
             self.function(true);
@@ -221,6 +278,7 @@ impl Generator {
         self.line(&header);
         self.indent += 1;
         self.in_async = is_async;
+        self.try_into = None;
         self.scopes.push(vec![GenLocal { name: "a".into(), ty: GenTy::Int, mutable: false }]);
         if !is_async {
             self.define("b".into(), GenTy::Int, true);
@@ -255,6 +313,37 @@ impl Generator {
         }
     }
 
+    /// `hN(a: i64): Option<i64>` or `kN(a: i64): Result<i64, string>`, which use `?`.
+    fn try_function(&mut self, ty: GenTy) {
+        let name = match ty {
+            GenTy::Opt => format!("{}h{}", self.config.prefix, self.option_functions),
+            _ => format!("{}k{}", self.config.prefix, self.result_functions),
+        };
+        self.line(&format!("fn {name}(a: i64): {} {{", ty.annotation()));
+        self.indent += 1;
+        self.in_async = false;
+        self.try_into = Some(ty);
+        self.scopes.push(vec![GenLocal { name: "a".into(), ty: GenTy::Int, mutable: false }]);
+        let len = self.below(self.config.block_len) + 1;
+        self.statements(len, self.config.depth.min(2));
+        let value = self.expr(GenTy::Int, 1);
+        let tail = match ty {
+            GenTy::Opt if self.chance(30) => "None".to_owned(),
+            GenTy::Opt => format!("Some({value})"),
+            _ if self.chance(30) => format!("Err(\"k{}\")", self.result_functions),
+            _ => format!("Ok({value})"),
+        };
+        self.line(&tail);
+        self.scopes.pop();
+        self.try_into = None;
+        self.indent -= 1;
+        self.line("}");
+        match ty {
+            GenTy::Opt => self.option_functions += 1,
+            _ => self.result_functions += 1,
+        }
+    }
+
     // ---- statements ----
 
     fn statements(&mut self, count: usize, depth: u32) {
@@ -279,14 +368,92 @@ impl Generator {
     }
 
     fn statement(&mut self, depth: u32, pending: &mut Vec<String>) {
-        let choice = self.below(12);
+        let choice = self.below(if self.config.values { 16 } else { 12 });
         match choice {
             0 | 1 => {
-                let ty = [GenTy::Int, GenTy::Bool, GenTy::Str][self.below(3)];
+                let ty = self.any_ty();
                 let value = self.expr(ty, depth);
                 let name = self.fresh("v");
-                self.line(&format!("let {name} = {value}"));
+                if ty == GenTy::Int || ty == GenTy::Bool || ty == GenTy::Str || self.chance(50) {
+                    self.line(&format!("let {name} = {value}"));
+                } else {
+                    self.line(&format!("let {name}: {} = {value}", ty.annotation()));
+                }
                 self.define(name, ty, false);
+            }
+            12 => {
+                // A vector built by pushing, then drained with `while let`.
+                let name = self.fresh("vec");
+                self.line(&format!("let! {name} = Vec.new<i64>()"));
+                let count = self.below(4);
+                for _ in 0..count {
+                    let value = self.expr(GenTy::Int, depth.min(1));
+                    self.line(&format!("{name}.push({value})"));
+                }
+                if self.chance(50) {
+                    let item = self.fresh("x");
+                    self.line(&format!("while let Some({item}) = {name}.pop() {{"));
+                    self.indent += 1;
+                    self.scopes.push(vec![GenLocal {
+                        name: item.clone(),
+                        ty: GenTy::Int,
+                        mutable: false,
+                    }]);
+                    let shown = self.expr(GenTy::Int, 0);
+                    self.line(&format!("println({item} + {shown})"));
+                    self.scopes.pop();
+                    self.indent -= 1;
+                    self.line("}");
+                }
+                self.define(name, GenTy::Vec, true);
+            }
+            13 => {
+                // `if let` over an option or result.
+                let (ty, pattern) =
+                    if self.chance(50) { (GenTy::Opt, "Some") } else { (GenTy::Res, "Ok") };
+                let value = self.expr(ty, depth.min(2));
+                let item = self.fresh("y");
+                self.line(&format!("if let {pattern}({item}) = {value} {{"));
+                self.indent += 1;
+                self.scopes.push(vec![GenLocal {
+                    name: item.clone(),
+                    ty: GenTy::Int,
+                    mutable: false,
+                }]);
+                self.print(depth.saturating_sub(1));
+                self.scopes.pop();
+                self.indent -= 1;
+                self.line("} else {");
+                self.block(depth.saturating_sub(1));
+                self.line("}");
+            }
+            14 if self.try_into.is_some() => {
+                // `?` on a value of the function's own result type.
+                let ty = self.try_into.unwrap_or(GenTy::Opt);
+                let value = self.expr(ty, depth.min(2));
+                let name = self.fresh("q");
+                self.line(&format!("let {name} = {value}?"));
+                self.define(name, GenTy::Int, false);
+            }
+            15 => {
+                let targets = self.locals_of(GenTy::Vec, true);
+                if targets.is_empty() {
+                    return self.print(depth);
+                }
+                let target = targets[self.below(targets.len())].clone();
+                match self.below(4) {
+                    0 => {
+                        let value = self.expr(GenTy::Int, depth.min(1));
+                        self.line(&format!("{target}.push({value})"));
+                    }
+                    1 => self.line(&format!("{target}.reverse()")),
+                    2 => self.line(&format!("{target}.sort()")),
+                    _ => {
+                        // A bounds-checked write that cannot fail.
+                        let value = self.expr(GenTy::Int, depth.min(1));
+                        self.line(&format!("if {target}.len() > 0 {{ {target}[0] = {value} }}"));
+                    }
+                }
             }
             2 => {
                 let value = self.expr(GenTy::Int, depth);
@@ -359,6 +526,8 @@ impl Generator {
             10 if self.config.go_blocks && depth > 0 => {
                 self.line("go {");
                 let saved_async = std::mem::replace(&mut self.in_async, true);
+                // A `go` block's result is discarded: no `?` in it.
+                let saved_try = self.try_into.take();
                 let saved_loop = std::mem::replace(&mut self.in_loop, false);
                 // The go block is a task of its own: its top level may `defer`.
                 let saved_depth = self.block_depth;
@@ -372,6 +541,7 @@ impl Generator {
                 self.block_depth = saved_depth;
                 self.in_async = saved_async;
                 self.in_loop = saved_loop;
+                self.try_into = saved_try;
                 self.line("}");
             }
             11 if self.config.defers && self.block_depth == 0 => {
@@ -387,8 +557,17 @@ impl Generator {
         }
     }
 
+    /// A type for a `let` or a print: the scalars, and the value types when enabled.
+    fn any_ty(&mut self) -> GenTy {
+        let n = if self.config.values { GenTy::ALL.len() } else { 3 };
+        GenTy::ALL[self.below(n)]
+    }
+
     fn print(&mut self, depth: u32) {
-        let ty = [GenTy::Int, GenTy::Bool, GenTy::Str][self.below(3)];
+        let mut ty = self.any_ty();
+        if ty == GenTy::Fun {
+            ty = GenTy::Int;
+        }
         let value = self.expr(ty, depth);
         if self.chance(30) {
             let other = self.expr(GenTy::Int, depth.min(1));
@@ -428,6 +607,163 @@ impl Generator {
             GenTy::Int => self.int_expr(depth),
             GenTy::Bool => self.bool_expr(depth),
             GenTy::Str => self.str_expr(depth),
+            GenTy::Opt => self.opt_expr(depth),
+            GenTy::Res => self.res_expr(depth),
+            GenTy::Vec => self.vec_expr(depth),
+            GenTy::Fun => self.fun_expr(depth),
+        }
+    }
+
+    /// A local of type `ty`, if there is one (chosen at random).
+    fn some_local(&mut self, ty: GenTy) -> Option<String> {
+        let locals = self.locals_of(ty, false);
+        (!locals.is_empty()).then(|| locals[self.below(locals.len())].clone())
+    }
+
+    /// An `i64` computed from a value of the value layer.
+    fn int_from_values(&mut self, depth: u32) -> String {
+        let d = depth.saturating_sub(1);
+        match self.below(8) {
+            0 => format!("({} ?? {})", self.opt_expr(d), self.int_expr(d)),
+            1 => format!("({}).or({})", self.res_expr(d), self.int_expr(d)),
+            2 => format!("({}).len()", self.vec_expr(d)),
+            3 => format!("({}).len()", self.str_expr(d)),
+            4 => {
+                let f = self.fun_expr(d);
+                let arg = self.int_expr(d);
+                match self.some_local(GenTy::Fun) {
+                    Some(local) if self.chance(50) => format!("{local}({arg})"),
+                    _ => format!("{}fold1({f}, {arg})", self.config.prefix),
+                }
+            }
+            5 => {
+                let item = self.fresh("z");
+                let value = self.opt_expr(d);
+                self.scopes.push(vec![GenLocal {
+                    name: item.clone(),
+                    ty: GenTy::Int,
+                    mutable: false,
+                }]);
+                let some = self.int_expr(d);
+                self.scopes.pop();
+                let none = self.int_expr(d);
+                format!("(match {value} {{ Some({item}) => {some}, None => {none} }})")
+            }
+            6 => format!("(({}).toInt() ?? {})", self.str_expr(d), self.int_expr(0)),
+            _ => {
+                let v = self.vec_expr(d);
+                let x = self.int_expr(0);
+                format!("(({v}).indexOf({x}) ?? -1)")
+            }
+        }
+    }
+
+    fn opt_expr(&mut self, depth: u32) -> String {
+        if let Some(local) = self.some_local(GenTy::Opt)
+            && self.chance(40)
+        {
+            return local;
+        }
+        let d = depth.saturating_sub(1);
+        match self.below(if depth == 0 { 2 } else { 8 }) {
+            0 => format!("Some({})", self.int_expr(0)),
+            1 => format!("{}none()", self.config.prefix),
+            2 if self.option_functions > 0 => {
+                let callee = self.below(self.option_functions);
+                let arg = self.int_expr(d);
+                format!("{}h{callee}({arg})", self.config.prefix)
+            }
+            3 => format!("({}).map(|x| x + {})", self.opt_expr(d), self.closure_int()),
+            4 => format!("({}).filter(|x| x > {})", self.opt_expr(d), self.closure_int()),
+            5 => format!("({}).ok()", self.res_expr(d)),
+            6 => format!("({}).find({})", self.str_expr(d), self.str_expr(0)),
+            _ => format!("({}).indexOf({})", self.vec_expr(d), self.int_expr(0)),
+        }
+    }
+
+    fn res_expr(&mut self, depth: u32) -> String {
+        if let Some(local) = self.some_local(GenTy::Res)
+            && self.chance(40)
+        {
+            return local;
+        }
+        let d = depth.saturating_sub(1);
+        match self.below(if depth == 0 { 2 } else { 5 }) {
+            0 => {
+                let value = self.int_expr(0);
+                format!("{}ok({value})", self.config.prefix)
+            }
+            1 => {
+                let error = self.str_expr(0);
+                format!("{}err({error})", self.config.prefix)
+            }
+            2 if self.result_functions > 0 => {
+                let callee = self.below(self.result_functions);
+                let arg = self.int_expr(d);
+                format!("{}k{callee}({arg})", self.config.prefix)
+            }
+            3 => format!("({}).okOr(\"none\")", self.opt_expr(d)),
+            _ => format!("({}).map(|x| x * {})", self.res_expr(d), self.closure_int()),
+        }
+    }
+
+    fn vec_expr(&mut self, depth: u32) -> String {
+        if let Some(local) = self.some_local(GenTy::Vec)
+            && self.chance(40)
+        {
+            return local;
+        }
+        let d = depth.saturating_sub(1);
+        match self.below(if depth == 0 { 2 } else { 5 }) {
+            0 => "Vec.new<i64>()".to_owned(),
+            1 => {
+                let (a, b) = (self.int_expr(0), self.int_expr(0));
+                format!("Vec.from([{a}, {b}])")
+            }
+            2 => format!("({}).map(|x| x * {})", self.vec_expr(d), self.closure_int()),
+            3 => format!("({}).filter(|x| x > {})", self.vec_expr(d), self.closure_int()),
+            _ => {
+                let v = self.vec_expr(d);
+                format!("({v}).slice(0, 0)")
+            }
+        }
+    }
+
+    /// A small `i64` expression for the body of a (non-async) closure: no `await`.
+    fn closure_int(&mut self) -> String {
+        let saved = std::mem::replace(&mut self.in_async, false);
+        let value = self.int_expr(0);
+        self.in_async = saved;
+        value
+    }
+
+    fn fun_expr(&mut self, depth: u32) -> String {
+        if let Some(local) = self.some_local(GenTy::Fun)
+            && self.chance(40)
+        {
+            return local;
+        }
+        let d = depth.saturating_sub(1);
+        match self.below(3) {
+            0 => {
+                // A closure that captures what is in scope.
+                let param = self.fresh("p");
+                self.scopes.push(vec![GenLocal {
+                    name: param.clone(),
+                    ty: GenTy::Int,
+                    mutable: false,
+                }]);
+                let saved = std::mem::replace(&mut self.in_async, false);
+                let body = self.int_expr(d.min(1));
+                self.in_async = saved;
+                self.scopes.pop();
+                format!("|{param}: i64| {body}")
+            }
+            1 if self.option_functions > 0 => {
+                let callee = self.below(self.option_functions);
+                format!("(|x: i64| ({}h{callee}(x) ?? 0))", self.config.prefix)
+            }
+            _ => format!("{}neg1", self.config.prefix),
         }
     }
 
@@ -513,6 +849,7 @@ impl Generator {
                 let value = self.int_expr(d);
                 format!("loop {{ break {value} }}")
             }
+            11 if self.config.values => self.int_from_values(depth),
             _ => self.int_expr(0),
         }
     }
@@ -560,6 +897,16 @@ impl Generator {
                 let value = self.int_expr(0);
                 let flag = self.bool_expr(0);
                 format!("f\"n={{{value}}} b={{{flag}}}\"")
+            }
+            3 if self.config.values && self.chance(40) => {
+                let s = self.str_expr(depth - 1);
+                match self.below(5) {
+                    0 => format!("({s}).toUpper()"),
+                    1 => format!("({s}).trim()"),
+                    2 => format!("({s}).repeat(2)"),
+                    3 => format!("({s}).split(\" \").join(\"-\")"),
+                    _ => format!("({}).toString()", self.int_expr(0)),
+                }
             }
             3 => {
                 let (a, b) = (self.str_expr(depth - 1), self.str_expr(depth - 1));

@@ -4,49 +4,12 @@
 
 mod common;
 
-use common::{Observed, examples, lower, root, run_aot, run_eval, run_jit, temp_dir};
-use inkwell::context::Context;
-use std::path::{Path, PathBuf};
-use vex_async_lower::ir;
+use common::{
+    asan_runtime, examples, lower, root, run_aot, run_eval, run_jit, run_leak_checked, temp_dir,
+};
+use std::path::Path;
 use vex_hir::testing::Expected;
-use vex_llvm::codegen::compile_module;
-use vex_llvm::{HostTarget, OptLevel, TargetOptions};
-
-/// Compiles vex-rt's C sources with AddressSanitizer + LeakSanitizer (+ UBSan, as in
-/// `make -C vex-rt check-asan`) into `dir/libvexrt-asan.a`.
-fn asan_runtime(dir: &Path) -> PathBuf {
-    let rt = root().join("vex-rt");
-    let cc = std::env::var_os("CC").filter(|cc| !cc.is_empty()).unwrap_or_else(|| "cc".into());
-    let mut objects = Vec::new();
-    let mut sources: Vec<PathBuf> = std::fs::read_dir(rt.join("src"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "c"))
-        .collect();
-    sources.sort();
-    for source in &sources {
-        let object = dir.join(source.file_stem().unwrap()).with_extension("o");
-        let out = std::process::Command::new(&cc)
-            .args(["-std=c11", "-pthread", "-g", "-O1", "-fno-omit-frame-pointer"])
-            .args(["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"])
-            .arg("-I")
-            .arg(rt.join("include"))
-            .arg("-I")
-            .arg(rt.join("src"))
-            .arg("-c")
-            .arg(source)
-            .arg("-o")
-            .arg(&object)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        objects.push(object);
-    }
-    let lib = dir.join("libvexrt-asan.a");
-    let out = std::process::Command::new("ar").arg("rcs").arg(&lib).args(&objects).output();
-    assert!(out.unwrap().status.success(), "ar failed");
-    lib
-}
+use vex_llvm::OptLevel;
 
 /// Programs that exercise every path by which a reference could leak, beyond the
 /// examples: a detached task's string result (drop-result hook), a cancelled task's
@@ -76,29 +39,25 @@ const LEAK_PROGRAMS: &[(&str, &str, &str)] = &[
          await b; $println(\"slept\") }",
         "slept\nn=5\n",
     ),
+    (
+        "cancelled_values.vx",
+        // Cancelled tasks holding vectors, strings, an `Option` of a vector, and closures
+        // (one in a pending defer, one an async closure's task).
+        "async fn hold(tag: string) {\n\
+             let! items = Vec.new<string>(); items.push(tag + \"-a\"); items.push(tag + \"-b\")\n\
+             let suffix = \"!\"; let shout = |s: string| s.toUpper() + suffix\n\
+             let maybe: Option<Vec<string>> = Some(items)\n\
+             defer println(f\"cancelled {tag} holding {shout(tag)}\")\n\
+             await async_sleep(1000); println(maybe) }\n\
+         async fn main() {\n\
+             let a = hold(\"x\"); let b = hold(\"y\"); await async_sleep(1); cancel(a); cancel(b)\n\
+             await async_sleep(1)\n\
+             let! nums = Vec.from([1, 2, 3]); let doubled = nums.map(|n: i64| n * 2)\n\
+             let keep = async || { await async_sleep(500); doubled.len() }\n\
+             let f = keep(); await async_sleep(1); cancel(f); nums.push(4); println(nums) }",
+        "cancelled x holding X!\ncancelled y holding Y!\n[1, 2, 3, 4]\n",
+    ),
 ];
-
-/// Builds `module` as an executable against `link` and runs it deterministically
-/// with leak detection.
-fn run_leak_checked(
-    module: &ir::Module,
-    dir: &Path,
-    link: &vex_llvm::aot::LinkOptions,
-) -> Observed {
-    let context = Context::create();
-    let target = HostTarget::new(TargetOptions::default()).unwrap();
-    let llvm = compile_module(&context, &target, module, true).unwrap();
-    let exe = dir.join("program");
-    vex_llvm::aot::build_executable(&llvm, &exe, OptLevel::O0, link).unwrap();
-    let out = std::process::Command::new(&exe)
-        .env("VEX_CLOCK", "virtual")
-        .env("VEX_WORKERS", "1")
-        .env("ASAN_OPTIONS", "detect_leaks=1:exitcode=86")
-        .output()
-        .unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (text(&out.stdout), text(&out.stderr), out.status.code().unwrap_or(-1))
-}
 
 /// Every example (and [`LEAK_PROGRAMS`]) as an executable linked against an ASan/LSan
 /// build of vex-rt, run deterministically: it must behave as expected and the

@@ -112,11 +112,13 @@ impl<'a, 'b> Builder<'a, 'b> {
                 let local = child.new_local(capture, ty.clone());
                 let field = i as u32;
                 child.push(Stmt::LoadState { dest: local, state: env_local, field });
-                let empty =
-                    ty.is_move_only(child.input.types).then(|| Self::moved_out(ty)).flatten();
-                if let Some(empty) = empty {
-                    // A move-only capture moves out: the closure is called once.
-                    child.push(Stmt::StoreState { state: env_local, field, value: empty });
+                if ty.is_move_only(child.input.types) {
+                    // A move-only capture moves out (the closure is called once): the
+                    // environment keeps a cleared copy, which its drop releases safely.
+                    let cleared = child.temp(ty.clone(), Rvalue::Use(Operand::local(local)));
+                    child.clear_moved(&Place::local(cleared), ty);
+                    let value = Operand::local(cleared);
+                    child.push(Stmt::StoreState { state: env_local, field, value });
                 } else if child.needs_drop(ty) {
                     child.push(Stmt::Retain(Place::local(local)));
                 }

@@ -486,6 +486,8 @@ impl<'a, 'b> Builder<'a, 'b> {
         self.terminate(Terminator::Branch { cond, then_block, else_block });
         self.switch_to(fail);
         let message = message(self);
+        // The panic takes the message (a temporary of the failing path only).
+        self.forget(&message);
         self.panic_at(e, message);
         self.switch_to(ok);
     }

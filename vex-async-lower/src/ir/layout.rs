@@ -106,5 +106,10 @@ pub fn payload_offset(ty: &Type, variant: u32, field: u32, types: &TypeDefs) -> 
     align_to(4, payload.align) + offsets.get(field as usize).copied().unwrap_or(0)
 }
 
+/// Where a function value (`fn(A…): R`, 16 bytes) keeps its code pointer.
+pub const FN_CODE_OFFSET: u64 = 0;
+/// Where a function value keeps its environment pointer.
+pub const FN_ENV_OFFSET: u64 = 8;
+
 /// The integer type of an enum tag.
 pub const ENUM_TAG: IntTy = IntTy::U32;

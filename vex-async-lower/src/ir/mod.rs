@@ -139,8 +139,9 @@ pub enum FunctionKind {
         state: Name,
     },
     /// Releases the references held by the captures of a closure environment: called
-    /// by the runtime when the environment's last reference goes. Params
-    /// `[captures: StatePtr(env)]`, returns `()`.
+    /// by the runtime when the environment's last reference goes, with the C signature
+    /// `void drop(void *captures)` — no worker context, so it must not use runtime
+    /// operations that take one. Params `[captures: StatePtr(env)]`, returns `()`.
     EnvDrop {
         /// The environment's struct.
         env: Name,
@@ -583,11 +584,13 @@ pub enum Stmt {
         /// Operands.
         args: Vec<Operand>,
     },
-    /// Adds one reference to every string inside the place (`vex_string_retain`).
-    /// Futures are move-only and are never retained.
+    /// Adds one reference to everything the place refers to: strings, vectors, closure
+    /// environments (of environment pointers and function values). Futures are
+    /// move-only and are never retained.
     Retain(Place),
-    /// Drops every reference inside the place: `vex_string_release` for strings,
-    /// `vex_future_release` for non-NULL futures (NULL is skipped).
+    /// Drops every reference inside the place: strings, vectors and environments lose
+    /// one (the last release frees them, releasing what they hold), non-NULL futures
+    /// are released (NULL is skipped).
     Release(Place),
     /// `outcome = vex_future_take(ctx, future, &result)`: `outcome` is an `i32`
     /// ([`outcome`]); the future handle is consumed.

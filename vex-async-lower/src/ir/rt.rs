@@ -48,7 +48,7 @@ pub enum RtOp {
     TaskFinishCancelled,
     /// `vex_task_alloc(size, result_offset, result_size, resume) -> state`; the
     /// operands are constants and the resume function's name is the state struct's
-    /// resume (see [`Stmt::TaskAlloc`]).
+    /// resume (see [`Stmt::TaskAlloc`](super::Stmt::TaskAlloc)).
     TaskSpawn,
     /// `vex_defer_push(list, site, &captures, sizeof(captures)) -> list`: a new record
     /// on top of `list` holding the site number (`u32`) and a bitwise copy of the
@@ -76,7 +76,7 @@ pub enum RtOp {
     /// whose result holds references: the runtime calls `F.drop_result(state)` when the
     /// task finished with a value and every handle was released without taking it. The
     /// operand is the state pointer; the function is the one of kind
-    /// [`FunctionKind::DropResult`] for the same state struct.
+    /// [`FunctionKind::DropResult`](super::FunctionKind::DropResult) for the same state struct.
     TaskSetDropResult,
     /// `vex_vec_with_capacity(elem, n) -> Vec<T>`: an empty vector with room for `n`
     /// elements; `T` is the destination's element type (its `VexElemType` is the

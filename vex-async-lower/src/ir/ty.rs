@@ -60,8 +60,9 @@ pub enum Type {
 }
 
 impl Type {
-    /// Whether values of this type hold references that must be released: strings and
-    /// futures, directly or inside aggregates.
+    /// Whether values of this type hold references that must be released: strings,
+    /// futures, vectors, closure environments and function values (their
+    /// environments), directly or inside aggregates.
     pub fn needs_drop(&self, types: &TypeDefs) -> bool {
         match self {
             Type::String | Type::Future(_) | Type::Vec(_) | Type::Fn(..) | Type::EnvPtr(_) => true,

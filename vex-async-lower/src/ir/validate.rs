@@ -142,7 +142,7 @@ impl Validator<'_> {
     fn place_ty(&mut self, block: usize, place: &Place) -> Option<Type> {
         let mut ty = self.local_ty(block, place.local)?;
         for proj in &place.proj {
-            if let Proj::Index(index) = proj
+            if let Proj::Index(index) | Proj::Elem(index) = proj
                 && self.local_ty(block, *index)?.int().is_none()
             {
                 self.error(block, format!("index {index} of {place} is not an integer"));
@@ -259,7 +259,11 @@ impl Validator<'_> {
                     Some(env) => self.operand_ty(block, env)?,
                     None => Type::EnvPtr(None),
                 };
-                let (params, ret) = self.sigs?.get(func)?.clone();
+                let sigs = self.sigs?;
+                let Some((params, ret)) = sigs.get(func).cloned() else {
+                    self.error(block, format!("{rvalue}: unknown function {func}"));
+                    return None;
+                };
                 match params.split_first() {
                     Some((first @ Type::EnvPtr(_), rest)) => {
                         if env.is_some() && *first != env_ty {
@@ -483,11 +487,16 @@ impl Validator<'_> {
                     (UpdateOp::StrAppend, Type::String) => (vec![Type::String], None),
                     (UpdateOp::VecPush, Type::Vec(elem)) => (vec![(**elem).clone()], None),
                     (UpdateOp::VecPop, Type::Vec(elem)) => (Vec::new(), Some((**elem).clone())),
+                    (UpdateOp::VecSort, Type::Vec(elem))
+                        if matches!(
+                            **elem,
+                            Type::Int(_) | Type::Float(_) | Type::Bool | Type::String
+                        ) =>
+                    {
+                        (Vec::new(), None)
+                    }
                     (
-                        UpdateOp::VecClear
-                        | UpdateOp::VecReverse
-                        | UpdateOp::VecSort
-                        | UpdateOp::VecMakeUnique,
+                        UpdateOp::VecClear | UpdateOp::VecReverse | UpdateOp::VecMakeUnique,
                         Type::Vec(_),
                     ) => (Vec::new(), None),
                     _ => {

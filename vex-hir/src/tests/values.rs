@@ -8,14 +8,11 @@ use expect_test::{Expect, expect};
 use super::db_with;
 use crate::pretty::file_hir;
 
-/// Diagnostics of `text` as `CODE START..END "text": message` lines, with notes —
-/// without the reports of parts not landed yet ([`crate::staged`]), which these
-/// tests of the checker are not about.
+/// Diagnostics of `text` as `CODE START..END "text": message` lines, with notes.
 fn diagnostics(text: &str) -> String {
     let (db, files) = db_with(&[("main.vx", text)]);
     let mut out = String::new();
-    let all = crate::file_diagnostics(&db, files[0]);
-    for d in all.into_iter().filter(|d| !d.message.starts_with("not supported yet:")) {
+    for d in crate::file_diagnostics(&db, files[0]) {
         let range = d.range;
         let code = d.code.unwrap_or("syntax");
         out += &format!("{code} {range:?} {:?}: {}\n", &text[range], d.message);
@@ -305,27 +302,6 @@ fn main() {
             E0011 298..310 "\"abc\".nope()": no method `nope` on type `string`
         "#]],
     );
-}
-
-/// Until a part of v0.2 compiles in every engine, its first use in each body is
-/// reported as not supported yet.
-#[test]
-fn parts_not_landed_are_reported_once_per_body() {
-    let (db, files) = db_with(&[(
-        "main.vx",
-        "fn f(): Option<i64> { Some(1) }\nfn g() { let h = || 1; let v = Vec.new<i64>() }\nfn main() {}\n",
-    )]);
-    let staged: Vec<String> = crate::file_diagnostics(&db, files[0])
-        .into_iter()
-        .filter(|d| d.message.starts_with("not supported yet:"))
-        .map(|d| format!("{} {:?}: {}", d.code.unwrap_or(""), d.range, d.message))
-        .collect();
-    let landed = crate::staged::LANDED;
-    let expected_count = [crate::staged::Part::OptionResult, crate::staged::Part::Functions]
-        .iter()
-        .filter(|p| !landed.contains(p))
-        .count();
-    assert_eq!(staged.len(), expected_count, "{staged:#?}");
 }
 
 /// Types flow into closures from where they stand and out of `?`, `??` and the

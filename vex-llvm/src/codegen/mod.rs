@@ -6,8 +6,14 @@
 //! Conventions (internal to generated code; only resume functions, wrappers and the
 //! entry follow the C ABI of `vex_rt.h`):
 //! - every Vex function `F` is the LLVM function `vex.F` taking `WorkerContext *ctx`
-//!   first; aggregates (tuples, arrays, structs, enums) are passed as pointers to the
-//!   caller's copy and returned through a pointer after `ctx`; `()` is passed not at all;
+//!   first; aggregates (tuples, arrays, structs, enums, function values) are passed as
+//!   pointers to the caller's copy and returned through a pointer after `ctx`; `()` is
+//!   passed not at all. The drop function of an environment
+//!   ([`FunctionKind::EnvDrop`]) is the exception: the runtime calls it as
+//!   `void drop(void *captures)` from whichever thread drops the last reference, so it
+//!   takes no `ctx` (see `takes_ctx`);
+//! - a function value (`fn(A…): R`) is `{ code, env }` in memory; its code is called
+//!   like a direct call of an IR function with parameters `[EnvPtr, A…]`;
 //! - `bool` is an `i8` (0 or 1) everywhere except at C calls, where it is `i1 zeroext`;
 //! - aggregates live in memory laid out by `ir::layout` (the IR's single source of truth
 //!   for sizes and offsets, shared with the evaluator): fields are addressed by byte
@@ -19,12 +25,15 @@
 //! This file holds the driver ([`compile_module_with`]), types and function
 //! definitions; the walk itself is split by what it walks: `places` (addresses,
 //! loads, stores), `statements`, `runtime` (runtime and `extern "C"` calls,
-//! reference walks) and `terminators`.
+//! reference walks), `closures` (function values and environments), `values`
+//! (vectors and string methods) and `terminators`.
 
+mod closures;
 mod places;
 mod runtime;
 mod statements;
 mod terminators;
+mod values;
 
 use crate::Error;
 use crate::abi::{self, RtFn, RuntimeAbi};
@@ -44,10 +53,12 @@ use inkwell::values::{
 };
 use inkwell::{FloatPredicate, IntPredicate};
 use std::collections::HashMap;
-use vex_async_lower::ir::layout::{fields_layout, layout_of, payload_offset};
+use vex_async_lower::ir::layout::{
+    self, FN_CODE_OFFSET, FN_ENV_OFFSET, fields_layout, layout_of, payload_offset,
+};
 use vex_async_lower::ir::{
     self, AggregateKind, BinOp, Const, FloatTy, FunctionKind, IntTy, Operand, Place, Proj, RtOp,
-    Rvalue, Stmt, Terminator, Type, TypeDefs, UnOp,
+    Rvalue, Stmt, Terminator, Type, TypeDefs, UnOp, UpdateOp,
 };
 
 /// The LLVM name of the Vex function `name`.
@@ -108,6 +119,8 @@ pub fn compile_module_with<'ctx>(
         functions: HashMap::new(),
         strings: HashMap::new(),
         c_strings: HashMap::new(),
+        elem_types: HashMap::new(),
+        elem_helpers: Vec::new(),
         debug,
     };
     for function in &module.functions {
@@ -147,6 +160,8 @@ pub fn compile_module_with<'ctx>(
         }
     }
     cg.builder.unset_current_debug_location();
+    // After every function: only their vector operations ask for element types.
+    cg.define_elem_helpers()?;
     if let Some(debug) = cg.debug.take() {
         debug.finalize();
     }
@@ -185,6 +200,11 @@ struct Codegen<'a, 'ctx> {
     functions: HashMap<String, FunctionValue<'ctx>>,
     strings: HashMap<String, GlobalValue<'ctx>>,
     c_strings: HashMap<String, GlobalValue<'ctx>>,
+    /// The `VexElemType` constant of each vector element type used so far.
+    elem_types: HashMap<Type, GlobalValue<'ctx>>,
+    /// Element types whose retain and release functions are declared but not yet
+    /// defined: `(type, retain, release)`, defined after the program's functions.
+    elem_helpers: Vec<(Type, FunctionValue<'ctx>, FunctionValue<'ctx>)>,
     /// Line tables, when asked for.
     debug: Option<DebugInfo<'ctx>>,
 }
@@ -196,6 +216,7 @@ struct FnCx<'a, 'ctx> {
     /// What a call of the function itself calls: the function, or its twin when its
     /// recursion is unrolled.
     self_call: FunctionValue<'ctx>,
+    /// The worker context (NULL in functions that take none, see [`takes_ctx`]).
     ctx: PointerValue<'ctx>,
     /// One slot per local (`None` for `()`).
     locals: Vec<Option<PointerValue<'ctx>>>,
@@ -216,6 +237,14 @@ fn is_aggregate(ty: &Type) -> bool {
             | Type::Result(..)
             | Type::Fn(..)
     )
+}
+
+/// Whether the LLVM function of `function` takes `WorkerContext *ctx` first: every one
+/// but an environment's drop function, which the runtime calls with the C signature
+/// `void (*)(void *captures)` (`VexEnv.drop`) on any thread, where there is no context
+/// to pass. Releasing references needs none.
+fn takes_ctx(function: &ir::Function) -> bool {
+    !matches!(function.kind, FunctionKind::EnvDrop { .. })
 }
 
 impl<'a, 'ctx> Codegen<'a, 'ctx> {
@@ -241,9 +270,12 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             Type::Int(int) => self.int_type(*int).into(),
             Type::Float(FloatTy::F32) => self.context.f32_type().into(),
             Type::Float(FloatTy::F64) => self.context.f64_type().into(),
-            Type::String | Type::Future(_) | Type::StatePtr(_) | Type::DeferList | Type::Vec(_) => {
-                self.abi.ptr_type().into()
-            }
+            Type::String
+            | Type::Future(_)
+            | Type::StatePtr(_)
+            | Type::DeferList
+            | Type::Vec(_)
+            | Type::EnvPtr(_) => self.abi.ptr_type().into(),
             Type::CoroStatus => self.abi.coro_status_type().into(),
             _ => return None,
         })
@@ -259,28 +291,44 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
 
     /// The LLVM function type of an IR function (see the file's conventions).
     fn function_type(&self, function: &ir::Function) -> inkwell::types::FunctionType<'ctx> {
+        let params = function.params.iter().map(|p| function.local_ty(*p));
+        self.signature_type(params, &function.ret, takes_ctx(function))
+    }
+
+    /// The LLVM function type of a function with IR parameter types `params` and result
+    /// `ret`: `ctx` first when `with_ctx`, then the result pointer of an aggregate
+    /// result, then the parameters (aggregates by pointer, `()` left out).
+    fn signature_type<'t>(
+        &self,
+        params: impl Iterator<Item = &'t Type>,
+        ret: &Type,
+        with_ctx: bool,
+    ) -> inkwell::types::FunctionType<'ctx> {
         let ptr = self.abi.ptr_type();
-        let mut params: Vec<BasicMetadataTypeEnum<'ctx>> = vec![ptr.into()];
-        if is_aggregate(&function.ret) {
-            params.push(ptr.into());
+        let mut types: Vec<BasicMetadataTypeEnum<'ctx>> = Vec::new();
+        if with_ctx {
+            types.push(ptr.into());
         }
-        for param in &function.params {
-            let ty = function.local_ty(*param);
+        if is_aggregate(ret) {
+            types.push(ptr.into());
+        }
+        for ty in params {
             if is_aggregate(ty) {
-                params.push(ptr.into());
+                types.push(ptr.into());
             } else if let Some(scalar) = self.scalar_type(ty) {
-                params.push(scalar.into());
+                types.push(scalar.into());
             }
         }
-        match self.scalar_type(&function.ret) {
-            Some(ret) => ret.fn_type(&params, false),
-            None => self.context.void_type().fn_type(&params, false),
+        match self.scalar_type(ret) {
+            Some(ret) => ret.fn_type(&types, false),
+            None => self.context.void_type().fn_type(&types, false),
         }
     }
 
     fn declare_function(&self, function: &ir::Function) -> FunctionValue<'ctx> {
-        // Internal: only generated code and the entry call these (resume functions
-        // through pointers handed to the runtime).
+        // Internal: only generated code and the entry call these (resume functions,
+        // drop functions and the code of function values through their addresses,
+        // which keeps them alive and their signatures unchanged under optimisation).
         let value = self.module.add_function(
             &function_symbol(&function.name),
             self.function_type(function),
@@ -384,7 +432,11 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
         // The prologue (slots, parameters) is at the definition.
         self.set_location(scope, function, ir::Loc { line: 0, col: function.loc.col });
         let mut params = value.get_param_iter();
-        let ctx = params.next().expect("ctx parameter").into_pointer_value();
+        let ctx = if takes_ctx(function) {
+            params.next().expect("ctx parameter").into_pointer_value()
+        } else {
+            self.abi.ptr_type().const_null()
+        };
         let ret_slot = if is_aggregate(&function.ret) {
             Some(params.next().expect("sret").into_pointer_value())
         } else {
@@ -465,6 +517,9 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
     /// A scratch slot for a value of `ty`, allocated in the entry block.
     fn temp(&self, cx: &FnCx<'a, 'ctx>, ty: &Type) -> Result<PointerValue<'ctx>, Error> {
         let current = self.builder.get_insert_block().expect("positioned");
+        // Positioning before an instruction takes over its location: keep the
+        // statement's.
+        let location = self.builder.get_current_debug_location();
         match cx.entry.get_first_instruction() {
             Some(first) => self.builder.position_before(&first),
             None => self.builder.position_at_end(cx.entry),
@@ -484,6 +539,10 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             }
         };
         self.builder.position_at_end(current);
+        match location {
+            Some(location) => self.builder.set_current_debug_location(location),
+            None => self.builder.unset_current_debug_location(),
+        }
         Ok(slot)
     }
 }

@@ -21,42 +21,71 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             None => self.abi.ptr_type().const_null(),
         };
         for proj in &place.proj {
-            let offset = match (&ty, proj) {
-                (Type::Tuple(elems), Proj::Field(n)) => {
-                    self.i64(fields_layout(elems.iter(), &self.types).1[*n as usize])
+            ptr = match (&ty, proj) {
+                // An element lives in the vector's buffer, behind the pointer the place
+                // holds (the IR checked the index and made the vector unique before a
+                // write).
+                (Type::Vec(elem), Proj::Elem(index)) => {
+                    let vector = self.builder.build_load(self.abi.ptr_type(), ptr, "vec")?;
+                    set_align(vector, 8);
+                    let index = self.index_i64(cx, *index)?;
+                    let offset =
+                        self.builder.build_int_mul(index, self.i64(self.size_of(elem)), "")?;
+                    let offset =
+                        self.builder.build_int_add(offset, self.i64(abi::VEC_HEADER_SIZE), "")?;
+                    self.offset_ptr(vector.into_pointer_value(), offset)?
                 }
-                (Type::Struct(name), Proj::Field(n)) => {
-                    self.i64(self.types.structs[name].fields[*n as usize].offset)
-                }
-                (Type::Array(elem, _), Proj::Index(index)) => {
-                    let index_ty = cx.ir.local_ty(*index).clone();
-                    let index = self.load_scalar(cx, &Place::local(*index))?.into_int_value();
-                    let wide = match index_ty {
-                        Type::Int(int) if int.is_signed() => self
-                            .builder
-                            .build_int_s_extend_or_bit_cast(index, self.context.i64_type(), "")?,
-                        _ => self.builder.build_int_z_extend_or_bit_cast(
-                            index,
-                            self.context.i64_type(),
-                            "",
-                        )?,
-                    };
-                    let stride = self.i64(self.size_of(elem));
-                    self.builder.build_int_mul(wide, stride, "")?
-                }
-                (enum_ty, Proj::Payload { variant, field })
-                    if self.types.variants(enum_ty).is_some() =>
-                {
-                    self.i64(payload_offset(enum_ty, *variant, *field, &self.types))
-                }
-                (ty, proj) => {
-                    return Err(Error::Unsupported(format!("projection {proj:?} of {ty:?}")));
+                _ => {
+                    let offset = self.projection_offset(cx, &ty, proj)?;
+                    self.offset_ptr(ptr, offset)?
                 }
             };
-            ptr = self.offset_ptr(ptr, offset)?;
             ty = self.types.project(&ty, proj).expect("the projection applies: offset found");
         }
         Ok((ptr, ty))
+    }
+
+    /// The byte offset of a projection that stays inside the value of type `ty`.
+    fn projection_offset(
+        &self,
+        cx: &FnCx<'a, 'ctx>,
+        ty: &Type,
+        proj: &Proj,
+    ) -> Result<IntValue<'ctx>, Error> {
+        Ok(match (ty, proj) {
+            (Type::Tuple(elems), Proj::Field(n)) => {
+                self.i64(fields_layout(elems.iter(), &self.types).1[*n as usize])
+            }
+            (Type::Struct(name), Proj::Field(n)) => {
+                self.i64(self.types.structs[name].fields[*n as usize].offset)
+            }
+            (Type::Array(elem, _), Proj::Index(index)) => {
+                let index = self.index_i64(cx, *index)?;
+                let stride = self.i64(self.size_of(elem));
+                self.builder.build_int_mul(index, stride, "")?
+            }
+            (enum_ty, Proj::Payload { variant, field })
+                if self.types.variants(enum_ty).is_some() =>
+            {
+                self.i64(payload_offset(enum_ty, *variant, *field, &self.types))
+            }
+            (ty, proj) => {
+                return Err(Error::Unsupported(format!("projection {proj:?} of {ty:?}")));
+            }
+        })
+    }
+
+    /// The value of the index local `index` as an `i64` (extended by its signedness).
+    fn index_i64(&self, cx: &FnCx<'a, 'ctx>, index: ir::LocalId) -> Result<IntValue<'ctx>, Error> {
+        let index_ty = cx.ir.local_ty(index).clone();
+        let value = self.load_scalar(cx, &Place::local(index))?.into_int_value();
+        let i64_type = self.context.i64_type();
+        Ok(match index_ty {
+            Type::Int(int) if int.is_signed() => {
+                self.builder.build_int_s_extend_or_bit_cast(value, i64_type, "")?
+            }
+            _ => self.builder.build_int_z_extend_or_bit_cast(value, i64_type, "")?,
+        })
     }
 
     pub(super) fn load_scalar(

@@ -1,6 +1,7 @@
 //! Calls out of generated code: `extern "C"` functions with C argument
-//! extensions, runtime operations ([`RtOp`], one call each), and the retain and
-//! release walks over every reference inside a value.
+//! extensions, runtime operations ([`RtOp`], one call each; those on vectors and
+//! strings are in `values`), and the retain and release walks over every reference
+//! inside a value.
 
 use super::*;
 
@@ -89,8 +90,13 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
         if RtFn::from_name(op.c_name()).is_none() {
             return Err(missing_runtime_function(op));
         }
-        // The captures of a defer push may be of any type (passed by address below).
-        let scalar_args = if op == RtOp::DeferPush { &args[..2] } else { args };
+        // The captures of a defer push may be of any type (passed by address below), and
+        // so is the array a vector is made from.
+        let scalar_args = match op {
+            RtOp::DeferPush => &args[..2],
+            RtOp::VecFromArray => &[],
+            _ => args,
+        };
         let mut values = Vec::with_capacity(args.len());
         for arg in scalar_args {
             values.push(self.scalar_required(cx, arg)?);
@@ -127,9 +133,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             | RtOp::StrToLower
             | RtOp::StrRepeat
             | RtOp::StrToInt
-            | RtOp::StrToFloat => {
-                return Err(Error::Unsupported(format!("runtime operation {}", op.name())));
-            }
+            | RtOp::StrToFloat => self.value_op(cx, dest, op, args, &values)?,
             RtOp::StringConcat => {
                 self.call_rt(RtFn::StringConcat, &[values[0].into(), values[1].into()])?
             }
@@ -262,9 +266,10 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
     }
 
     /// Retains (`retain`) or releases every reference inside the value of `ty` at `ptr`.
+    /// `function` is the one being built (the walk of an enum branches on its tag).
     pub(super) fn walk_references(
-        &mut self,
-        cx: &FnCx<'a, 'ctx>,
+        &self,
+        function: FunctionValue<'ctx>,
         ptr: PointerValue<'ctx>,
         ty: &Type,
         retain: bool,
@@ -281,8 +286,8 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             // Futures are move-only: never retained; NULL (moved) is skipped.
             Type::Future(_) if !retain => {
                 let f = self.builder.build_load(self.abi.ptr_type(), ptr, "")?.into_pointer_value();
-                let release = self.context.append_basic_block(cx.function, "release_future");
-                let done = self.context.append_basic_block(cx.function, "future_released");
+                let release = self.context.append_basic_block(function, "release_future");
+                let done = self.context.append_basic_block(function, "future_released");
                 let is_null = self.builder.build_is_null(f, "")?;
                 self.builder.build_conditional_branch(is_null, done, release)?;
                 self.builder.position_at_end(release);
@@ -290,37 +295,51 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 self.builder.build_unconditional_branch(done)?;
                 self.builder.position_at_end(done);
             }
+            // The runtime's retain and release of vectors and environments accept NULL
+            // (the empty vector, no environment).
+            Type::Vec(_) => {
+                let v = self.builder.build_load(self.abi.ptr_type(), ptr, "")?;
+                let f = if retain { RtFn::VecRetain } else { RtFn::VecRelease };
+                self.call_rt(f, &[v.into()])?;
+            }
+            Type::EnvPtr(_) | Type::Fn(..) => {
+                let offset = if matches!(ty, Type::Fn(..)) { FN_ENV_OFFSET } else { 0 };
+                let env_ptr = self.offset_ptr(ptr, self.i64(offset))?;
+                let env = self.builder.build_load(self.abi.ptr_type(), env_ptr, "env")?;
+                let f = if retain { RtFn::EnvRetain } else { RtFn::EnvRelease };
+                self.call_rt(f, &[env.into()])?;
+            }
             Type::Tuple(elems) => {
                 let offsets = fields_layout(elems.iter(), &self.types).1;
                 for (elem, offset) in elems.iter().zip(offsets) {
                     let p = self.offset_ptr(ptr, self.i64(offset))?;
-                    self.walk_references(cx, p, elem, retain)?;
+                    self.walk_references(function, p, elem, retain)?;
                 }
             }
             Type::Struct(name) => {
                 let fields = self.types.structs[name].fields.clone();
                 for field in fields {
                     let p = self.offset_ptr(ptr, self.i64(field.offset))?;
-                    self.walk_references(cx, p, &field.ty, retain)?;
+                    self.walk_references(function, p, &field.ty, retain)?;
                 }
             }
             Type::Array(elem, n) => {
                 let stride = self.size_of(elem);
                 for i in 0..*n {
                     let p = self.offset_ptr(ptr, self.i64(i * stride))?;
-                    self.walk_references(cx, p, elem, retain)?;
+                    self.walk_references(function, p, elem, retain)?;
                 }
             }
             Type::Enum(_) | Type::Option(_) | Type::Result(..) => {
                 let variants = self.types.variants(ty).unwrap_or_default();
                 let tag =
                     self.builder.build_load(self.context.i32_type(), ptr, "tag")?.into_int_value();
-                let done = self.context.append_basic_block(cx.function, "variant_done");
+                let done = self.context.append_basic_block(function, "variant_done");
                 let mut cases = Vec::new();
                 let mut bodies = Vec::new();
                 for (v, fields) in variants.iter().enumerate() {
                     if fields.iter().any(|f| f.needs_drop(&self.types)) {
-                        let block = self.context.append_basic_block(cx.function, "variant");
+                        let block = self.context.append_basic_block(function, "variant");
                         cases.push((self.context.i32_type().const_int(v as u64, false), block));
                         bodies.push((v as u32, block));
                     }
@@ -331,7 +350,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                     for (f, field_ty) in variants[v as usize].iter().enumerate() {
                         let offset = payload_offset(ty, v, f as u32, &self.types);
                         let p = self.offset_ptr(ptr, self.i64(offset))?;
-                        self.walk_references(cx, p, field_ty, retain)?;
+                        self.walk_references(function, p, field_ty, retain)?;
                     }
                     self.builder.build_unconditional_branch(done)?;
                 }

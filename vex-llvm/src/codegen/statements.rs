@@ -1,14 +1,12 @@
 //! Statements: assignments of every rvalue (operators, casts, aggregates,
-//! discriminants), calls of Vex functions, coroutine state loads and stores.
+//! discriminants), calls of Vex functions, loads and stores through coroutine state
+//! and environment pointers.
 
 use super::*;
 
 impl<'a, 'ctx> Codegen<'a, 'ctx> {
     pub(super) fn stmt(&mut self, cx: &mut FnCx<'a, 'ctx>, stmt: &Stmt) -> Result<(), Error> {
         match stmt {
-            Stmt::CallValue { .. } | Stmt::EnvAlloc { .. } | Stmt::Update { .. } => {
-                Err(Error::Unsupported(format!("{stmt}")))
-            }
             Stmt::Assign(place, rvalue) => self.assign(cx, place, rvalue),
             Stmt::Call { dest, func, args } => {
                 let callee = self
@@ -17,46 +15,31 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                     .ok_or_else(|| Error::MissingFunction(func.to_string()))?;
                 let value =
                     if *func == cx.ir.name { cx.self_call } else { self.functions[&**func] };
-                let mut call_args: Vec<BasicMetadataValueEnum<'ctx>> = vec![cx.ctx.into()];
-                let ret_slot = if is_aggregate(&callee.ret) {
-                    let slot = self.temp(cx, &callee.ret)?;
-                    call_args.push(slot.into());
-                    Some(slot)
-                } else {
-                    None
-                };
-                for arg in args {
-                    let ty = self.operand_type(cx, arg);
-                    if is_aggregate(&ty) {
-                        let slot = self.temp(cx, &ty)?;
-                        self.store_operand(cx, slot, arg)?;
-                        call_args.push(slot.into());
-                    } else if let Some(value) = self.scalar(cx, arg)? {
-                        call_args.push(value.into());
-                    }
+                let mut call_args: Vec<BasicMetadataValueEnum<'ctx>> = Vec::new();
+                if takes_ctx(callee) {
+                    call_args.push(cx.ctx.into());
                 }
+                let ret_slot = self.result_slot(cx, &callee.ret, &mut call_args)?;
+                self.call_arguments(cx, args, &mut call_args)?;
                 let call = self.builder.build_call(value, &call_args, "")?;
-                if let Some(dest) = dest {
-                    let (dst, ty) = self.place_ptr(cx, dest)?;
-                    if let Some(slot) = ret_slot {
-                        self.copy_bytes(dst, slot, &ty)?;
-                    } else if let Some(result) = call.try_as_basic_value().basic() {
-                        self.store_value(dst, &ty, result)?;
-                    }
-                }
-                Ok(())
+                self.store_call_result(cx, dest.as_ref(), ret_slot, call)
             }
+            Stmt::CallValue { dest, callee, args } => {
+                self.call_value(cx, dest.as_ref(), callee, args)
+            }
+            Stmt::EnvAlloc { dest } => self.env_alloc(cx, *dest),
+            Stmt::Update { place, op, args, dest } => self.update(cx, place, *op, args, *dest),
             Stmt::CallExtern { dest, func, args } => {
                 self.call_extern(cx, dest.as_ref(), func, args)
             }
             Stmt::Runtime { dest, op, args } => self.runtime(cx, *dest, *op, args),
             Stmt::Retain(place) => {
                 let (ptr, ty) = self.place_ptr(cx, place)?;
-                self.walk_references(cx, ptr, &ty, true)
+                self.walk_references(cx.function, ptr, &ty, true)
             }
             Stmt::Release(place) => {
                 let (ptr, ty) = self.place_ptr(cx, place)?;
-                self.walk_references(cx, ptr, &ty, false)
+                self.walk_references(cx.function, ptr, &ty, false)
             }
             Stmt::TakeFuture { outcome, future, result } => {
                 let future = self.scalar_required(cx, future)?;
@@ -125,13 +108,71 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
         }
     }
 
+    /// A temporary for an aggregate result of type `ret`, appended to `call_args` as
+    /// the result pointer.
+    pub(super) fn result_slot(
+        &self,
+        cx: &FnCx<'a, 'ctx>,
+        ret: &Type,
+        call_args: &mut Vec<BasicMetadataValueEnum<'ctx>>,
+    ) -> Result<Option<PointerValue<'ctx>>, Error> {
+        if !is_aggregate(ret) {
+            return Ok(None);
+        }
+        let slot = self.temp(cx, ret)?;
+        call_args.push(slot.into());
+        Ok(Some(slot))
+    }
+
+    /// Appends the arguments of a call of a Vex function: scalars by value, aggregates
+    /// as pointers to a copy, `()` not at all.
+    pub(super) fn call_arguments(
+        &mut self,
+        cx: &FnCx<'a, 'ctx>,
+        args: &[Operand],
+        call_args: &mut Vec<BasicMetadataValueEnum<'ctx>>,
+    ) -> Result<(), Error> {
+        for arg in args {
+            let ty = self.operand_type(cx, arg);
+            if is_aggregate(&ty) {
+                let slot = self.temp(cx, &ty)?;
+                self.store_operand(cx, slot, arg)?;
+                call_args.push(slot.into());
+            } else if let Some(value) = self.scalar(cx, arg)? {
+                call_args.push(value.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores the result of a call of a Vex function (returned, or written to
+    /// `ret_slot`) at `dest`.
+    pub(super) fn store_call_result(
+        &self,
+        cx: &FnCx<'a, 'ctx>,
+        dest: Option<&Place>,
+        ret_slot: Option<PointerValue<'ctx>>,
+        call: inkwell::values::CallSiteValue<'ctx>,
+    ) -> Result<(), Error> {
+        let Some(dest) = dest else { return Ok(()) };
+        let (dst, ty) = self.place_ptr(cx, dest)?;
+        if let Some(slot) = ret_slot {
+            self.copy_bytes(dst, slot, &ty)?;
+        } else if let Some(result) = call.try_as_basic_value().basic() {
+            self.store_value(dst, &ty, result)?;
+        }
+        Ok(())
+    }
+
+    /// The address of field `field` behind `state`, a coroutine state pointer or a
+    /// closure environment (which points at its captures), and the field's type.
     pub(super) fn state_field(
         &self,
         cx: &FnCx<'a, 'ctx>,
         state: ir::LocalId,
         field: u32,
     ) -> Result<(PointerValue<'ctx>, Type), Error> {
-        let Type::StatePtr(name) = cx.ir.local_ty(state) else {
+        let (Type::StatePtr(name) | Type::EnvPtr(Some(name))) = cx.ir.local_ty(state) else {
             return Err(Error::Unsupported(format!(
                 "state access through a non-state local in {}",
                 cx.ir.name
@@ -150,7 +191,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
     ) -> Result<(), Error> {
         let dest_ty = self.place_type(cx, place);
         match rvalue {
-            Rvalue::FnValue { .. } => Err(Error::Unsupported(format!("{rvalue}"))),
+            Rvalue::FnValue { func, env } => self.fn_value(cx, place, func, env.as_ref()),
             Rvalue::Use(operand) => {
                 let (dst, _) = self.place_ptr(cx, place)?;
                 self.store_operand(cx, dst, operand)

@@ -1,6 +1,7 @@
 //! What the whole-program tests of the backend share: lowering a source text to IR
 //! through the real front end, and running the result through the JIT, as an
-//! executable and in the reference evaluator, each observed the same way.
+//! executable (also against an AddressSanitizer/LeakSanitizer build of the runtime)
+//! and in the reference evaluator, each observed the same way.
 
 #![allow(dead_code)] // Each test binary uses its own part of this.
 
@@ -93,4 +94,62 @@ pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("vex-llvm-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Compiles vex-rt's C sources with AddressSanitizer + LeakSanitizer (+ UBSan, as in
+/// `make -C vex-rt check-asan`) into `dir/libvexrt-asan.a`.
+pub fn asan_runtime(dir: &Path) -> PathBuf {
+    let rt = root().join("vex-rt");
+    let cc = std::env::var_os("CC").filter(|cc| !cc.is_empty()).unwrap_or_else(|| "cc".into());
+    let mut objects = Vec::new();
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(rt.join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .collect();
+    sources.sort();
+    for source in &sources {
+        let object = dir.join(source.file_stem().unwrap()).with_extension("o");
+        let out = std::process::Command::new(&cc)
+            .args(["-std=c11", "-pthread", "-g", "-O1", "-fno-omit-frame-pointer"])
+            .args(["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"])
+            .arg("-I")
+            .arg(rt.join("include"))
+            .arg("-I")
+            .arg(rt.join("src"))
+            .arg("-c")
+            .arg(source)
+            .arg("-o")
+            .arg(&object)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        objects.push(object);
+    }
+    let lib = dir.join("libvexrt-asan.a");
+    let out = std::process::Command::new("ar").arg("rcs").arg(&lib).args(&objects).output();
+    assert!(out.unwrap().status.success(), "ar failed");
+    lib
+}
+
+/// Builds `module` as an executable against `link` and runs it deterministically
+/// with leak detection.
+pub fn run_leak_checked(
+    module: &ir::Module,
+    dir: &Path,
+    link: &vex_llvm::aot::LinkOptions,
+) -> Observed {
+    let context = Context::create();
+    let target = HostTarget::new(TargetOptions::default()).unwrap();
+    let llvm = compile_module(&context, &target, module, true).unwrap();
+    let exe = dir.join("program");
+    vex_llvm::aot::build_executable(&llvm, &exe, OptLevel::O0, link).unwrap();
+    let out = std::process::Command::new(&exe)
+        .env("VEX_CLOCK", "virtual")
+        .env("VEX_WORKERS", "1")
+        .env("ASAN_OPTIONS", "detect_leaks=1:exitcode=86")
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (text(&out.stdout), text(&out.stderr), out.status.code().unwrap_or(-1))
 }

@@ -300,7 +300,9 @@ int64_t now_ms(void);
 typedef struct VexString {
     uint32_t refs;     /* atomic; VEX_STRING_STATIC for literals */
     uint32_t reserved; /* spare capacity: the allocation holds len + reserved + 1 bytes
-                        * (0 for literals and for every string not made by append) */
+                        * (0 for literals and for every string not made by append);
+                        * with the top bit set, the string is one of the parts of a
+                        * split/lines that share one block (str.c, "Parts") */
     uint64_t len;
     char bytes[];
 } VexString;
@@ -359,6 +361,8 @@ VexString *vex_string_trim(const VexString *s);
  *  as a new Vec<string> (element type vex_elem_string): "a,b,,c" -> ["a","b","","c"],
  *  ",a," -> ["","a",""], "" -> [""]. Empty pieces may be NULL elements. */
 VexVec *vex_string_split(const VexString *s, const VexString *sep);
+/* (The parts of one split or lines call share one allocation, freed with the last of
+ *  them: a part that outlives the others keeps the whole block alive.) */
 /** The lines of `s` without their "\n" or "\r\n", as a new Vec<string>; a final line
  *  break does not start another line: "a\nb\n" -> ["a","b"], "\n" -> [""], "" -> []
  *  (NULL). A "\r" not followed by "\n" stays in its line. */

@@ -17,10 +17,21 @@ static const char empty_bytes[1] = {0};
 
 static _Atomic uint32_t *refs_of(const VexString *s) { return (_Atomic uint32_t *)&s->refs; }
 
-/* A string of `len` bytes with room for `spare` more (VexString.reserved, 32 bits: a
+/* VexString.reserved of a string that lives in a block of parts (see "Parts" below):
+ * this bit, and the string's distance from the block's start in 8-byte units. Every
+ * other counted string's reserved is its spare capacity, below this bit. */
+#define PART_BIT 0x80000000u
+#define MAX_SPARE (PART_BIT - 1)
+
+/* The spare capacity behind s's bytes that vex_string_append may fill. */
+static size_t spare_of(const VexString *s) {
+    return (s->reserved & PART_BIT) ? 0 : (size_t)s->reserved;
+}
+
+/* A string of `len` bytes with room for `spare` more (VexString.reserved, 31 bits: a
  * larger spare capacity is cut to what the field can say). */
 static VexString *alloc_string_spare(size_t len, size_t spare) {
-    if (spare > UINT32_MAX) spare = UINT32_MAX;
+    if (spare > MAX_SPARE) spare = MAX_SPARE;
     if (len > SIZE_MAX - sizeof(VexString) - 1 - spare) {
         fprintf(stderr, "vex-rt: a string of %zu bytes does not fit in memory\n", len);
         abort();
@@ -62,9 +73,25 @@ VexString *vex_string_retain(VexString *s) {
     return s;
 }
 
+/* The block of parts `s` lives in: a count of its live parts, then the parts. */
+typedef struct PartBlock {
+    _Atomic uint64_t live;
+    uint64_t pad; /* keeps the parts 16-byte aligned, as malloc'd strings are */
+} PartBlock;
+
+static PartBlock *block_of(VexString *s) {
+    return (PartBlock *)((char *)s - (size_t)(s->reserved & ~PART_BIT) * 8);
+}
+
 void vex_string_release(VexString *s) {
     if (!s || is_static(s)) return;
-    if (atomic_fetch_sub_explicit(refs_of(s), 1, memory_order_acq_rel) == 1) free(s);
+    if (atomic_fetch_sub_explicit(refs_of(s), 1, memory_order_acq_rel) != 1) return;
+    if (!(s->reserved & PART_BIT)) {
+        free(s);
+        return;
+    }
+    PartBlock *b = block_of(s);
+    if (atomic_fetch_sub_explicit(&b->live, 1, memory_order_acq_rel) == 1) free(b);
 }
 
 size_t vex_string_len(const VexString *s) { return s ? (size_t)s->len : 0; }
@@ -149,7 +176,8 @@ VexString *vex_string_append(VexString *s, const VexString *t) {
     /* Writing is safe only with the sole reference: the acquire load orders this write
      * after every read by holders that have since released theirs. (A static string has
      * refs VEX_STRING_STATIC, not 1, and reserved 0.) */
-    if (s && atomic_load_explicit(refs_of(s), memory_order_acquire) == 1 && s->reserved >= lt) {
+    bool sole = s && atomic_load_explicit(refs_of(s), memory_order_acquire) == 1;
+    if (sole && spare_of(s) >= lt) {
         memmove(s->bytes + ls, t->bytes, lt); /* t == s: copies the old bytes, no overlap */
         s->len = ls + lt;
         s->reserved -= (uint32_t)lt;
@@ -162,6 +190,21 @@ VexString *vex_string_append(VexString *s, const VexString *t) {
     }
     size_t need = ls + lt;
     size_t cap = need * 2 < 16 ? 16 : need * 2;
+    if (cap - need > MAX_SPARE) cap = need + MAX_SPARE;
+    if (sole && t != s && !(s->reserved & PART_BIT)) {
+        /* The sole reference: grow in place. realloc moves large blocks by remapping
+         * their pages, so a string built by appends is never copied as it doubles. */
+        VexString *r = realloc(s, sizeof(VexString) + cap + 1);
+        if (!r) {
+            fprintf(stderr, "vex-rt: out of memory allocating a string\n");
+            abort();
+        }
+        memcpy(r->bytes + ls, t->bytes, lt);
+        r->len = need;
+        r->reserved = (uint32_t)(cap - need);
+        r->bytes[need] = 0;
+        return r;
+    }
     VexString *r = alloc_string_spare(need, cap - need);
     if (ls) memcpy(r->bytes, s->bytes, ls);
     memcpy(r->bytes + ls, t->bytes, lt); /* before releasing s: t may be s */
@@ -216,9 +259,71 @@ VexString *vex_string_trim(const VexString *s) {
     return vex_string_slice(s, (int64_t)a, (int64_t)b);
 }
 
-/* Appends a string (moved in) to a Vec<string>. */
-static VexVec *push_string(VexVec *v, VexString *s) {
-    return vex_vec_push(v, &vex_elem_string, &s);
+/* ---- Parts ----------------------------------------------------------------------------
+ * split and lines cut a string into many small strings. Allocating each on its own makes
+ * malloc and free most of their cost, so the parts of one call share a block instead: a
+ * PartBlock, then the parts one after another (each a VexString, 16-byte aligned). A part
+ * is an ordinary counted string to everyone else; its reserved field holds PART_BIT and
+ * its offset in the block, and the block is freed when its last part is. Like a Go
+ * substring, one surviving part keeps the whole block alive. */
+
+/* Where the parts of one split/lines call go. */
+typedef struct Parts {
+    VexVec *vec;  /* the Vec<string> being built */
+    char *block;  /* NULL: every part is allocated on its own */
+    size_t used;  /* bytes of the block in use (the PartBlock included) */
+} Parts;
+
+/* Room one part of `len` bytes takes in a block. */
+static size_t part_size(size_t len) { return (sizeof(VexString) + len + 1 + 15) & ~(size_t)15; }
+
+/* Prepares for `count` parts holding `bytes` bytes in all. */
+static Parts parts_new(uint64_t count, size_t bytes) {
+    Parts p = {vex_vec_with_capacity(&vex_elem_string, (int64_t)count), NULL, 0};
+    /* A block big enough for every part: at most 16 bytes of rounding each. */
+    size_t room = sizeof(PartBlock) + bytes + (size_t)count * (sizeof(VexString) + 1 + 15);
+    /* Offsets are 31 bits of 8-byte units; a bigger block would not fit them. */
+    if (bytes == 0 || room > (size_t)MAX_SPARE * 8) return p;
+    p.block = malloc(room);
+    if (!p.block) {
+        fprintf(stderr, "vex-rt: out of memory allocating a string\n");
+        abort();
+    }
+    atomic_init(&((PartBlock *)p.block)->live, 0);
+    p.used = sizeof(PartBlock);
+    return p;
+}
+
+/* Appends the part bytes[0..len) (an empty part is NULL). */
+static void parts_push(Parts *p, const char *bytes, size_t len) {
+    VexString *s = NULL;
+    if (len && p->block) {
+        s = (VexString *)(p->block + p->used);
+        atomic_init(refs_of(s), 1);
+        s->reserved = PART_BIT | (uint32_t)(p->used / 8);
+        s->len = len;
+        memcpy(s->bytes, bytes, len);
+        s->bytes[len] = 0;
+        p->used += part_size(len);
+        atomic_fetch_add_explicit(&((PartBlock *)p->block)->live, 1, memory_order_relaxed);
+    } else {
+        s = piece(bytes, len);
+    }
+    p->vec = vex_vec_push(p->vec, &vex_elem_string, &s);
+}
+
+/* The vector of parts; frees a block no part ended up in. */
+static VexVec *parts_finish(Parts *p) {
+    if (p->block && atomic_load_explicit(&((PartBlock *)p->block)->live, memory_order_relaxed) == 0)
+        free(p->block);
+    return p->vec;
+}
+
+/* The next occurrence of sep (lsep > 0 bytes) in p..end, or NULL. */
+static const char *find_sep(const char *p, const char *end, const char *sep, size_t lsep) {
+    if (lsep > (size_t)(end - p)) return NULL;
+    if (lsep == 1) return memchr(p, sep[0], (size_t)(end - p));
+    return memmem(p, (size_t)(end - p), sep, lsep);
 }
 
 VexVec *vex_string_split(const VexString *s, const VexString *sep) {
@@ -228,35 +333,44 @@ VexVec *vex_string_split(const VexString *s, const VexString *sep) {
         fprintf(stderr, "vex-rt: vex_string_split with an empty separator\n");
         abort();
     }
-    const char *p = vex_string_bytes(s), *end = p + ls;
-    VexVec *v = NULL;
-    for (;;) {
-        const char *hit = lsep <= (size_t)(end - p) ? memmem(p, (size_t)(end - p), sep->bytes, lsep)
-                                                    : NULL;
-        if (!hit) break;
-        v = push_string(v, piece(p, (size_t)(hit - p)));
-        p = hit + lsep;
-    }
+    const char *start = vex_string_bytes(s), *end = start + ls, *seps = sep->bytes;
+    uint64_t cuts = 0;
+    for (const char *p = start, *hit; (hit = find_sep(p, end, seps, lsep)); p = hit + lsep) cuts++;
     /* No separator at all: the one piece is `s` itself. */
-    if (!v && ls) return push_string(v, vex_string_retain((VexString *)s));
-    return push_string(v, piece(p, (size_t)(end - p)));
+    if (cuts == 0 && ls) {
+        VexString *whole = vex_string_retain((VexString *)s);
+        return vex_vec_push(NULL, &vex_elem_string, &whole);
+    }
+    Parts parts = parts_new(cuts + 1, ls - (size_t)cuts * lsep);
+    const char *p = start;
+    for (const char *hit; (hit = find_sep(p, end, seps, lsep)); p = hit + lsep)
+        parts_push(&parts, p, (size_t)(hit - p));
+    parts_push(&parts, p, (size_t)(end - p));
+    return parts_finish(&parts);
 }
 
 VexVec *vex_string_lines(const VexString *s) {
     size_t ls = vex_string_len(s);
-    const char *p = vex_string_bytes(s), *end = p + ls;
-    VexVec *v = NULL;
+    const char *start = vex_string_bytes(s), *end = start + ls;
+    if (ls == 0) return NULL;
+    uint64_t breaks = 0;
+    for (const char *p = start, *nl; (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1)
+        breaks++;
+    /* A final line break does not start another line. */
+    uint64_t count = breaks + (end[-1] != '\n');
+    Parts parts = parts_new(count, ls);
+    const char *p = start;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl) {
-            v = push_string(v, piece(p, (size_t)(end - p)));
+            parts_push(&parts, p, (size_t)(end - p));
             break;
         }
         const char *line_end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
-        v = push_string(v, piece(p, (size_t)(line_end - p)));
+        parts_push(&parts, p, (size_t)(line_end - p));
         p = nl + 1;
     }
-    return v;
+    return parts_finish(&parts);
 }
 
 /* A copy of `s` with the bytes in lo..hi shifted by `delta` (ASCII case mapping). */

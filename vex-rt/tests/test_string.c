@@ -10,6 +10,8 @@
 #include "harness.h"
 #include "vex_rt.h"
 
+#include <pthread.h>
+
 #include <math.h>
 
 static void check_f64(double v, const char *want, int *ok) {
@@ -373,6 +375,63 @@ TEST(split_like_go_and_rust) {
     vex_string_release(s);
 }
 
+/* The parts of one split share a block: each is an ordinary string to its holders, the
+ * block goes with the last of them (ASan checks both), and appending to a part copies. */
+TEST(split_parts_share_one_block) {
+    VexString *s = lit("alpha,beta,,gamma");
+    VexString *comma = lit(",");
+    VexVec *v = vex_string_split(s, comma);
+    CHECK_VEC(v, "alpha", "beta", "", "gamma");
+    VexString *const *items = (VexString *const *)((char *)v + VEX_VEC_HEADER_SIZE);
+    VexString *beta = vex_string_retain(items[1]);
+    VexString *gamma = vex_string_retain(items[3]);
+    CHECK(beta->reserved & 0x80000000u); /* a part, not a string of its own */
+    CHECK(((uintptr_t)beta & 15) == 0);
+    vex_vec_release(v); /* alpha goes; the block stays for beta and gamma */
+    CHECK_BYTES(beta, "beta");
+    CHECK(beta->bytes[4] == 0);
+    VexString *longer = vex_string_append(beta, comma); /* consumes beta: a copy */
+    CHECK(longer != beta);
+    CHECK_BYTES(longer, "beta,");
+    longer = vex_string_append(longer, comma); /* an ordinary string: in place from now */
+    CHECK_BYTES(longer, "beta,,");
+    CHECK_BYTES(gamma, "gamma");
+    vex_string_release(gamma); /* the last part: frees the block */
+    vex_string_release(longer);
+    /* Only empty parts: no block at all. */
+    v = vex_string_split(comma, comma);
+    CHECK_VEC(v, "", "");
+    vex_vec_release(v);
+    vex_string_release(comma);
+    vex_string_release(s);
+}
+
+/* Parts released on other threads: the block's count is atomic (TSan checks). */
+#define PART_COUNT 2000
+static VexString *thread_parts[PART_COUNT];
+static void *release_half(void *arg) {
+    for (size_t i = (size_t)(uintptr_t)arg; i < PART_COUNT; i += 2) vex_string_release(thread_parts[i]);
+    return NULL;
+}
+
+TEST(split_parts_die_on_any_thread) {
+    VexString *text = NULL;
+    VexString *line = lit("xy\n");
+    for (int i = 0; i < PART_COUNT; i++) text = vex_string_append(text, line);
+    VexVec *v = vex_string_lines(text);
+    vex_string_release(text);
+    CHECK_EQ_U(vex_vec_len(v), PART_COUNT);
+    VexString *const *items = (VexString *const *)((char *)v + VEX_VEC_HEADER_SIZE);
+    for (int i = 0; i < PART_COUNT; i++) thread_parts[i] = vex_string_retain(items[i]);
+    vex_vec_release(v);
+    pthread_t a, b;
+    CHECK(pthread_create(&a, NULL, release_half, (void *)0) == 0);
+    CHECK(pthread_create(&b, NULL, release_half, (void *)1) == 0);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    vex_string_release(line);
+}
+
 static int lines_is(const char *text, const char *const *want, size_t n) {
     VexString *s = lit(text);
     VexVec *v = vex_string_lines(s);
@@ -582,6 +641,8 @@ int main(void) {
     RUN(trim_ascii_whitespace);
     RUN(split_like_go_and_rust);
     RUN(lines_drop_their_breaks);
+    RUN(split_parts_share_one_block);
+    RUN(split_parts_die_on_any_thread);
     RUN(case_mapping_repeat);
     RUN(to_int_boundaries_and_junk);
     RUN(to_float_forms_and_junk);

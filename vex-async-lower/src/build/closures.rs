@@ -9,12 +9,16 @@
 //!   locals, made where the closure is written ([`Stmt::EnvAlloc`]), with a drop
 //!   function that releases them ([`FunctionKind::EnvDrop`]). The code copies the
 //!   captures into locals of its own at entry (futures are moved out: a closure that
-//!   holds one is called once), and releases the environment when it returns;
+//!   holds one is called once);
+//! - an async closure's code `F.closureN(env, x)` retains the environment and calls the
+//!   async function `F.closureN.async(env, x)`, whose task owns that reference until it
+//!   finishes (the caller may drop the closure before awaiting the future);
 //! - a named function `f` used as a value is the code `f.fn(env, args…)`, which calls
 //!   `f` and ignores its (NULL) environment;
-//! - a call through a value ([`Stmt::CallValue`]) consumes the value: the caller passes
-//!   its own reference to the environment, retained first when the value stays in a
-//!   local.
+//! - a call through a value ([`Stmt::CallValue`]) borrows the value, like a call of a
+//!   Rust `Fn` borrows `&self`: calling a closure touches no reference count, so a
+//!   closure in a loop (`v.map(f)`) costs what a C function pointer with a context
+//!   argument costs.
 
 use super::*;
 
@@ -100,10 +104,16 @@ impl<'a, 'b> Builder<'a, 'b> {
             env
         });
         let env_ty = Type::EnvPtr(env.clone());
-        self.nested_function(name.clone(), kind, ret, body, |child| {
+        // The function that runs the body: the code itself, or for an async closure the
+        // coroutine the code starts (which owns its reference to the environment).
+        let body_name: Box<str> =
+            if is_async { format!("{name}.async").into() } else { name.clone() };
+        self.nested_function(body_name.clone(), kind, ret.clone(), body, |child| {
             let env_local = child.new_local("env", env_ty.clone());
             child.func.params.push(env_local);
-            child.register(env_local);
+            if is_async {
+                child.register(env_local);
+            }
             for &p in &params {
                 child.add_param(p);
             }
@@ -126,6 +136,13 @@ impl<'a, 'b> Builder<'a, 'b> {
                 child.register(local);
             }
         });
+        if is_async {
+            let Type::Fn(params, future) = &fn_ty else { return UNIT };
+            let target = ThunkTarget::AsyncClosure(env_ty);
+            let code =
+                thunk_function(&name, &body_name, target, params, future, self.func.loc.clone());
+            self.extra.functions.push(code);
+        }
         let env = env.map(|env| {
             let values = self.captured_values(&captures);
             let env_local = self.new_local("env", Type::EnvPtr(Some(env)));
@@ -144,42 +161,38 @@ impl<'a, 'b> Builder<'a, 'b> {
     /// A named function (or `extern "C"` function) used as a value: the code `F.fn`,
     /// made the first time this body needs it, with no environment.
     pub(super) fn function_value(&mut self, resolution: Resolution, ty: Type) -> Val {
-        let (target, is_extern) = match resolution {
-            Resolution::Function(loc) => (function_name(self.input.db, loc), false),
+        let (target, kind) = match resolution {
+            Resolution::Function(loc) => (function_name(self.input.db, loc), ThunkTarget::Function),
             Resolution::Extern(loc) => {
                 let tree = vex_hir::item_tree::item_tree(self.input.db, loc.file);
-                (tree.externs[loc.index as usize].name.clone(), true)
+                (tree.externs[loc.index as usize].name.clone(), ThunkTarget::Extern)
             }
             _ => return UNIT,
         };
         let Type::Fn(params, ret) = &ty else { return UNIT };
         let code: Box<str> = format!("{target}.fn").into();
         if !self.extra.functions.iter().any(|f| f.name == code) {
-            let thunk =
-                thunk_function(&code, &target, is_extern, params, ret, self.func.loc.clone());
+            let thunk = thunk_function(&code, &target, kind, params, ret, self.func.loc.clone());
             self.extra.functions.push(thunk);
         }
         let t = self.temp(ty, Rvalue::FnValue { func: code, env: None });
         self.register_temp(t)
     }
 
-    /// `callee(args)` where `callee` is a function value.
+    /// `callee(args)` where `callee` is a function value (released after the call when
+    /// it is a temporary).
     pub(super) fn call_value(&mut self, callee: Val, args: &[ExprId], ty: Type) -> Val {
-        let callee = self.owned_operand(callee);
         let args: Vec<Operand> = args.iter().map(|a| self.expr_owned(*a)).collect();
-        self.call_through(callee, args, ty)
+        let result = self.call_through(callee.op(), args, ty);
+        self.drop_val(callee);
+        result
     }
 
-    /// Calls the function value `callee` (owned) with `args` (owned), both consumed.
+    /// Calls the function value `callee` (borrowed) with `args` (owned, consumed).
     pub(super) fn call_through(&mut self, callee: Operand, args: Vec<Operand>, ty: Type) -> Val {
         let dest = (ty != Type::Unit).then(|| self.new_local("ret", ty));
-        let call = Stmt::CallValue {
-            dest: dest.map(Place::local),
-            callee: callee.clone(),
-            args: args.clone(),
-        };
+        let call = Stmt::CallValue { dest: dest.map(Place::local), callee, args: args.clone() };
         self.push(call);
-        self.forget(&callee);
         for arg in &args {
             self.forget(arg);
         }
@@ -216,33 +229,57 @@ fn env_drop_function(def: &StructDef, types: &TypeDefs, loc: SourceLoc) -> Funct
     }
 }
 
-/// `F.fn(env, args…) = F(args…)`: the code of the named function `target` as a value.
+/// What the code of a function value made by [`thunk_function`] calls.
+enum ThunkTarget {
+    /// A Vex function, without the environment.
+    Function,
+    /// An `extern "C"` function, without the environment.
+    Extern,
+    /// The coroutine of an async closure whose environment has this type: the code
+    /// retains the (borrowed) environment and passes that reference on.
+    AsyncClosure(Type),
+}
+
+/// `F.fn(env, args…) = F(args…)`: the code of the named function `target` as a value;
+/// or `F.closureN(env, args…) = F.closureN.async(env, args…)` for an async closure.
 fn thunk_function(
     name: &str,
     target: &str,
-    is_extern: bool,
+    kind: ThunkTarget,
     params: &[Type],
     ret: &Type,
     loc: SourceLoc,
 ) -> Function {
-    let mut locals = vec![LocalDecl { name: "env".into(), ty: Type::EnvPtr(None) }];
+    let env_ty = match &kind {
+        ThunkTarget::AsyncClosure(env) => env.clone(),
+        _ => Type::EnvPtr(None),
+    };
+    let mut locals = vec![LocalDecl { name: "env".into(), ty: env_ty.clone() }];
     for (i, ty) in params.iter().enumerate() {
         locals.push(LocalDecl { name: format!("arg{i}").into(), ty: ty.clone() });
     }
-    let args: Vec<Operand> =
+    let mut args: Vec<Operand> =
         (1..=params.len()).map(|i| Operand::local(LocalId(i as u32))).collect();
     let result = (*ret != Type::Unit).then(|| {
         locals.push(LocalDecl { name: "result".into(), ty: ret.clone() });
         LocalId(locals.len() as u32 - 1)
     });
     let dest = result.map(Place::local);
-    let call = if is_extern {
-        Stmt::CallExtern { dest, func: target.into(), args }
-    } else {
-        Stmt::Call { dest, func: target.into(), args }
-    };
+    let mut stmts = Vec::new();
+    let env = LocalId(0);
+    match kind {
+        ThunkTarget::Function => stmts.push(Stmt::Call { dest, func: target.into(), args }),
+        ThunkTarget::Extern => stmts.push(Stmt::CallExtern { dest, func: target.into(), args }),
+        ThunkTarget::AsyncClosure(_) => {
+            if env_ty != Type::EnvPtr(None) {
+                stmts.push(Stmt::Retain(Place::local(env)));
+            }
+            args.insert(0, Operand::local(env));
+            stmts.push(Stmt::Call { dest, func: target.into(), args });
+        }
+    }
     let at = Loc { line: 0, col: loc.col };
-    let block = Block::at(vec![call], Terminator::Return(result.map(Operand::local)), at);
+    let block = Block::at(stmts, Terminator::Return(result.map(Operand::local)), at);
     Function {
         name: name.into(),
         kind: FunctionKind::Sync,

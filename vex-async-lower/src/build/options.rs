@@ -135,8 +135,8 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     /// The methods of `Option` and `Result` that call a function value: `map`,
-    /// `andThen`, `mapErr`, `orElse`, `filter`. The function is evaluated once and
-    /// called on at most one path; the other path releases it.
+    /// `andThen`, `mapErr`, `orElse`, `filter`. The function is evaluated once, called
+    /// (borrowed) on at most one path, and released after the paths join.
     pub(super) fn option_call_method(
         &mut self,
         method: BuiltinMethod,
@@ -218,8 +218,6 @@ impl<'a, 'b> Builder<'a, 'b> {
                         self.assign(Place::local(result), Rvalue::Use(none));
                         self.goto(join);
                         self.switch_to(yes);
-                    } else {
-                        self.release_if_temp(&f);
                     }
                     let ops = if has_payload {
                         let value = self.copy_owned(payload, payload_ty(v));
@@ -238,7 +236,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             self.goto(join);
         }
         self.switch_to(join);
-        self.forget(&f);
+        self.drop_temp_op(&f);
         if let Some(t) = temp {
             self.drop_val(Val::Temp(t));
         }

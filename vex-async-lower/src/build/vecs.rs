@@ -334,8 +334,8 @@ impl<'a, 'b> Builder<'a, 'b> {
         let elem = elem.clone();
         self.count_loop(len, |b, i, _| {
             let element = place.project(Proj::Elem(i));
-            // Each call consumes a reference to the function value's environment.
-            let callee = b.owned_operand(Val::Op(Operand::Copy(f_place.clone())));
+            // The calls borrow the function value.
+            let callee = Operand::Copy(f_place.clone());
             let arg = b.copy_owned(element.clone(), elem.clone());
             let arg = b.owned_operand(arg);
             if method == BuiltinMethod::VecMap {

@@ -627,8 +627,9 @@ pub enum Stmt {
         /// Receives the state pointer.
         dest: LocalId,
     },
-    /// A call of a function value: `callee` (a `fn(A…): R`, consumed: its environment
-    /// reference passes to the code) with `args` (moved); the result is owned by `dest`.
+    /// A call of a function value: `callee` (a `fn(A…): R`, borrowed: the code gets
+    /// its environment without a reference of its own) with `args` (moved); the result
+    /// is owned by `dest`.
     CallValue {
         /// Where the result goes.
         dest: Option<Place>,

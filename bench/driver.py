@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """End-to-end benchmarks of Vex against gcc -O2, tokio and Go (see bench/README.md).
 
-Usage: bench/run.sh [quick] [runs=N]
+Usage: bench/run.sh [quick] [runs=N] [only=GROUP,...]   (groups: cpu, async, values)
 
 Builds every program, runs each workload N times (default 5, at least 3; the
 implementations of one workload alternate within each round so that load changes hit
-them alike), and prints one table of medians: wall time, CPU time (user+sys of the
+them alike), and prints tables of medians: wall time, CPU time (user+sys of the
 child) and peak RSS (ru_maxrss from wait4), with the ratio Vex/baseline of the wall
 times. Every implementation's output is compared with Vex's, so a baseline that
-computes something else fails the run.
+computes something else fails the run. The first table holds the CPU-bound and async
+workloads, the second the v0.2 value layer (Vec, strings, closures) with the goals of
+its issue.
 """
 import os
 import shutil
@@ -27,11 +29,18 @@ WORKERS = "2"
 
 QUICK = "quick" in sys.argv[1:]
 RUNS = 5
+GROUPS = ("cpu", "async", "values")
+ONLY = set(GROUPS)
+USAGE = "usage: bench/run.sh [quick] [runs=N] [only=GROUP,...]   (groups: " + ", ".join(GROUPS) + ")"
 for a in sys.argv[1:]:
     if a.startswith("runs="):
         RUNS = max(3, int(a[5:]))
+    elif a.startswith("only="):
+        ONLY = set(a[5:].split(","))
+        if not ONLY or not ONLY <= set(GROUPS):
+            sys.exit(f"{USAGE}   (unknown group in {a!r})")
     elif a != "quick":
-        sys.exit(f"usage: bench/run.sh [quick] [runs=N]   (unknown argument {a!r})")
+        sys.exit(f"{USAGE}   (unknown argument {a!r})")
 
 # name -> (template, {placeholder: value}); sizes shrink in quick mode.
 CPU = {
@@ -57,6 +66,21 @@ ASYNC = {
 }
 SUSPENDED_N = 100_000 if QUICK else 1_000_000
 LONGEST_SLEEP_MS = 100  # bench/vex/sleeps.vx sleeps 1 + i % 100 ms
+
+# v0.2 values: label -> (template, {placeholder: value}, baseline, goal on the wall ratio).
+# The baseline is "gcc" (bench/c/TEMPLATE.c) or "go" (bench/go/main.go TEMPLATE N).
+_VN = 1_000_000 if QUICK else 10_000_000  # vector elements
+_SA = 100_000 if QUICK else 1_000_000  # string appends of 10 bytes
+VALUES = {
+    f"Vec push {_k(_VN)} + sum": ("vecpush", {"N": _VN}, "gcc", 1.2),
+    f"str {_k(_SA)} += split join": ("strings", {"N": _SA}, "go", 1.0),
+    f"Vec map {_k(_VN)} + sum": ("vecmap", {"N": _VN}, "gcc", 1.3),
+}
+VEC_PUSH = f"Vec push {_k(_VN)} + sum"  # its runs double as the "grown by push" memory row
+COPY_M = 1_000_000  # elements of the copied Vec
+COPY_N = 1_000_000  # copies (the goal: all of them in under 50 ms)
+COPY_GOAL_MS = 50
+VEC_HEADER = 32  # bytes, VexVec in vex-rt/include/vex_rt.h
 
 
 def log(msg):
@@ -104,30 +128,51 @@ def build():
         sh([VEX, "build", src, "-o", exe, "-O", "2"])
         return [exe]
 
-    log("build: Vex programs (vex build -O 2) and C programs (gcc -O2)")
-    for i, (label, (tmpl, subst)) in enumerate(CPU.items()):
-        name = f"{tmpl}{i}"
-        vx = vex_build(tmpl, subst, name)
+    def gcc_build(template, subst, name):
         src = os.path.join(OUT, "c", name + ".c")
         exe = os.path.join(OUT, "c", name)
-        instantiate(os.path.join(BENCH, "c", tmpl + ".c"), subst, src)
+        instantiate(os.path.join(BENCH, "c", template + ".c"), subst, src)
         sh(["gcc", "-O2", "-o", exe, src])
-        bins[label] = {"vex": vx, "gcc": [exe]}
+        return [exe]
 
-    log("build: tokio baselines (cargo build --release)")
-    tokio_dir = os.path.join(BENCH, "baselines", "tokio")
-    sh(["cargo", "build", "--release", "-q"], cwd=tokio_dir,
-       env=dict(os.environ, CARGO_TARGET_DIR=os.path.join(OUT, "tokio")))
-    tokio = os.path.join(OUT, "tokio", "release", "vex-bench-tokio")
+    if "cpu" in ONLY:
+        log("build: Vex programs (vex build -O 2) and C programs (gcc -O2)")
+    for i, (label, (tmpl, subst)) in enumerate(CPU.items() if "cpu" in ONLY else ()):
+        name = f"{tmpl}{i}"
+        bins[label] = {"vex": vex_build(tmpl, subst, name), "gcc": gcc_build(tmpl, subst, name)}
 
-    go = shutil.which("go")
+    go = shutil.which("go") if ONLY & {"async", "values"} else None
     gobin = os.path.join(OUT, "gobench")
     if go:
         log("build: Go baselines (go build)")
         sh([go, "build", "-o", gobin, "main.go"], cwd=os.path.join(BENCH, "go"),
            env=dict(os.environ, GO111MODULE="off", GOCACHE=os.path.join(OUT, "gocache")))
-    else:
+    elif ONLY & {"async", "values"}:
         log("go not found: the Go column stays empty (apt-get install -y golang-go)")
+
+    if "values" in ONLY:
+        log("build: v0.2 value programs (vex build -O 2, gcc -O2)")
+        for label, (tmpl, subst, base, _goal) in VALUES.items():
+            name = f"{tmpl}_{subst['N']}"
+            d = {"vex": vex_build(tmpl, subst, name)}
+            if base == "gcc":
+                d["gcc"] = gcc_build(tmpl, subst, name)
+            elif go:
+                d["go"] = [gobin, tmpl, str(subst["N"])]
+            bins[label] = d
+        for n in (COPY_N, 0):
+            bins[f"veccopy{n}"] = {"vex": vex_build("veccopy", {"N": n, "M": COPY_M}, f"veccopy_{n}")}
+        bins["vecpush0"] = {"vex": vex_build("vecpush", {"N": 0}, "vecpush_0")}
+        for n in (_VN, 0):
+            bins[f"vecprealloc{n}"] = {"vex": vex_build("vecprealloc", {"N": n}, f"vecprealloc_{n}")}
+
+    if "async" not in ONLY:
+        return bins
+    log("build: tokio baselines (cargo build --release)")
+    tokio_dir = os.path.join(BENCH, "baselines", "tokio")
+    sh(["cargo", "build", "--release", "-q"], cwd=tokio_dir,
+       env=dict(os.environ, CARGO_TARGET_DIR=os.path.join(OUT, "tokio")))
+    tokio = os.path.join(OUT, "tokio", "release", "vex-bench-tokio")
 
     def async_impls(tmpl, n, name):
         d = {"vex": vex_build(tmpl, {"N": n}, name), "tokio": [tokio, tmpl, str(n)]}
@@ -170,22 +215,31 @@ def main():
     load = os.getloadavg()
     log(f"measure: {RUNS} runs per workload{' (quick sizes)' if QUICK else ''}; load {load[0]:.2f}")
     rows = []
-    for label in list(CPU) + list(ASYNC):
+    for label in (list(CPU) if "cpu" in ONLY else []) + (list(ASYNC) if "async" in ONLY else []):
         log(f"  {label}")
         rows.append((label, measure(bins[label])))
-    log("  suspended tasks")
-    susp = measure(bins["suspended"])
-    susp0 = measure(bins["suspended0"])
+    susp = susp0 = vrun = None
+    if "async" in ONLY:
+        log("  suspended tasks")
+        susp = measure(bins["suspended"])
+        susp0 = measure(bins["suspended0"])
 
-    # vex run of a hello-async program: compile (in memory) and run, warm file cache.
-    hello = os.path.join(OUT, "vex", "hello.vx")
-    vrun = {}
-    for opt in ("0", "2"):
-        cmd = [VEX, "run", hello, "-O", opt]
-        run_measured(cmd)  # warm-up
-        vrun[opt] = [run_measured(cmd) for _ in range(10)]
+        # vex run of a hello-async program: compile (in memory) and run, warm file cache.
+        hello = os.path.join(OUT, "vex", "hello.vx")
+        vrun = {}
+        for opt in ("0", "2"):
+            cmd = [VEX, "run", hello, "-O", opt]
+            run_measured(cmd)  # warm-up
+            vrun[opt] = [run_measured(cmd) for _ in range(10)]
     load_end = os.getloadavg()
+    if rows:
+        report(rows, susp, susp0, vrun, load, load_end)
+    if "values" in ONLY:
+        report_values(measure_values(bins))
 
+
+def report(rows, susp, susp0, vrun, load, load_end):
+    """The table of the CPU-bound and async workloads, then the suspended tasks and `vex run`."""
     w = sys.stdout.write
     w(f"\nVex end-to-end benchmarks ({'quick' if QUICK else 'full'} sizes, median of {RUNS}, "
       f"{WORKERS} workers; load average {load[0]:.2f} at start, {load_end[0]:.2f} at end)\n")
@@ -195,9 +249,6 @@ def main():
            "   peak RSS MiB Vex / base / Go\n")
     w(hdr)
     w("-" * (len(hdr) + 12) + "\n")
-
-    def cell(samples):
-        return f"{fmt_t(med(samples, 0))} ({fmt_t(med(samples, 1)).strip():>7})"
 
     for label, res in rows:
         base = "gcc" if "gcc" in res else "tokio"
@@ -226,6 +277,9 @@ def main():
               + f"; Vex/tokio {extra['vex'] / extra['tokio']:.2f}"
               + f"; wall-ratio floor {LONGEST_SLEEP_MS / (med(b, 0) * 1000):.2f}\n")
 
+    if susp is None:
+        return
+
     w(f"\nbytes per suspended task ({SUSPENDED_N} tasks on a 15 s sleep; "
       "(peak RSS - peak RSS of the same program with 0 tasks) / tasks)\n")
     per = {}
@@ -243,6 +297,92 @@ def main():
         walls = sorted(x[0] * 1000 for x in s)
         w(f"  -O {opt}: {statistics.median(walls):6.1f} ms wall (min {walls[0]:.1f}, max "
           f"{walls[-1]:.1f}), cpu {med(s, 1) * 1000:.1f} ms, RSS {med(s, 2) / 1024:.1f} MiB\n")
+
+
+def cell(samples):
+    return f"{fmt_t(med(samples, 0))} ({fmt_t(med(samples, 1)).strip():>7})"
+
+
+def measure_values(bins):
+    """Runs the v0.2 value workloads; returns what report_values prints."""
+    load = os.getloadavg()
+    log(f"measure (values): {RUNS} runs per workload; load {load[0]:.2f}")
+    rows = []
+    for label in VALUES:
+        log(f"  {label}")
+        rows.append((label, measure(bins[label])))
+    log(f"  Vec copies ({COPY_N} x `let b = a` of {COPY_M} elements, and 0 copies)")
+    copies = {n: measure(bins[f"veccopy{n}"])["vex"] for n in (COPY_N, 0)}
+    log("  Vec memory (push from empty, withCapacity), n and 0 elements")
+    mem = {
+        "push from empty": (dict(rows)[VEC_PUSH]["vex"], measure(bins["vecpush0"])["vex"]),
+        "withCapacity": (measure(bins[f"vecprealloc{_VN}"])["vex"],
+                         measure(bins["vecprealloc0"])["vex"]),
+    }
+    return rows, copies, mem, load, os.getloadavg()
+
+
+def grown_capacity(n):
+    """The capacity of a Vec grown by n pushes from empty (vex_vec_reserve: at least twice
+    the capacity, at least 4 elements)."""
+    cap = 0
+    while cap < n:
+        cap = max(4, cap * 2)
+    return cap
+
+
+def report_values(results):
+    rows, copies, mem, load, load_end = results
+    w = sys.stdout.write
+    w(f"\nv0.2 values: Vec, strings, closures ({'quick' if QUICK else 'full'} sizes, median of "
+      f"{RUNS}, {WORKERS} workers; load average {load[0]:.2f} at start, {load_end[0]:.2f} at end)\n")
+    w("times in ms: wall (cpu = user+sys); RSS in MiB; ratio = Vex wall / baseline wall; "
+      "goal = the issue's bound on that ratio"
+      + (" (judged at the full sizes only)" if QUICK else "") + "\n\n")
+    hdr = (f"{'workload':<28}{'Vex wall (cpu)':>19}{'base':>7}{'wall (cpu)':>19}"
+           f"{'ratio':>7}{'cpu r.':>7}{'goal':>7}       peak RSS MiB Vex / base\n")
+    w(hdr)
+    w("-" * (len(hdr) + 4) + "\n")
+    for label, res in rows:
+        v = res["vex"]
+        base = next((k for k in res if k != "vex"), None)
+        goal = VALUES[label][3]
+        line = f"{label:<28}{cell(v)}"
+        if base is None:  # no Go installed
+            line += f"{'-':>7}{'-':>19}{'-':>7}{'-':>7}{goal:>7.1f}{'-':>7}"
+            line += f"   {med(v, 2) / 1024:.1f}"
+        else:
+            b = res[base]
+            ratio = med(v, 0) / med(b, 0)
+            line += f"{base:>7}{cell(b)}{ratio:7.2f}{med(v, 1) / med(b, 1):7.2f}{goal:7.1f}"
+            line += f" {'-' if QUICK else 'met' if ratio <= goal else 'MISS':>5}"
+            line += f"   {med(v, 2) / 1024:.1f} / {med(b, 2) / 1024:.1f}"
+        w(line + "\n")
+
+    # The copy loop alone: timed inside the program (now_ms, whole milliseconds), and
+    # as the difference of the wall times of COPY_N copies and of 0 copies.
+    inside = statistics.median(int(s[3].split()[1]) for s in copies[COPY_N])
+    diff = (med(copies[COPY_N], 0) - med(copies[0], 0)) * 1000
+    w(f"\nVec copy: {COPY_N} x `let b = a` of a {COPY_M}-element Vec<i64> (one element of each "
+      f"copy read): copy loop {inside:.0f} ms by now_ms inside the program, {diff:.1f} ms as "
+      f"wall({COPY_N} copies) - wall(0 copies) = {diff * 1e6 / COPY_N:.1f} ns per copy; "
+      f"goal under {COPY_GOAL_MS} ms: {'met' if max(inside, diff) < COPY_GOAL_MS else 'MISS'}\n")
+
+    w(f"\nVec<i64> memory: (peak RSS with n = {_VN} - peak RSS with n = 0) / n; goal "
+      f"<= 8 n + 64 bytes ({8 + 64 / _VN:.6f} B per element). RSS counts resident pages "
+      "only; tolerance = the spread of peak RSS over the runs of both programs\n")
+    for how, (full, empty) in mem.items():
+        delta = (med(full, 2) - med(empty, 2)) * 1024
+        tol = sum(max(s[2] for s in r) - min(s[2] for s in r) for r in (full, empty)) * 1024
+        over = delta - (8 * _VN + 64)
+        line = (f"  {how + ':':<17}{delta / _VN:6.3f} B per element (RSS {med(full, 2) / 1024:.1f} - "
+                f"{med(empty, 2) / 1024:.1f} MiB = 8 n {'+' if over >= 0 else '-'} "
+                f"{abs(delta - 8 * _VN) / 1024:.0f} KiB, tolerance {tol / 1024:.0f} KiB): "
+                f"{'met' if over <= tol else 'MISS'}")
+        cap = grown_capacity(_VN) if how.startswith("push") else _VN
+        line += (f"; capacity {cap} = {cap / _VN:.2f} n, so the allocation is {VEC_HEADER} + 8 x "
+                 f"{cap} B = {(VEC_HEADER + 8 * cap) / _VN:.2f} B per element of address space")
+        w(line + "\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 // Go baselines for bench/run.sh: the same async workloads as bench/vex/*.vx, with
 // goroutines (GOMAXPROCS=2). A Vex future is modelled as a goroutine that sends its
-// result on a buffered channel of its own. Usage: gobench WORKLOAD N
+// result on a buffered channel of its own. Also the string workload of the values group
+// (bench/vex/strings.vx). Usage: gobench WORKLOAD N
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -93,6 +95,20 @@ func suspended(n int64) {
 	os.Exit(0)
 }
 
+// n appends of a 10-byte line to a strings.Builder, then strings.Split at "\n" and
+// strings.Join with "\n"; prints the number of parts and the joined length
+// (bench/vex/strings.vx).
+func stringWork(n int64) {
+	var b strings.Builder
+	for i := int64(0); i < n; i++ {
+		b.WriteString("abcdefghi\n")
+	}
+	s := b.String()
+	parts := strings.Split(s, "\n")
+	joined := strings.Join(parts, "\n")
+	fmt.Printf("%d %d\n", len(parts), len(joined))
+}
+
 func main() {
 	n, err := strconv.ParseInt(os.Args[2], 10, 64)
 	if err != nil {
@@ -114,6 +130,8 @@ func main() {
 			sleeps(n)
 		case "suspended":
 			suspended(n)
+		case "strings":
+			stringWork(n)
 		default:
 			panic("unknown workload " + os.Args[1])
 		}

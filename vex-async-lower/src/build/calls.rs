@@ -14,17 +14,17 @@ impl<'a, 'b> Builder<'a, 'b> {
                     [loc.index as usize]
                     .name
                     .clone();
-                let ops: Vec<Operand> = args.iter().map(|a| self.expr_operand(*a)).collect();
+                let ops = self.exprs_owned(args);
                 let t = self.new_local("ret", ty);
                 self.push(Stmt::CallExtern { dest: Some(Place::local(t)), func: name, args: ops });
                 Val::Op(Operand::local(t))
             }
             Some(Resolution::Variant(_, index)) => {
-                let ops: Vec<Operand> = args.iter().map(|a| self.expr_owned(*a)).collect();
+                let ops = self.exprs_owned(args);
                 self.aggregate(AggregateKind::Variant(ty.clone(), index), ops, ty)
             }
             Some(Resolution::BuiltinVariant(variant)) => {
-                let ops: Vec<Operand> = args.iter().map(|a| self.expr_owned(*a)).collect();
+                let ops = self.exprs_owned(args);
                 self.aggregate(AggregateKind::Variant(ty.clone(), variant.index()), ops, ty)
             }
             Some(Resolution::Builtin(builtin)) => self.builtin(e, builtin, args, ty),
@@ -43,7 +43,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         ty: Type,
     ) -> Val {
         let name = function_name(self.input.db, loc);
-        let ops: Vec<Operand> = args.iter().map(|a| self.expr_owned(*a)).collect();
+        let ops = self.exprs_owned(args);
         let t = self.new_local("ret", ty);
         self.push(Stmt::Call { dest: Some(Place::local(t)), func: name, args: ops.clone() });
         for op in &ops {

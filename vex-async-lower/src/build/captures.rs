@@ -140,3 +140,28 @@ pub(super) fn free_locals(body: &Body, e: ExprId) -> Vec<vex_hir::body::LocalId>
     out.sort_by_key(|l| u32::from(l.into_raw()));
     out
 }
+
+/// Whether evaluating `e` may change the local `local`: an assignment to it or into it,
+/// or a method call on it (the mutating methods of `Vec` and the in-place string
+/// updates among them). Closures and `go` blocks inside copy what they capture, so
+/// they never write it.
+pub(super) fn writes(body: &Body, e: ExprId, local: vex_hir::body::LocalId) -> bool {
+    subtree(body, e).exprs.iter().any(|&x| match &body.exprs[x] {
+        Expr::Assign { place, .. } => root_local(body, *place) == Some(local),
+        Expr::MethodCall { receiver, .. } => root_local(body, *receiver) == Some(local),
+        _ => false,
+    })
+}
+
+/// The local a place expression (`x`, `x.f`, `x.0`, `x[i]`) is part of.
+fn root_local(body: &Body, mut e: ExprId) -> Option<vex_hir::body::LocalId> {
+    loop {
+        match &body.exprs[e] {
+            Expr::Local(l) => return Some(*l),
+            Expr::Field { base, .. } | Expr::TupleField { base, .. } | Expr::Index { base, .. } => {
+                e = *base
+            }
+            _ => return None,
+        }
+    }
+}

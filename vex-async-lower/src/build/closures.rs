@@ -182,7 +182,8 @@ impl<'a, 'b> Builder<'a, 'b> {
     /// `callee(args)` where `callee` is a function value (released after the call when
     /// it is a temporary).
     pub(super) fn call_value(&mut self, callee: Val, args: &[ExprId], ty: Type) -> Val {
-        let args: Vec<Operand> = args.iter().map(|a| self.expr_owned(*a)).collect();
+        let callee = self.hold(callee, args);
+        let args = self.exprs_owned(args);
         let result = self.call_through(callee.op(), args, ty);
         self.drop_val(callee);
         result

@@ -14,6 +14,39 @@ impl<'a, 'b> Builder<'a, 'b> {
         self.owned_operand(v)
     }
 
+    /// Lowers `exprs` left to right into owned operands: the arguments of a call, the
+    /// elements of an aggregate. Each operand is the value its expression had when it
+    /// was evaluated, even when a later one assigns the same local ([`Self::hold`]).
+    pub(super) fn exprs_owned(&mut self, exprs: &[ExprId]) -> Vec<Operand> {
+        (0..exprs.len())
+            .map(|i| {
+                let v = self.expr(exprs[i]);
+                let v = self.hold(v, &exprs[i + 1..]);
+                self.owned_operand(v)
+            })
+            .collect()
+    }
+
+    /// `v`, or a copy of it when it borrows a place of a `let!` local that one of the
+    /// expressions in `later` (evaluated before `v` is used) may write: in
+    /// `x + { x = 5; 1 }` the left operand is the `x` from before the block.
+    pub(super) fn hold(&mut self, v: Val, later: &[ExprId]) -> Val {
+        let Val::Op(Operand::Copy(place)) = &v else { return v };
+        if later.is_empty() {
+            return v;
+        }
+        let Some(local) = self.locals.iter().find(|(_, l)| **l == place.local).map(|(h, _)| *h)
+        else {
+            return v;
+        };
+        let body = self.input.body;
+        if !body.locals[local].mutable || !later.iter().any(|&e| captures::writes(body, e, local)) {
+            return v;
+        }
+        let ty = self.place_ty(place);
+        self.copy_owned(place.clone(), ty)
+    }
+
     /// Lowers `e` for its value. The result may borrow a place (`Val::Op`) or be a
     /// temporary the caller must consume or drop.
     pub(super) fn expr(&mut self, e: ExprId) -> Val {
@@ -172,12 +205,12 @@ impl<'a, 'b> Builder<'a, 'b> {
             // `()` is the unit value, not an empty aggregate.
             Expr::Tuple(elems) if elems.is_empty() => UNIT,
             Expr::Tuple(elems) => {
-                let ops: Vec<Operand> = elems.iter().map(|x| self.expr_owned(*x)).collect();
+                let ops = self.exprs_owned(elems);
                 self.aggregate(AggregateKind::Tuple, ops, ty)
             }
             Expr::Array(elems) => {
                 let Type::Array(elem, _) = ty.clone() else { return UNIT };
-                let ops: Vec<Operand> = elems.iter().map(|x| self.expr_owned(*x)).collect();
+                let ops = self.exprs_owned(elems);
                 self.aggregate(AggregateKind::Array(*elem), ops, ty)
             }
             Expr::ArrayRepeat { value, count } => {
@@ -205,11 +238,10 @@ impl<'a, 'b> Builder<'a, 'b> {
                 let def = self.input.types.structs.get(&name).cloned();
                 let Some(def) = def else { return UNIT };
                 // Evaluate in source order, store in declaration order.
-                let mut values: FxHashMap<&str, Operand> = FxHashMap::default();
-                for (field_name, value) in fields {
-                    let op = self.expr_owned(*value);
-                    values.insert(field_name, op);
-                }
+                let exprs: Vec<ExprId> = fields.iter().map(|f| f.1).collect();
+                let ops = self.exprs_owned(&exprs);
+                let mut values: FxHashMap<&str, Operand> =
+                    fields.iter().map(|f| &*f.0).zip(ops).collect();
                 let ops: Vec<Operand> = def
                     .fields
                     .iter()

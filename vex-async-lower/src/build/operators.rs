@@ -36,6 +36,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             }
             BinaryOp::Cmp(cmp) => {
                 let a = self.expr(lhs);
+                let a = self.hold(a, &[rhs]);
                 let b = self.expr(rhs);
                 let r = self.compare(cmp, a.op(), b.op());
                 self.drop_val(b);
@@ -44,6 +45,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             }
             BinaryOp::Arith(arith) => {
                 let a = self.expr(lhs);
+                let a = self.hold(a, &[rhs]);
                 let b = self.expr(rhs);
                 let r = self.arith(e, arith, a.op(), b.op(), ty);
                 self.drop_val(b);

@@ -23,7 +23,13 @@ impl<'a, 'b> Builder<'a, 'b> {
             return self.display_string(v);
         }
         let s = self.expr(receiver);
-        let operands: Vec<Val> = args.iter().map(|a| self.expr(*a)).collect();
+        let s = self.hold(s, args);
+        let operands: Vec<Val> = (0..args.len())
+            .map(|i| {
+                let v = self.expr(args[i]);
+                self.hold(v, &args[i + 1..])
+            })
+            .collect();
         let arg = |i: usize| operands[i].op();
         let value = match method {
             M::StrLen => self.runtime_value(RtOp::StrLen, vec![s.op()], ty),

@@ -1,122 +1,11 @@
-//! A generator of well-typed Vex Core programs, for property tests of this crate and of
-//! the stages after it (feature `testing`).
-//!
-//! Programs are built from a seed by a type-directed walk that tracks the locals in
-//! scope, so every name resolves and every expression has the type its position needs.
-//! They terminate (loops are bounded, calls only go to earlier functions), never panic
-//! (no division, no out-of-range index, integer arithmetic wraps) and print what they
-//! compute, so two ways of running one program can be compared by output. `await`
-//! appears in every position LANGUAGE.md §6.5 allows: `let` initialisers, arguments,
-//! operands, `if`/`while`/`match` conditions, loop bodies, nested blocks, `return` and
-//! tail expressions.
-//!
-//! ```
-//! let program = vex_hir::testing::well_typed_program(7, &vex_hir::testing::GenConfig::default());
-//! assert!(program.contains("async fn main()"));
-//! ```
+//! The generator's walk: functions, statements, and the scalar expressions.
 
 use std::fmt::Write as _;
 
-use proptest::prelude::*;
-
-/// What a generated program may contain.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct GenConfig {
-    /// Futures bound with `let f = g(x)` and awaited later, after other statements.
-    /// Their tasks then interleave with the spawner, so output order depends on the
-    /// scheduler; turn this off for differential tests against sequential evaluation.
-    pub deferred_awaits: bool,
-    /// `go { … }` blocks (detached tasks; same caveat as `deferred_awaits`).
-    pub go_blocks: bool,
-    /// `defer` statements.
-    pub defers: bool,
-    /// `defer` also in nested blocks and loop bodies (by default only at the top of a
-    /// function or `go` block, where it registers once per call), printing values of
-    /// any type, loop variables and block-scoped locals included: each execution
-    /// registers one deferred action, which reads the values at registration.
-    pub defers_anywhere: bool,
-    /// Plain functions may call themselves (about half of them do): a guard returns
-    /// at once unless `0 < a <= 4`, and the tail adds `fN(a - 1, …)` and `fN(a - 2, …)`,
-    /// so every call terminates after at most a few dozen nested calls.
-    pub recursion: bool,
-    /// Number of plain functions.
-    pub functions: usize,
-    /// Number of async functions (besides `main`).
-    pub async_functions: usize,
-    /// Statements per block, at most.
-    pub block_len: usize,
-    /// Nesting depth of expressions and blocks, at most.
-    pub depth: u32,
-    /// Prepended to the generated function names (`{prefix}f0`, `{prefix}g0`), so that
-    /// several generated files can form one program.
-    pub prefix: String,
-    /// Whether to generate `async fn main()`.
-    pub with_main: bool,
-    /// The value layer of LANGUAGE.md §8–§10: `Option<i64>`, `Result<i64, string>`,
-    /// `Vec<i64>`, closures and named functions as `fn(i64): i64` values, string
-    /// methods, `?` (in functions `hN(a: i64): Option<i64>` and
-    /// `kN(a: i64): Result<i64, string>`), `??`, `if let`, `while let`, and their
-    /// printing. Every operation is one that cannot panic.
-    pub values: bool,
-}
-
-impl Default for GenConfig {
-    fn default() -> GenConfig {
-        GenConfig {
-            deferred_awaits: true,
-            go_blocks: true,
-            defers: true,
-            defers_anywhere: false,
-            recursion: true,
-            functions: 3,
-            async_functions: 3,
-            block_len: 5,
-            depth: 3,
-            prefix: String::new(),
-            with_main: true,
-            values: true,
-        }
-    }
-}
-
-impl GenConfig {
-    /// Programs whose output does not depend on scheduling: every future is awaited
-    /// where it is created and no `go` block spawns a task.
-    pub fn sequential() -> GenConfig {
-        GenConfig { deferred_awaits: false, go_blocks: false, ..GenConfig::default() }
-    }
-}
-
-/// A proptest strategy of well-typed programs.
-pub fn well_typed_programs(config: GenConfig) -> impl Strategy<Value = String> {
-    any::<u64>().prop_map(move |seed| well_typed_program(seed, &config))
-}
-
-/// The well-typed program for `seed`.
-pub fn well_typed_program(seed: u64, config: &GenConfig) -> String {
-    let mut generator = Generator {
-        rng: seed ^ 0x9E37_79B9_7F4A_7C15,
-        config: config.clone(),
-        out: String::new(),
-        scopes: Vec::new(),
-        next_name: 0,
-        functions: 0,
-        async_functions: 0,
-        option_functions: 0,
-        result_functions: 0,
-        try_into: None,
-        in_async: false,
-        in_loop: false,
-        indent: 0,
-        block_depth: 0,
-    };
-    generator.program();
-    generator.out
-}
+use super::GenConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum GenTy {
+pub(super) enum GenTy {
     Int,
     Bool,
     Str,
@@ -132,10 +21,10 @@ enum GenTy {
 
 impl GenTy {
     /// The types a `let` may bind.
-    const ALL: [GenTy; 7] =
+    pub(super) const ALL: [GenTy; 7] =
         [GenTy::Int, GenTy::Bool, GenTy::Str, GenTy::Opt, GenTy::Res, GenTy::Vec, GenTy::Fun];
 
-    fn annotation(self) -> &'static str {
+    pub(super) fn annotation(self) -> &'static str {
         match self {
             GenTy::Int => "i64",
             GenTy::Bool => "bool",
@@ -149,40 +38,40 @@ impl GenTy {
 }
 
 #[derive(Debug, Clone)]
-struct GenLocal {
-    name: String,
-    ty: GenTy,
-    mutable: bool,
+pub(super) struct GenLocal {
+    pub(super) name: String,
+    pub(super) ty: GenTy,
+    pub(super) mutable: bool,
 }
 
-struct Generator {
-    rng: u64,
-    config: GenConfig,
-    out: String,
-    scopes: Vec<Vec<GenLocal>>,
-    next_name: usize,
+pub(super) struct Generator {
+    pub(super) rng: u64,
+    pub(super) config: GenConfig,
+    pub(super) out: String,
+    pub(super) scopes: Vec<Vec<GenLocal>>,
+    pub(super) next_name: usize,
     /// Plain functions `f0 … f{n-1}` defined so far: `fN(a: i64, b: i64): i64`.
-    functions: usize,
+    pub(super) functions: usize,
     /// Async functions `g0 …` defined so far: `gN(a: i64): i64`.
-    async_functions: usize,
+    pub(super) async_functions: usize,
     /// Option functions `h0 …` defined so far: `hN(a: i64): Option<i64>`.
-    option_functions: usize,
+    pub(super) option_functions: usize,
     /// Result functions `k0 …` defined so far: `kN(a: i64): Result<i64, string>`.
-    result_functions: usize,
+    pub(super) result_functions: usize,
     /// The result type `?` may return into, in the function being generated.
-    try_into: Option<GenTy>,
-    in_async: bool,
-    in_loop: bool,
-    indent: usize,
+    pub(super) try_into: Option<GenTy>,
+    pub(super) in_async: bool,
+    pub(super) in_loop: bool,
+    pub(super) indent: usize,
     /// Blocks opened since the start of the current function or `go` block; `defer`
     /// is generated only at the top (0), so it registers once per call.
-    block_depth: usize,
+    pub(super) block_depth: usize,
 }
 
 impl Generator {
     // ---- randomness (splitmix64: small, deterministic, no dependency) ----
 
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.rng;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -190,32 +79,32 @@ impl Generator {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(super) fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
 
-    fn fresh(&mut self, prefix: &str) -> String {
+    pub(super) fn fresh(&mut self, prefix: &str) -> String {
         self.next_name += 1;
         format!("{prefix}{}", self.next_name)
     }
 
     // ---- output ----
 
-    fn line(&mut self, text: &str) {
+    pub(super) fn line(&mut self, text: &str) {
         let _ = writeln!(self.out, "{:width$}{text}", "", width = self.indent * 4);
     }
 
-    fn define(&mut self, name: String, ty: GenTy, mutable: bool) {
+    pub(super) fn define(&mut self, name: String, ty: GenTy, mutable: bool) {
         if let Some(scope) = self.scopes.last_mut() {
             scope.push(GenLocal { name, ty, mutable });
         }
     }
 
-    fn locals_of(&self, ty: GenTy, mutable: bool) -> Vec<String> {
+    pub(super) fn locals_of(&self, ty: GenTy, mutable: bool) -> Vec<String> {
         self.scopes
             .iter()
             .flatten()
@@ -226,7 +115,7 @@ impl Generator {
 
     // ---- items ----
 
-    fn program(&mut self) {
+    pub(super) fn program(&mut self) {
         if self.config.values {
             let prefix = self.config.prefix.clone();
             self.line(&format!("fn {prefix}neg1(x: i64): i64 {{ 0 - x }}"));
@@ -264,7 +153,7 @@ impl Generator {
         self.line("}");
     }
 
-    fn function(&mut self, is_async: bool) {
+    pub(super) fn function(&mut self, is_async: bool) {
         let name = if is_async {
             format!("{}g{}", self.config.prefix, self.async_functions)
         } else {
@@ -313,40 +202,9 @@ impl Generator {
         }
     }
 
-    /// `hN(a: i64): Option<i64>` or `kN(a: i64): Result<i64, string>`, which use `?`.
-    fn try_function(&mut self, ty: GenTy) {
-        let name = match ty {
-            GenTy::Opt => format!("{}h{}", self.config.prefix, self.option_functions),
-            _ => format!("{}k{}", self.config.prefix, self.result_functions),
-        };
-        self.line(&format!("fn {name}(a: i64): {} {{", ty.annotation()));
-        self.indent += 1;
-        self.in_async = false;
-        self.try_into = Some(ty);
-        self.scopes.push(vec![GenLocal { name: "a".into(), ty: GenTy::Int, mutable: false }]);
-        let len = self.below(self.config.block_len) + 1;
-        self.statements(len, self.config.depth.min(2));
-        let value = self.expr(GenTy::Int, 1);
-        let tail = match ty {
-            GenTy::Opt if self.chance(30) => "None".to_owned(),
-            GenTy::Opt => format!("Some({value})"),
-            _ if self.chance(30) => format!("Err(\"k{}\")", self.result_functions),
-            _ => format!("Ok({value})"),
-        };
-        self.line(&tail);
-        self.scopes.pop();
-        self.try_into = None;
-        self.indent -= 1;
-        self.line("}");
-        match ty {
-            GenTy::Opt => self.option_functions += 1,
-            _ => self.result_functions += 1,
-        }
-    }
-
     // ---- statements ----
 
-    fn statements(&mut self, count: usize, depth: u32) {
+    pub(super) fn statements(&mut self, count: usize, depth: u32) {
         let mut pending: Vec<String> = Vec::new();
         for _ in 0..count {
             self.statement(depth, &mut pending);
@@ -360,14 +218,14 @@ impl Generator {
         }
     }
 
-    fn await_pending(&mut self, future: &str) {
+    pub(super) fn await_pending(&mut self, future: &str) {
         let name = self.fresh("r");
         self.line(&format!("let {name} = await {future}"));
         self.line(&format!("println({name})"));
         self.define(name, GenTy::Int, false);
     }
 
-    fn statement(&mut self, depth: u32, pending: &mut Vec<String>) {
+    pub(super) fn statement(&mut self, depth: u32, pending: &mut Vec<String>) {
         let choice = self.below(if self.config.values { 16 } else { 12 });
         match choice {
             0 | 1 => {
@@ -558,12 +416,12 @@ impl Generator {
     }
 
     /// A type for a `let` or a print: the scalars, and the value types when enabled.
-    fn any_ty(&mut self) -> GenTy {
+    pub(super) fn any_ty(&mut self) -> GenTy {
         let n = if self.config.values { GenTy::ALL.len() } else { 3 };
         GenTy::ALL[self.below(n)]
     }
 
-    fn print(&mut self, depth: u32) {
+    pub(super) fn print(&mut self, depth: u32) {
         let mut ty = self.any_ty();
         if ty == GenTy::Fun {
             ty = GenTy::Int;
@@ -577,7 +435,7 @@ impl Generator {
         }
     }
 
-    fn block(&mut self, depth: u32) {
+    pub(super) fn block(&mut self, depth: u32) {
         self.indent += 1;
         self.block_depth += 1;
         self.scopes.push(Vec::new());
@@ -588,7 +446,7 @@ impl Generator {
         self.indent -= 1;
     }
 
-    fn loop_body(&mut self, depth: u32) {
+    pub(super) fn loop_body(&mut self, depth: u32) {
         self.block_depth += 1;
         let len = self.below(self.config.block_len) + 1;
         self.statements(len, depth);
@@ -602,7 +460,7 @@ impl Generator {
 
     // ---- expressions ----
 
-    fn expr(&mut self, ty: GenTy, depth: u32) -> String {
+    pub(super) fn expr(&mut self, ty: GenTy, depth: u32) -> String {
         match ty {
             GenTy::Int => self.int_expr(depth),
             GenTy::Bool => self.bool_expr(depth),
@@ -615,159 +473,12 @@ impl Generator {
     }
 
     /// A local of type `ty`, if there is one (chosen at random).
-    fn some_local(&mut self, ty: GenTy) -> Option<String> {
+    pub(super) fn some_local(&mut self, ty: GenTy) -> Option<String> {
         let locals = self.locals_of(ty, false);
         (!locals.is_empty()).then(|| locals[self.below(locals.len())].clone())
     }
 
-    /// An `i64` computed from a value of the value layer.
-    fn int_from_values(&mut self, depth: u32) -> String {
-        let d = depth.saturating_sub(1);
-        match self.below(8) {
-            0 => format!("({} ?? {})", self.opt_expr(d), self.int_expr(d)),
-            1 => format!("({}).or({})", self.res_expr(d), self.int_expr(d)),
-            2 => format!("({}).len()", self.vec_expr(d)),
-            3 => format!("({}).len()", self.str_expr(d)),
-            4 => {
-                let f = self.fun_expr(d);
-                let arg = self.int_expr(d);
-                match self.some_local(GenTy::Fun) {
-                    Some(local) if self.chance(50) => format!("{local}({arg})"),
-                    _ => format!("{}fold1({f}, {arg})", self.config.prefix),
-                }
-            }
-            5 => {
-                let item = self.fresh("z");
-                let value = self.opt_expr(d);
-                self.scopes.push(vec![GenLocal {
-                    name: item.clone(),
-                    ty: GenTy::Int,
-                    mutable: false,
-                }]);
-                let some = self.int_expr(d);
-                self.scopes.pop();
-                let none = self.int_expr(d);
-                format!("(match {value} {{ Some({item}) => {some}, None => {none} }})")
-            }
-            6 => format!("(({}).toInt() ?? {})", self.str_expr(d), self.int_expr(0)),
-            _ => {
-                let v = self.vec_expr(d);
-                let x = self.int_expr(0);
-                format!("(({v}).indexOf({x}) ?? -1)")
-            }
-        }
-    }
-
-    fn opt_expr(&mut self, depth: u32) -> String {
-        if let Some(local) = self.some_local(GenTy::Opt)
-            && self.chance(40)
-        {
-            return local;
-        }
-        let d = depth.saturating_sub(1);
-        match self.below(if depth == 0 { 2 } else { 8 }) {
-            0 => format!("Some({})", self.int_expr(0)),
-            1 => format!("{}none()", self.config.prefix),
-            2 if self.option_functions > 0 => {
-                let callee = self.below(self.option_functions);
-                let arg = self.int_expr(d);
-                format!("{}h{callee}({arg})", self.config.prefix)
-            }
-            3 => format!("({}).map(|x| x + {})", self.opt_expr(d), self.closure_int()),
-            4 => format!("({}).filter(|x| x > {})", self.opt_expr(d), self.closure_int()),
-            5 => format!("({}).ok()", self.res_expr(d)),
-            6 => format!("({}).find({})", self.str_expr(d), self.str_expr(0)),
-            _ => format!("({}).indexOf({})", self.vec_expr(d), self.int_expr(0)),
-        }
-    }
-
-    fn res_expr(&mut self, depth: u32) -> String {
-        if let Some(local) = self.some_local(GenTy::Res)
-            && self.chance(40)
-        {
-            return local;
-        }
-        let d = depth.saturating_sub(1);
-        match self.below(if depth == 0 { 2 } else { 5 }) {
-            0 => {
-                let value = self.int_expr(0);
-                format!("{}ok({value})", self.config.prefix)
-            }
-            1 => {
-                let error = self.str_expr(0);
-                format!("{}err({error})", self.config.prefix)
-            }
-            2 if self.result_functions > 0 => {
-                let callee = self.below(self.result_functions);
-                let arg = self.int_expr(d);
-                format!("{}k{callee}({arg})", self.config.prefix)
-            }
-            3 => format!("({}).okOr(\"none\")", self.opt_expr(d)),
-            _ => format!("({}).map(|x| x * {})", self.res_expr(d), self.closure_int()),
-        }
-    }
-
-    fn vec_expr(&mut self, depth: u32) -> String {
-        if let Some(local) = self.some_local(GenTy::Vec)
-            && self.chance(40)
-        {
-            return local;
-        }
-        let d = depth.saturating_sub(1);
-        match self.below(if depth == 0 { 2 } else { 5 }) {
-            0 => "Vec.new<i64>()".to_owned(),
-            1 => {
-                let (a, b) = (self.int_expr(0), self.int_expr(0));
-                format!("Vec.from([{a}, {b}])")
-            }
-            2 => format!("({}).map(|x| x * {})", self.vec_expr(d), self.closure_int()),
-            3 => format!("({}).filter(|x| x > {})", self.vec_expr(d), self.closure_int()),
-            _ => {
-                let v = self.vec_expr(d);
-                format!("({v}).slice(0, 0)")
-            }
-        }
-    }
-
-    /// A small `i64` expression for the body of a (non-async) closure: no `await`.
-    fn closure_int(&mut self) -> String {
-        let saved = std::mem::replace(&mut self.in_async, false);
-        let value = self.int_expr(0);
-        self.in_async = saved;
-        value
-    }
-
-    fn fun_expr(&mut self, depth: u32) -> String {
-        if let Some(local) = self.some_local(GenTy::Fun)
-            && self.chance(40)
-        {
-            return local;
-        }
-        let d = depth.saturating_sub(1);
-        match self.below(3) {
-            0 => {
-                // A closure that captures what is in scope.
-                let param = self.fresh("p");
-                self.scopes.push(vec![GenLocal {
-                    name: param.clone(),
-                    ty: GenTy::Int,
-                    mutable: false,
-                }]);
-                let saved = std::mem::replace(&mut self.in_async, false);
-                let body = self.int_expr(d.min(1));
-                self.in_async = saved;
-                self.scopes.pop();
-                format!("|{param}: i64| {body}")
-            }
-            1 if self.option_functions > 0 => {
-                let callee = self.below(self.option_functions);
-                format!("(|x: i64| ({}h{callee}(x) ?? 0))", self.config.prefix)
-            }
-            _ => format!("{}neg1", self.config.prefix),
-        }
-    }
-
-    fn int_expr(&mut self, depth: u32) -> String {
+    pub(super) fn int_expr(&mut self, depth: u32) -> String {
         let locals = self.locals_of(GenTy::Int, false);
         if depth == 0 {
             return match self.below(3) {
@@ -854,7 +565,7 @@ impl Generator {
         }
     }
 
-    fn bool_expr(&mut self, depth: u32) -> String {
+    pub(super) fn bool_expr(&mut self, depth: u32) -> String {
         let locals = self.locals_of(GenTy::Bool, false);
         if depth == 0 {
             return match self.below(3) {
@@ -888,7 +599,7 @@ impl Generator {
         }
     }
 
-    fn str_expr(&mut self, depth: u32) -> String {
+    pub(super) fn str_expr(&mut self, depth: u32) -> String {
         let locals = self.locals_of(GenTy::Str, false);
         match self.below(if depth == 0 { 2 } else { 4 }) {
             0 if !locals.is_empty() => locals[self.below(locals.len())].clone(),
@@ -915,106 +626,4 @@ impl Generator {
             _ => ["\"a\"", "\"bc\"", "\"\"", "\"x y\""][self.below(4)].to_owned(),
         }
     }
-}
-
-/// A program of about `lines` lines, split into files of about `lines_per_file` lines,
-/// for benchmarks: `(path, text)` pairs; the first file has `main`.
-pub fn large_program(lines: usize, lines_per_file: usize, seed: u64) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    let mut total = 0;
-    while total < lines {
-        let index = files.len();
-        let mut text = String::new();
-        let mut part = 0;
-        while text.lines().count() < lines_per_file {
-            let config = GenConfig {
-                prefix: format!("m{index}p{part}_"),
-                with_main: index == 0 && part == 0,
-                ..GenConfig::default()
-            };
-            text += &well_typed_program(seed ^ ((index as u64) << 20) ^ part as u64, &config);
-            part += 1;
-        }
-        total += text.lines().count();
-        files.push((format!("file{index}.vx"), text));
-    }
-    files
-}
-
-/// The number of proptest cases to run: `VEX_PROPTEST_CASES` when set (as
-/// `cargo xtask proptest` does for long runs), else `default` (the CI budget).
-pub fn proptest_cases(default: u32) -> u32 {
-    std::env::var("VEX_PROPTEST_CASES").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
-}
-
-/// The Vex programs of a corpus laid out like the repository's `examples/`: every
-/// `*.vx` file in the subfolders of `dir` (one level deep), sorted. The stages' test
-/// suites all walk the examples through this.
-pub fn example_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let sections = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    for section in sections {
-        let section = section.expect("directory entry").path();
-        if !section.is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(&section).expect("readable folder") {
-            let file = file.expect("directory entry").path();
-            if file.extension().is_some_and(|e| e == "vx") {
-                out.push(file);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// What an example program must do, from the files beside it: `NAME.out` (its stdout;
-/// empty when missing), `NAME.code` (its exit status; 0 when missing) and `NAME.err`
-/// (its exact stderr, checked only when present).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Expected {
-    /// The whole standard output.
-    pub stdout: String,
-    /// The exit status.
-    pub code: i32,
-    /// The whole standard error, when the example pins it.
-    pub stderr: Option<String>,
-}
-
-impl Expected {
-    /// The expectations of the example at `path` (a `.vx` file).
-    pub fn of(path: &std::path::Path) -> Expected {
-        let read = |ext: &str| std::fs::read_to_string(path.with_extension(ext)).ok();
-        let code = read("code").map_or(0, |c| {
-            c.trim().parse().unwrap_or_else(|e| panic!("{}: bad .code file: {e}", path.display()))
-        });
-        Expected { stdout: read("out").unwrap_or_default(), code, stderr: read("err") }
-    }
-
-    /// How `(stdout, stderr, code)` differs from what is expected, one line per
-    /// difference; empty when it matches.
-    pub fn mismatches(&self, stdout: &str, stderr: &str, code: i32) -> Vec<String> {
-        let mut out = Vec::new();
-        if stdout != self.stdout {
-            out.push(format!("stdout\n{stdout}\nexpected\n{}", self.stdout));
-        }
-        if code != self.code {
-            out.push(format!("exit code {code}, expected {} (stderr: {stderr})", self.code));
-        }
-        if let Some(err) = &self.stderr
-            && stderr != err
-        {
-            out.push(format!("stderr {stderr:?}, expected {err:?}"));
-        }
-        out
-    }
-}
-
-/// The examples whose output does not depend on scheduling, listed one path per line
-/// (relative to `root`, the repository) in `root/examples/order_independent.txt`.
-pub fn order_independent_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let list = root.join("examples/order_independent.txt");
-    let list = std::fs::read_to_string(&list).unwrap_or_else(|e| panic!("{}: {e}", list.display()));
-    list.lines().map(str::trim).filter(|l| l.ends_with(".vx")).map(|l| root.join(l)).collect()
 }

@@ -221,6 +221,8 @@ pub enum TypeRef {
     Result(Box<TypeRef>, Box<TypeRef>),
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
+    /// `Channel<T>`.
+    Channel(Box<TypeRef>),
     /// `fn(A, B): R` (`R` is `()` when not written).
     Fn(Vec<TypeRef>, Box<TypeRef>),
     /// A form outside Vex Core (`&T`, `*T`, generic arguments of user types); the string
@@ -242,7 +244,8 @@ pub enum ForIter {
         /// `..=`: the bound is included.
         inclusive: bool,
     },
-    /// Each element of an array, by value.
+    /// Each element of an array or `Vec`, by value, or each value received from a
+    /// `Channel` until it is closed and drained (the checker knows which).
     Array(ExprId),
 }
 
@@ -478,8 +481,57 @@ pub enum Expr {
         /// The value matched.
         expr: ExprId,
     },
+    /// `<-ch` (LANGUAGE.md §11): waits for a value; panics once the channel is closed
+    /// and drained.
+    Recv(ExprId),
+    /// `ch <- value`: waits for room; panics if the channel is closed.
+    Send {
+        /// The channel.
+        channel: ExprId,
+        /// The value, moved in.
+        value: ExprId,
+    },
+    /// `select { arms }`: waits until one arm can proceed and has its value.
+    Select {
+        /// The arms, in source order.
+        arms: Vec<SelectArm>,
+    },
     /// A construct outside Vex Core; `what` names it for the diagnostic.
     Unsupported(&'static str),
+}
+
+/// One arm of a `select`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectArm {
+    /// What the arm waits for.
+    pub kind: SelectArmKind,
+    /// The arm's value, evaluated when it is chosen.
+    pub body: ExprId,
+}
+
+/// What a `select` arm waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SelectArmKind {
+    /// `v = <-ch` or `<-ch`: a value from `channel`, bound to `binding` (a
+    /// [`Pat::Bind`] scoped to the arm) when there is one.
+    Recv {
+        /// The channel.
+        channel: ExprId,
+        /// `v` of `v = <-ch`.
+        binding: Option<PatId>,
+    },
+    /// `ch <- value`: room in `channel` for `value` (evaluated when the select
+    /// starts).
+    Send {
+        /// The channel.
+        channel: ExprId,
+        /// The value.
+        value: ExprId,
+    },
+    /// `after ms`: `ms` milliseconds after the select started.
+    After(ExprId),
+    /// `default`: nothing else is ready when the select starts.
+    Default,
 }
 
 /// A statement.

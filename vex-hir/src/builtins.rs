@@ -1,6 +1,6 @@
 //! The builtins of LANGUAGE.md §5, the variants of the builtin enums `Option` and
-//! `Result` (§8), the associated functions of `Vec` (§9.1), and the methods of the
-//! builtin types (§8, §9).
+//! `Result` (§8), the associated functions of `Vec` (§9.1) and `Channel` (§11), the
+//! future combinators (§12), and the methods of the builtin types (§8, §9, §11, §12).
 //!
 //! `$name` always means the builtin; the bare `name` means it unless a program item
 //! has that name (the item shadows the builtin). The same holds for the bare variant
@@ -28,6 +28,20 @@ pub enum Builtin {
     VecWithCapacity,
     /// `Vec.from(array)`.
     VecFrom,
+    /// `Channel.new<T>(cap)`.
+    ChannelNew,
+    /// `join(a, b, …)`: 2 to 8 futures.
+    Join,
+    /// `joinAll(v)`.
+    JoinAll,
+    /// `race(a, b, …)`: 2 to 8 futures.
+    Race,
+    /// `raceAll(v)`.
+    RaceAll,
+    /// `timeout(f, ms)`.
+    Timeout,
+    /// `ready(x)`.
+    Ready,
 }
 
 impl Builtin {
@@ -45,6 +59,12 @@ impl Builtin {
             "now_ms" => Builtin::NowMs,
             "cancel" => Builtin::Cancel,
             "is_cancelled" => Builtin::IsCancelled,
+            "join" => Builtin::Join,
+            "joinAll" => Builtin::JoinAll,
+            "race" => Builtin::Race,
+            "raceAll" => Builtin::RaceAll,
+            "timeout" => Builtin::Timeout,
+            "ready" => Builtin::Ready,
             _ => return None,
         })
     }
@@ -66,6 +86,13 @@ impl Builtin {
             Builtin::VecNew => "Vec.new",
             Builtin::VecWithCapacity => "Vec.withCapacity",
             Builtin::VecFrom => "Vec.from",
+            Builtin::ChannelNew => "Channel.new",
+            Builtin::Join => "join",
+            Builtin::JoinAll => "joinAll",
+            Builtin::Race => "race",
+            Builtin::RaceAll => "raceAll",
+            Builtin::Timeout => "timeout",
+            Builtin::Ready => "ready",
         }
     }
 
@@ -75,6 +102,7 @@ impl Builtin {
             ("Vec", "new") => Builtin::VecNew,
             ("Vec", "withCapacity") => Builtin::VecWithCapacity,
             ("Vec", "from") => Builtin::VecFrom,
+            ("Channel", "new") => Builtin::ChannelNew,
             _ => return None,
         })
     }
@@ -84,6 +112,24 @@ impl Builtin {
     pub fn is_print(self) -> bool {
         matches!(self, Builtin::Print | Builtin::Println | Builtin::Eprint | Builtin::Eprintln)
     }
+
+    /// Whether this is a future combinator of LANGUAGE.md §12, which takes its futures
+    /// by move and starts at once.
+    pub fn is_combinator(self) -> bool {
+        matches!(
+            self,
+            Builtin::Join
+                | Builtin::JoinAll
+                | Builtin::Race
+                | Builtin::RaceAll
+                | Builtin::Timeout
+                | Builtin::Ready
+        )
+    }
+
+    /// The builtin types with associated functions (`Vec.new`, `Channel.new`), unless a
+    /// program item has the name.
+    pub const TYPES: [&'static str; 4] = ["Option", "Result", "Vec", "Channel"];
 }
 
 /// A variant of a builtin generic enum (LANGUAGE.md §8).
@@ -198,6 +244,17 @@ pub enum BuiltinMethod {
     StrRepeat,
     StrToInt,
     StrToFloat,
+    ChanSend,
+    ChanRecv,
+    ChanTrySend,
+    ChanTryRecv,
+    ChanClose,
+    ChanLen,
+    ChanCap,
+    ChanIsClosed,
+    FutureMap,
+    FutureThen,
+    FutureIsReady,
     /// `x.toString()` of any printable value.
     ToString,
 }
@@ -213,6 +270,10 @@ pub enum MethodReceiver {
     Vec,
     /// `string`.
     Str,
+    /// `Channel<T>`.
+    Channel,
+    /// `Future<T>`.
+    Future,
     /// Any other type (only `toString`).
     Other,
 }
@@ -269,6 +330,17 @@ impl BuiltinMethod {
             (R::Str, "repeat") => StrRepeat,
             (R::Str, "toInt") => StrToInt,
             (R::Str, "toFloat") => StrToFloat,
+            (R::Channel, "send") => ChanSend,
+            (R::Channel, "recv") => ChanRecv,
+            (R::Channel, "trySend") => ChanTrySend,
+            (R::Channel, "tryRecv") => ChanTryRecv,
+            (R::Channel, "close") => ChanClose,
+            (R::Channel, "len") => ChanLen,
+            (R::Channel, "cap") => ChanCap,
+            (R::Channel, "isClosed") => ChanIsClosed,
+            (R::Future, "map") => FutureMap,
+            (R::Future, "then") => FutureThen,
+            (R::Future, "isReady") => FutureIsReady,
             (_, "toString") => ToString,
             _ => return None,
         })
@@ -281,14 +353,23 @@ impl BuiltinMethod {
         matches!(self, VecPush | VecPop | VecClear | VecReverse | VecSort)
     }
 
-    /// Whether the method works on its receiver in place (every method of a `Vec` or
-    /// `string`, and those that only look) rather than taking it by value (an `Option`'s
-    /// or `Result`'s methods that may move their contents out).
+    /// Whether the method waits (a suspension point without `await`, LANGUAGE.md §11):
+    /// allowed only where a task runs.
+    pub fn waits(self) -> bool {
+        matches!(self, BuiltinMethod::ChanSend | BuiltinMethod::ChanRecv)
+    }
+
+    /// Whether the method works on its receiver in place (every method of a `Vec`,
+    /// `string` or `Channel`, and those that only look) rather than taking it by value
+    /// (an `Option`'s or `Result`'s methods that may move their contents out, a
+    /// future's `map` and `then`, which consume it).
     pub fn works_in_place(self) -> bool {
         use BuiltinMethod::*;
         !matches!(
             self,
-            OptionOr
+            FutureMap
+                | FutureThen
+                | OptionOr
                 | OptionOrElse
                 | OptionMap
                 | OptionAndThen

@@ -167,4 +167,13 @@ codes! {
     AssignToCapture = "E0026",
     /// A use of a `Vec` of move-only values that would copy an element (LANGUAGE.md §9.1).
     MoveOnlyElement = "E0027",
+    /// A channel operation that waits (`send`, `recv`, `<-`, `for v in ch`, `select`)
+    /// where no task runs (LANGUAGE.md §11).
+    WaitOutsideAsync = "E0028",
+    /// A malformed `select`: an arm that waits for nothing it can, two `default` or
+    /// `after` arms, or both (LANGUAGE.md §11).
+    InvalidSelect = "E0029",
+    /// A future combinator called with the wrong number or kind of futures
+    /// (LANGUAGE.md §12).
+    InvalidCombinator = "E0030",
 }

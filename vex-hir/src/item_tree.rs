@@ -337,10 +337,9 @@ pub(crate) fn lower_type(ty: Option<ast::Type>) -> (TypeRef, Option<String>) {
             };
             let name = name_ref_text(segment);
             let arity = match &*name {
-                "Future" | "Option" | "Vec" => 1,
+                "Future" | "Option" | "Vec" | "Channel" => 1,
                 "Result" => 2,
                 _ if args.is_empty() => return (TypeRef::Named(name), None),
-                "Channel" => return (TypeRef::Unsupported("Channel<T>"), None),
                 _ => return (TypeRef::Unsupported("generic types"), None),
             };
             if args.len() != arity {
@@ -361,6 +360,7 @@ pub(crate) fn lower_type(ty: Option<ast::Type>) -> (TypeRef, Option<String>) {
                 "Future" => TypeRef::Future(first),
                 "Option" => TypeRef::Option(first),
                 "Vec" => TypeRef::Vec(first),
+                "Channel" => TypeRef::Channel(first),
                 _ => TypeRef::Result(first, args.remove(0)),
             };
             (ty, error)
@@ -467,6 +467,7 @@ pub fn type_ref_text(ty: &TypeRef) -> String {
         TypeRef::Future(inner) => format!("Future<{}>", type_ref_text(inner)),
         TypeRef::Option(inner) => format!("Option<{}>", type_ref_text(inner)),
         TypeRef::Vec(elem) => format!("Vec<{}>", type_ref_text(elem)),
+        TypeRef::Channel(elem) => format!("Channel<{}>", type_ref_text(elem)),
         TypeRef::Result(ok, err) => {
             format!("Result<{}, {}>", type_ref_text(ok), type_ref_text(err))
         }

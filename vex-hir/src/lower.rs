@@ -13,7 +13,8 @@ use vex_syntax::ast::{self, AstNode, FStringPiece, LiteralKind};
 
 use crate::body::{
     ArithOp, BinaryOp, Body, BodySourceMap, CmpOp, Expr, ExprId, ForIter, FormatPiece, Label,
-    LabelId, Literal, Local, LocalId, MatchArm, Name, Pat, PatId, Stmt, StmtId, UnaryOp,
+    LabelId, Literal, Local, LocalId, MatchArm, Name, Pat, PatId, SelectArm, SelectArmKind, Stmt,
+    StmtId, UnaryOp,
 };
 use crate::db::Db;
 use crate::diagnostics::{Code, Diagnostic};
@@ -402,7 +403,11 @@ impl Lowerer {
                     Some(ast::UnaryOp::Deref) => {
                         return self.unsupported("dereferencing `*`", range);
                     }
-                    Some(_) => return self.unsupported("channel receive `<-`", range),
+                    Some(ast::UnaryOp::Recv) => {
+                        let channel = self.lower_opt_expr(prefix.expr());
+                        return self.alloc_expr(Expr::Recv(channel), range);
+                    }
+                    Some(_) => return self.unsupported("this prefix operator", range),
                     None => return self.alloc_expr(Expr::Missing, range),
                 };
                 let operand = self.lower_opt_expr(prefix.expr());
@@ -435,7 +440,12 @@ impl Lowerer {
                 self.alloc_expr(Expr::Try(operand), range)
             }
             ast::Expr::GoExpr(go) => self.lower_go(go, range),
-            ast::Expr::SelectExpr(_) => self.unsupported("`select`", range),
+            ast::Expr::SelectExpr(select) => self.lower_select(select, range),
+            ast::Expr::SendExpr(send) => {
+                let channel = self.lower_opt_expr(send.channel());
+                let value = self.lower_opt_expr(send.value());
+                self.alloc_expr(Expr::Send { channel, value }, range)
+            }
             ast::Expr::LetExpr(_) => self.unsupported(
                 "`let` outside the condition of `if` or `while` (write `if let p = e { … }`)",
                 range,
@@ -494,6 +504,72 @@ impl Lowerer {
             }
             Some(LiteralKind::Bool(b)) => Literal::Bool(b),
             Some(_) | None => Literal::Bool(false),
+        }
+    }
+
+    /// `select { head => body, … }`: each head is `v = <-ch`, `<-ch`, `ch <- x`,
+    /// `after ms` or `default`; `v` is a new local scoped to its arm.
+    fn lower_select(&mut self, select: &ast::SelectExpr, range: TextRange) -> ExprId {
+        let mut arms = Vec::new();
+        for arm in select.arm_list().into_iter().flat_map(|l| l.arms()) {
+            let arm_range = arm.syntax().text_range();
+            let keyword = arm.keyword().map(|k| k.text().to_owned());
+            let mut exprs: Vec<ast::Expr> = arm.exprs().collect();
+            let body_ast = if exprs.len() >= 2 || keyword.as_deref() == Some("default") {
+                exprs.pop()
+            } else {
+                None
+            };
+            self.scopes.push(Vec::new());
+            let kind = match (keyword.as_deref(), exprs.first()) {
+                (Some("default"), _) => Some(SelectArmKind::Default),
+                (Some("after"), head) => {
+                    Some(SelectArmKind::After(self.lower_opt_expr(head.cloned())))
+                }
+                (_, Some(head)) => self.lower_select_head(head),
+                (_, None) => None,
+            };
+            let body = self.lower_opt_expr(body_ast);
+            self.scopes.pop();
+            match kind {
+                Some(kind) => arms.push(SelectArm { kind, body }),
+                None => self.error(
+                    Code::InvalidSelect,
+                    arm_range,
+                    "a `select` arm waits for `v = <-ch`, `<-ch`, `ch <- value`, `after ms` or `default`",
+                ),
+            }
+        }
+        self.alloc_expr(Expr::Select { arms }, range)
+    }
+
+    /// The head of a channel arm of a `select`, if it is one.
+    fn lower_select_head(&mut self, head: &ast::Expr) -> Option<SelectArmKind> {
+        match head {
+            ast::Expr::PrefixExpr(prefix) if prefix.op_kind() == Some(ast::UnaryOp::Recv) => {
+                let channel = self.lower_opt_expr(prefix.expr());
+                Some(SelectArmKind::Recv { channel, binding: None })
+            }
+            ast::Expr::SendExpr(send) => {
+                let channel = self.lower_opt_expr(send.channel());
+                let value = self.lower_opt_expr(send.value());
+                Some(SelectArmKind::Send { channel, value })
+            }
+            ast::Expr::BinExpr(bin) if bin.op_kind() == Some(ast::BinaryOp::Assign) => {
+                let Some(ast::Expr::PrefixExpr(prefix)) = bin.rhs() else { return None };
+                if prefix.op_kind() != Some(ast::UnaryOp::Recv) {
+                    return None;
+                }
+                let Some(ast::Expr::PathExpr(path)) = bin.lhs() else { return None };
+                let name_ref = path.name_ref()?;
+                // The channel is evaluated before the binding exists.
+                let channel = self.lower_opt_expr(prefix.expr());
+                let name_range = name_ref.syntax().text_range();
+                let local = self.new_local(name_ref.text().into(), false, name_range);
+                let binding = self.alloc_pat(Pat::Bind(local), name_range);
+                Some(SelectArmKind::Recv { channel, binding: Some(binding) })
+            }
+            _ => None,
         }
     }
 

@@ -10,7 +10,9 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::body::{Body, Expr, ExprId, ForIter, FormatPiece, LocalId, Pat, PatId, Stmt};
+use crate::body::{
+    Body, Expr, ExprId, ForIter, FormatPiece, LocalId, Pat, PatId, SelectArmKind, Stmt,
+};
 use crate::builtins::Builtin;
 use crate::diagnostics::Code;
 use crate::infer::{HirNode, InferDiagnostic, InferenceResult, Resolution};
@@ -176,7 +178,37 @@ impl MoveChecker<'_> {
             Expr::Unary { expr: operand, .. } | Expr::Cast { expr: operand, .. } => {
                 self.expr(*operand)
             }
-            Expr::Await(operand) | Expr::Try(operand) => self.expr(*operand),
+            Expr::Await(operand) | Expr::Try(operand) | Expr::Recv(operand) => self.expr(*operand),
+            Expr::Send { channel, value } => {
+                self.expr(*channel);
+                self.expr(*value);
+            }
+            Expr::Select { arms } => {
+                // The channels, values to send and durations are evaluated when the
+                // select starts, in arm order; then one arm runs (like a `match`).
+                for arm in arms {
+                    match &arm.kind {
+                        SelectArmKind::Recv { channel, .. } => self.expr(*channel),
+                        SelectArmKind::Send { channel, value } => {
+                            self.expr(*channel);
+                            self.expr(*value);
+                        }
+                        SelectArmKind::After(ms) => self.expr(*ms),
+                        SelectArmKind::Default => {}
+                    }
+                }
+                let start = self.state.clone();
+                let mut end: State = None;
+                for arm in arms {
+                    self.state = start.clone();
+                    if let SelectArmKind::Recv { binding: Some(binding), .. } = &arm.kind {
+                        self.bind_pat(*binding);
+                    }
+                    self.expr(arm.body);
+                    end = union(end, self.state.take());
+                }
+                self.state = if arms.is_empty() { None } else { end };
+            }
             Expr::Let { pat, expr: value } => {
                 // Like a `match` arm: the value is looked at in place, bindings take
                 // what they bind.

@@ -13,7 +13,9 @@
 
 use std::fmt::Write as _;
 
-use crate::body::{Body, Expr, ExprId, ForIter, FormatPiece, Literal, Pat, PatId, Stmt};
+use crate::body::{
+    Body, Expr, ExprId, ForIter, FormatPiece, Literal, Pat, PatId, SelectArmKind, Stmt,
+};
 use crate::db::{Db, SourceFile};
 use crate::ids::{ConstLoc, FunctionLoc};
 use crate::infer::{InferenceResult, Resolution, infer};
@@ -166,6 +168,9 @@ impl Printer<'_> {
             }
             Expr::Try(_) => "Try".to_owned(),
             Expr::Let { .. } => "Let".to_owned(),
+            Expr::Recv(_) => "Recv".to_owned(),
+            Expr::Send { .. } => "Send".to_owned(),
+            Expr::Select { .. } => "Select".to_owned(),
             Expr::Unsupported(what) => format!("Unsupported {what}"),
         };
         self.line(depth, &format!("{head}: {ty}"));
@@ -188,6 +193,7 @@ impl Printer<'_> {
             | Expr::Cast { expr: operand, .. }
             | Expr::Await(operand)
             | Expr::Try(operand)
+            | Expr::Recv(operand)
             | Expr::Closure { body: operand, .. }
             | Expr::Defer(operand) => self.expr(*operand, depth),
             Expr::Let { pat, expr: value } => {
@@ -197,6 +203,34 @@ impl Printer<'_> {
             Expr::Binary { lhs, rhs, .. } => {
                 self.expr(*lhs, depth);
                 self.expr(*rhs, depth);
+            }
+            Expr::Send { channel, value } => {
+                self.expr(*channel, depth);
+                self.expr(*value, depth);
+            }
+            Expr::Select { arms } => {
+                for arm in arms {
+                    match &arm.kind {
+                        SelectArmKind::Recv { channel, binding } => {
+                            self.line(depth, "Arm recv");
+                            if let Some(binding) = binding {
+                                self.pat(*binding, depth + 1);
+                            }
+                            self.expr(*channel, depth + 1);
+                        }
+                        SelectArmKind::Send { channel, value } => {
+                            self.line(depth, "Arm send");
+                            self.expr(*channel, depth + 1);
+                            self.expr(*value, depth + 1);
+                        }
+                        SelectArmKind::After(ms) => {
+                            self.line(depth, "Arm after");
+                            self.expr(*ms, depth + 1);
+                        }
+                        SelectArmKind::Default => self.line(depth, "Arm default"),
+                    }
+                    self.expr(arm.body, depth + 1);
+                }
             }
             Expr::Assign { place, value, .. } => {
                 self.expr(*place, depth);

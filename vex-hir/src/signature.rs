@@ -50,7 +50,7 @@ pub fn resolve_type(db: &dyn Db, type_ref: &TypeRef) -> Result<Ty, String> {
                         Some(ItemRef::Enum(loc)) => Ty::Enum(loc),
                         Some(_) => return Err(format!("`{other}` is not a type")),
                         None => match other {
-                            "Future" | "Option" | "Vec" => {
+                            "Future" | "Option" | "Vec" | "Channel" => {
                                 return Err(format!(
                                     "`{other}` needs a type argument: `{other}<T>`"
                                 ));
@@ -80,6 +80,7 @@ pub fn resolve_type(db: &dyn Db, type_ref: &TypeRef) -> Result<Ty, String> {
         TypeRef::Future(inner) => Ty::Future(Box::new(resolve_type(db, inner)?)),
         TypeRef::Option(inner) => Ty::Option(Box::new(resolve_type(db, inner)?)),
         TypeRef::Vec(elem) => Ty::Vec(Box::new(resolve_type(db, elem)?)),
+        TypeRef::Channel(elem) => Ty::Channel(Box::new(resolve_type(db, elem)?)),
         TypeRef::Result(ok, err) => {
             Ty::Result(Box::new(resolve_type(db, ok)?), Box::new(resolve_type(db, err)?))
         }

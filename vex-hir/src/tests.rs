@@ -1,6 +1,7 @@
 //! Tests of the front end: inferred types (snapshots of the HIR dump), one fixture per
 //! diagnostic with its exact span, and incrementality from salsa's execution log.
 
+mod concurrency;
 mod diagnostics;
 mod incremental;
 mod properties;
@@ -20,4 +21,24 @@ fn db_with(files: &[(&str, &str)]) -> (RootDatabase, Vec<SourceFile>) {
         .collect();
     Program::get(&db).set_files(&mut db).to(files.clone());
     (db, files)
+}
+
+/// The diagnostics of the one-file program `text`, one per line as
+/// `CODE START..END "spanned text": message`, each followed by its labels and notes.
+fn render_diagnostics(text: &str) -> String {
+    let (db, files) = db_with(&[("main.vx", text)]);
+    let mut out = String::new();
+    for d in crate::file_diagnostics(&db, files[0]) {
+        let range = d.range;
+        let code = d.code.unwrap_or("syntax");
+        out += &format!("{code} {range:?} {:?}: {}\n", &text[range], d.message);
+        for label in &d.labels {
+            out +=
+                &format!("  label {:?} {:?}: {}\n", label.range, &text[label.range], label.message);
+        }
+        for note in &d.notes {
+            out += &format!("  {note}\n");
+        }
+    }
+    out
 }

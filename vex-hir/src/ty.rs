@@ -148,6 +148,8 @@ pub enum Ty {
     Vec(Box<Ty>),
     /// `fn(A, B): R` (LANGUAGE.md §10): a named function or a closure as a value.
     Fn(FnTy),
+    /// `Channel<T>` (LANGUAGE.md §11): a shared handle; copies refer to one channel.
+    Channel(Box<Ty>),
     /// Inference variable; `kind` restricts what it may become.
     Var(TyVar, VarKind),
     /// Something already reported as wrong; unifies with everything.
@@ -211,8 +213,9 @@ impl Ty {
     pub fn contains_future(&self) -> bool {
         match self {
             Ty::Future(_) | Ty::Fn(FnTy { once: true, .. }) => true,
-            // A function value holds no value of its parameter or result types.
-            Ty::Fn(_) => false,
+            // A function value holds no value of its parameter or result types, and a
+            // channel handle is shared: the values in the channel are not the handle's.
+            Ty::Fn(_) | Ty::Channel(_) => false,
             _ => self.children().any(Ty::contains_future),
         }
     }
@@ -222,9 +225,11 @@ impl Ty {
     pub fn children(&self) -> impl Iterator<Item = &Ty> {
         let (first, rest): (Option<&Ty>, &[Ty]) = match self {
             Ty::Tuple(elems) => (None, elems),
-            Ty::Array(elem, _) | Ty::Future(elem) | Ty::Option(elem) | Ty::Vec(elem) => {
-                (Some(&**elem), &[])
-            }
+            Ty::Array(elem, _)
+            | Ty::Future(elem)
+            | Ty::Option(elem)
+            | Ty::Vec(elem)
+            | Ty::Channel(elem) => (Some(&**elem), &[]),
             Ty::Result(ok, err) => (Some(&**ok), std::slice::from_ref(&**err)),
             Ty::Fn(f) => (Some(&*f.ret), &f.params),
             _ => (None, &[]),
@@ -241,6 +246,7 @@ impl Ty {
             Ty::Future(inner) => Ty::Future(Box::new(f(inner))),
             Ty::Option(inner) => Ty::Option(Box::new(f(inner))),
             Ty::Vec(elem) => Ty::Vec(Box::new(f(elem))),
+            Ty::Channel(elem) => Ty::Channel(Box::new(f(elem))),
             Ty::Result(ok, err) => Ty::Result(Box::new(f(ok)), Box::new(f(err))),
             Ty::Fn(fn_ty) => Ty::Fn(FnTy {
                 ret: Box::new(f(&fn_ty.ret)),
@@ -295,6 +301,7 @@ impl<F: Fn(&Ty) -> Option<String>> TyDisplay<'_, F> {
             Ty::Future(inner) => self.write_generic(f, "Future", &[inner]),
             Ty::Option(inner) => self.write_generic(f, "Option", &[inner]),
             Ty::Vec(elem) => self.write_generic(f, "Vec", &[elem]),
+            Ty::Channel(elem) => self.write_generic(f, "Channel", &[elem]),
             Ty::Result(ok, err) => self.write_generic(f, "Result", &[ok, err]),
             Ty::Fn(fn_ty) => {
                 if fn_ty.once {

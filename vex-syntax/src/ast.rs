@@ -545,6 +545,18 @@ impl BinExpr {
     }
 }
 
+impl SendExpr {
+    /// The channel, left of `<-`.
+    pub fn channel(&self) -> Option<Expr> {
+        exprs_around(&self.syntax, |k| k == LEFT_ARROW).0
+    }
+
+    /// The value sent, right of `<-`.
+    pub fn value(&self) -> Option<Expr> {
+        exprs_around(&self.syntax, |k| k == LEFT_ARROW).1
+    }
+}
+
 /// A prefix operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

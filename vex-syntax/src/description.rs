@@ -355,6 +355,8 @@ vex_syntax! {
         struct TryExpr = TRY_EXPR { expr: Expr, question_token: (QUESTION) }
         /// `lhs op rhs`, including assignments `x = e`, `x += e` and `a ?? b`.
         struct BinExpr = BIN_EXPR {}
+        /// `ch <- v` (v0.2, LANGUAGE.md §11): a send, as a statement or a `select` arm.
+        struct SendExpr = SEND_EXPR {}
         /// `e as T`.
         struct CastExpr = CAST_EXPR { expr: Expr, ty: Type }
         /// `a..b`, `a..=b`, `a..`, `..b`.
@@ -409,7 +411,7 @@ vex_syntax! {
             RecordExpr, BlockExpr, UnsafeExpr, IfExpr, WhileExpr, LoopExpr, ForExpr, BreakExpr,
             ContinueExpr, ReturnExpr, MatchExpr, CallExpr, MethodCallExpr, FieldExpr, IndexExpr,
             PrefixExpr, AwaitExpr, BinExpr, CastExpr, RangeExpr, TernaryExpr, ClosureExpr, GoExpr,
-            SelectExpr, LetExpr, TryExpr,
+            SelectExpr, LetExpr, TryExpr, SendExpr,
         }
         /// Any type.
         enum Type { PathType, TupleType, ArrayType, RefType, PtrType, FnType }

@@ -482,7 +482,7 @@ fn stmt(p: &mut Parser<'_>) {
         }
         _ => {
             let start = p.pos();
-            match expr(p) {
+            match expressions::expr_or_send(p) {
                 Some(done) => {
                     if p.at(R_BRACE) || p.at_eof() {
                         return;

@@ -50,6 +50,22 @@ pub(super) fn subtree(body: &Body, root: ExprId) -> Subtree {
                 stack.push(*expr);
             }
             Expr::Binary { lhs, rhs, .. } => stack.extend([*lhs, *rhs]),
+            Expr::Recv(channel) => stack.push(*channel),
+            Expr::Send { channel, value } => stack.extend([*channel, *value]),
+            Expr::Select { arms } => {
+                for arm in arms {
+                    match &arm.kind {
+                        SelectArmKind::Recv { channel, binding } => {
+                            stack.push(*channel);
+                            pat_roots.extend(*binding);
+                        }
+                        SelectArmKind::Send { channel, value } => stack.extend([*channel, *value]),
+                        SelectArmKind::After(ms) => stack.push(*ms),
+                        SelectArmKind::Default => {}
+                    }
+                    stack.push(arm.body);
+                }
+            }
             Expr::Assign { place, value, .. } => stack.extend([*place, *value]),
             Expr::If { cond, then_branch, else_branch } => {
                 stack.extend([*cond, *then_branch]);

@@ -90,7 +90,7 @@ use rustc_hash::FxHashMap;
 use vex_hir::Db;
 use vex_hir::body::{
     ArithOp, BinaryOp, Body, BodySourceMap, CmpOp, Expr, ExprId, ForIter, FormatPiece, LabelId,
-    Literal, Pat, PatId, Stmt as HirStmt, TemplatePiece, UnaryOp, split_template,
+    Literal, Pat, PatId, SelectArmKind, Stmt as HirStmt, TemplatePiece, UnaryOp, split_template,
 };
 use vex_hir::builtins::{Builtin, BuiltinMethod};
 use vex_hir::infer::{InferenceResult, Resolution};
@@ -208,7 +208,9 @@ pub fn lower_ty(db: &dyn Db, ty: &Ty) -> Type {
         Ty::Float(float) => Type::Float(*float),
         Ty::Bool => Type::Bool,
         Ty::String => Type::String,
-        Ty::Unit | Ty::Never | Ty::Error | Ty::Var(..) => Type::Unit,
+        // A checked program has no `Error` or `Var` left, and no `Channel` until
+        // channels land (`vex_hir::staged`).
+        Ty::Unit | Ty::Never | Ty::Error | Ty::Var(..) | Ty::Channel(_) => Type::Unit,
         Ty::Tuple(elems) => Type::Tuple(elems.iter().map(|e| lower_ty(db, e)).collect()),
         Ty::Array(elem, n) => Type::Array(Box::new(lower_ty(db, elem)), *n),
         Ty::Struct(_) | Ty::Enum(_) => {

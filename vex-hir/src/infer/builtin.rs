@@ -109,6 +109,10 @@ impl InferCtx<'_> {
                 }
                 Ty::Vec(Box::new(elem))
             }
+            Builtin::ChannelNew => {
+                let elem = self.type_args(callee, type_args, 1).remove(0);
+                self.infer_channel_new(expr, elem, args)
+            }
             _ => Ty::Error,
         }
     }
@@ -120,6 +124,8 @@ impl InferCtx<'_> {
             Ty::Result(..) => MethodReceiver::Result,
             Ty::Vec(_) => MethodReceiver::Vec,
             Ty::String => MethodReceiver::Str,
+            Ty::Channel(_) => MethodReceiver::Channel,
+            Ty::Future(_) => MethodReceiver::Future,
             _ => MethodReceiver::Other,
         };
         let method = BuiltinMethod::lookup(kind, name)?;
@@ -142,6 +148,9 @@ impl InferCtx<'_> {
         if method.mutates() {
             self.check_place_for(receiver, &format!("call `{}` on", method_name(method)));
         }
+        if method.waits() {
+            self.check_can_wait(expr, &format!("`{}`", method_name(method)));
+        }
         let elem = match receiver_ty {
             Ty::Vec(elem) => Some((**elem).clone()),
             _ => None,
@@ -161,7 +170,9 @@ impl InferCtx<'_> {
         let fn_ty =
             |params: Vec<Ty>, ret: Ty| Ty::Fn(FnTy { params, ret: Box::new(ret), once: false });
         let (inner, err) = match receiver_ty {
-            Ty::Option(inner) | Ty::Vec(inner) => ((**inner).clone(), Ty::Error),
+            Ty::Option(inner) | Ty::Vec(inner) | Ty::Channel(inner) | Ty::Future(inner) => {
+                ((**inner).clone(), Ty::Error)
+            }
             Ty::Result(ok, err) => ((**ok).clone(), (**err).clone()),
             _ => (Ty::Error, Ty::Error),
         };
@@ -246,6 +257,19 @@ impl InferCtx<'_> {
             M::StrRepeat => (vec![i64_ty], Ty::String),
             M::StrToInt => (vec![], Ty::Option(Box::new(i64_ty))),
             M::StrToFloat => (vec![], Ty::Option(Box::new(Ty::Float(crate::ty::FloatTy::F64)))),
+            M::ChanSend | M::ChanTrySend => (vec![inner], Ty::Bool),
+            M::ChanRecv | M::ChanTryRecv => (vec![], Ty::Option(Box::new(inner))),
+            M::ChanClose => (vec![], Ty::Unit),
+            M::ChanLen | M::ChanCap => (vec![], Ty::Int(IntTy::I64)),
+            M::ChanIsClosed | M::FutureIsReady => (vec![], Ty::Bool),
+            M::FutureMap => {
+                let u = self.new_var(VarKind::General);
+                (vec![fn_ty(vec![inner], u.clone())], Ty::Future(Box::new(u)))
+            }
+            M::FutureThen => {
+                let u = Ty::Future(Box::new(self.new_var(VarKind::General)));
+                (vec![fn_ty(vec![inner], u.clone())], u)
+            }
         };
         self.check_args(expr, &params, args);
         ret
@@ -300,6 +324,8 @@ fn method_name(method: BuiltinMethod) -> &'static str {
         M::VecMap => "map",
         M::VecFilter => "filter",
         M::VecJoin => "join",
+        M::ChanSend => "send",
+        M::ChanRecv => "recv",
         _ => "this method",
     }
 }

@@ -123,7 +123,7 @@ impl InferCtx<'_> {
     }
 
     fn resolve_path(&mut self, expr: ExprId, ty: &Name, member: &Name) -> Option<PathTarget> {
-        if matches!(&**ty, "Option" | "Result" | "Vec") && self.scope.get(ty).is_none() {
+        if Builtin::TYPES.contains(&&**ty) && self.scope.get(ty).is_none() {
             let target = BuiltinVariant::from_name(Some(ty), member)
                 .map(PathTarget::BuiltinVariant)
                 .or_else(|| Builtin::associated(ty, member).map(PathTarget::Builtin));
@@ -420,6 +420,7 @@ impl InferCtx<'_> {
                 self.check_args(expr, &[any_future], args);
                 Ty::Unit
             }
+            b if b.is_combinator() => self.infer_combinator(expr, b, args),
             _ => Ty::Error,
         }
     }

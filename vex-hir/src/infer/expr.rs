@@ -272,10 +272,14 @@ impl InferCtx<'_> {
                         let ty = self.infer_expr(*array);
                         match self.shallow(&ty) {
                             Ty::Array(elem, _) | Ty::Vec(elem) => *elem,
+                            Ty::Channel(elem) => {
+                                self.check_can_wait(expr, "`for v in channel`");
+                                *elem
+                            }
                             Ty::Error => Ty::Error,
                             other => {
                                 let message = format!(
-                                    "cannot iterate over a value of type `{}`; `for` takes a range, an array or a `Vec`",
+                                    "cannot iterate over a value of type `{}`; `for` takes a range, an array, a `Vec` or a `Channel`",
                                     self.display(&other)
                                 );
                                 self.report(Code::InvalidOperands, HirNode::Expr(*array), message);
@@ -398,6 +402,9 @@ impl InferCtx<'_> {
                 self.infer_expr(*deferred);
                 Ty::Unit
             }
+            Expr::Recv(channel) => self.infer_recv(expr, *channel),
+            Expr::Send { channel, value } => self.infer_send(expr, *channel, *value),
+            Expr::Select { arms } => self.infer_select(expr, arms),
             Expr::Unsupported(what) => {
                 self.report(
                     Code::NotSupported,
@@ -534,7 +541,9 @@ impl InferCtx<'_> {
             return true;
         }
         match ty {
-            Ty::Future(_) | Ty::Fn(_) => false,
+            // Handles and code: there is no value to compare (LANGUAGE.md leaves identity
+            // comparison out).
+            Ty::Future(_) | Ty::Fn(_) | Ty::Channel(_) => false,
             Ty::Struct(loc) => crate::signature::struct_fields(self.db, *loc)
                 .iter()
                 .all(|(_, t)| self.has_equality(t, depth + 1)),

@@ -31,6 +31,7 @@
 
 mod builtin;
 mod call;
+mod channel;
 mod closure;
 mod expr;
 mod pat;
@@ -147,6 +148,15 @@ pub fn infer<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<InferenceResult> {
         }
         BodyOwner::Const(loc) => (const_type(db, loc), false, Vec::new()),
     };
+    let is_main = match id.owner(db) {
+        BodyOwner::Function(loc) => {
+            let tree = crate::item_tree::item_tree(db, loc.file);
+            tree.functions
+                .get(loc.index as usize)
+                .is_some_and(|f| &*f.name == "main" && f.owner.is_none() && f.receiver.is_none())
+        }
+        BodyOwner::Const(_) => false,
+    };
     let mut ctx = InferCtx {
         db,
         body,
@@ -155,6 +165,7 @@ pub fn infer<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<InferenceResult> {
         result: InferenceResult::default(),
         ret,
         in_async: is_async,
+        is_main,
         frames: vec![Frame::Function],
         assigned_place: None,
         loops: Vec::new(),
@@ -202,6 +213,9 @@ struct InferCtx<'a> {
     /// type `T` of an async one).
     ret: Ty,
     in_async: bool,
+    /// The body is the program's `main` (where channel operations may wait even when
+    /// it is synchronous: LANGUAGE.md §11).
+    is_main: bool,
     /// The innermost functions, `go` blocks and closures being checked, outermost first.
     frames: Vec<Frame>,
     /// The place of the assignment being checked (an element read there is a write).

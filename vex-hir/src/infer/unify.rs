@@ -79,7 +79,8 @@ impl InferCtx<'_> {
             (Ty::Array(x, n), Ty::Array(y, m)) => n == m && self.unify(x, y),
             (Ty::Future(x), Ty::Future(y))
             | (Ty::Option(x), Ty::Option(y))
-            | (Ty::Vec(x), Ty::Vec(y)) => self.unify(x, y),
+            | (Ty::Vec(x), Ty::Vec(y))
+            | (Ty::Channel(x), Ty::Channel(y)) => self.unify(x, y),
             (Ty::Result(x1, x2), Ty::Result(y1, y2)) => self.unify(x1, y1) && self.unify(x2, y2),
             (Ty::Fn(x), Ty::Fn(y)) => {
                 x.once == y.once

@@ -2,26 +2,11 @@
 
 use expect_test::{Expect, expect};
 
-use super::db_with;
+use super::render_diagnostics;
 
-/// Renders each diagnostic as `CODE START..END "spanned text": message`, plus its
-/// labels and notes, one per line.
+/// Checks the diagnostics of `text` ([`render_diagnostics`]).
 fn check(text: &str, expect: Expect) {
-    let (db, files) = db_with(&[("main.vx", text)]);
-    let mut out = String::new();
-    for d in crate::file_diagnostics(&db, files[0]) {
-        let range = d.range;
-        let code = d.code.unwrap_or("syntax");
-        out += &format!("{code} {range:?} {:?}: {}\n", &text[range], d.message);
-        for label in &d.labels {
-            out +=
-                &format!("  label {:?} {:?}: {}\n", label.range, &text[label.range], label.message);
-        }
-        for note in &d.notes {
-            out += &format!("  {note}\n");
-        }
-    }
-    expect.assert_eq(&out);
+    expect.assert_eq(&render_diagnostics(text));
 }
 
 #[test]

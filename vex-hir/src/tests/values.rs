@@ -5,27 +5,8 @@
 
 use expect_test::{Expect, expect};
 
-use super::db_with;
+use super::{db_with, render_diagnostics as diagnostics};
 use crate::pretty::file_hir;
-
-/// Diagnostics of `text` as `CODE START..END "text": message` lines, with notes.
-fn diagnostics(text: &str) -> String {
-    let (db, files) = db_with(&[("main.vx", text)]);
-    let mut out = String::new();
-    for d in crate::file_diagnostics(&db, files[0]) {
-        let range = d.range;
-        let code = d.code.unwrap_or("syntax");
-        out += &format!("{code} {range:?} {:?}: {}\n", &text[range], d.message);
-        for label in &d.labels {
-            out +=
-                &format!("  label {:?} {:?}: {}\n", label.range, &text[label.range], label.message);
-        }
-        for note in &d.notes {
-            out += &format!("  {note}\n");
-        }
-    }
-    out
-}
 
 fn check(text: &str, expect: Expect) {
     expect.assert_eq(&diagnostics(text));

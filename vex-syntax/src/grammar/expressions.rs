@@ -822,7 +822,22 @@ fn arm_end(p: &mut Parser<'_>) {
     p.error_expected("`,` or a line break after the match arm");
 }
 
-/// `select { head => body, ... }` (later in Vex).
+/// An expression, or a send `ch <- v` whose value is a whole expression: what may stand
+/// as a statement or as the head of a `select` arm (LANGUAGE.md §4, §11).
+pub(crate) fn expr_or_send(p: &mut Parser<'_>) -> Option<CompletedMarker> {
+    let channel = expr(p)?;
+    if !p.at(LEFT_ARROW) || p.at_line_start() {
+        return Some(channel);
+    }
+    let m = channel.precede(p);
+    p.bump(LEFT_ARROW);
+    if expr(p).is_none() {
+        p.error_expected("the value to send after `<-`");
+    }
+    Some(m.complete(p, SEND_EXPR))
+}
+
+/// `select { head => body, ... }` (v0.2, LANGUAGE.md §11).
 fn select_expr(p: &mut Parser<'_>) -> CompletedMarker {
     let m = p.start();
     p.bump(SELECT_KW);
@@ -841,8 +856,10 @@ fn select_expr(p: &mut Parser<'_>) -> CompletedMarker {
                 } else {
                     if p.at_contextual("after") && p.nth(1) != FAT_ARROW {
                         p.bump_any();
+                        expr(p);
+                    } else {
+                        expr_or_send(p);
                     }
-                    expr(p);
                 }
                 if p.expect(FAT_ARROW) {
                     expr(p);

@@ -1037,3 +1037,107 @@ fn err_if_let() {
     "#]],
     );
 }
+
+#[test]
+fn ok_send_statement_and_send_arm() {
+    check(
+        "fn f() {\n    ch <- a + 1\n    <-ch\n    select { ch <- b => 1 }\n}",
+        expect![[r#"
+            SOURCE_FILE@0..63
+              FN@0..63
+                FN_KW@0..2 "fn"
+                WHITESPACE@2..3 " "
+                NAME@3..4
+                  IDENT@3..4 "f"
+                PARAM_LIST@4..6
+                  L_PAREN@4..5 "("
+                  R_PAREN@5..6 ")"
+                WHITESPACE@6..7 " "
+                BLOCK_EXPR@7..63
+                  L_BRACE@7..8 "{"
+                  NEWLINE@8..13 "\n    "
+                  EXPR_STMT@13..24
+                    SEND_EXPR@13..24
+                      PATH_EXPR@13..15
+                        NAME_REF@13..15
+                          IDENT@13..15 "ch"
+                      WHITESPACE@15..16 " "
+                      LEFT_ARROW@16..18 "<-"
+                      WHITESPACE@18..19 " "
+                      BIN_EXPR@19..24
+                        PATH_EXPR@19..20
+                          NAME_REF@19..20
+                            IDENT@19..20 "a"
+                        WHITESPACE@20..21 " "
+                        PLUS@21..22 "+"
+                        WHITESPACE@22..23 " "
+                        LITERAL@23..24
+                          INT_NUMBER@23..24 "1"
+                  NEWLINE@24..29 "\n    "
+                  EXPR_STMT@29..33
+                    PREFIX_EXPR@29..33
+                      LEFT_ARROW@29..31 "<-"
+                      PATH_EXPR@31..33
+                        NAME_REF@31..33
+                          IDENT@31..33 "ch"
+                  NEWLINE@33..38 "\n    "
+                  SELECT_EXPR@38..61
+                    SELECT_KW@38..44 "select"
+                    WHITESPACE@44..45 " "
+                    SELECT_ARM_LIST@45..61
+                      L_BRACE@45..46 "{"
+                      WHITESPACE@46..47 " "
+                      SELECT_ARM@47..59
+                        SEND_EXPR@47..54
+                          PATH_EXPR@47..49
+                            NAME_REF@47..49
+                              IDENT@47..49 "ch"
+                          WHITESPACE@49..50 " "
+                          LEFT_ARROW@50..52 "<-"
+                          WHITESPACE@52..53 " "
+                          PATH_EXPR@53..54
+                            NAME_REF@53..54
+                              IDENT@53..54 "b"
+                        WHITESPACE@54..55 " "
+                        FAT_ARROW@55..57 "=>"
+                        WHITESPACE@57..58 " "
+                        LITERAL@58..59
+                          INT_NUMBER@58..59 "1"
+                      WHITESPACE@59..60 " "
+                      R_BRACE@60..61 "}"
+                  NEWLINE@61..62 "\n"
+                  R_BRACE@62..63 "}"
+        "#]],
+    );
+}
+
+#[test]
+fn err_send_without_a_value() {
+    check(
+        "fn f() {\n    ch <-\n}",
+        expect![[r#"
+        SOURCE_FILE@0..20
+          FN@0..20
+            FN_KW@0..2 "fn"
+            WHITESPACE@2..3 " "
+            NAME@3..4
+              IDENT@3..4 "f"
+            PARAM_LIST@4..6
+              L_PAREN@4..5 "("
+              R_PAREN@5..6 ")"
+            WHITESPACE@6..7 " "
+            BLOCK_EXPR@7..20
+              L_BRACE@7..8 "{"
+              NEWLINE@8..13 "\n    "
+              SEND_EXPR@13..18
+                PATH_EXPR@13..15
+                  NAME_REF@13..15
+                    IDENT@13..15 "ch"
+                WHITESPACE@15..16 " "
+                LEFT_ARROW@16..18 "<-"
+              NEWLINE@18..19 "\n"
+              R_BRACE@19..20 "}"
+        error 18..18: expected an expression, found `}`
+    "#]],
+    );
+}

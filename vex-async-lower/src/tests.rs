@@ -1,5 +1,6 @@
 //! Tests: IR snapshots, the examples through the evaluator, incrementality.
 
+mod channels;
 mod examples;
 mod incremental;
 mod properties;

@@ -63,9 +63,9 @@ impl<'a, 'b> Builder<'a, 'b> {
             Builtin::VecNew | Builtin::VecWithCapacity | Builtin::VecFrom => {
                 self.vec_constructor(builtin, args, ty)
             }
+            Builtin::ChannelNew => self.channel_new(e, args, ty),
             // Reported as not supported yet by the checker (`vex_hir::staged`).
-            Builtin::ChannelNew
-            | Builtin::Join
+            Builtin::Join
             | Builtin::JoinAll
             | Builtin::Race
             | Builtin::RaceAll
@@ -318,6 +318,16 @@ impl<'a, 'b> Builder<'a, 'b> {
             | M::VecMap
             | M::VecFilter
             | M::VecJoin => self.vec_method(method, e, receiver, args, ty),
+            M::ChanSend
+            | M::ChanRecv
+            | M::ChanTrySend
+            | M::ChanTryRecv
+            | M::ChanClose
+            | M::ChanLen
+            | M::ChanCap
+            | M::ChanIsClosed => self.channel_method(method, receiver, args, ty),
+            // Reported as not supported yet by the checker (`vex_hir::staged`).
+            M::FutureMap | M::FutureThen | M::FutureIsReady => UNIT,
             _ => self.string_method(method, e, receiver, args, ty),
         }
     }

@@ -232,17 +232,18 @@ impl<'a, 'b> Builder<'a, 'b> {
         }
     }
 
-    /// The part of a `for` loop both iteration kinds share: branch on `cond` into the
-    /// body or out, bind the loop variable to `element`, lower the body as a loop whose
-    /// `continue` goes to the step block, and leave the builder in the step block.
+    /// The part of a `for` loop every iteration kind shares: branch on `cond` into the
+    /// body or out, bind the loop variable to the place `element` gives (made in the
+    /// body, inside the iteration's scope), lower the body as a loop whose `continue`
+    /// goes to the step block, and leave the builder in the step block.
     pub(super) fn for_iteration(
         &mut self,
         cond: LocalId,
         blocks: ForBlocks,
         label: Option<LabelId>,
         pat: PatId,
-        element: Place,
         body: ExprId,
+        element: impl FnOnce(&mut Self) -> Place,
     ) {
         self.terminate(Terminator::Branch {
             cond: Operand::local(cond),
@@ -259,6 +260,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             broken: false,
         });
         self.push_scope();
+        let element = element(self);
         self.bind_pat(pat, &element);
         let v = self.expr(body);
         self.drop_val(v);
@@ -295,7 +297,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     Rvalue::Binary(cmp, Operand::local(counter), Operand::local(end_local)),
                 );
                 let blocks = ForBlocks { body: body_block, step, exit };
-                self.for_iteration(c, blocks, label, pat, Place::local(counter), body);
+                self.for_iteration(c, blocks, label, pat, body, |_| Place::local(counter));
                 if *inclusive {
                     // Stop at the bound before stepping, so `..=MAX` does not wrap.
                     let last = self.temp(
@@ -325,6 +327,11 @@ impl<'a, 'b> Builder<'a, 'b> {
                 // The array or vector as it is when the loop starts (a vector of
                 // move-only values moves into the loop, which takes its elements).
                 let op = self.expr_owned(*array);
+                if matches!(self.operand_ty(&op), Type::Channel(_)) {
+                    self.for_channel(op.clone(), label, pat, body);
+                    self.drop_temp_op(&op);
+                    return;
+                }
                 let place = self.materialize(op.clone());
                 let (len, is_vec) = match self.place_ty(&place) {
                     Type::Array(_, n) => (Operand::int(n as i128, IntTy::I64), false),
@@ -344,7 +351,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 let blocks = ForBlocks { body: body_block, step, exit };
                 let element =
                     place.project(if is_vec { Proj::Elem(index) } else { Proj::Index(index) });
-                self.for_iteration(c, blocks, label, pat, element, body);
+                self.for_iteration(c, blocks, label, pat, body, |_| element);
                 self.assign(
                     Place::local(index),
                     Rvalue::Binary(BinOp::Add, Operand::local(index), Operand::int(1, IntTy::I64)),

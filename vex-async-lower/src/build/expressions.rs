@@ -61,11 +61,10 @@ impl<'a, 'b> Builder<'a, 'b> {
         let body = self.input.body;
         let ty = self.ty_of(e);
         match &body.exprs[e] {
-            // The checker rejects these (channels and `select` are reported as not
-            // supported yet by `vex_hir::staged` until they land), so a checked program
-            // never has them.
-            Expr::Missing | Expr::Unsupported(_) | Expr::Recv(_) | Expr::Send { .. } => UNIT,
-            Expr::Select { .. } => UNIT,
+            Expr::Missing | Expr::Unsupported(_) => UNIT,
+            Expr::Recv(channel) => self.recv_expr(e, *channel, ty),
+            Expr::Send { channel, value } => self.send_expr(e, *channel, *value),
+            Expr::Select { arms } => self.select_expr(e, arms, ty),
             Expr::Literal(lit) => Val::Op(Operand::Const(self.literal(lit, &ty))),
             Expr::Local(l) => match self.locals.get(l) {
                 Some(local) => Val::Op(Operand::local(*local)),

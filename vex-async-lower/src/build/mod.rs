@@ -74,6 +74,7 @@
 
 mod calls;
 mod captures;
+mod channels;
 mod closures;
 mod control_flow;
 mod exits;
@@ -150,7 +151,11 @@ pub fn build_body(input: &BodyInput<'_>) -> Built {
     let mut extra = Built::default();
     let mut counter = 0;
     let ret = lower_ty(input.db, &input.ret);
-    let kind = if input.is_async { FunctionKind::Async } else { FunctionKind::Sync };
+    // A synchronous `main` that waits on channels (LANGUAGE.md §11) is the entry task
+    // itself, built as an async function.
+    let waiting_main = &*input.name == SYNC_MAIN_BODY && waits_on_channels(input);
+    let kind =
+        if input.is_async || waiting_main { FunctionKind::Async } else { FunctionKind::Sync };
     let def = source_loc(input.path, input.lines, input.def_offset);
     let mut builder =
         Builder::new(input, input.name.clone(), kind, ret, def, &mut extra, &mut counter);
@@ -158,12 +163,34 @@ pub fn build_body(input: &BodyInput<'_>) -> Built {
         builder.add_param(param);
     }
     builder.lower_root(input.body.root);
-    let function = builder.finish();
-    let entry = (&*input.name == SYNC_MAIN_BODY).then(|| sync_main_task(&function));
+    let mut function = builder.finish();
+    let mut entry = None;
+    if waiting_main {
+        function.name = "main".into();
+    } else if &*input.name == SYNC_MAIN_BODY {
+        entry = Some(sync_main_task(&function));
+    }
     let mut functions = vec![function];
     functions.extend(entry);
     functions.extend(extra.functions);
     Built { functions, structs: extra.structs }
+}
+
+/// Whether the body (not counting the `go` blocks and closures in it) has a channel
+/// operation that may wait.
+fn waits_on_channels(input: &BodyInput<'_>) -> bool {
+    let body = input.body;
+    subtree(body, body.root).exprs.iter().any(|&e| match &body.exprs[e] {
+        Expr::Recv(_) | Expr::Send { .. } | Expr::Select { .. } => true,
+        Expr::For { iter: ForIter::Array(iterated), .. } => {
+            matches!(input.infer.type_of_expr(*iterated), Ty::Channel(_))
+        }
+        Expr::MethodCall { .. } => matches!(
+            input.infer.resolutions.get(e),
+            Some(Resolution::Method(m)) if m.waits()
+        ),
+        _ => false,
+    })
 }
 
 /// The IR name of a synchronous `main`'s own body. The program's entry is always an
@@ -208,9 +235,8 @@ pub fn lower_ty(db: &dyn Db, ty: &Ty) -> Type {
         Ty::Float(float) => Type::Float(*float),
         Ty::Bool => Type::Bool,
         Ty::String => Type::String,
-        // A checked program has no `Error` or `Var` left, and no `Channel` until
-        // channels land (`vex_hir::staged`).
-        Ty::Unit | Ty::Never | Ty::Error | Ty::Var(..) | Ty::Channel(_) => Type::Unit,
+        Ty::Unit | Ty::Never | Ty::Error | Ty::Var(..) => Type::Unit,
+        Ty::Channel(elem) => Type::Channel(Box::new(lower_ty(db, elem))),
         Ty::Tuple(elems) => Type::Tuple(elems.iter().map(|e| lower_ty(db, e)).collect()),
         Ty::Array(elem, n) => Type::Array(Box::new(lower_ty(db, elem)), *n),
         Ty::Struct(_) | Ty::Enum(_) => {

@@ -54,9 +54,16 @@ impl Split<'_> {
         }
     }
 
+    /// Whether `local` lives in the state in place (see [`Type::is_pinned`]): it is
+    /// neither stored nor loaded at suspensions.
+    fn pinned(&self, local: LocalId) -> bool {
+        self.info.function.local_ty(local).is_pinned()
+    }
+
     fn loads(&self, locals: &[LocalId]) -> Vec<Stmt> {
         locals
             .iter()
+            .filter(|l| !self.pinned(**l))
             .map(|l| Stmt::LoadState {
                 dest: *l,
                 state: self.state,
@@ -68,6 +75,7 @@ impl Split<'_> {
     fn stores(&self, locals: &[LocalId]) -> Vec<Stmt> {
         locals
             .iter()
+            .filter(|l| !self.pinned(**l))
             .map(|l| Stmt::StoreState {
                 state: self.state,
                 field: self.info.layout.local_fields[l],
@@ -84,9 +92,19 @@ fn shift(b: BlockId) -> BlockId {
 /// Builds the resume function.
 pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
     let state_name = info.layout.def.name.clone();
+    // Pinned locals saved at some suspension live in their fields; the others never
+    // wait, so they stay ordinary locals.
+    let mut pinned: Vec<(LocalId, u32)> = info
+        .layout
+        .local_fields
+        .iter()
+        .filter(|(l, _)| function.local_ty(**l).is_pinned())
+        .map(|(l, f)| (*l, *f))
+        .collect();
+    pinned.sort();
     let out = Function {
         name: format!("{}.resume", function.name).into(),
-        kind: FunctionKind::Resume { state: state_name.clone() },
+        kind: FunctionKind::Resume { state: state_name.clone(), pinned },
         params: Vec::new(),
         ret: Type::CoroStatus,
         locals: function.locals.clone(),
@@ -118,13 +136,30 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
         // Everything the suspension turns into is at the wait's location.
         let at = split.out.blocks[b].term_loc;
         let term = std::mem::replace(&mut split.out.blocks[b].term, Terminator::Unreachable);
+        let k = i128::from(suspension.state);
+        if let Terminator::Park { next } = term {
+            // The runtime operation before it recorded the wait; on resume, the code at
+            // `next` asks the operation how it ended (cancellation included).
+            let resume =
+                split.new_block(split.loads(&suspension.saved), Terminator::Goto(next), at);
+            cases.push((k, resume));
+            let yielded = split.new_block(
+                Vec::new(),
+                Terminator::Return(Some(Operand::Const(Const::Status(CoroStatus::Yielded)))),
+                at,
+            );
+            let mut stmts = split.stores(&suspension.saved);
+            stmts.push(split.store_tag(k));
+            split.out.blocks[b].extend(stmts, at);
+            split.out.blocks[b].term = Terminator::Goto(yielded);
+            continue;
+        }
         let (next, cancel) = match &term {
             Terminator::Await { next, cancel, .. }
             | Terminator::Sleep { next, cancel, .. }
             | Terminator::Yield { next, cancel } => (*next, *cancel),
             _ => unreachable!("suspensions are waits"),
         };
-        let k = i128::from(suspension.state);
         // After the wait: check cancellation, then take the value (awaits).
         let cancelled = split.new_local("cancelled", Type::Bool);
         let (continue_block, cancel_block) = match (&term, suspension.child) {

@@ -34,6 +34,7 @@ impl<'m> Machine<'m> {
             locals[p.index()] = a;
         }
         let mut frame = Frame { f, locals };
+        self.init_pinned(&mut frame)?;
         let mut block = 0usize;
         loop {
             let b = &f.blocks[block];
@@ -109,6 +110,10 @@ impl<'m> Machine<'m> {
                     next.index()
                 }
                 Terminator::Yield { next, .. } => next.index(),
+                // Sequential mode runs no other task that could complete the operation.
+                Terminator::Park { .. } => {
+                    return err("a channel operation would wait in sequential mode");
+                }
                 Terminator::CancelExit => return err("cancel exit in sequential mode"),
             };
         }

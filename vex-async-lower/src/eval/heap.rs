@@ -110,6 +110,7 @@ impl<'m> Machine<'m> {
                 }
                 self.envs[*i].refs += 1;
             }
+            Value::Channel(Some(c)) => self.chan_retain(*c)?,
             Value::Agg(items) | Value::Enum(_, items) => {
                 for item in items.clone() {
                     self.retain(&item)?;
@@ -168,6 +169,7 @@ impl<'m> Machine<'m> {
                     self.drop_env(i)?;
                 }
             }
+            Value::Channel(Some(c)) => self.chan_release(*c)?,
             Value::Agg(items) | Value::Enum(_, items) => {
                 for item in items.clone() {
                     self.release(&item)?;

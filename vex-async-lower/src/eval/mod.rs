@@ -18,6 +18,7 @@
 //! runtime: it is the specification the runtime and the backends are tested against.
 
 mod builtins;
+mod channels;
 mod exec;
 mod heap;
 mod runtime;
@@ -100,6 +101,12 @@ enum Value {
     Fn(Name, Option<usize>),
     /// A closure environment (an index into `Machine::envs`; `None` is NULL).
     Env(Option<usize>),
+    /// A channel handle (an index into `Machine::chans`).
+    Channel(Option<usize>),
+    /// A wait record (an index into `Machine::waiters`).
+    Waiter(usize),
+    /// A select's record (an index into `Machine::selects`).
+    Select(usize),
 }
 
 #[derive(Debug)]
@@ -202,6 +209,8 @@ enum Waiting {
     Timer,
     Future(usize),
     Queue,
+    /// Parked by a channel operation or select (with the select's timer, if any).
+    Park,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -209,6 +218,8 @@ enum Wait {
     After(i64),
     Yield,
     Future(usize),
+    /// A channel operation recorded a wake-up wait, until the deadline if there is one.
+    Park(Option<i64>),
 }
 
 struct StateObj {
@@ -239,6 +250,13 @@ struct Machine<'m> {
     defer_records: Vec<Option<DeferRecord>>,
     vecs: Vec<VecObj>,
     envs: Vec<EnvObj>,
+    chans: Vec<channels::ChanObj>,
+    waiters: Vec<channels::WaiterObj>,
+    selects: Vec<channels::SelectObj>,
+    /// The record that lives at (state, byte offset, is a select) of a coroutine state.
+    pinned: FxHashMap<(usize, u64, bool), Value>,
+    /// The generator of `select`'s random choices (the runtime's, same seed).
+    rng: u64,
     /// What the program printed, as bytes (turned into `out` at the end).
     stdout: Vec<u8>,
     stderr: Vec<u8>,
@@ -271,6 +289,11 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
         defer_records: Vec::new(),
         vecs: Vec::new(),
         envs: Vec::new(),
+        chans: Vec::new(),
+        waiters: Vec::new(),
+        selects: Vec::new(),
+        pinned: FxHashMap::default(),
+        rng: channels::RNG_SEED,
         stdout: Vec::new(),
         stderr: Vec::new(),
         out: RunResult::default(),
@@ -360,6 +383,8 @@ impl<'m> Machine<'m> {
                 self.out.errors.push(format!("environment {i} ({}) leaked", e.def));
             }
         }
+        let channels = self.leaked_channels();
+        self.out.errors.extend(channels);
         let records = self.defer_records.iter().filter(|r| r.is_some()).count();
         if records > 0 {
             self.out.errors.push(format!("{records} defer records never popped"));

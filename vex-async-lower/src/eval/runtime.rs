@@ -6,6 +6,19 @@ use super::*;
 impl<'m> Machine<'m> {
     pub(super) fn runtime(&mut self, op: RtOp, args: Vec<Value>) -> Res<Value> {
         Ok(match op {
+            RtOp::ChanNew
+            | RtOp::ChanSend
+            | RtOp::ChanSendResume
+            | RtOp::ChanRecv
+            | RtOp::ChanRecvResume
+            | RtOp::ChanTrySend
+            | RtOp::ChanTryRecv
+            | RtOp::ChanClose
+            | RtOp::ChanLen
+            | RtOp::ChanCap
+            | RtOp::ChanIsClosed
+            | RtOp::SelectStart
+            | RtOp::SelectResume => self.chan_op(op, args)?,
             RtOp::VecWithCapacity
             | RtOp::VecFromArray
             | RtOp::VecLen

@@ -83,6 +83,18 @@ impl<'m> Machine<'m> {
                             self.tasks[task].waiting = Waiting::Future(child);
                         }
                     }
+                    Wait::Park(deadline) => {
+                        if self.tasks[task].cancelled {
+                            self.queue.push_back(task);
+                            self.tasks[task].waiting = Waiting::Queue;
+                        } else {
+                            if let Some(at) = deadline {
+                                self.timer_seq += 1;
+                                self.timers.push((at, self.timer_seq, task));
+                            }
+                            self.tasks[task].waiting = Waiting::Park;
+                        }
+                    }
                 }
             }
             Value::Status(CoroStatus::Done) => {
@@ -172,7 +184,7 @@ impl<'m> Machine<'m> {
         }
         self.tasks[task].cancelled = true;
         match self.tasks[task].waiting {
-            Waiting::Timer => {
+            Waiting::Timer | Waiting::Park => {
                 self.timers.retain(|t| t.2 != task);
                 self.tasks[task].waiting = Waiting::Queue;
                 self.queue.push_back(task);

@@ -3,10 +3,12 @@
 
 use super::*;
 
-/// The value a place starts from: a local of the frame, or an element of a vector.
+/// The value a place starts from: a local of the frame, an element of a vector, or the
+/// slot of a wait record.
 enum Root {
     Local(usize),
     Elem(usize, usize),
+    Slot(usize),
 }
 
 impl<'m> Machine<'m> {
@@ -61,6 +63,16 @@ impl<'m> Machine<'m> {
         let mut root = Root::Local(place.local.index());
         let mut start = 0;
         for (k, proj) in place.proj.iter().enumerate() {
+            if let Proj::Slot = proj {
+                let waiter =
+                    self.get(frame, &root, &place.proj[start..k], &indices[start..k], place)?;
+                let Value::Waiter(w) = *waiter else {
+                    return err(format!("{}: slot of {waiter:?} in {place}", frame.f.name));
+                };
+                root = Root::Slot(w);
+                start = k + 1;
+                continue;
+            }
             if let Proj::Elem(_) = proj {
                 let vec =
                     self.get(frame, &root, &place.proj[start..k], &indices[start..k], place)?;
@@ -90,6 +102,7 @@ impl<'m> Machine<'m> {
         let mut v = match *root {
             Root::Local(l) => &frame.locals[l],
             Root::Elem(vec, i) => &self.vecs[vec].elems[i],
+            Root::Slot(w) => &self.waiters[w].slot,
         };
         for (proj, index) in projs.iter().zip(indices) {
             v = match (proj, v) {
@@ -133,6 +146,7 @@ impl<'m> Machine<'m> {
                 }
                 &mut self.vecs[vec].elems[i]
             }
+            Root::Slot(w) => &mut self.waiters[w].slot,
         };
         for (proj, index) in projs.iter().zip(&indices[start..]) {
             v = match (proj, v) {

@@ -40,6 +40,14 @@ pub fn layout_of(ty: &Type, types: &TypeDefs) -> Layout {
         | Type::Vec(_)
         | Type::EnvPtr(_) => scalar(8),
         Type::Fn(..) => Layout { size: 16, align: 8 },
+        Type::Channel(_) => scalar(8),
+        Type::Waiter(elem) => {
+            let slot = layout_of(elem, types);
+            Layout { size: align_to(CHAN_WAITER_SIZE + slot.size, 16), align: 16 }
+        }
+        Type::Select(n) => {
+            Layout { size: align_to(SELECT_SIZE + u64::from(*n) * SELECT_ARM_SIZE, 16), align: 16 }
+        }
         Type::CoroStatus => scalar(4),
         Type::Tuple(elems) => fields_layout(elems.iter(), types).0,
         Type::Array(elem, n) => {
@@ -110,6 +118,13 @@ pub fn payload_offset(ty: &Type, variant: u32, field: u32, types: &TypeDefs) -> 
 pub const FN_CODE_OFFSET: u64 = 0;
 /// Where a function value keeps its environment pointer.
 pub const FN_ENV_OFFSET: u64 = 8;
+/// `VEX_CHAN_WAITER_SIZE`: the bytes of a `VexChanWaiter`; a [`Type::Waiter`]'s value
+/// slot follows at this offset (a multiple of 16, so any value is aligned there).
+pub const CHAN_WAITER_SIZE: u64 = 48;
+/// `VEX_SELECT_SIZE`: the bytes of a `VexSelect`; a [`Type::Select`]'s arms follow.
+pub const SELECT_SIZE: u64 = 16;
+/// `sizeof(VexSelectArm)`: channel, wait record, kind, and a word for the runtime.
+pub const SELECT_ARM_SIZE: u64 = 24;
 
 /// The integer type of an enum tag.
 pub const ENUM_TAG: IntTy = IntTy::U32;

@@ -32,7 +32,7 @@ pub mod validate;
 
 use std::fmt;
 
-pub use rt::RtOp;
+pub use rt::{RtOp, chan_status};
 pub use ty::{EnumDef, FieldDef, StructDef, Type, TypeDefs, VariantDef};
 pub use vex_hir::ty::{FloatTy, IntTy};
 
@@ -130,6 +130,9 @@ pub enum FunctionKind {
     Resume {
         /// The state struct's name.
         state: Name,
+        /// The pinned locals ([`Type::is_pinned`]) and the state fields they live in:
+        /// every use of such a local addresses that field in place.
+        pinned: Vec<(LocalId, u32)>,
     },
     /// Releases the references inside a finished coroutine's result slot: called by the
     /// runtime when a task finished with a value that no handle will take (every handle
@@ -289,6 +292,8 @@ pub enum Proj {
     /// checked against the length before, and a write goes to a vector made unique
     /// before ([`UpdateOp::VecMakeUnique`]).
     Elem(LocalId),
+    /// The value slot of a [`Type::Waiter`]: the value being sent or received.
+    Slot,
     /// Payload field of an enum value known to hold that variant.
     Payload {
         /// The variant.
@@ -738,6 +743,16 @@ pub enum Terminator {
         /// The cancel path.
         cancel: BlockId,
     },
+    /// Before the transform only: suspend the task after a runtime operation that
+    /// recorded its own wait (a channel operation or `select` that returned pending),
+    /// then continue at `next` when it is resumed. Unlike the other waits it has no
+    /// cancel edge: the code at `next` calls the operation's `*_resume`, which withdraws
+    /// the wait and reports the cancellation (checking the flag first would leave the
+    /// wait record queued).
+    Park {
+        /// Continue here when resumed.
+        next: BlockId,
+    },
     /// Before the transform only: the end of a cancel path; the task finishes as
     /// cancelled.
     CancelExit,
@@ -748,14 +763,17 @@ impl Terminator {
     pub fn is_wait(&self) -> bool {
         matches!(
             self,
-            Terminator::Await { .. } | Terminator::Sleep { .. } | Terminator::Yield { .. }
+            Terminator::Await { .. }
+                | Terminator::Sleep { .. }
+                | Terminator::Yield { .. }
+                | Terminator::Park { .. }
         )
     }
 
     /// Successor blocks, in order.
     pub fn successors(&self) -> Vec<BlockId> {
         match self {
-            Terminator::Goto(b) => vec![*b],
+            Terminator::Goto(b) | Terminator::Park { next: b } => vec![*b],
             Terminator::Branch { then_block, else_block, .. } => vec![*then_block, *else_block],
             Terminator::Switch { cases, default, .. } => {
                 let mut out: Vec<BlockId> = cases.iter().map(|c| c.1).collect();
@@ -775,7 +793,7 @@ impl Terminator {
     /// Mutable successor blocks.
     pub fn successors_mut(&mut self) -> Vec<&mut BlockId> {
         match self {
-            Terminator::Goto(b) => vec![b],
+            Terminator::Goto(b) | Terminator::Park { next: b } => vec![b],
             Terminator::Branch { then_block, else_block, .. } => vec![then_block, else_block],
             Terminator::Switch { cases, default, .. } => {
                 let mut out: Vec<&mut BlockId> = cases.iter_mut().map(|c| &mut c.1).collect();
@@ -842,10 +860,18 @@ impl Stmt {
     /// whole (retain, release, discriminant), partially written places, state pointers.
     pub fn uses(&self) -> Vec<LocalId> {
         let mut out = Vec::new();
+        let started = match self {
+            Stmt::Runtime { op, args, .. } => op.started_records(args.len()),
+            _ => Vec::new(),
+        };
+        let mut i = 0;
         self.for_each_operand(|op| {
-            if let Operand::Copy(place) = op {
+            if let Operand::Copy(place) = op
+                && !started.contains(&i)
+            {
                 place_uses(place, &mut out, true)
             }
+            i += 1;
         });
         match self {
             Stmt::Assign(place, rvalue) => {
@@ -885,7 +911,9 @@ impl Stmt {
         }
     }
 
-    /// Every local defined as a whole (a take defines its outcome and result).
+    /// Every local defined as a whole (a take defines its outcome and result; a channel
+    /// operation or select the wait records it starts using, and a write into a record's
+    /// slot that record).
     pub fn defs(&self) -> Vec<LocalId> {
         match self {
             Stmt::TakeFuture { outcome, result, .. } => {
@@ -893,14 +921,28 @@ impl Stmt {
                 out.extend(*result);
                 out
             }
+            Stmt::Runtime { dest, op, args } if !op.started_records(args.len()).is_empty() => {
+                let started = op.started_records(args.len());
+                let records = args.iter().enumerate().filter(|(i, _)| started.contains(i));
+                let mut out: Vec<LocalId> = records
+                    .filter_map(|(_, a)| match a {
+                        Operand::Copy(p) if p.proj.is_empty() => Some(p.local),
+                        _ => None,
+                    })
+                    .collect();
+                out.extend(*dest);
+                out
+            }
+            Stmt::Assign(place, _) if place.proj == [Proj::Slot] => vec![place.local],
             other => other.def().into_iter().collect(),
         }
     }
 }
 
 fn place_uses(place: &Place, out: &mut Vec<LocalId>, whole: bool) {
-    // A write to a projection reads the rest of the local: it stays live.
-    if whole || !place.proj.is_empty() {
+    // A write to a projection reads the rest of the local: it stays live. (Not a write
+    // into a wait record's slot: the record is storage, not a value.)
+    if whole || !(place.proj.is_empty() || place.proj == [Proj::Slot]) {
         out.push(place.local);
     }
     for proj in &place.proj {

@@ -24,6 +24,9 @@ impl Display for Type {
             Type::Option(inner) => write!(f, "Option<{inner}>"),
             Type::Result(ok, err) => write!(f, "Result<{ok}, {err}>"),
             Type::Vec(elem) => write!(f, "Vec<{elem}>"),
+            Type::Channel(elem) => write!(f, "Channel<{elem}>"),
+            Type::Waiter(elem) => write!(f, "waiter<{elem}>"),
+            Type::Select(n) => write!(f, "select<{n}>"),
             Type::Fn(params, ret) => {
                 f.write_str("fn(")?;
                 for (i, param) in params.iter().enumerate() {
@@ -80,6 +83,7 @@ impl Display for Place {
                 Proj::Field(n) => write!(f, ".{n}")?,
                 Proj::Index(local) => write!(f, "[{local}]")?,
                 Proj::Elem(local) => write!(f, "->[{local}]")?,
+                Proj::Slot => f.write_str(".slot")?,
                 Proj::Payload { variant, field } => write!(f, ".v{variant}.{field}")?,
             }
         }
@@ -209,6 +213,7 @@ impl Display for Terminator {
                 write!(f, "sleep {ms}, {next}, cancel {cancel}")
             }
             Terminator::Yield { next, cancel } => write!(f, "yield {next}, cancel {cancel}"),
+            Terminator::Park { next } => write!(f, "park {next}"),
             Terminator::CancelExit => f.write_str("cancel_exit"),
         }
     }

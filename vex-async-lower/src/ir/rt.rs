@@ -82,6 +82,45 @@ pub enum RtOp {
     /// elements; `T` is the destination's element type (its `VexElemType` is the
     /// backend's).
     VecWithCapacity,
+    /// `vex_chan_new(elem, cap) -> Channel<T>` (`cap >= 0` checked before); `T` is the
+    /// destination's element type.
+    ChanNew,
+    /// `vex_chan_send(ctx, ch, &w) -> i32` ([`chan_status`]): sends the value in the
+    /// slot of the waiter `w` (moved in). On `PENDING` the wait is recorded: the block
+    /// ends in [`Terminator::Park`](super::Terminator::Park), whose target calls
+    /// [`RtOp::ChanSendResume`].
+    ChanSend,
+    /// `vex_chan_send_resume(ctx, ch, &w) -> i32` after a parked send.
+    ChanSendResume,
+    /// `vex_chan_recv(ctx, ch, &w) -> i32`: on `OK` a value is in the waiter's slot.
+    ChanRecv,
+    /// `vex_chan_recv_resume(ctx, ch, &w) -> i32` after a parked receive.
+    ChanRecvResume,
+    /// `vex_chan_try_send(ch, &w.slot) -> bool`: never waits; the value in the slot is
+    /// moved in (and released when `false`).
+    ChanTrySend,
+    /// `vex_chan_try_recv(ch, &w.slot) -> bool`: never waits; `true` with a value in
+    /// the slot.
+    ChanTryRecv,
+    /// `vex_chan_close(ch)`.
+    ChanClose,
+    /// `vex_chan_len(ch) -> i64`.
+    ChanLen,
+    /// `vex_chan_cap(ch) -> i64`.
+    ChanCap,
+    /// `vex_chan_is_closed(ch) -> bool`.
+    ChanIsClosed,
+    /// `vex_select(ctx, &s.sel, s.arms, n, after_ms, has_default) -> i32`: operands
+    /// `s: Select(n)`, `after_ms: i64` (negative: no `after` arm), `has_default: bool`,
+    /// then for each arm its channel, its waiter and its kind (an `i32` constant,
+    /// [`chan_status::SELECT_RECV`] or [`chan_status::SELECT_SEND`]), which fill the
+    /// arms of `s` first. The result is the index of the arm that fired, `n` for
+    /// `after`, `n + 1` for `default`, or a negative [`chan_status`] code.
+    SelectStart,
+    /// `vex_select_resume(ctx, &s.sel, s.arms, n) -> i32` after a parked select; the
+    /// operands are those of its [`RtOp::SelectStart`] (the arms' records stay in use
+    /// until the select has finished; only `s` is passed on).
+    SelectResume,
     /// `vex_vec_from_array(elem, &array, N) -> Vec<T>`: the elements of the `[T; N]`
     /// operand, moved in.
     VecFromArray,
@@ -127,7 +166,40 @@ impl RtOp {
     /// Whether the operation's types depend on a vector's element type: the validator
     /// checks those itself rather than through [`RtOp::signature`].
     pub fn is_generic(self) -> bool {
-        matches!(self, RtOp::VecWithCapacity | RtOp::VecFromArray | RtOp::VecLen | RtOp::VecSlice)
+        matches!(
+            self,
+            RtOp::VecWithCapacity
+                | RtOp::VecFromArray
+                | RtOp::VecLen
+                | RtOp::VecSlice
+                | RtOp::ChanNew
+                | RtOp::ChanSend
+                | RtOp::ChanSendResume
+                | RtOp::ChanRecv
+                | RtOp::ChanRecvResume
+                | RtOp::ChanTrySend
+                | RtOp::ChanTryRecv
+                | RtOp::ChanClose
+                | RtOp::ChanLen
+                | RtOp::ChanCap
+                | RtOp::ChanIsClosed
+                | RtOp::SelectStart
+                | RtOp::SelectResume
+        )
+    }
+
+    /// The operands that are wait records ([`Type::Waiter`], [`Type::Select`]) this
+    /// operation starts using: it *defines* them (a record needs no initialisation),
+    /// rather than reading them, for liveness and the validator. `n` is the number of
+    /// operands.
+    pub fn started_records(self, n: usize) -> Vec<usize> {
+        match self {
+            RtOp::ChanSend | RtOp::ChanRecv | RtOp::ChanTrySend | RtOp::ChanTryRecv => vec![1],
+            RtOp::SelectStart => {
+                std::iter::once(0).chain((3..n).filter(|i| (i - 3) % 3 == 1)).collect()
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// The C function that implements the operation.
@@ -176,6 +248,19 @@ impl RtOp {
             RtOp::StrRepeat => "vex_string_repeat",
             RtOp::StrToInt => "vex_string_to_int",
             RtOp::StrToFloat => "vex_string_to_float",
+            RtOp::ChanNew => "vex_chan_new",
+            RtOp::ChanSend => "vex_chan_send",
+            RtOp::ChanSendResume => "vex_chan_send_resume",
+            RtOp::ChanRecv => "vex_chan_recv",
+            RtOp::ChanRecvResume => "vex_chan_recv_resume",
+            RtOp::ChanTrySend => "vex_chan_try_send",
+            RtOp::ChanTryRecv => "vex_chan_try_recv",
+            RtOp::ChanClose => "vex_chan_close",
+            RtOp::ChanLen => "vex_chan_len",
+            RtOp::ChanCap => "vex_chan_cap",
+            RtOp::ChanIsClosed => "vex_chan_is_closed",
+            RtOp::SelectStart => "vex_select",
+            RtOp::SelectResume => "vex_select_resume",
         }
     }
 
@@ -228,6 +313,19 @@ impl RtOp {
             RtOp::StrRepeat => "str_repeat",
             RtOp::StrToInt => "str_to_int",
             RtOp::StrToFloat => "str_to_float",
+            RtOp::ChanNew => "chan_new",
+            RtOp::ChanSend => "chan_send",
+            RtOp::ChanSendResume => "chan_send_resume",
+            RtOp::ChanRecv => "chan_recv",
+            RtOp::ChanRecvResume => "chan_recv_resume",
+            RtOp::ChanTrySend => "chan_try_send",
+            RtOp::ChanTryRecv => "chan_try_recv",
+            RtOp::ChanClose => "chan_close",
+            RtOp::ChanLen => "chan_len",
+            RtOp::ChanCap => "chan_cap",
+            RtOp::ChanIsClosed => "chan_is_closed",
+            RtOp::SelectStart => "select",
+            RtOp::SelectResume => "select_resume",
         }
     }
 
@@ -281,6 +379,40 @@ impl RtOp {
             RtOp::StrRepeat => (vec![String, i64], String),
             RtOp::StrToInt => (vec![String], Option(Box::new(i64))),
             RtOp::StrToFloat => (vec![String], Option(Box::new(Float(FloatTy::F64)))),
+            // Generic in the element type (see `is_generic`): checked by the validator.
+            RtOp::ChanNew => (vec![i64], Channel(Box::new(Unit))),
+            RtOp::ChanSend
+            | RtOp::ChanSendResume
+            | RtOp::ChanRecv
+            | RtOp::ChanRecvResume
+            | RtOp::SelectStart
+            | RtOp::SelectResume => (vec![], Int(IntTy::I32)),
+            RtOp::ChanTrySend | RtOp::ChanTryRecv | RtOp::ChanIsClosed => (vec![], Bool),
+            RtOp::ChanClose => (vec![], Unit),
+            RtOp::ChanLen | RtOp::ChanCap => (vec![], i64),
         }
     }
+}
+
+/// The results of the channel and select operations (`vex_rt.h`), and the kinds of
+/// select arms.
+pub mod chan_status {
+    /// Queued and the wait recorded: park.
+    pub const PENDING: i128 = 0;
+    /// Done: sent, or a value is in the slot.
+    pub const OK: i128 = 1;
+    /// The channel is closed (a send's value was released; a receive found it drained).
+    pub const CLOSED: i128 = 2;
+    /// The task was cancelled while it waited: the wait was withdrawn.
+    pub const CANCELLED: i128 = 3;
+    /// A select is waiting (its wait recorded): park.
+    pub const SELECT_PENDING: i128 = -1;
+    /// Every arm of a select is disabled and it has no `after`/`default`: panic.
+    pub const SELECT_ALL_CLOSED: i128 = -2;
+    /// A select's task was cancelled while it waited.
+    pub const SELECT_CANCELLED: i128 = -3;
+    /// A receive arm.
+    pub const SELECT_RECV: i128 = 0;
+    /// A send arm.
+    pub const SELECT_SEND: i128 = 1;
 }

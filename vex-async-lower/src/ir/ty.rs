@@ -48,6 +48,18 @@ pub enum Type {
     /// environment (`NULL` for named functions); owned values hold one reference to
     /// the environment.
     Fn(Vec<Type>, Box<Type>),
+    /// `Channel<T>`: `VexChannel *`, a shared handle; owned values hold one reference.
+    Channel(Box<Type>),
+    /// The wait record of one channel operation (`VexChanWaiter`) followed by a slot for
+    /// one `T`: the value being sent or received. A *pinned* local: the runtime links
+    /// it into a channel's wait queue while the task is suspended, so in a resume
+    /// function it lives at a fixed field of the state and is never copied
+    /// ([`super::FunctionKind::Resume`]'s `pinned`). Used only as the operand of
+    /// channel operations and through [`Proj::Slot`]; it owns nothing by itself.
+    Waiter(Box<Type>),
+    /// The record of one `select` over `n` channel arms (`VexSelect` followed by `n`
+    /// `VexSelectArm`s), pinned like [`Type::Waiter`].
+    Select(u32),
     /// A pointer to a coroutine state struct (the named [`StructDef`]).
     StatePtr(Name),
     /// `CoroStatus`, what a resume function returns.
@@ -65,7 +77,12 @@ impl Type {
     /// environments), directly or inside aggregates.
     pub fn needs_drop(&self, types: &TypeDefs) -> bool {
         match self {
-            Type::String | Type::Future(_) | Type::Vec(_) | Type::Fn(..) | Type::EnvPtr(_) => true,
+            Type::String
+            | Type::Future(_)
+            | Type::Vec(_)
+            | Type::Fn(..)
+            | Type::EnvPtr(_)
+            | Type::Channel(_) => true,
             Type::Option(inner) => inner.needs_drop(types),
             Type::Result(ok, err) => ok.needs_drop(types) || err.needs_drop(types),
             Type::Tuple(elems) => elems.iter().any(|t| t.needs_drop(types)),
@@ -100,6 +117,13 @@ impl Type {
             }),
             _ => false,
         }
+    }
+
+    /// Whether locals of this type are pinned: they must not move while a task is
+    /// suspended, so the coroutine transform gives them a state field that every use
+    /// addresses in place.
+    pub fn is_pinned(&self) -> bool {
+        matches!(self, Type::Waiter(_) | Type::Select(_))
     }
 
     /// Whether this is an integer type.
@@ -204,9 +228,9 @@ impl TypeDefs {
             (Proj::Field(n), Type::Struct(name)) => {
                 self.structs.get(name)?.fields.get(*n as usize).map(|f| f.ty.clone())
             }
-            (Proj::Index(_), Type::Array(elem, _)) | (Proj::Elem(_), Type::Vec(elem)) => {
-                Some((**elem).clone())
-            }
+            (Proj::Index(_), Type::Array(elem, _))
+            | (Proj::Elem(_), Type::Vec(elem))
+            | (Proj::Slot, Type::Waiter(elem)) => Some((**elem).clone()),
             (Proj::Payload { variant, field }, ty) => {
                 self.variants(ty)?.get(*variant as usize)?.get(*field as usize).cloned()
             }

@@ -546,6 +546,55 @@ impl Validator<'_> {
                 self.expect(block, stmt, to.clone(), &i64_ty);
                 Some(vec.clone())
             }
+            (RtOp::ChanNew, [cap]) => {
+                self.expect(block, stmt, cap.clone(), &i64_ty);
+                match dest_ty {
+                    Some(ty @ Type::Channel(_)) => Some(ty),
+                    _ => {
+                        self.error(block, format!("{stmt}: makes a channel into a non-channel"));
+                        None
+                    }
+                }
+            }
+            (
+                RtOp::ChanSend
+                | RtOp::ChanSendResume
+                | RtOp::ChanRecv
+                | RtOp::ChanRecvResume
+                | RtOp::ChanTrySend
+                | RtOp::ChanTryRecv,
+                [Some(Type::Channel(elem)), Some(Type::Waiter(slot))],
+            ) => {
+                if elem != slot {
+                    self.error(block, format!("{stmt}: a waiter for another element type"));
+                }
+                Some(op.signature().1)
+            }
+            (
+                RtOp::ChanClose | RtOp::ChanLen | RtOp::ChanCap | RtOp::ChanIsClosed,
+                [Some(Type::Channel(_))],
+            ) => Some(op.signature().1),
+            (
+                RtOp::SelectStart | RtOp::SelectResume,
+                [Some(Type::Select(n)), after, has_default, arms @ ..],
+            ) => {
+                self.expect(block, stmt, after.clone(), &i64_ty);
+                self.expect(block, stmt, has_default.clone(), &Type::Bool);
+                if arms.len() != 3 * *n as usize {
+                    self.error(block, format!("{stmt}: {n} arms need {} operands", 3 * n));
+                }
+                for arm in arms.chunks(3) {
+                    let [Some(Type::Channel(elem)), Some(Type::Waiter(slot)), kind] = arm else {
+                        self.error(block, format!("{stmt}: an arm is channel, waiter, kind"));
+                        continue;
+                    };
+                    if elem != slot {
+                        self.error(block, format!("{stmt}: a waiter for another element type"));
+                    }
+                    self.expect(block, stmt, kind.clone(), &Type::Int(IntTy::I32));
+                }
+                Some(op.signature().1)
+            }
             _ => {
                 self.error(block, format!("{stmt}: operands of the wrong types"));
                 None
@@ -659,6 +708,12 @@ impl Validator<'_> {
         let mut entry_defs = vec![false; locals];
         for p in &f.params {
             entry_defs[p.index()] = true;
+        }
+        // A pinned local of a resume function is its state field: always there.
+        if let FunctionKind::Resume { pinned, .. } = &f.kind {
+            for (l, _) in pinned {
+                entry_defs[l.index()] = true;
+            }
         }
         let mut ins: Vec<Option<Vec<bool>>> = vec![None; n];
         ins[0] = Some(entry_defs);

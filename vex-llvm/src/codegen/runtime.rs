@@ -114,6 +114,21 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             ]
         };
         let result = match op {
+            RtOp::ChanNew
+            | RtOp::ChanSend
+            | RtOp::ChanSendResume
+            | RtOp::ChanRecv
+            | RtOp::ChanRecvResume
+            | RtOp::ChanTrySend
+            | RtOp::ChanTryRecv
+            | RtOp::ChanClose
+            | RtOp::ChanLen
+            | RtOp::ChanCap
+            | RtOp::ChanIsClosed
+            | RtOp::SelectStart
+            | RtOp::SelectResume => {
+                return Err(Error::Unsupported(format!("{} in the LLVM backend", op.name())));
+            }
             RtOp::VecWithCapacity
             | RtOp::VecFromArray
             | RtOp::VecLen

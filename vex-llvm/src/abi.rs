@@ -164,6 +164,19 @@ pub const ENV: CStruct = CStruct {
     fields: &[("refs", CType::I32), ("reserved", CType::I32), ("drop", CType::Ptr)],
 };
 
+/// `VexSelectArm`: one arm of a `select`; generated code keeps an array of them in the
+/// state (with a `VexSelect` of [`SELECT_SIZE`] bytes and one wait record per arm).
+pub const SELECT_ARM: CStruct = CStruct {
+    name: "VexSelectArm",
+    llvm_name: "vex.SelectArm",
+    fields: &[
+        ("ch", CType::Ptr),
+        ("waiter", CType::Ptr),
+        ("kind", CType::I32),
+        ("reserved", CType::I32),
+    ],
+};
+
 /// `VexAbiEntry`.
 pub const ABI_ENTRY: CStruct = CStruct {
     name: "VexAbiEntry",
@@ -172,8 +185,17 @@ pub const ABI_ENTRY: CStruct = CStruct {
 };
 
 /// Every struct shared with the runtime.
-pub const STRUCTS: &[&CStruct] =
-    &[&TASK_HEADER, &RUNTIME_OPTIONS, &COUNTERS, &STRING, &ELEM_TYPE, &VEC, &ENV, &ABI_ENTRY];
+pub const STRUCTS: &[&CStruct] = &[
+    &TASK_HEADER,
+    &RUNTIME_OPTIONS,
+    &COUNTERS,
+    &STRING,
+    &ELEM_TYPE,
+    &VEC,
+    &ENV,
+    &SELECT_ARM,
+    &ABI_ENTRY,
+];
 
 /// Every C enum of the ABI with its storage type.
 pub const ENUMS: &[(&str, CType)] =
@@ -185,6 +207,29 @@ pub const TASK_HEADER_SIZE: u64 = ffi::VEX_TASK_HEADER_SIZE as u64;
 pub const VEC_HEADER_SIZE: u64 = ffi::VEX_VEC_HEADER_SIZE as u64;
 /// Bytes in front of a closure's captures (`VEX_ENV_HEADER_SIZE`).
 pub const ENV_HEADER_SIZE: u64 = ffi::VEX_ENV_HEADER_SIZE as u64;
+/// Bytes of a channel wait record (`VEX_CHAN_WAITER_SIZE`, 16-byte aligned); the
+/// element slot follows at this offset.
+pub const CHAN_WAITER_SIZE: u64 = ffi::VEX_CHAN_WAITER_SIZE as u64;
+/// Bytes of the state of one `select` (`VEX_SELECT_SIZE`, 16-byte aligned).
+pub const SELECT_SIZE: u64 = ffi::VEX_SELECT_SIZE as u64;
+/// `VEX_CHAN_PENDING`: the operation suspended (return `YIELDED`).
+pub const CHAN_PENDING: i32 = ffi::VEX_CHAN_PENDING;
+/// `VEX_CHAN_OK`.
+pub const CHAN_OK: i32 = ffi::VEX_CHAN_OK;
+/// `VEX_CHAN_CLOSED`.
+pub const CHAN_CLOSED: i32 = ffi::VEX_CHAN_CLOSED;
+/// `VEX_CHAN_CANCELLED`: go to the cancel exit.
+pub const CHAN_CANCELLED: i32 = ffi::VEX_CHAN_CANCELLED;
+/// `VEX_SELECT_RECV` (`VexSelectArm.kind`).
+pub const SELECT_RECV: i32 = ffi::VEX_SELECT_RECV;
+/// `VEX_SELECT_SEND` (`VexSelectArm.kind`).
+pub const SELECT_SEND: i32 = ffi::VEX_SELECT_SEND;
+/// `VEX_SELECT_PENDING`: the select suspended (return `YIELDED`).
+pub const SELECT_PENDING: i32 = ffi::VEX_SELECT_PENDING;
+/// `VEX_SELECT_ALL_CLOSED`: panic "select on closed channels".
+pub const SELECT_ALL_CLOSED: i32 = ffi::VEX_SELECT_ALL_CLOSED;
+/// `VEX_SELECT_CANCELLED`: go to the cancel exit.
+pub const SELECT_CANCELLED: i32 = ffi::VEX_SELECT_CANCELLED;
 /// The largest alignment a state struct may need.
 pub const MAX_STATE_ALIGN: u64 = 16;
 /// `CORO_STATUS_YIELDED`.
@@ -365,6 +410,21 @@ runtime_functions! {
     EnvAlloc = vex_env_alloc(I64, Ptr) -> Ptr;
     EnvRetain = vex_env_retain(Ptr) -> Ptr;
     EnvRelease = vex_env_release(Ptr) -> Void;
+    ChanNew = vex_chan_new(Ptr, I64) -> Ptr;
+    ChanRetain = vex_chan_retain(Ptr) -> Ptr;
+    ChanRelease = vex_chan_release(Ptr) -> Void;
+    ChanSend = vex_chan_send(Ptr, Ptr, Ptr) -> I32;
+    ChanSendResume = vex_chan_send_resume(Ptr, Ptr, Ptr) -> I32;
+    ChanRecv = vex_chan_recv(Ptr, Ptr, Ptr) -> I32;
+    ChanRecvResume = vex_chan_recv_resume(Ptr, Ptr, Ptr) -> I32;
+    ChanTrySend = vex_chan_try_send(Ptr, Ptr) -> Bool;
+    ChanTryRecv = vex_chan_try_recv(Ptr, Ptr) -> Bool;
+    ChanClose = vex_chan_close(Ptr) -> Void;
+    ChanLen = vex_chan_len(Ptr) -> I64;
+    ChanCap = vex_chan_cap(Ptr) -> I64;
+    ChanIsClosed = vex_chan_is_closed(Ptr) -> Bool;
+    Select = vex_select(Ptr, Ptr, Ptr, I32, I64, Bool) -> I32;
+    SelectResume = vex_select_resume(Ptr, Ptr, Ptr, I32) -> I32;
 }
 
 impl RtFn {
@@ -603,6 +663,9 @@ mod tests {
         out.insert("VEX_VEC_HEADER_SIZE".to_string(), target_data.get_abi_size(&vec_header));
         let env_header = abi.struct_type(&ENV);
         out.insert("VEX_ENV_HEADER_SIZE".to_string(), target_data.get_abi_size(&env_header));
+        // Reserved byte counts, not structs LLVM lays out: the constants the backend uses.
+        out.insert("VEX_CHAN_WAITER_SIZE".to_string(), CHAN_WAITER_SIZE);
+        out.insert("VEX_SELECT_SIZE".to_string(), SELECT_SIZE);
         out
     }
 
@@ -632,6 +695,10 @@ mod tests {
         assert_eq!(VEC_HEADER_SIZE % 16, 0, "vector elements start 16-byte aligned");
         assert_eq!(c["VEX_ENV_HEADER_SIZE"], ENV_HEADER_SIZE);
         assert_eq!(ENV_HEADER_SIZE % 16, 0, "captures start 16-byte aligned");
+        assert_eq!(c["VEX_CHAN_WAITER_SIZE"], CHAN_WAITER_SIZE);
+        assert_eq!(CHAN_WAITER_SIZE % 16, 0, "channel slots start 16-byte aligned");
+        assert_eq!(c["VEX_SELECT_SIZE"], SELECT_SIZE);
+        assert_eq!(SELECT_SIZE % MAX_STATE_ALIGN, 0, "select records keep state alignment");
     }
 
     #[test]
@@ -653,6 +720,11 @@ mod tests {
         assert!(text.contains("declare ptr @vex_vec_push(ptr, ptr, ptr)"), "{text}");
         assert!(text.contains("declare zeroext i1 @vex_string_to_int(ptr, ptr)"), "{text}");
         assert!(text.contains("declare i8 @vex_string_byte_at(ptr, i64)"), "{text}");
+        assert!(
+            text.contains("declare i32 @vex_select(ptr, ptr, ptr, i32, i64, i1 zeroext)"),
+            "{text}"
+        );
+        assert!(text.contains("declare zeroext i1 @vex_chan_try_send(ptr, ptr)"), "{text}");
         let panic = module.get_function("vex_panic_cstr").unwrap();
         let noreturn = Attribute::get_named_enum_kind_id("noreturn");
         assert!(panic.get_enum_attribute(AttributeLoc::Function, noreturn).is_some());
@@ -680,5 +752,6 @@ mod tests {
         assert_eq!(STRING.field_index("bytes"), 3);
         assert_eq!(VEC.field_index("len"), 2);
         assert_eq!(ENV.field_index("drop"), 2);
+        assert_eq!(SELECT_ARM.field_index("kind"), 2);
     }
 }

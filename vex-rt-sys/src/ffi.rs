@@ -209,6 +209,62 @@ pub struct VexEnv {
     pub drop: Option<vex_env_drop_func>,
 }
 
+/// Opaque reference-counted channel (`VexChannel`).
+#[repr(C)]
+pub struct VexChannel {
+    _private: [u8; 0],
+}
+/// Opaque wait record of one channel operation (`VexChanWaiter`): the compiler reserves
+/// [`VEX_CHAN_WAITER_SIZE`] bytes (16-aligned) followed by the element slot.
+#[repr(C)]
+pub struct VexChanWaiter {
+    _private: [u8; 0],
+}
+/// Opaque state of one running `select` ([`VEX_SELECT_SIZE`] bytes, 16-aligned).
+#[repr(C)]
+pub struct VexSelect {
+    _private: [u8; 0],
+}
+
+/// Bytes of a channel wait record; its element slot follows at this offset.
+pub const VEX_CHAN_WAITER_SIZE: usize = 48;
+/// Bytes the compiler reserves for one `select`.
+pub const VEX_SELECT_SIZE: usize = 16;
+
+/// Channel operation queued and wait recorded: return `YIELDED`.
+pub const VEX_CHAN_PENDING: i32 = 0;
+/// Channel operation done.
+pub const VEX_CHAN_OK: i32 = 1;
+/// Channel closed (a send's value was released) or closed and drained (receive).
+pub const VEX_CHAN_CLOSED: i32 = 2;
+/// The waiting task was cancelled; the wait was withdrawn.
+pub const VEX_CHAN_CANCELLED: i32 = 3;
+
+/// [`VexSelectArm::kind`] of a receive arm.
+pub const VEX_SELECT_RECV: i32 = 0;
+/// [`VexSelectArm::kind`] of a send arm.
+pub const VEX_SELECT_SEND: i32 = 1;
+/// `vex_select`: every enabled arm queued, wait recorded: return `YIELDED`.
+pub const VEX_SELECT_PENDING: i32 = -1;
+/// `vex_select`: every arm disabled and no `after`/`default` arm.
+pub const VEX_SELECT_ALL_CLOSED: i32 = -2;
+/// `vex_select_resume`: the task was cancelled and nothing fired.
+pub const VEX_SELECT_CANCELLED: i32 = -3;
+
+/// `VexSelectArm`: one arm of a `select` (an array of them lives in the state).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct VexSelectArm {
+    /// The channel (never NULL).
+    pub ch: *mut VexChannel,
+    /// The arm's wait record, followed by its value slot.
+    pub waiter: *mut VexChanWaiter,
+    /// [`VEX_SELECT_RECV`] or [`VEX_SELECT_SEND`].
+    pub kind: i32,
+    /// Runtime use (the locking order); left alone while the select runs.
+    pub reserved: i32,
+}
+
 /// `VexAbiEntry`: one size or offset reported by C.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -396,6 +452,66 @@ unsafe extern "C" {
     pub fn vex_env_retain(captures: *mut c_void) -> *mut c_void;
     /// Drops a reference; the last one runs `drop(captures)` and frees.
     pub fn vex_env_release(captures: *mut c_void);
+
+    /// A new channel with room for `cap` values (caller checked `cap >= 0`).
+    pub fn vex_chan_new(elem: *const VexElemType, cap: i64) -> *mut VexChannel;
+    /// Adds a reference; returns `ch`.
+    pub fn vex_chan_retain(ch: *mut VexChannel) -> *mut VexChannel;
+    /// Drops a reference; the last one releases the buffered values and frees.
+    pub fn vex_chan_release(ch: *mut VexChannel);
+    /// Sends the value in `w`'s slot: OK, CLOSED (value released) or PENDING.
+    pub fn vex_chan_send(
+        ctx: *mut WorkerContext,
+        ch: *mut VexChannel,
+        w: *mut VexChanWaiter,
+    ) -> i32;
+    /// After a PENDING send: OK, CLOSED, CANCELLED (value released) or PENDING.
+    pub fn vex_chan_send_resume(
+        ctx: *mut WorkerContext,
+        ch: *mut VexChannel,
+        w: *mut VexChanWaiter,
+    ) -> i32;
+    /// Receives into `w`'s slot: OK, CLOSED (closed and drained) or PENDING.
+    pub fn vex_chan_recv(
+        ctx: *mut WorkerContext,
+        ch: *mut VexChannel,
+        w: *mut VexChanWaiter,
+    ) -> i32;
+    /// After a PENDING receive: OK, CLOSED, CANCELLED or PENDING.
+    pub fn vex_chan_recv_resume(
+        ctx: *mut WorkerContext,
+        ch: *mut VexChannel,
+        w: *mut VexChanWaiter,
+    ) -> i32;
+    /// Never waits; the value is moved in, and released on `false`.
+    pub fn vex_chan_try_send(ch: *mut VexChannel, value: *mut c_void) -> bool;
+    /// Never waits; `true`: a value was moved to `out`.
+    pub fn vex_chan_try_recv(ch: *mut VexChannel, out: *mut c_void) -> bool;
+    /// Closes the channel (idempotent) and wakes every waiting task.
+    pub fn vex_chan_close(ch: *mut VexChannel);
+    /// Buffered values.
+    pub fn vex_chan_len(ch: *const VexChannel) -> i64;
+    /// The capacity.
+    pub fn vex_chan_cap(ch: *const VexChannel) -> i64;
+    /// Whether the channel was closed.
+    pub fn vex_chan_is_closed(ch: *const VexChannel) -> bool;
+    /// Starts a select over `arms[0..n)`: an arm index, `n` (after), `n + 1` (default),
+    /// or a `VEX_SELECT_*` code.
+    pub fn vex_select(
+        ctx: *mut WorkerContext,
+        sel: *mut VexSelect,
+        arms: *mut VexSelectArm,
+        n: i32,
+        after_ms: i64,
+        has_default: bool,
+    ) -> i32;
+    /// After a PENDING select: the fired arm (`n`: the timer) or a `VEX_SELECT_*` code.
+    pub fn vex_select_resume(
+        ctx: *mut WorkerContext,
+        sel: *mut VexSelect,
+        arms: *mut VexSelectArm,
+        n: i32,
+    ) -> i32;
 
     pub fn vex_write(stream: c_int, bytes: *const c_char, len: usize);
     pub fn vex_print(stream: c_int, s: *const VexString, newline: bool);

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::ffi::CStr;
 use std::mem::{align_of, offset_of, size_of};
 use vex_rt_sys::ffi::{
-    self, VexAbiEntry, VexCounters, VexElemType, VexEnv, VexRuntimeOptions, VexString, VexVec,
+    self, VexAbiEntry, VexCounters, VexElemType, VexEnv, VexRuntimeOptions, VexSelectArm,
+    VexString, VexVec,
 };
 
 /// The task header as C lays it out (private to vex-rt, but its size is ABI).
@@ -94,6 +95,9 @@ fn rust_and_c_agree_on_every_shared_struct() {
     rust.insert("VEX_VEC_HEADER_SIZE".to_string(), ffi::VEX_VEC_HEADER_SIZE as u64);
     rust_layout!(rust, VexEnv, "VexEnv", [refs, reserved, drop]);
     rust.insert("VEX_ENV_HEADER_SIZE".to_string(), ffi::VEX_ENV_HEADER_SIZE as u64);
+    rust_layout!(rust, VexSelectArm, "VexSelectArm", [ch, waiter, kind, reserved]);
+    rust.insert("VEX_CHAN_WAITER_SIZE".to_string(), ffi::VEX_CHAN_WAITER_SIZE as u64);
+    rust.insert("VEX_SELECT_SIZE".to_string(), ffi::VEX_SELECT_SIZE as u64);
     rust.insert("VexAbiEntry.size".to_string(), size_of::<VexAbiEntry>() as u64);
     rust.insert("VexAbiEntry.name".to_string(), offset_of!(VexAbiEntry, name) as u64);
     rust.insert("VexAbiEntry.value".to_string(), offset_of!(VexAbiEntry, value) as u64);
@@ -114,6 +118,8 @@ fn rust_and_c_agree_on_every_shared_struct() {
     assert_eq!(ffi::VEX_VEC_HEADER_SIZE % 16, 0, "vector elements must start 16-byte aligned");
     assert_eq!(ffi::VEX_ENV_HEADER_SIZE, size_of::<VexEnv>());
     assert_eq!(ffi::VEX_ENV_HEADER_SIZE % 16, 0, "captures must start 16-byte aligned");
+    assert_eq!(ffi::VEX_CHAN_WAITER_SIZE % 16, 0, "channel slots must start 16-byte aligned");
+    assert_eq!(ffi::VEX_SELECT_SIZE % 16, 0, "select records keep 16-byte alignment");
 }
 
 #[test]

@@ -30,7 +30,8 @@
  * k (1..n). A suspension is, in this order:
  *   1. store the live locals into the state, 2. `s->tag = k`,
  *   3. register exactly one wait: worker_await_after / worker_yield / worker_await_io /
- *      vex_future_poll_or_register / worker_await_wake, 4. `return CORO_STATUS_YIELDED`.
+ *      vex_future_poll_or_register / worker_await_wake, or a channel operation or select
+ *      that returned PENDING (it recorded its wait itself), 4. `return CORO_STATUS_YIELDED`.
  * The registration is only *recorded* in ctx; the worker performs it after the resume
  * function has returned, so the task can never be resumed (on any worker) while its
  * resume function is still running, and the state is not touched by anyone after the
@@ -39,7 +40,10 @@
  *
  * Every resume point k must begin with `if (vex_task_cancelled(ctx)) goto cancel_exit;`
  * (after cancellation a task may be resumed before its wait completed: a cancelled
- * sleep/I/O wait/await ends at once).
+ * sleep/I/O wait/await ends at once). Exception: the resume point of a channel operation
+ * or select calls its *_resume function first, which withdraws the wait and reports
+ * CANCELLED (see Channels and select below); checking the flag before it would leave the
+ * wait record queued on the channel.
  *
  * Await of a child future `f` into `dst` (T is the child's result type):
  *      s->child = f; s->tag = k;
@@ -517,6 +521,165 @@ void *vex_env_retain(void *captures);
 /** Drops a reference (NULL allowed); the last one calls drop(captures), if any, and
  *  frees the block. */
 void vex_env_release(void *captures);
+
+/* ---- Channels and select ------------------------------------------------------------------- */
+
+/** A channel (language §11): a FIFO of values of one element type with room for `cap`
+ *  of them (0: unbuffered, a send completes when a receiver takes the value), shared by
+ *  reference-counted handles. Values are moved in and out by copying elem->size bytes
+ *  (no retain); elem->release (may be NULL) drops a value the runtime has to discard.
+ *  Every function may be called from any worker; new, the try functions, close, len,
+ *  cap, is_closed, retain and release also off-worker (hosts). Operations never block a
+ *  worker thread: a send or receive that cannot complete suspends the task.
+ *
+ *  An empty channel is one 80-byte block (a ring buffer of cap elements follows the
+ *  header in the same allocation); a task that suspends on a channel allocates nothing:
+ *  its wait record lives in its state. */
+typedef struct VexChannel VexChannel;
+
+/** A new channel (caller checked cap >= 0) with one reference. Aborts on out-of-memory. */
+VexChannel *vex_chan_new(const VexElemType *elem, int64_t cap);
+/** Adds a reference (relaxed); returns `ch`. */
+VexChannel *vex_chan_retain(VexChannel *ch);
+/** Drops a reference; the last one releases the buffered values (elem->release) and
+ *  frees the channel. (A task waiting on a channel holds a handle, so no task waits on
+ *  a channel whose last reference goes away.) NULL is ignored. */
+void vex_chan_release(VexChannel *ch);
+
+/** The wait record of one channel operation of a task. The compiler reserves
+ *  VEX_CHAN_WAITER_SIZE bytes (16-byte aligned) followed by a slot of elem->size bytes,
+ *  in the task's state (or on the stack for an operation that cannot suspend): the
+ *  slot, at `(char *)w + VEX_CHAN_WAITER_SIZE`, holds the value being sent or the value
+ *  received. The record needs no initialisation; while the operation is pending the
+ *  runtime owns it (it is linked into the channel's wait queue) and it must stay where
+ *  it is, untouched, until a call returns something other than PENDING. */
+typedef struct VexChanWaiter VexChanWaiter;
+#define VEX_CHAN_WAITER_SIZE 48
+
+/** Results of the channel operations. */
+enum {
+    VEX_CHAN_PENDING = 0,  /* queued and wait recorded: return CORO_STATUS_YIELDED */
+    VEX_CHAN_OK = 1,       /* done: sent (taken or buffered) / a value is in the slot */
+    VEX_CHAN_CLOSED = 2,   /* send: the channel is closed, the value was released;
+                            * receive: the channel is closed and drained */
+    VEX_CHAN_CANCELLED = 3 /* the task was cancelled while waiting: the wait was withdrawn
+                            * (a send's value was released): goto cancel_exit */
+};
+
+/* Send, in compiled code (`v` has been moved into the slot, k is the resume point):
+ *      s->tag = k;
+ *      r = vex_chan_send(ctx, ch, w);
+ *      if (r == VEX_CHAN_PENDING) return CORO_STATUS_YIELDED;
+ *      goto after_k;
+ *   case k:
+ *      r = vex_chan_send_resume(ctx, ch, w);          // no cancellation check before it
+ *      if (r == VEX_CHAN_PENDING) return CORO_STATUS_YIELDED;
+ *      if (r == VEX_CHAN_CANCELLED) goto cancel_exit;
+ *   after_k: r is VEX_CHAN_OK (`true`) or VEX_CHAN_CLOSED (`false`, value dropped)
+ * Receive is the same with vex_chan_recv / vex_chan_recv_resume; on VEX_CHAN_OK the value
+ * is in the slot and its references belong to the caller. Every *_resume call that
+ * returns PENDING has recorded the wait again (a wake-up that did not finish the
+ * operation, e.g. a stale one). Exactly one of "delivered" and "released" happens to a
+ * sent value, never both, never half: a value a receiver took reports OK even if the
+ * task was cancelled meanwhile (its next suspension sees the flag), and a receive that
+ * was handed a value reports OK, never CANCELLED, so no value is lost. */
+
+/** Sends the value in w's slot (moved in). OK: handed to a waiting receiver or
+ *  buffered. CLOSED: the channel is closed; the value was released. PENDING: `w` is
+ *  queued on the channel's send queue and worker_await_wake was recorded. */
+int32_t vex_chan_send(WorkerContext *ctx, VexChannel *ch, VexChanWaiter *w);
+/** After resuming from a PENDING send: OK (a receiver took the value), CLOSED (closed
+ *  while waiting; value released), CANCELLED (the task's cancel flag is set and the
+ *  value was not taken: withdrawn, value released) or PENDING (wait recorded again). */
+int32_t vex_chan_send_resume(WorkerContext *ctx, VexChannel *ch, VexChanWaiter *w);
+/** Receives into w's slot. OK: a value is in the slot. CLOSED: closed and drained.
+ *  PENDING: `w` is queued on the receive queue and worker_await_wake was recorded. */
+int32_t vex_chan_recv(WorkerContext *ctx, VexChannel *ch, VexChanWaiter *w);
+/** After resuming from a PENDING receive: OK (a sender handed a value over: it is in
+ *  the slot, even if the task was cancelled meanwhile), CLOSED (closed while waiting),
+ *  CANCELLED (cancelled and nothing received: withdrawn) or PENDING (recorded again). */
+int32_t vex_chan_recv_resume(WorkerContext *ctx, VexChannel *ch, VexChanWaiter *w);
+/** Never waits; the value at `value` (elem->size bytes) is moved in. True: handed to a
+ *  waiting receiver or buffered. False (closed, full, or unbuffered with no receiver
+ *  waiting right now): the value was released. */
+bool vex_chan_try_send(VexChannel *ch, void *value);
+/** Never waits. True: a value was moved to `out` (from a waiting sender or the
+ *  buffer); false: none available right now (empty, or closed and drained). */
+bool vex_chan_try_recv(VexChannel *ch, void *out);
+/** Closes the channel (idempotent). Every waiting sender is woken and its send ends
+ *  CLOSED (value released); every waiting receiver is woken and ends CLOSED (receivers
+ *  only wait on an empty channel). Values already buffered can still be received. */
+void vex_chan_close(VexChannel *ch);
+/** The number of buffered values (always 0 for an unbuffered channel). */
+int64_t vex_chan_len(const VexChannel *ch);
+/** The capacity given to vex_chan_new. */
+int64_t vex_chan_cap(const VexChannel *ch);
+/** Whether vex_chan_close was called. */
+bool vex_chan_is_closed(const VexChannel *ch);
+
+/** The state of one `select` while it runs: VEX_SELECT_SIZE bytes (16-byte aligned)
+ *  the compiler reserves in the task's state next to an array of arms. Needs no
+ *  initialisation. */
+typedef struct VexSelect VexSelect;
+#define VEX_SELECT_SIZE 16
+
+/** VexSelectArm.kind. */
+enum { VEX_SELECT_RECV = 0, VEX_SELECT_SEND = 1 };
+/** Results of vex_select / vex_select_resume below 0 (>= 0 is the index of what fired). */
+enum {
+    VEX_SELECT_PENDING = -1,    /* every enabled arm is queued, wait recorded: YIELDED */
+    VEX_SELECT_ALL_CLOSED = -2, /* every arm is disabled, no after/default arm: panic
+                                 * "select on closed channels" */
+    VEX_SELECT_CANCELLED = -3   /* the task was cancelled while waiting, nothing fired:
+                                 * goto cancel_exit */
+};
+
+/** One arm of a select (public layout: an array of these lives in the state, in the
+ *  order of the arms in the source; `after` and `default` are not arms). `ch` is never
+ *  NULL; each arm has its own wait record, whose slot holds the value to send (moved in
+ *  before vex_select: from then on the select owns it) or receives the value. `reserved`
+ *  belongs to the runtime (vex_select stores the arms' locking order there); leave it
+ *  alone until the select has finished. */
+typedef struct VexSelectArm {
+    VexChannel *ch;
+    VexChanWaiter *waiter;
+    int32_t kind;     /* VEX_SELECT_RECV or VEX_SELECT_SEND */
+    int32_t reserved; /* runtime use */
+} VexSelectArm;
+
+/* A select in compiled code (k is the resume point; `after_ms` < 0: no after arm):
+ *      s->tag = k;
+ *      r = vex_select(ctx, &s->sel, s->arms, n, after_ms, has_default);
+ *      if (r == VEX_SELECT_PENDING) return CORO_STATUS_YIELDED;
+ *      goto chosen_k;
+ *   case k:
+ *      r = vex_select_resume(ctx, &s->sel, s->arms, n);  // no cancellation check before it
+ *      if (r == VEX_SELECT_PENDING) return CORO_STATUS_YIELDED;
+ *      if (r == VEX_SELECT_CANCELLED) goto cancel_exit;
+ *   chosen_k: switch (r): 0..n-1 the arm (a receive arm's value is in its slot), n the
+ *      after arm, n + 1 default, VEX_SELECT_ALL_CLOSED: panic.
+ * A receive arm on a closed, drained channel and a send arm on a closed channel are
+ * disabled (never chosen). Whenever a select finishes (any result other than PENDING),
+ * exactly one arm fired, every other registration is withdrawn and the values of the
+ * send arms that did not fire have been released (elem->release), so the compiled code
+ * owns nothing of the select any more except the fired receive arm's value. */
+
+/** Starts a select over arms[0..n). Returns the index of an arm that completed at once
+ *  (chosen uniformly at random among the ready ones, with the worker's generator, which
+ *  has a fixed seed in deterministic mode); else n (the after arm) if after_ms == 0; else
+ *  n + 1 if has_default; else VEX_SELECT_ALL_CLOSED if every arm is disabled and
+ *  after_ms < 0; else VEX_SELECT_PENDING: the wait records of the enabled arms are
+ *  queued on their channels and, for after_ms > 0, a timer for after_ms ms from now is
+ *  part of the recorded wait. `after` and `default` are exclusive. */
+int32_t vex_select(WorkerContext *ctx, VexSelect *sel, VexSelectArm *arms, int32_t n,
+                   int64_t after_ms, bool has_default);
+/** After resuming from PENDING (same sel, arms and n): the index of the arm that fired
+ *  (n: the timer), VEX_SELECT_PENDING (wait recorded again), VEX_SELECT_ALL_CLOSED
+ *  (while waiting every arm became disabled and there is no after arm) or
+ *  VEX_SELECT_CANCELLED (the task is cancelled and nothing fired: waiters withdrawn,
+ *  timer disarmed, send values released). An arm that fired before the cancellation was
+ *  noticed is reported (its value was moved), never CANCELLED. */
+int32_t vex_select_resume(WorkerContext *ctx, VexSelect *sel, VexSelectArm *arms, int32_t n);
 
 /* ---- Printing and panics --------------------------------------------------------------- */
 

@@ -312,6 +312,19 @@ Runtime *task_runtime(VexTask *t);
 /* Clock (sched.c). */
 uint64_t rt_now(Runtime *rt);
 
+/* For channels (sched.c). A task reference keeps a woken task's memory alive between
+ * publishing its wait's result (after which it may run and finish) and waking it. */
+void rt_task_retain(VexTask *t);
+/* Wakes t (as vex_future_wake does) and drops a reference taken with rt_task_retain. */
+void rt_task_wake_release(VexTask *t);
+/* The absolute deadline (rt clock, ms) of a sleep of `ms` ms starting now. */
+uint64_t rt_deadline_after(Runtime *rt, uint64_t ms);
+/* Records a wait until `deadline` or a wake-up (whichever comes first; the worker
+ * disarms the timer before the task runs again). */
+void rt_await_deadline(WorkerContext *w, uint64_t deadline);
+/* The worker's xorshift generator (fixed seed in deterministic mode). Owner only. */
+uint64_t worker_rand(WorkerContext *w);
+
 /* Strings (str.c): a new string of `len` bytes with refs 1 and no spare capacity; the
  * bytes are uninitialised except the terminating 0. Aborts on out-of-memory. */
 VexString *string_alloc(size_t len);

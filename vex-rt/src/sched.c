@@ -10,7 +10,9 @@
  * hand-off. Cancellation sets TS_CANCEL and wakes the task; the worker disarms whatever
  * wait may still be armed (timer, I/O slot, child waiter) before resuming it. Every
  * armed wait (wheel entry, I/O slot, child's waiter field) holds one task reference, so
- * a late timer or event never touches a freed task.
+ * a late timer or event never touches a freed task. Channels (chan.c) park tasks with
+ * worker_await_wake (a select with an after arm: a sleep, which a wake also ends) and
+ * wake them with rt_task_wake_release, holding a task reference across the hand-off.
  *
  * Run queues: each worker has a private FIFO ring (no atomics on the hot path: a yield
  * or a local spawn/wake is a plain ring push) and a Chase-Lev deque that is only the
@@ -609,6 +611,8 @@ static uint64_t rng_next(WorkerContext *w) {
     return w->rng;
 }
 
+uint64_t worker_rand(WorkerContext *w) { return rng_next(w); }
+
 /* Steals half of v's deque: returns one task, the rest go to w's deque. */
 static VexTask *steal_half(WorkerContext *w, WorkerContext *v) {
     size_t n = deque_len(&v->deque);
@@ -822,7 +826,11 @@ Runtime *runtime_create_with(const VexRuntimeOptions *o) {
         deque_init(&w->deque);
         w->rt = rt;
         w->index = i;
+        /* A fixed seed in deterministic mode (select's random choices repeat exactly,
+         * language §6.9); else mixed with the clock, so runs differ. */
         w->rng = 0x9E3779B97F4A7C15ull * (uint64_t)(i + 1);
+        if (!o->virtual_clock) w->rng ^= mono_ns() * 0xBF58476D1CE4E5B9ull;
+        if (w->rng == 0) w->rng = 0x2545F4914F6CDD1Dull;
         atomic_init(&w->unpark, 0);
         atomic_init(&w->parked_in_epoll, false);
         atomic_init(&w->wake_at, UINT64_MAX);
@@ -1118,6 +1126,24 @@ void worker_await_io(WorkerContext *ctx, int fd, EventType type) {
 void worker_yield(WorkerContext *ctx) { ctx->pending_kind = WAIT_YIELD; }
 
 void worker_await_wake(WorkerContext *ctx) { ctx->pending_kind = WAIT_NONE; }
+
+/* A sleep is woken by vex_future_wake too (task_wake does not look at the wait kind),
+ * and run_task disarms the timer before the task runs, wherever it runs: so a sleep
+ * wait is also "a wake-up or this deadline", which is what a select with an after arm
+ * waits for. */
+void rt_await_deadline(WorkerContext *w, uint64_t deadline) {
+    w->pending_kind = WAIT_SLEEP;
+    w->pending_arg = deadline;
+}
+
+uint64_t rt_deadline_after(Runtime *rt, uint64_t ms) { return sleep_deadline(rt, ms); }
+
+void rt_task_retain(VexTask *t) { task_ref(t); }
+
+void rt_task_wake_release(VexTask *t) {
+    task_wake(task_runtime(t), t, true);
+    task_unref(t);
+}
 
 void vex_future_wake(VexFuture *f) {
     VexTask *t = (VexTask *)f;

@@ -30,7 +30,7 @@ impl Part {
 }
 
 /// The parts every engine compiles.
-pub const LANDED: &[Part] = &[];
+pub const LANDED: &[Part] = &[Part::Channels];
 
 /// The first use in `body` of a part that has not landed, as a diagnostic.
 pub(crate) fn not_yet_supported(body: &Body, infer: &InferenceResult) -> Option<InferDiagnostic> {

@@ -188,6 +188,27 @@ impl RtOp {
         )
     }
 
+    /// Whether this is one of the channel and select operations (`ChanNew` through
+    /// `SelectResume`), whose wait records are passed by address.
+    pub fn is_channel_op(self) -> bool {
+        matches!(
+            self,
+            RtOp::ChanNew
+                | RtOp::ChanSend
+                | RtOp::ChanSendResume
+                | RtOp::ChanRecv
+                | RtOp::ChanRecvResume
+                | RtOp::ChanTrySend
+                | RtOp::ChanTryRecv
+                | RtOp::ChanClose
+                | RtOp::ChanLen
+                | RtOp::ChanCap
+                | RtOp::ChanIsClosed
+                | RtOp::SelectStart
+                | RtOp::SelectResume
+        )
+    }
+
     /// The operands that are wait records ([`Type::Waiter`], [`Type::Select`]) this
     /// operation starts using: it *defines* them (a record needs no initialisation),
     /// rather than reading them, for liveness and the validator. `n` is the number of

@@ -1,9 +1,8 @@
 //! Channels and `select` through the lowering, the coroutine transform and the
 //! evaluator under the deterministic scheduler: waits park and resume, values move
 //! through wait records, closing and cancelling release exactly what they must, and
-//! `select`'s choices repeat run after run. (Until the LLVM backend compiles them the
-//! checker reports these programs as not supported yet; those reports are the only
-//! diagnostics allowed here.)
+//! `select`'s choices repeat run after run (the same choices as the runtime's
+//! deterministic mode, which `examples/20_channels` checks across engines).
 
 use expect_test::{Expect, expect};
 
@@ -16,7 +15,6 @@ fn check(input: &str, expect: Expect) {
     let errors: Vec<_> = vex_hir::file_diagnostics(&db, files[0])
         .into_iter()
         .filter(|d| d.severity == vex_hir::Severity::Error)
-        .filter(|d| !d.message.starts_with("not supported yet"))
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
     validate_module(&module_built(&db), Stage::Built).unwrap();

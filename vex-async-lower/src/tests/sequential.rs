@@ -1,6 +1,7 @@
 //! The programs of `examples/order_independent.txt` through the evaluator in
 //! sequential mode, on the IR before the coroutine transform: `await` runs the callee
-//! in place, and the output must not differ.
+//! in place, and the output must not differ. Programs that wait on channels are left
+//! out: with no other task running, nothing could complete their waits.
 
 use std::path::Path;
 
@@ -17,7 +18,14 @@ fn order_independent_examples_pass_sequentially() {
         let rel = path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(path).unwrap();
         let (db, _) = super::db_with(&[(&rel, &text)]);
-        let result = run_main(&module_built(&db), Options::new(Mode::Sequential));
+        let module = module_built(&db);
+        let parks = |f: &crate::ir::Function| {
+            f.blocks.iter().any(|b| matches!(b.term, crate::ir::Terminator::Park { .. }))
+        };
+        if module.functions.iter().any(parks) {
+            continue;
+        }
+        let result = run_main(&module, Options::new(Mode::Sequential));
         let expected = vex_hir::testing::Expected::of(path);
         let mut problems = expected.mismatches(&result.stdout, &result.stderr, result.exit_code);
         problems.extend(result.errors.iter().map(|e| format!("evaluator: {e}")));

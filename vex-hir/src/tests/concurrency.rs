@@ -1,7 +1,7 @@
 //! The concurrency layer of LANGUAGE.md §11–§12 in the checker: channels, `select` and
 //! the future combinators — inferred types of well-typed programs, and one fixture per
-//! misuse with its code and exact span. Until these parts compile in every engine the
-//! checker also reports their first use in each body as not supported yet
+//! misuse with its code and exact span. Until the combinators compile in every engine
+//! the checker also reports their first use in each body as not supported yet
 //! ([`crate::staged`]); [`diagnostics`] leaves those reports out, and
 //! [`uses_are_reported_as_not_supported_yet`] checks them.
 
@@ -289,8 +289,8 @@ async fn main() {
     );
 }
 
-/// Until channels and combinators compile everywhere, the checker reports their first
-/// use in each body once, with a span.
+/// Until the combinators compile everywhere, the checker reports their first use in
+/// each body once, with a span; channels have landed.
 #[test]
 fn uses_are_reported_as_not_supported_yet() {
     let out = render_diagnostics(
@@ -305,7 +305,7 @@ async fn other() { let r = race(a(), a()) }
 "#,
     );
     expect![[r#"
-        E0010 56..72 "Channel.new<i64>": not supported yet: channels and `select` (Vex Core v0.2 lands in parts)
+        E0010 103..107 "join": not supported yet: future combinators (Vex Core v0.2 lands in parts)
         E0010 147..151 "race": not supported yet: future combinators (Vex Core v0.2 lands in parts)
     "#]]
     .assert_eq(&out);

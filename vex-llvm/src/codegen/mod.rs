@@ -28,6 +28,7 @@
 //! reference walks), `closures` (function values and environments), `values`
 //! (vectors and string methods) and `terminators`.
 
+mod channels;
 mod closures;
 mod places;
 mod runtime;
@@ -236,6 +237,8 @@ fn is_aggregate(ty: &Type) -> bool {
             | Type::Option(_)
             | Type::Result(..)
             | Type::Fn(..)
+            | Type::Waiter(_)
+            | Type::Select(_)
     )
 }
 
@@ -275,6 +278,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             | Type::StatePtr(_)
             | Type::DeferList
             | Type::Vec(_)
+            | Type::Channel(_)
             | Type::EnvPtr(_) => self.abi.ptr_type().into(),
             Type::CoroStatus => self.abi.coro_status_type().into(),
             _ => return None,
@@ -476,14 +480,27 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             }
             locals.push(slot);
         }
+        let mut first_param = None;
         for param in &function.params {
             let ty = function.local_ty(*param);
             let Some(slot) = locals[param.index()] else { continue };
             let incoming = params.next().expect("parameter");
+            first_param = first_param.or(Some(incoming));
             if is_aggregate(ty) {
                 self.copy_bytes(slot, incoming.into_pointer_value(), ty)?;
             } else {
                 self.builder.build_store(slot, incoming)?;
+            }
+        }
+        // A pinned local of a resume function is its field of the state, in place: the
+        // runtime may hold its address while the task is suspended.
+        if let (FunctionKind::Resume { state, pinned }, Some(state_ptr)) =
+            (&function.kind, first_param)
+        {
+            for (local, field) in pinned {
+                let offset = self.types.structs[state].fields[*field as usize].offset;
+                let slot = self.offset_ptr(state_ptr.into_pointer_value(), self.i64(offset))?;
+                locals[local.index()] = Some(slot);
             }
         }
         self.builder.build_unconditional_branch(blocks[0])?;

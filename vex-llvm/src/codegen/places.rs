@@ -35,6 +35,10 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                         self.builder.build_int_add(offset, self.i64(abi::VEC_HEADER_SIZE), "")?;
                     self.offset_ptr(vector.into_pointer_value(), offset)?
                 }
+                // The value slot follows the wait record.
+                (Type::Waiter(_), Proj::Slot) => {
+                    self.offset_ptr(ptr, self.i64(layout::CHAN_WAITER_SIZE))?
+                }
                 _ => {
                     let offset = self.projection_offset(cx, &ty, proj)?;
                     self.offset_ptr(ptr, offset)?

@@ -95,6 +95,8 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
         let scalar_args = match op {
             RtOp::DeferPush => &args[..2],
             RtOp::VecFromArray => &[],
+            // Wait records are passed by address (`channels`).
+            op if op.is_channel_op() => &[],
             _ => args,
         };
         let mut values = Vec::with_capacity(args.len());
@@ -126,9 +128,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             | RtOp::ChanCap
             | RtOp::ChanIsClosed
             | RtOp::SelectStart
-            | RtOp::SelectResume => {
-                return Err(Error::Unsupported(format!("{} in the LLVM backend", op.name())));
-            }
+            | RtOp::SelectResume => return self.channel_op(cx, dest, op, args),
             RtOp::VecWithCapacity
             | RtOp::VecFromArray
             | RtOp::VecLen
@@ -316,6 +316,11 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 let v = self.builder.build_load(self.abi.ptr_type(), ptr, "")?;
                 let f = if retain { RtFn::VecRetain } else { RtFn::VecRelease };
                 self.call_rt(f, &[v.into()])?;
+            }
+            Type::Channel(_) => {
+                let ch = self.builder.build_load(self.abi.ptr_type(), ptr, "")?;
+                let f = if retain { RtFn::ChanRetain } else { RtFn::ChanRelease };
+                self.call_rt(f, &[ch.into()])?;
             }
             Type::EnvPtr(_) | Type::Fn(..) => {
                 let offset = if matches!(ty, Type::Fn(..)) { FN_ENV_OFFSET } else { 0 };

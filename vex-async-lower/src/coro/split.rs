@@ -13,8 +13,8 @@
 //! tag `k`, hand the wait to the runtime, return `YIELDED`; nothing touches the state
 //! after the hand-off. An await first asks `future_poll_or_register`: if the child has
 //! finished, the code continues in place. After the wait (in place or resumed after the
-//! loads), a cancelled task takes the cancel path (releasing the still-owned child
-//! first); otherwise `future_take` moves the value out, and a cancelled child sends the
+//! loads), a cancelled task takes the cancel path (cancelling the still-owned child and
+//! releasing it first: cancellation flows down, LANGUAGE.md §6.7); otherwise `future_take` moves the value out, and a cancelled child sends the
 //! awaiter down its cancel path too. Returns store the result, set the done tag and
 //! return `DONE`; the cancel paths end in `task_finish_cancelled`.
 //!
@@ -185,8 +185,17 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
                     },
                     at,
                 );
+                // Cancelled while waiting: the cancellation flows down to the child
+                // (LANGUAGE.md §6.7), whose handle is then released.
                 let release = split.new_block(
-                    vec![Stmt::Release(Place::local(child))],
+                    vec![
+                        Stmt::Runtime {
+                            dest: None,
+                            op: RtOp::FutureCancel,
+                            args: vec![Operand::local(child)],
+                        },
+                        Stmt::Release(Place::local(child)),
+                    ],
                     Terminator::Goto(cancel),
                     at,
                 );

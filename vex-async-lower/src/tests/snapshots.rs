@@ -329,6 +329,7 @@ fn await_child_holding_a_string() {
                 %21 = eq %20, 1i32
                 branch %21, bb2, bb3
               bb13:
+                rt future_cancel(%4)
                 release %4
                 goto bb3
               bb14:
@@ -614,6 +615,7 @@ fn wrapper_registers_drop_result_and_stored_sleep_is_a_future() {
                 %10 = eq %9, 1i32
                 branch %10, bb2, bb3
               bb7:
+                rt future_cancel(%2)
                 release %2
                 goto bb3
               bb8:

@@ -425,6 +425,13 @@ runtime_functions! {
     ChanIsClosed = vex_chan_is_closed(Ptr) -> Bool;
     Select = vex_select(Ptr, Ptr, Ptr, I32, I64, Bool) -> I32;
     SelectResume = vex_select_resume(Ptr, Ptr, Ptr, I32) -> I32;
+    Join = vex_join(Ptr, Ptr, I32, Ptr, Ptr, I32) -> Ptr;
+    JoinAll = vex_join_all(Ptr, Ptr, Ptr) -> Ptr;
+    Race = vex_race(Ptr, Ptr, I32, Ptr) -> Ptr;
+    RaceAll = vex_race_all(Ptr, Ptr, Ptr) -> Ptr;
+    Timeout = vex_timeout(Ptr, Ptr, I64, Ptr, I32, I32) -> Ptr;
+    ReadyFuture = vex_ready_future(Ptr, Ptr, Ptr) -> Ptr;
+    FutureIsReady = vex_future_is_ready(Ptr) -> Bool;
 }
 
 impl RtFn {
@@ -725,6 +732,9 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("declare zeroext i1 @vex_chan_try_send(ptr, ptr)"), "{text}");
+        assert!(text.contains("declare ptr @vex_join(ptr, ptr, i32, ptr, ptr, i32)"), "{text}");
+        assert!(text.contains("declare ptr @vex_timeout(ptr, ptr, i64, ptr, i32, i32)"), "{text}");
+        assert!(text.contains("declare zeroext i1 @vex_future_is_ready(ptr)"), "{text}");
         let panic = module.get_function("vex_panic_cstr").unwrap();
         let noreturn = Attribute::get_named_enum_kind_id("noreturn");
         assert!(panic.get_enum_attribute(AttributeLoc::Function, noreturn).is_some());

@@ -513,6 +513,55 @@ unsafe extern "C" {
         n: i32,
     ) -> i32;
 
+    /// `join(a, b, ...)`: `n >= 1` handles moved in; input `i`'s value (type
+    /// `input_types[i]`) goes to byte `offsets[i]` of a tuple of `result_size` bytes.
+    pub fn vex_join(
+        ctx: *mut WorkerContext,
+        inputs: *const *mut VexFuture,
+        n: i32,
+        offsets: *const u32,
+        input_types: *const *const VexElemType,
+        result_size: u32,
+    ) -> *mut VexFuture;
+    /// `joinAll(v)`: a `Vec<Future<T>>` moved in; the result is a `Vec<T>` of `elem`.
+    pub fn vex_join_all(
+        ctx: *mut WorkerContext,
+        inputs: *mut VexVec,
+        elem: *const VexElemType,
+    ) -> *mut VexFuture;
+    /// `race(a, b, ...)`: `n >= 1` handles moved in, each of type `result`.
+    pub fn vex_race(
+        ctx: *mut WorkerContext,
+        inputs: *const *mut VexFuture,
+        n: i32,
+        result: *const VexElemType,
+    ) -> *mut VexFuture;
+    /// `raceAll(v)`: a non-empty `Vec<Future<T>>` moved in.
+    pub fn vex_race_all(
+        ctx: *mut WorkerContext,
+        inputs: *mut VexVec,
+        result: *const VexElemType,
+    ) -> *mut VexFuture;
+    /// `timeout(f, ms)`: an `Option<T>` of `result_size` bytes (u32 tag at 0: 0 Some,
+    /// 1 None; the value of type `value` at `payload_offset`).
+    pub fn vex_timeout(
+        ctx: *mut WorkerContext,
+        input: *mut VexFuture,
+        ms: i64,
+        value: *const VexElemType,
+        payload_offset: u32,
+        result_size: u32,
+    ) -> *mut VexFuture;
+    /// `ready(x)`: a future already finished with the `result.size` bytes at `value`
+    /// (moved in); `ctx` may be NULL.
+    pub fn vex_ready_future(
+        ctx: *mut WorkerContext,
+        value: *const c_void,
+        result: *const VexElemType,
+    ) -> *mut VexFuture;
+    /// `f.isReady()`: whether `f` has finished; false for NULL.
+    pub fn vex_future_is_ready(f: *const VexFuture) -> bool;
+
     pub fn vex_write(stream: c_int, bytes: *const c_char, len: usize);
     pub fn vex_print(stream: c_int, s: *const VexString, newline: bool);
     pub fn vex_panic(file: *const c_char, line: u32, col: u32, msg: *const VexString) -> !;

@@ -1,16 +1,21 @@
 //! The safe host API over the C runtime: [`RuntimeBuilder`] / [`Runtime`] (workers,
 //! virtual clock, output capture), spawning state machines ([`Runtime::spawn`] for Rust
 //! types implementing [`StateMachine`], [`Runtime::spawn_raw`] for a C resume function),
-//! [`TaskHandle`] (join, cancel, status), [`CancelToken`] and [`Counters`]. It must not
-//! schedule anything itself; every operation is one or two calls into `vex-rt`.
+//! [`TaskHandle`] (join, host-thread waits with a time limit, cancel, status; also a
+//! wrapper for a raw `VexFuture *` of compiled Vex code), [`CancelToken`] and
+//! [`Counters`]. It must not schedule anything itself; every operation is one or two
+//! calls into `vex-rt`.
 
 use crate::ffi;
+use std::cell::Cell;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::marker::PhantomData;
 use std::mem::{ManuallyDrop, MaybeUninit};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Errors of a whole runtime run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -254,6 +259,25 @@ impl Runtime {
         }
     }
 
+    /// Runs the runtime on a new thread ([`Runtime::run`] there) and returns that
+    /// thread's handle. This is how a host keeps the runtime going while its own thread
+    /// blocks in [`TaskHandle::wait_timeout`] or a blocking channel operation
+    /// ([`crate::Channel::recv_timeout`], ...). Spawn the tasks first: a run with no live
+    /// task returns at once, and a run returns as soon as every task has finished.
+    pub fn run_in_background(&self) -> std::thread::JoinHandle<Result<(), RuntimeError>> {
+        let rt = self.clone();
+        std::thread::Builder::new()
+            .name("vex-runtime".to_string())
+            .spawn(move || rt.run())
+            .expect("cannot start the runtime thread")
+    }
+
+    /// Whether a task panicked (the run then stopped; see [`Runtime::panic_message`]).
+    pub fn is_panicked(&self) -> bool {
+        // SAFETY: raw is a live runtime; the flag is an atomic read.
+        unsafe { ffi::runtime_panicked(self.as_raw()) }
+    }
+
     /// The panic that stopped the runtime, if any.
     pub fn panic_message(&self) -> Option<String> {
         // SAFETY: raw is live; the message is owned by the runtime and NUL-terminated.
@@ -293,6 +317,7 @@ impl Runtime {
                 |state| {
                     state.cast::<Slot<M>>().write(Slot {
                         machine: ManuallyDrop::new(machine),
+                        waits: AtomicUsize::new(0),
                         result: MaybeUninit::uninit(),
                     });
                     // A value that nobody takes (the handle was dropped before the task
@@ -360,6 +385,9 @@ pub trait StateMachine: Send + 'static {
 /// The worker a state machine runs on, valid during one resume.
 pub struct Context<'a> {
     raw: *mut ffi::WorkerContext,
+    /// The running task's count of channel operations left pending (see
+    /// [`crate::chan`]): a task must not finish while one of its wait records is queued.
+    waits: &'a AtomicUsize,
     _life: PhantomData<&'a mut ffi::WorkerContext>,
 }
 
@@ -393,11 +421,71 @@ impl Context<'_> {
     pub fn as_raw(&self) -> *mut ffi::WorkerContext {
         self.raw
     }
+    /// The pending-wait counter of the running task.
+    pub(crate) fn waits(&self) -> &AtomicUsize {
+        self.waits
+    }
+}
+
+/// The task whose resume function (or state machine drop) runs on this thread: set by
+/// [`trampoline`] for the duration of the call, so that a channel operation dropped
+/// while pending can withdraw its wait through the worker (see [`crate::chan`]) and a
+/// blocking host call can refuse to block a worker thread.
+#[derive(Clone, Copy)]
+pub(crate) struct CurrentTask {
+    /// The worker running the task.
+    pub(crate) ctx: *mut ffi::WorkerContext,
+    /// The task's pending-wait counter (lives in its [`Slot`]).
+    pub(crate) waits: *const AtomicUsize,
+}
+
+thread_local! {
+    static CURRENT: Cell<Option<CurrentTask>> = const { Cell::new(None) };
+}
+
+/// The Rust task running on this thread, if any.
+pub(crate) fn current_task() -> Option<CurrentTask> {
+    CURRENT.with(Cell::get)
+}
+
+/// Sets [`CURRENT`] for its lifetime and restores the previous value (also on unwind).
+struct CurrentGuard(Option<CurrentTask>);
+
+impl CurrentGuard {
+    fn enter(task: CurrentTask) -> CurrentGuard {
+        CurrentGuard(CURRENT.with(|c| c.replace(Some(task))))
+    }
+}
+
+impl Drop for CurrentGuard {
+    fn drop(&mut self) {
+        CURRENT.with(|c| c.set(self.0));
+    }
+}
+
+/// Stops the process when a task finished while one of its channel wait records is
+/// still queued on a channel: the record points to the task, which the runtime is about
+/// to free, so any later send, receive or close on that channel would write into freed
+/// memory. Only a state machine that breaks the channel protocol gets here (it returned
+/// `Done`, or panicked, between a `Pending` operation and its completion without the
+/// task being cancelled); continuing would be undefined behaviour.
+fn abort_if_waiting(waits: &AtomicUsize) {
+    let n = waits.load(Ordering::Acquire);
+    if n != 0 {
+        eprintln!(
+            "vex-rt-sys: a task finished with {n} channel operation(s) still pending \
+             (a SendOp/RecvOp left Pending without polling it to completion); aborting \
+             to avoid a use-after-free"
+        );
+        std::process::abort();
+    }
 }
 
 #[repr(C)]
 struct Slot<M: StateMachine> {
     machine: ManuallyDrop<M>,
+    /// Channel operations of this task that returned `Pending` and have not completed.
+    waits: AtomicUsize,
     result: MaybeUninit<M::Output>,
 }
 
@@ -409,7 +497,10 @@ unsafe extern "C" fn trampoline<M: StateMachine>(
     // task twice at once, and never again after DONE, so this &mut is unique and the
     // machine has not been dropped yet.
     let slot = unsafe { &mut *state.cast::<Slot<M>>() };
-    let mut cx = Context { raw: ctx, _life: PhantomData };
+    // Also covers the machine's drop below: a pending channel operation dropped with it
+    // withdraws its wait through this worker.
+    let _current = CurrentGuard::enter(CurrentTask { ctx, waits: &slot.waits });
+    let mut cx = Context { raw: ctx, waits: &slot.waits, _life: PhantomData };
     let step = catch_unwind(AssertUnwindSafe(|| slot.machine.resume(&mut cx)));
     match step {
         Ok(Step::Suspend) => ffi::CoroStatus::YIELDED,
@@ -417,16 +508,20 @@ unsafe extern "C" fn trampoline<M: StateMachine>(
             slot.result.write(v);
             // SAFETY: the machine is dropped once, here, at the end of the task.
             unsafe { ManuallyDrop::drop(&mut slot.machine) };
+            abort_if_waiting(&slot.waits);
             ffi::CoroStatus::DONE
         }
         Ok(Step::Cancelled) => {
             // SAFETY: as above; ctx is the live worker.
-            unsafe {
-                ManuallyDrop::drop(&mut slot.machine);
-                ffi::vex_task_finish_cancelled(ctx)
-            }
+            unsafe { ManuallyDrop::drop(&mut slot.machine) };
+            abort_if_waiting(&slot.waits);
+            // SAFETY: ctx is the live worker.
+            unsafe { ffi::vex_task_finish_cancelled(ctx) }
         }
         Err(payload) => {
+            // The machine stays undropped, so its pending wait records cannot be
+            // withdrawn, and a panicked task is freed like a finished one.
+            abort_if_waiting(&slot.waits);
             let msg = payload
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
@@ -453,6 +548,22 @@ unsafe extern "C" fn drop_result<M: StateMachine>(
 /// A handle to a spawned task: its future. Dropping it detaches the task; a value the
 /// task finishes with later is dropped when the task is freed (for [`Runtime::spawn`];
 /// raw tasks can register a hook with `ffi::vex_task_set_drop_result` in `init`).
+///
+/// It also wraps a future made by compiled Vex code (the `VexFuture *` an async Vex
+/// function returns when a host calls it): [`TaskHandle::from_raw`]. A host thread can
+/// then block on it with [`TaskHandle::wait_timeout`] / [`TaskHandle::wait`] while
+/// another thread runs the runtime ([`Runtime::run_in_background`]), cancel it, and take
+/// its value with [`TaskHandle::join`].
+///
+/// The host-thread waits poll the task's state (`vex_future_outcome`) with a backoff: a
+/// few `yield`s, then sleeps from 20 µs doubling up to 1 ms. The C runtime has no
+/// completion callback, a future has a single waiter slot (the task that awaits it;
+/// occupying it with a watcher task would break a later `await` of the same future by
+/// Vex code), and futures from compiled code cannot be made to signal a condition
+/// variable; polling works for every future and also notices a runtime stopped by a
+/// panic. The cost is at most about 1 ms of extra latency and about 1000 wake-ups per
+/// second of a long wait. (Blocking channel operations do not poll: their helper task
+/// signals a condition variable, see [`crate::Channel::recv_timeout`].)
 pub struct TaskHandle<T> {
     raw: Option<NonNull<ffi::VexFuture>>,
     rt: Runtime,
@@ -491,8 +602,89 @@ impl<T> TaskHandle<T> {
         }
     }
 
+    /// Wraps a future handle that compiled Vex code (or any other user of the C ABI)
+    /// produced, taking over its reference: the handle releases it on drop, and
+    /// [`TaskHandle::join`] moves the result out with `vex_future_take(NULL, f, &value)`
+    /// (a take off-worker needs no worker context).
+    ///
+    /// # Safety
+    /// `fut` must be a live, non-null future handle of a task of `rt` that owns one
+    /// reference (which moves into the returned handle) and that no task awaits. When
+    /// that task finishes with a value, its result slot must hold exactly
+    /// `size_of::<T>()` bytes (the `result_size` given to `vex_task_alloc`) forming a
+    /// valid `T` whose ownership moves to whoever takes it: a plain scalar (`i64`,
+    /// `f64`, `bool` as one byte, ...) for a scalar Vex result, `()` for a result of size
+    /// 0. Result types holding references (strings, futures) need a `T` whose `Drop`
+    /// releases exactly those references.
+    pub unsafe fn from_raw(rt: &Runtime, fut: *mut ffi::VexFuture) -> TaskHandle<T> {
+        let raw = NonNull::new(fut).expect("TaskHandle::from_raw: null future");
+        TaskHandle { raw: Some(raw), rt: rt.clone(), _t: PhantomData }
+    }
+
+    /// The raw future handle (still owned by `self`), e.g. to pass to compiled Vex code
+    /// that only borrows it.
+    pub fn as_raw(&self) -> *mut ffi::VexFuture {
+        self.fut()
+    }
+
+    /// Gives up the handle without releasing it: the caller owns the returned reference
+    /// (e.g. hands it to compiled Vex code that awaits it, which moves the future), and
+    /// must release or take it exactly once. A value the task finishes with is then the
+    /// taker's (or the drop-result hook's) business.
+    pub fn into_raw(mut self) -> *mut ffi::VexFuture {
+        self.raw.take().expect("live handle").as_ptr()
+    }
+
+    /// Blocks the calling thread until the task has finished or the runtime stopped
+    /// because of a panic, without running the runtime itself: another thread must be
+    /// inside [`Runtime::run`] (e.g. [`Runtime::run_in_background`]), or this never
+    /// returns. Take the value with [`TaskHandle::join`] afterwards. Panics when called
+    /// from inside a task (blocking a worker could deadlock the runtime).
+    pub fn wait(&self) {
+        let finished = self.wait_until(None);
+        debug_assert!(finished);
+    }
+
+    /// Like [`TaskHandle::wait`] with a time limit: true when the task has finished (or
+    /// the runtime stopped for a panic, which [`TaskHandle::join`] then reports), false
+    /// when `timeout` passed first (the task keeps running; wait again, cancel it, or
+    /// drop the handle to detach it).
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        self.wait_until(Some(Instant::now() + timeout))
+    }
+
+    /// The polling loop behind the waits (see the type's documentation for why it
+    /// polls).
+    fn wait_until(&self, deadline: Option<Instant>) -> bool {
+        assert!(
+            current_task().is_none(),
+            "TaskHandle::wait inside a task would block a worker thread; await the task \
+             through the state machine protocol instead"
+        );
+        let mut round = 0u32;
+        let mut nap = Duration::from_micros(20);
+        loop {
+            if self.status() != TaskStatus::Pending || self.rt.is_panicked() {
+                return true;
+            }
+            let now = Instant::now();
+            if deadline.is_some_and(|d| now >= d) {
+                return false;
+            }
+            if round < 32 {
+                round += 1;
+                std::thread::yield_now();
+            } else {
+                let left = deadline.map_or(nap, |d| d - now);
+                std::thread::sleep(nap.min(left));
+                nap = (nap * 2).min(Duration::from_millis(1));
+            }
+        }
+    }
+
     /// Waits for the task: runs the runtime if the task has not finished, then takes its
-    /// value.
+    /// value. After a successful [`TaskHandle::wait_timeout`] it only takes the value
+    /// (or reports the cancellation or panic) without running anything.
     pub fn join(mut self) -> Result<T, JoinError> {
         if self.status() == TaskStatus::Pending
             && let Err(RuntimeError::Panicked(m)) = self.rt.run()

@@ -681,6 +681,97 @@ int32_t vex_select(WorkerContext *ctx, VexSelect *sel, VexSelectArm *arms, int32
  *  noticed is reported (its value was moved), never CANCELLED. */
 int32_t vex_select_resume(WorkerContext *ctx, VexSelect *sel, VexSelectArm *arms, int32_t n);
 
+/* ---- Future combinators -------------------------------------------------------------------- */
+
+/* The combinators of language §12 (f.map and f.then are compiled code, not runtime
+ * functions). Each takes its input futures by move (the handles belong to the combinator
+ * from the call on; the caller must not use them again) and returns a new future.
+ *
+ * Types. A value's type is described by the VexElemType constants vectors use: `size`
+ * bytes, copied with memcpy, and `release` (may be NULL) to drop the references a value
+ * holds. The descriptors must stay valid as long as the returned future (compiled code
+ * passes static constants); the arrays passed in (inputs, offsets, input_types) are read
+ * during the call only. Input i's task must have a result of exactly its type's size
+ * (the runtime aborts otherwise: a compiler bug), and no task may await an input. `ctx`
+ * is the calling worker, or NULL off-worker (then the current runtime, as for
+ * vex_task_spawn; aborts without one).
+ *
+ * Scheduling (normative; the reference evaluator mirrors it in deterministic mode).
+ *  - A call allocates one task (header, state with the input handles, result slot; plus
+ *    the result vector for joinAll) and spawns it: queued at the back of the ready
+ *    queue, like calling an async fn. Exceptions: vex_ready_future and vex_join_all of an
+ *    empty vector return a future that has already finished (never queued, not counted
+ *    in VexCounters). vex_timeout arms its timer during the call.
+ *  - Each time the task runs: (1) if it was cancelled, the cancel procedure, finishing
+ *    cancelled; (2) a scan of the inputs it still holds in argument order, taking each
+ *    finished one (vex_future_take) and acting on it as described below; (3) timeout
+ *    only: if the deadline has passed, the input is cancelled and released and the
+ *    result is None; (4) it registers as the awaiter of every input still pending and
+ *    suspends until one of them finishes (or the timer fires, or it is cancelled). A
+ *    finishing input wakes it as it wakes any awaiter (deterministic mode: to the back of
+ *    the ready queue; a task already queued is not queued again).
+ *  - The cancel procedure: vex_future_cancel every input still held, in argument order
+ *    (each one's cancel path then runs on its own, later: in deterministic mode they are
+ *    queued in that order); then release every handle and every value held; then finish.
+ *    A combinator finishes as soon as its result is known, without waiting for the
+ *    inputs it cancels (language §6.10).
+ *  - The combinator is the only awaiter of its inputs. Cancelling a combinator's future
+ *    (vex_future_cancel, or cancellation flowing down from the task awaiting it) wakes
+ *    it; it cancels its inputs as above and finishes cancelled.
+ *  - A result that is never taken (every handle to the combinator released) is released
+ *    with the types' release functions, as a compiled task's drop-result hook does. */
+
+/** join(a, b, ...): finishes when every input has finished with a value, with input i's
+ *  value copied to byte offsets[i] of the result, a tuple of result_size bytes laid out
+ *  by the compiler (input i's value has type input_types[i]: input_types[i]->size
+ *  bytes). n >= 1 handles are moved in. If an input finishes cancelled (found by the
+ *  scan), the cancel procedure releases the values already taken (input_types[j]->release
+ *  on field j) and the join finishes cancelled. A result never taken is released field
+ *  by field. (The per-input types are what make a partial result releasable: no
+ *  descriptor of the whole tuple is needed.) */
+VexFuture *vex_join(WorkerContext *ctx, VexFuture *const *inputs, int32_t n,
+                    const uint32_t *offsets, const VexElemType *const *input_types,
+                    uint32_t result_size);
+/** joinAll(v): `inputs` is a Vec<Future<T>> (moved in; elements are VexFuture * handles,
+ *  whatever its element type's retain/release are: the runtime makes the vector unique
+ *  (vex_vec_make_unique), keeps the handles in place, and when it is done with them
+ *  empties the vector (len = 0) and releases it, so no element is released twice). The
+ *  result is a Vec<T> (VexVec * of element type `elem`, in input order; allocated with
+ *  capacity len during the call, values moved in as inputs finish). An empty (or NULL)
+ *  vector gives a future already finished with the empty vector (NULL). Cancellation as
+ *  vex_join (the values taken so far are released with elem->release). */
+VexFuture *vex_join_all(WorkerContext *ctx, VexVec *inputs, const VexElemType *elem);
+/** race(a, b, ...): n >= 1 handles moved in, every input of type `result`. The first input
+ *  the scan finds finished with a value wins: its value is the result; the other inputs
+ *  still held are cancelled (argument order) and released. An input found finished
+ *  cancelled drops out (its handle is released); when every input has dropped out, the
+ *  race finishes cancelled. */
+VexFuture *vex_race(WorkerContext *ctx, VexFuture *const *inputs, int32_t n,
+                    const VexElemType *result);
+/** raceAll(v): vex_race over a Vec<Future<T>> (moved in and taken apart as by
+ *  vex_join_all). The compiler checks that it is not empty (an empty one panics before
+ *  the call); the runtime aborts on one. */
+VexFuture *vex_race_all(WorkerContext *ctx, VexVec *inputs, const VexElemType *result);
+/** timeout(f, ms): the result is an Option<T> laid out by the compiler: a uint32_t tag
+ *  at offset 0 (0 = Some, 1 = None) and the value (type `value`) at payload_offset
+ *  (>= 4); result_size bytes in all. The deadline is now + ms on the runtime's clock
+ *  (virtual in deterministic mode; on the real clock counted from the current
+ *  millisecond rounded up, as for a sleep), fixed and armed during the call (so it ties
+ *  with other timers in call order; ms <= 0: already passed, no timer). Some(value) if the scan finds the input finished with a value;
+ *  cancelled if it finds it finished cancelled; otherwise None once the deadline has
+ *  passed (checked after the scan: an input that finished by then wins), cancelling and
+ *  releasing the input. Cancelling the timeout cancels the input and finishes cancelled.
+ *  A result never taken is released only if it is Some (value->release on the payload). */
+VexFuture *vex_timeout(WorkerContext *ctx, VexFuture *input, int64_t ms, const VexElemType *value,
+                       uint32_t payload_offset, uint32_t result_size);
+/** ready(x): a future that has already finished with a copy of the result->size bytes at
+ *  `value` (their references are moved in): vex_future_outcome is VALUE at once; it is
+ *  never queued. A value never taken is released with result->release. */
+VexFuture *vex_ready_future(WorkerContext *ctx, const void *value, const VexElemType *result);
+/** f.isReady(): whether `f` has finished (outcome != PENDING); false for NULL (a moved
+ *  future). Does not consume `f`. Any thread. */
+bool vex_future_is_ready(const VexFuture *f);
+
 /* ---- Printing and panics --------------------------------------------------------------- */
 
 /** Writes bytes to stream 1 or 2 through the current runtime's sink. */

@@ -325,6 +325,20 @@ void rt_await_deadline(WorkerContext *w, uint64_t deadline);
 /* The worker's xorshift generator (fixed seed in deterministic mode). Owner only. */
 uint64_t worker_rand(WorkerContext *w);
 
+/* For the combinators (sched.c). A running task `self` registers as the awaiter of `f`
+ * (whose handle it holds) unless it already is: false if `f` has finished (nothing
+ * registered). The registration holds a reference to self; f's completion consumes it
+ * and wakes self, or rt_future_unwatch withdraws it. */
+bool rt_future_watch(VexTask *self, VexFuture *f);
+void rt_future_unwatch(VexTask *self, VexFuture *f);
+/* vex_task_spawn with the task's timer armed first as a wake-up at `deadline`; the timer
+ * stays armed across the task's runs until it fires or rt_timer_cancel removes it. */
+VexFuture *rt_spawn_with_timer(Runtime *rt, WorkerContext *ctx, void *state, uint64_t deadline);
+void rt_timer_cancel(VexTask *t);
+/* The task of `state` (allocated, not spawned) finished with a value at once: never
+ * queued, not counted; the returned handle is its only reference. */
+VexFuture *rt_finished_future(void *state);
+
 /* Strings (str.c): a new string of `len` bytes with refs 1 and no spare capacity; the
  * bytes are uninitialised except the terminating 0. Aborts on out-of-memory. */
 VexString *string_alloc(size_t len);

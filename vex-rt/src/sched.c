@@ -13,6 +13,10 @@
  * a late timer or event never touches a freed task. Channels (chan.c) park tasks with
  * worker_await_wake (a select with an after arm: a sleep, which a wake also ends) and
  * wake them with rt_task_wake_release, holding a task reference across the hand-off.
+ * Combinators (comb.c) await several children at once: they register themselves in each
+ * child's waiter field (rt_future_watch, kept across their runs and withdrawn by
+ * themselves) and record a plain wake-up wait; a timeout's timer is armed at its spawn
+ * as a wake-up that run_task leaves alone (rt_spawn_with_timer).
  *
  * Run queues: each worker has a private FIFO ring (no atomics on the hot path: a yield
  * or a local spawn/wake is a plain ring push) and a Chase-Lev deque that is only the
@@ -1259,4 +1263,66 @@ void vex_task_set_drop_result(void *state, vex_drop_result_func drop) {
         abort();
     }
     memcpy((char *)state + t->drop_slot, &drop, sizeof drop);
+}
+
+/* ---- For the combinators (comb.c) ------------------------------------------------------ */
+
+/* A combinator waits for several futures at once by being the awaiter (the `waiter`
+ * field) of each of them, as a task awaiting one child is; it records no wait of its own
+ * (worker_await_wake), so run_task never disarms these registrations: the combinator
+ * keeps them across its runs and withdraws them itself. Registering while the task runs
+ * is safe: a child finishing meanwhile wakes it (TS_NOTIFIED), so it runs again. */
+bool rt_future_watch(VexTask *self, VexFuture *f) {
+    VexTask *c = (VexTask *)f;
+    VexTask *cur = atomic_load_explicit(&c->waiter, memory_order_acquire);
+    if (cur == self) return true;
+    if (cur == NULL) {
+        task_ref(self); /* the registration's reference */
+        if (atomic_compare_exchange_strong_explicit(&c->waiter, &cur, self, memory_order_acq_rel,
+                                                    memory_order_acquire))
+            return true;
+        task_unref(self); /* never the last: self is running */
+    }
+    if (cur == TASK_WAITER_DONE) return false;
+    fprintf(stderr, "vex-rt: a future is awaited by two tasks\n");
+    abort();
+}
+
+void rt_future_unwatch(VexTask *self, VexFuture *f) {
+    VexTask *c = (VexTask *)f;
+    VexTask *expected = self;
+    if (atomic_compare_exchange_strong_explicit(&c->waiter, &expected, NULL, memory_order_acq_rel,
+                                                memory_order_acquire))
+        task_unref(self);
+}
+
+/* Spawns like vex_task_spawn, with the task's timer armed first as a plain wake-up at
+ * `deadline` (so timers set in the same millisecond fire in call order). The task is
+ * SCHEDULED before the timer goes into the wheel: a timer firing at once finds it queued
+ * (or about to be) and changes nothing. wait_kind stays WAIT_NONE, so run_task leaves
+ * the timer armed across the task's runs; rt_timer_cancel removes it. */
+VexFuture *rt_spawn_with_timer(Runtime *rt, WorkerContext *ctx, void *state, uint64_t deadline) {
+    VexTask *t = task_of_state(state);
+    WorkerContext *w = ctx ? ctx : local_worker(rt);
+    count_spawn(rt, w);
+    atomic_store_explicit(&t->state, TS_SCHEDULED, memory_order_relaxed);
+    timer_arm(rt, w, t, deadline);
+    t->wait_kind = WAIT_NONE; /* the task is in no queue yet: nobody reads this */
+    schedule(rt, t, !others_idle(rt));
+    return (VexFuture *)t;
+}
+
+void rt_timer_cancel(VexTask *t) { timer_disarm(task_runtime(t), t); }
+
+/* A task (allocated, never spawned) that has finished with the value in its result
+ * slot: never queued and not counted as spawned; the returned handle is its only
+ * reference. */
+VexFuture *rt_finished_future(void *state) {
+    VexTask *t = task_of_state(state);
+    atomic_store_explicit(&t->refs, 1, memory_order_relaxed);
+    atomic_store_explicit(&t->waiter, TASK_WAITER_DONE, memory_order_relaxed);
+    atomic_store_explicit(&t->state,
+                          TS_COMPLETE | ((uint32_t)VEX_OUTCOME_VALUE << TS_OUTCOME_SHIFT),
+                          memory_order_release);
+    return (VexFuture *)t;
 }

@@ -1,6 +1,7 @@
 //! Tests: IR snapshots, the examples through the evaluator, incrementality.
 
 mod channels;
+mod combinators;
 mod examples;
 mod incremental;
 mod properties;

@@ -64,13 +64,12 @@ impl<'a, 'b> Builder<'a, 'b> {
                 self.vec_constructor(builtin, args, ty)
             }
             Builtin::ChannelNew => self.channel_new(e, args, ty),
-            // Reported as not supported yet by the checker (`vex_hir::staged`).
             Builtin::Join
             | Builtin::JoinAll
             | Builtin::Race
             | Builtin::RaceAll
             | Builtin::Timeout
-            | Builtin::Ready => UNIT,
+            | Builtin::Ready => self.combinator_call(e, builtin, args, ty),
             Builtin::Print | Builtin::Println | Builtin::Eprint | Builtin::Eprintln => {
                 let op = match builtin {
                     Builtin::Print => RtOp::Print,
@@ -326,8 +325,9 @@ impl<'a, 'b> Builder<'a, 'b> {
             | M::ChanLen
             | M::ChanCap
             | M::ChanIsClosed => self.channel_method(method, receiver, args, ty),
-            // Reported as not supported yet by the checker (`vex_hir::staged`).
-            M::FutureMap | M::FutureThen | M::FutureIsReady => UNIT,
+            M::FutureMap | M::FutureThen | M::FutureIsReady => {
+                self.future_method(method, receiver, args, ty)
+            }
             _ => self.string_method(method, e, receiver, args, ty),
         }
     }

@@ -76,6 +76,7 @@ mod calls;
 mod captures;
 mod channels;
 mod closures;
+mod combinators;
 mod control_flow;
 mod exits;
 mod expressions;

@@ -91,6 +91,14 @@ impl<'m> Machine<'m> {
                         self.tasks[t].outcome = Outcome::Value(Value::Unit);
                         self.tasks[t].handles -= 1;
                         next.index()
+                    } else if let Outcome::Value(v) = self.tasks[t].outcome.clone() {
+                        // `ready(x)`: finished already.
+                        self.tasks[t].handles -= 1;
+                        self.tasks[t].taken = true;
+                        if let Some(d) = dest {
+                            frame.locals[d.index()] = v;
+                        }
+                        next.index()
                     } else {
                         let Some((name, args)) = self.tasks[t].call.take() else {
                             return err("future awaited twice");

@@ -19,6 +19,7 @@
 
 mod builtins;
 mod channels;
+mod combinators;
 mod exec;
 mod heap;
 mod runtime;
@@ -193,6 +194,8 @@ enum BuiltinTask {
     Sleep(i64),
     /// Completes the first time it runs.
     Yield,
+    /// A future combinator (an index into `Machine::combs`).
+    Combinator(usize),
 }
 
 /// One record of a defer list.
@@ -253,6 +256,7 @@ struct Machine<'m> {
     chans: Vec<channels::ChanObj>,
     waiters: Vec<channels::WaiterObj>,
     selects: Vec<channels::SelectObj>,
+    combs: Vec<combinators::CombObj>,
     /// The record that lives at (state, byte offset, is a select) of a coroutine state.
     pinned: FxHashMap<(usize, u64, bool), Value>,
     /// The generator of `select`'s random choices (the runtime's, same seed).
@@ -292,6 +296,7 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
         chans: Vec::new(),
         waiters: Vec::new(),
         selects: Vec::new(),
+        combs: Vec::new(),
         pinned: FxHashMap::default(),
         rng: channels::RNG_SEED,
         stdout: Vec::new(),

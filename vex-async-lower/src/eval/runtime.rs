@@ -19,6 +19,13 @@ impl<'m> Machine<'m> {
             | RtOp::ChanIsClosed
             | RtOp::SelectStart
             | RtOp::SelectResume => self.chan_op(op, args)?,
+            RtOp::Join
+            | RtOp::JoinAll
+            | RtOp::Race
+            | RtOp::RaceAll
+            | RtOp::Timeout
+            | RtOp::ReadyFuture
+            | RtOp::FutureIsReady => self.combinator_op(op, args)?,
             RtOp::VecWithCapacity
             | RtOp::VecFromArray
             | RtOp::VecLen

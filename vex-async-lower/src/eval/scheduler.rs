@@ -21,6 +21,12 @@ impl<'m> Machine<'m> {
             due.sort_by_key(|t| (t.0, t.1));
             self.timers.retain(|t| t.0 > self.now);
             for (_, _, task) in due {
+                // A combinator's deadline wakes it only while it is parked.
+                if matches!(self.tasks[task].builtin, Some(BuiltinTask::Combinator(_)))
+                    && self.tasks[task].waiting != Waiting::Park
+                {
+                    continue;
+                }
                 self.tasks[task].waiting = Waiting::Nothing;
                 self.queue.push_back(task);
             }
@@ -28,6 +34,9 @@ impl<'m> Machine<'m> {
     }
 
     pub(super) fn step(&mut self, task: usize) -> Res<()> {
+        if let Some(BuiltinTask::Combinator(c)) = self.tasks[task].builtin {
+            return self.step_combinator(task, c);
+        }
         if self.tasks[task].builtin.is_some() {
             // A runtime timer or yield task: it completes when it runs.
             self.tasks[task].waiting = Waiting::Nothing;
@@ -118,7 +127,9 @@ impl<'m> Machine<'m> {
 
     pub(super) fn wake_waiter(&mut self, task: usize) {
         if let Some(waiter) = self.tasks[task].waiter.take()
-            && self.tasks[waiter].waiting == Waiting::Future(task)
+            && (self.tasks[waiter].waiting == Waiting::Future(task)
+                || (self.tasks[waiter].waiting == Waiting::Park
+                    && matches!(self.tasks[waiter].builtin, Some(BuiltinTask::Combinator(_)))))
         {
             self.tasks[waiter].waiting = Waiting::Queue;
             self.queue.push_back(waiter);
@@ -131,6 +142,7 @@ impl<'m> Machine<'m> {
         let function = match builtin {
             BuiltinTask::Sleep(_) => "async_sleep",
             BuiltinTask::Yield => "yield_now",
+            BuiltinTask::Combinator(_) => "combinator",
         };
         self.tasks
             .push(Task { builtin: Some(builtin), ..Task::new(function.into(), Waiting::Nothing) });
@@ -142,7 +154,7 @@ impl<'m> Machine<'m> {
                     self.timers.push((at, self.timer_seq, t));
                     self.tasks[t].waiting = Waiting::Timer;
                 }
-                BuiltinTask::Yield => {
+                BuiltinTask::Yield | BuiltinTask::Combinator(_) => {
                     self.queue.push_back(t);
                     self.tasks[t].waiting = Waiting::Queue;
                 }
@@ -167,8 +179,11 @@ impl<'m> Machine<'m> {
         if t.handles > 0 || t.taken || !matches!(t.outcome, Outcome::Value(_)) {
             return Ok(());
         }
+        let Some((_, state)) = self.tasks[task].resume.clone() else {
+            // A runtime-provided task (a combinator, `ready`) releases its own value.
+            return self.drop_unclaimed_builtin(task);
+        };
         self.tasks[task].taken = true;
-        let Some((_, state)) = self.tasks[task].resume.clone() else { return Ok(()) };
         if let Some(name) = self.states[state].drop_result.clone() {
             let saved = (self.current, self.wait.take());
             self.call(&name, vec![Value::State(state)])?;

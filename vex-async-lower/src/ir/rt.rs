@@ -117,6 +117,23 @@ pub enum RtOp {
     /// arms of `s` first. The result is the index of the arm that fired, `n` for
     /// `after`, `n + 1` for `default`, or a negative [`chan_status`] code.
     SelectStart,
+    /// `vex_join(ctx, futures, n, …) -> Future<(T1, …)>`: the futures (moved in) as
+    /// one future of the tuple of their results (LANGUAGE.md §12); the tuple's layout
+    /// is the destination's.
+    Join,
+    /// `vex_join_all(ctx, v, …) -> Future<Vec<T>>` of a `Vec<Future<T>>` (moved in).
+    JoinAll,
+    /// `vex_race(ctx, futures, n, …) -> Future<T>`: the first to finish with a value.
+    Race,
+    /// `vex_race_all(ctx, v, …) -> Future<T>` of a non-empty `Vec<Future<T>>`.
+    RaceAll,
+    /// `vex_timeout(ctx, f, ms, …) -> Future<Option<T>>`.
+    Timeout,
+    /// `vex_ready_future(ctx, &value, …) -> Future<T>`: already finished with the
+    /// value (moved in).
+    ReadyFuture,
+    /// `vex_future_is_ready(f) -> bool` (the future is borrowed).
+    FutureIsReady,
     /// `vex_select_resume(ctx, &s.sel, s.arms, n) -> i32` after a parked select; the
     /// operands are those of its [`RtOp::SelectStart`] (the arms' records stay in use
     /// until the select has finished; only `s` is passed on).
@@ -185,6 +202,28 @@ impl RtOp {
                 | RtOp::ChanIsClosed
                 | RtOp::SelectStart
                 | RtOp::SelectResume
+                | RtOp::Join
+                | RtOp::JoinAll
+                | RtOp::Race
+                | RtOp::RaceAll
+                | RtOp::Timeout
+                | RtOp::ReadyFuture
+                | RtOp::FutureIsReady
+        )
+    }
+
+    /// Whether this is one of the future combinators of LANGUAGE.md §12 (`Join`
+    /// through `FutureIsReady`).
+    pub fn is_combinator(self) -> bool {
+        matches!(
+            self,
+            RtOp::Join
+                | RtOp::JoinAll
+                | RtOp::Race
+                | RtOp::RaceAll
+                | RtOp::Timeout
+                | RtOp::ReadyFuture
+                | RtOp::FutureIsReady
         )
     }
 
@@ -282,6 +321,13 @@ impl RtOp {
             RtOp::ChanIsClosed => "vex_chan_is_closed",
             RtOp::SelectStart => "vex_select",
             RtOp::SelectResume => "vex_select_resume",
+            RtOp::Join => "vex_join",
+            RtOp::JoinAll => "vex_join_all",
+            RtOp::Race => "vex_race",
+            RtOp::RaceAll => "vex_race_all",
+            RtOp::Timeout => "vex_timeout",
+            RtOp::ReadyFuture => "vex_ready_future",
+            RtOp::FutureIsReady => "vex_future_is_ready",
         }
     }
 
@@ -347,6 +393,13 @@ impl RtOp {
             RtOp::ChanIsClosed => "chan_is_closed",
             RtOp::SelectStart => "select",
             RtOp::SelectResume => "select_resume",
+            RtOp::Join => "join",
+            RtOp::JoinAll => "join_all",
+            RtOp::Race => "race",
+            RtOp::RaceAll => "race_all",
+            RtOp::Timeout => "timeout",
+            RtOp::ReadyFuture => "ready_future",
+            RtOp::FutureIsReady => "future_is_ready",
         }
     }
 
@@ -411,6 +464,14 @@ impl RtOp {
             RtOp::ChanTrySend | RtOp::ChanTryRecv | RtOp::ChanIsClosed => (vec![], Bool),
             RtOp::ChanClose => (vec![], Unit),
             RtOp::ChanLen | RtOp::ChanCap => (vec![], i64),
+            // Generic in the futures' result types (see `is_generic`).
+            RtOp::Join
+            | RtOp::JoinAll
+            | RtOp::Race
+            | RtOp::RaceAll
+            | RtOp::Timeout
+            | RtOp::ReadyFuture => (vec![], Future(Box::new(Unit))),
+            RtOp::FutureIsReady => (vec![], Bool),
         }
     }
 }

@@ -574,6 +574,57 @@ impl Validator<'_> {
                 RtOp::ChanClose | RtOp::ChanLen | RtOp::ChanCap | RtOp::ChanIsClosed,
                 [Some(Type::Channel(_))],
             ) => Some(op.signature().1),
+            (RtOp::Join, futures) => {
+                let results: Option<Vec<Type>> = futures
+                    .iter()
+                    .map(|f| match f {
+                        Some(Type::Future(t)) => Some((**t).clone()),
+                        _ => None,
+                    })
+                    .collect();
+                match (results, dest_ty) {
+                    (Some(results), Some(Type::Future(tuple)))
+                        if *tuple == Type::Tuple(results.clone())
+                            || (results.len() == 1 && *tuple == results[0]) =>
+                    {
+                        Some(Type::Future(tuple))
+                    }
+                    _ => {
+                        self.error(block, format!("{stmt}: joins futures into another type"));
+                        None
+                    }
+                }
+            }
+            (RtOp::Race, [first, rest @ ..]) => {
+                let Some(ty @ Type::Future(_)) = first.clone() else {
+                    self.error(block, format!("{stmt}: races a non-future"));
+                    return None;
+                };
+                for other in rest {
+                    self.expect(block, stmt, other.clone(), &ty);
+                }
+                Some(ty)
+            }
+            (RtOp::JoinAll, [Some(Type::Vec(elem))]) => match &**elem {
+                Type::Future(t) => Some(Type::Future(Box::new(Type::Vec(t.clone())))),
+                _ => {
+                    self.error(block, format!("{stmt}: joins a vector of non-futures"));
+                    None
+                }
+            },
+            (RtOp::RaceAll, [Some(Type::Vec(elem))]) => match &**elem {
+                ty @ Type::Future(_) => Some(ty.clone()),
+                _ => {
+                    self.error(block, format!("{stmt}: races a vector of non-futures"));
+                    None
+                }
+            },
+            (RtOp::Timeout, [Some(Type::Future(t)), ms]) => {
+                self.expect(block, stmt, ms.clone(), &i64_ty);
+                Some(Type::Future(Box::new(Type::Option(t.clone()))))
+            }
+            (RtOp::ReadyFuture, [Some(value)]) => Some(Type::Future(Box::new(value.clone()))),
+            (RtOp::FutureIsReady, [Some(Type::Future(_))]) => Some(Type::Bool),
             (
                 RtOp::SelectStart | RtOp::SelectResume,
                 [Some(Type::Select(n)), after, has_default, arms @ ..],

@@ -95,8 +95,9 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
         let scalar_args = match op {
             RtOp::DeferPush => &args[..2],
             RtOp::VecFromArray => &[],
-            // Wait records are passed by address (`channels`).
-            op if op.is_channel_op() => &[],
+            // Wait records are passed by address (`channels`); the combinators' operands
+            // by address or in arrays.
+            op if op.is_channel_op() || op.is_combinator() => &[],
             _ => args,
         };
         let mut values = Vec::with_capacity(args.len());
@@ -129,6 +130,15 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             | RtOp::ChanIsClosed
             | RtOp::SelectStart
             | RtOp::SelectResume => return self.channel_op(cx, dest, op, args),
+            RtOp::Join
+            | RtOp::JoinAll
+            | RtOp::Race
+            | RtOp::RaceAll
+            | RtOp::Timeout
+            | RtOp::ReadyFuture
+            | RtOp::FutureIsReady => {
+                return Err(Error::Unsupported(format!("{} in the LLVM backend", op.name())));
+            }
             RtOp::VecWithCapacity
             | RtOp::VecFromArray
             | RtOp::VecLen

@@ -1,8 +1,7 @@
 //! The future combinators (LANGUAGE.md §12) through lowering and the evaluator under the
 //! deterministic scheduler: results in argument order, the first finisher of a race,
-//! timeouts, `ready`, `isReady`, `map`/`then`, and cancellation flowing both ways.
-//! (Until the LLVM backend compiles them the checker reports combinators as not
-//! supported yet; those reports are the only diagnostics allowed here.)
+//! timeouts, `ready`, `isReady`, `map`/`then`, and cancellation flowing both ways
+//! (the runtime's combinator tasks behave the same: `examples/21_combinators`).
 
 use expect_test::{Expect, expect};
 
@@ -15,7 +14,6 @@ fn check(input: &str, expect: Expect) {
     let errors: Vec<_> = vex_hir::file_diagnostics(&db, files[0])
         .into_iter()
         .filter(|d| d.severity == vex_hir::Severity::Error)
-        .filter(|d| !d.message.starts_with("not supported yet"))
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
     validate_module(&module_built(&db), Stage::Built).unwrap();

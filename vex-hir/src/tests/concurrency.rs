@@ -1,26 +1,14 @@
 //! The concurrency layer of LANGUAGE.md §11–§12 in the checker: channels, `select` and
 //! the future combinators — inferred types of well-typed programs, and one fixture per
-//! misuse with its code and exact span. Until the combinators compile in every engine
-//! the checker also reports their first use in each body as not supported yet
-//! ([`crate::staged`]); [`diagnostics`] leaves those reports out, and
-//! [`uses_are_reported_as_not_supported_yet`] checks them.
+//! misuse with its code and exact span.
 
 use expect_test::{Expect, expect};
 
 use super::{db_with, render_diagnostics};
 use crate::pretty::file_hir;
 
-/// The diagnostics of `text` without the reports of parts not landed yet.
-fn diagnostics(text: &str) -> String {
-    render_diagnostics(text)
-        .lines()
-        .filter(|line| !line.contains("not supported yet"))
-        .map(|line| format!("{line}\n"))
-        .collect()
-}
-
 fn check(text: &str, expect: Expect) {
-    expect.assert_eq(&diagnostics(text));
+    expect.assert_eq(&render_diagnostics(text));
 }
 
 /// A program that uses every construct of §11–§12 checks without a diagnostic.
@@ -73,7 +61,7 @@ fn main_like_helper(ch: Channel<i64>): Option<i64> {
     ch.tryRecv()
 }
 "#;
-    expect![[""]].assert_eq(&diagnostics(text));
+    expect![[""]].assert_eq(&render_diagnostics(text));
 }
 
 #[test]
@@ -88,7 +76,7 @@ async fn main() {
     let r = select { v = <-ch => v.len(), after 5 => 0 }
 }
 "#;
-    assert_eq!(diagnostics(text), "");
+    assert_eq!(render_diagnostics(text), "");
     let (db, files) = db_with(&[("main.vx", text)]);
     expect![[r#"
         async fn work(): i64
@@ -287,26 +275,4 @@ async fn main() {
             E0014 234..240 "c == c": cannot compare values of type `Channel<i64>` with `==`
         "#]],
     );
-}
-
-/// Until the combinators compile everywhere, the checker reports their first use in
-/// each body once, with a span; channels have landed.
-#[test]
-fn uses_are_reported_as_not_supported_yet() {
-    let out = render_diagnostics(
-        r#"
-async fn a(): i64 { 1 }
-async fn main() {
-    let ch = Channel.new<i64>(1)
-    ch <- 1
-    let both = join(a(), a())
-}
-async fn other() { let r = race(a(), a()) }
-"#,
-    );
-    expect![[r#"
-        E0010 103..107 "join": not supported yet: future combinators (Vex Core v0.2 lands in parts)
-        E0010 147..151 "race": not supported yet: future combinators (Vex Core v0.2 lands in parts)
-    "#]]
-    .assert_eq(&out);
 }

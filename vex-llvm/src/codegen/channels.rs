@@ -115,18 +115,6 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 )));
             }
         };
-        if let (Some(dest), Some(result)) = (dest, result) {
-            let ty = cx.ir.local_ty(dest).clone();
-            let result =
-                if ty == Type::Bool && result.into_int_value().get_type().get_bit_width() == 1 {
-                    self.i1_to_bool(result.into_int_value())?
-                } else {
-                    result
-                };
-            if let Some(slot) = cx.locals[dest.index()] {
-                self.store_value(slot, &ty, result)?;
-            }
-        }
-        Ok(())
+        self.store_runtime_result(cx, dest, result)
     }
 }

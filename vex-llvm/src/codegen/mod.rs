@@ -30,6 +30,7 @@
 
 mod channels;
 mod closures;
+mod combinators;
 mod places;
 mod runtime;
 mod statements;

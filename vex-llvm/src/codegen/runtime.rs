@@ -136,9 +136,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             | RtOp::RaceAll
             | RtOp::Timeout
             | RtOp::ReadyFuture
-            | RtOp::FutureIsReady => {
-                return Err(Error::Unsupported(format!("{} in the LLVM backend", op.name())));
-            }
+            | RtOp::FutureIsReady => return self.combinator_op(cx, dest, op, args),
             RtOp::VecWithCapacity
             | RtOp::VecFromArray
             | RtOp::VecLen
@@ -275,6 +273,17 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 self.call_rt(RtFn::TaskSetDropResult, &[values[0].into(), hook.into()])?
             }
         };
+        self.store_runtime_result(cx, dest, result)
+    }
+
+    /// Stores what a runtime function returned into `dest` (a C `bool` becomes a Vex
+    /// `bool` byte).
+    pub(super) fn store_runtime_result(
+        &self,
+        cx: &FnCx<'a, 'ctx>,
+        dest: Option<ir::LocalId>,
+        result: Option<BasicValueEnum<'ctx>>,
+    ) -> Result<(), Error> {
         if let (Some(dest), Some(result)) = (dest, result) {
             let ty = cx.ir.local_ty(dest).clone();
             let result =

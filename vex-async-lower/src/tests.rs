@@ -23,3 +23,33 @@ pub(crate) fn db_with(files: &[(&str, &str)]) -> (RootDatabase, Vec<SourceFile>)
     Program::get(&db).set_files(&mut db).to(files.clone());
     (db, files)
 }
+
+/// Runs the one-file program `input` (which must check without errors) under the
+/// deterministic scheduler, after validating both IR stages; its stdout, stderr (when
+/// any) and exit code, and no evaluator error. `repeat`: a second run must give the
+/// same result.
+pub(crate) fn run_scheduled(input: &str, repeat: bool) -> String {
+    use crate::eval::{Mode, Options, run_main};
+    use crate::ir::validate::{Stage, validate_module};
+    use crate::queries::{module_built, module_ir};
+    let (db, files) = db_with(&[("main.vx", input)]);
+    let errors: Vec<_> = vex_hir::file_diagnostics(&db, files[0])
+        .into_iter()
+        .filter(|d| d.severity == vex_hir::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    validate_module(&module_built(&db), Stage::Built).unwrap();
+    let lowered = module_ir(&db);
+    validate_module(&lowered, Stage::Transformed).unwrap();
+    let run = run_main(&lowered, Options::new(Mode::Scheduled));
+    assert!(run.errors.is_empty(), "{:?}\n{}", run.errors, run.stdout);
+    if repeat {
+        let again = run_main(&lowered, Options::new(Mode::Scheduled));
+        assert_eq!(run, again, "a deterministic run repeats exactly");
+    }
+    let mut out = run.stdout;
+    if !run.stderr.is_empty() {
+        out += &format!("stderr: {}", run.stderr);
+    }
+    format!("{out}exit {}\n", run.exit_code)
+}

@@ -183,33 +183,12 @@ impl RtOp {
     /// Whether the operation's types depend on a vector's element type: the validator
     /// checks those itself rather than through [`RtOp::signature`].
     pub fn is_generic(self) -> bool {
-        matches!(
-            self,
-            RtOp::VecWithCapacity
-                | RtOp::VecFromArray
-                | RtOp::VecLen
-                | RtOp::VecSlice
-                | RtOp::ChanNew
-                | RtOp::ChanSend
-                | RtOp::ChanSendResume
-                | RtOp::ChanRecv
-                | RtOp::ChanRecvResume
-                | RtOp::ChanTrySend
-                | RtOp::ChanTryRecv
-                | RtOp::ChanClose
-                | RtOp::ChanLen
-                | RtOp::ChanCap
-                | RtOp::ChanIsClosed
-                | RtOp::SelectStart
-                | RtOp::SelectResume
-                | RtOp::Join
-                | RtOp::JoinAll
-                | RtOp::Race
-                | RtOp::RaceAll
-                | RtOp::Timeout
-                | RtOp::ReadyFuture
-                | RtOp::FutureIsReady
-        )
+        self.is_channel_op()
+            || self.is_combinator()
+            || matches!(
+                self,
+                RtOp::VecWithCapacity | RtOp::VecFromArray | RtOp::VecLen | RtOp::VecSlice
+            )
     }
 
     /// Whether this is one of the future combinators of LANGUAGE.md §12 (`Join`

@@ -5,27 +5,8 @@
 
 use expect_test::{Expect, expect};
 
-use crate::eval::{Mode, Options, run_main};
-use crate::ir::validate::{Stage, validate_module};
-use crate::queries::{module_built, module_ir};
-
 fn check(input: &str, expect: Expect) {
-    let (db, files) = super::db_with(&[("main.vx", input)]);
-    let errors: Vec<_> = vex_hir::file_diagnostics(&db, files[0])
-        .into_iter()
-        .filter(|d| d.severity == vex_hir::Severity::Error)
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}");
-    validate_module(&module_built(&db), Stage::Built).unwrap();
-    let lowered = module_ir(&db);
-    validate_module(&lowered, Stage::Transformed).unwrap();
-    let run = run_main(&lowered, Options::new(Mode::Scheduled));
-    assert!(run.errors.is_empty(), "{:?}\n{}", run.errors, run.stdout);
-    let mut out = run.stdout;
-    if !run.stderr.is_empty() {
-        out += &format!("stderr: {}", run.stderr);
-    }
-    expect.assert_eq(&format!("{out}exit {}\n", run.exit_code));
+    expect.assert_eq(&super::run_scheduled(input, false));
 }
 
 #[test]

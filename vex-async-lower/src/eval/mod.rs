@@ -114,6 +114,18 @@ enum Value {
 enum Stop {
     Panic(String),
     Error(String),
+    /// Every task left waits, and nothing can wake one: how many.
+    Deadlock(usize),
+}
+
+/// What a deadlocked program prints (on stderr, with exit code 101) in every engine.
+pub fn deadlock_message(waiting: u64) -> String {
+    format!(
+        "deadlock: {waiting} task{} wait{} forever and nothing can wake {}",
+        if waiting == 1 { "" } else { "s" },
+        if waiting == 1 { "s" } else { "" },
+        if waiting == 1 { "it" } else { "them" }
+    )
 }
 
 type Res<T> = Result<T, Stop>;
@@ -317,6 +329,11 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
             m.out.errors.push(e);
             m.out.exit_code = 102;
         }
+        Err(Stop::Deadlock(waiting)) => {
+            m.stderr.extend_from_slice(deadlock_message(waiting as u64).as_bytes());
+            m.stderr.push(b'\n');
+            m.out.exit_code = 101;
+        }
     }
     m.out.stdout = String::from_utf8_lossy(&m.stdout).into_owned();
     m.out.stderr = String::from_utf8_lossy(&m.stderr).into_owned();
@@ -340,6 +357,12 @@ impl<'m> Machine<'m> {
                 let f = self.call("main", Vec::new())?;
                 let Value::Future(Some(task)) = f else { return err("main did not spawn") };
                 self.drain()?;
+                // Nothing is runnable and no timer is left: a task still waiting waits
+                // for a channel nobody can reach (LANGUAGE.md §11).
+                let waiting = self.tasks.iter().filter(|t| t.outcome == Outcome::Pending).count();
+                if waiting > 0 {
+                    return Err(Stop::Deadlock(waiting));
+                }
                 let outcome = std::mem::replace(&mut self.tasks[task].outcome, Outcome::Pending);
                 self.tasks[task].handles = 0;
                 match outcome {

@@ -225,3 +225,41 @@ async fn main() {
         "#]],
     );
 }
+
+#[test]
+fn a_deadlock_is_reported_not_waited_for() {
+    // main finished, but a task waits on a channel nobody else holds.
+    check(
+        r#"
+async fn main() {
+    let never = Channel.new<i64>(0)
+    go { println(f"never {<-never}") }
+    println("main done")
+}
+"#,
+        expect![[r#"
+            main done
+            stderr: deadlock: 1 task waits forever and nothing can wake it
+            exit 101
+        "#]],
+    );
+    // main itself waits on two tasks waiting on each other.
+    check(
+        r#"
+async fn relay(input: Channel<i64>, output: Channel<i64>) { output <- <-input }
+
+async fn main() {
+    let a = Channel.new<i64>(0)
+    let b = Channel.new<i64>(0)
+    let x = relay(a, b)
+    let y = relay(b, a)
+    await x
+    println("unreachable")
+}
+"#,
+        expect![[r#"
+            stderr: deadlock: 3 tasks wait forever and nothing can wake them
+            exit 101
+        "#]],
+    );
+}

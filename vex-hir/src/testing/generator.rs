@@ -17,6 +17,10 @@ pub(super) enum GenTy {
     Vec,
     /// `fn(i64): i64`.
     Fun,
+    /// `Channel<i64>` (never in [`GenTy::ALL`]: channels are made by their scenarios).
+    ChanInt,
+    /// `Channel<string>`.
+    ChanStr,
 }
 
 impl GenTy {
@@ -33,6 +37,8 @@ impl GenTy {
             GenTy::Res => "Result<i64, string>",
             GenTy::Vec => "Vec<i64>",
             GenTy::Fun => "fn(i64): i64",
+            GenTy::ChanInt => "Channel<i64>",
+            GenTy::ChanStr => "Channel<string>",
         }
     }
 }
@@ -61,6 +67,12 @@ pub(super) struct Generator {
     /// The result type `?` may return into, in the function being generated.
     pub(super) try_into: Option<GenTy>,
     pub(super) in_async: bool,
+    /// At the top of a synchronous `main` (not in a closure in it): channel waits are
+    /// allowed there, `await` is not.
+    pub(super) sync_main: bool,
+    /// Channel scenarios (the ones that wait) the current function may still get:
+    /// async functions run many times, so they get fewer than `main`.
+    pub(super) scenarios_left: usize,
     pub(super) in_loop: bool,
     pub(super) indent: usize,
     /// Blocks opened since the start of the current function or `go` block; `defer`
@@ -134,21 +146,33 @@ impl Generator {
                 self.try_function(GenTy::Res);
             }
         }
+        if self.config.channels {
+            self.channel_helpers();
+        }
         for _ in 0..self.config.async_functions {
             self.function(true);
         }
         if !self.config.with_main {
             return;
         }
-        self.line("async fn main() {");
+        // A synchronous `main` may wait on channels too (it runs as the first task).
+        if self.config.channels && self.chance(20) {
+            self.line("fn main() {");
+            self.in_async = false;
+            self.sync_main = true;
+        } else {
+            self.line("async fn main() {");
+            self.in_async = true;
+        }
         self.indent += 1;
-        self.in_async = true;
+        self.scenarios_left = 4;
         self.scopes.push(Vec::new());
         let len = self.config.block_len + 2;
         self.statements(len, self.config.depth);
         let a = self.expr(GenTy::Int, 2);
         self.line(&format!("println({a})"));
         self.scopes.pop();
+        self.sync_main = false;
         self.indent -= 1;
         self.line("}");
     }
@@ -167,6 +191,9 @@ impl Generator {
         self.line(&header);
         self.indent += 1;
         self.in_async = is_async;
+        // Plain functions (recursive ones above all) run too often: their `go` blocks
+        // get no channel scenario.
+        self.scenarios_left = usize::from(is_async);
         self.try_into = None;
         self.scopes.push(vec![GenLocal { name: "a".into(), ty: GenTy::Int, mutable: false }]);
         if !is_async {
@@ -226,7 +253,12 @@ impl Generator {
     }
 
     pub(super) fn statement(&mut self, depth: u32, pending: &mut Vec<String>) {
-        let choice = self.below(if self.config.values { 16 } else { 12 });
+        let kinds = if self.config.values { 16 } else { 12 };
+        let channels = if self.config.channels { 3 } else { 0 };
+        let choice = self.below(kinds + channels);
+        if choice >= kinds {
+            return self.channel_statement(depth);
+        }
         match choice {
             0 | 1 => {
                 let ty = self.any_ty();
@@ -469,6 +501,11 @@ impl Generator {
             GenTy::Res => self.res_expr(depth),
             GenTy::Vec => self.vec_expr(depth),
             GenTy::Fun => self.fun_expr(depth),
+            GenTy::ChanInt | GenTy::ChanStr => match self.some_local(ty) {
+                Some(local) => local,
+                None if ty == GenTy::ChanInt => "Channel.new<i64>(1)".to_owned(),
+                None => "Channel.new<string>(1)".to_owned(),
+            },
         }
     }
 
@@ -495,7 +532,7 @@ impl Generator {
             };
         }
         let d = depth - 1;
-        match self.below(12) {
+        match self.below(if self.config.channels { 13 } else { 12 }) {
             0 | 1 => {
                 let op = ["+", "-", "*", "&", "|", "^"][self.below(6)];
                 let (a, b) = (self.int_expr(d), self.int_expr(d));
@@ -561,6 +598,7 @@ impl Generator {
                 format!("loop {{ break {value} }}")
             }
             11 if self.config.values => self.int_from_values(depth),
+            12 => self.int_from_channel(d),
             _ => self.int_expr(0),
         }
     }
@@ -579,7 +617,7 @@ impl Generator {
             };
         }
         let d = depth - 1;
-        match self.below(5) {
+        match self.below(if self.config.channels { 6 } else { 5 }) {
             0 => {
                 let op = ["<", "<=", ">", ">=", "==", "!="][self.below(6)];
                 let (a, b) = (self.int_expr(d), self.int_expr(d));
@@ -595,6 +633,7 @@ impl Generator {
                 let (a, b) = (self.str_expr(0), self.str_expr(0));
                 format!("({a} == {b})")
             }
+            5 => self.bool_from_channel(),
             _ => self.bool_expr(0),
         }
     }

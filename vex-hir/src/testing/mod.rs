@@ -8,11 +8,12 @@
 //! compute, so two ways of running one program can be compared by output. `await`
 //! appears in every position LANGUAGE.md §6.5 allows: `let` initialisers, arguments,
 //! operands, `if`/`while`/`match` conditions, loop bodies, nested blocks, `return` and
-//! tail expressions.
+//! tail expressions. Tasks that exchange values over channels never deadlock, even when
+//! one of them is cancelled anywhere (see [`GenConfig::channels`]).
 //!
 //! ```
 //! let program = vex_hir::testing::well_typed_program(7, &vex_hir::testing::GenConfig::default());
-//! assert!(program.contains("async fn main()"));
+//! assert!(program.contains("fn main()"));
 //! ```
 
 use proptest::prelude::*;
@@ -57,6 +58,15 @@ pub struct GenConfig {
     /// `kN(a: i64): Result<i64, string>`), `??`, `if let`, `while let`, and their
     /// printing. Every operation is one that cannot panic.
     pub values: bool,
+    /// Channels and `select` (LANGUAGE.md §11): `Channel<i64>` and `Channel<string>`
+    /// between tasks (`go` blocks, async fns and async closures that produce or
+    /// consume), buffered channels used by one task, `select` with an `after` or
+    /// `default` arm, the operations that never wait, tasks cancelled while they wait,
+    /// and sometimes a synchronous `main`. Programs still never deadlock, also when any
+    /// task is cancelled at any suspension (every task of a scenario closes its
+    /// channels when it stops). Output depends on scheduling: off in
+    /// [`GenConfig::sequential`].
+    pub channels: bool,
 }
 
 impl Default for GenConfig {
@@ -74,15 +84,21 @@ impl Default for GenConfig {
             prefix: String::new(),
             with_main: true,
             values: true,
+            channels: true,
         }
     }
 }
 
 impl GenConfig {
     /// Programs whose output does not depend on scheduling: every future is awaited
-    /// where it is created and no `go` block spawns a task.
+    /// where it is created, no `go` block spawns a task and no channel is used.
     pub fn sequential() -> GenConfig {
-        GenConfig { deferred_awaits: false, go_blocks: false, ..GenConfig::default() }
+        GenConfig {
+            deferred_awaits: false,
+            go_blocks: false,
+            channels: false,
+            ..GenConfig::default()
+        }
     }
 }
 
@@ -105,6 +121,8 @@ pub fn well_typed_program(seed: u64, config: &GenConfig) -> String {
         result_functions: 0,
         try_into: None,
         in_async: false,
+        sync_main: false,
+        scenarios_left: 0,
         in_loop: false,
         indent: 0,
         block_depth: 0,
@@ -113,6 +131,7 @@ pub fn well_typed_program(seed: u64, config: &GenConfig) -> String {
     generator.out
 }
 
+mod channels;
 mod generator;
 mod values;
 
@@ -131,6 +150,8 @@ pub fn large_program(lines: usize, lines_per_file: usize, seed: u64) -> Vec<(Str
             let config = GenConfig {
                 prefix: format!("m{index}p{part}_"),
                 with_main: index == 0 && part == 0,
+                // The benchmarks' input stays what it was before channels.
+                channels: false,
                 ..GenConfig::default()
             };
             text += &well_typed_program(seed ^ ((index as u64) << 20) ^ part as u64, &config);

@@ -13,6 +13,7 @@ impl Generator {
         self.line(&format!("fn {name}(a: i64): {} {{", ty.annotation()));
         self.indent += 1;
         self.in_async = false;
+        self.scenarios_left = 0;
         self.try_into = Some(ty);
         self.scopes.push(vec![GenLocal { name: "a".into(), ty: GenTy::Int, mutable: false }]);
         let len = self.below(self.config.block_len) + 1;
@@ -159,7 +160,7 @@ impl Generator {
             return local;
         }
         let d = depth.saturating_sub(1);
-        match self.below(3) {
+        match self.below(if self.config.channels { 4 } else { 3 }) {
             0 => {
                 // A closure that captures what is in scope.
                 let param = self.fresh("p");
@@ -178,6 +179,7 @@ impl Generator {
                 let callee = self.below(self.option_functions);
                 format!("(|x: i64| ({}h{callee}(x) ?? 0))", self.config.prefix)
             }
+            3 => self.channel_closure(),
             _ => format!("{}neg1", self.config.prefix),
         }
     }

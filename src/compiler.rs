@@ -92,6 +92,15 @@ pub enum RunError {
         /// Everything captured, exit code 101.
         output: RunOutput,
     },
+    /// Every task left waits and nothing can wake one (LANGUAGE.md §11): the run was
+    /// ended, in every engine, with the same line on stderr and exit code 101.
+    #[error("{message}")]
+    Deadlocked {
+        /// `deadlock: N tasks wait forever and nothing can wake them`.
+        message: String,
+        /// Everything captured, exit code 101.
+        output: RunOutput,
+    },
     /// The engine failed (LLVM or the linker reported an error, or the evaluator found
     /// a broken invariant of the lowered program: a compiler bug).
     #[error("{engine}: {message}")]
@@ -241,8 +250,9 @@ impl Compiler {
     }
 
     /// Runs `main` and returns what it printed and its exit code; a panic of the program
-    /// is returned as [`RunError::Panicked`] (with captured output: the host keeps
-    /// running). The program must check without errors.
+    /// is returned as [`RunError::Panicked`] and a deadlock as [`RunError::Deadlocked`]
+    /// (with captured output: the host keeps running). The program must check without
+    /// errors.
     ///
     /// ```
     /// let mut compiler = vex::Compiler::new();
@@ -253,6 +263,10 @@ impl Compiler {
     /// compiler.set_file("main.vx", "fn main() { $panic(\"boom\") }\n");
     /// let error = compiler.run(&vex::RunOptions::default()).unwrap_err();
     /// assert_eq!(error.to_string(), "panic at main.vx:1:13: boom");
+    ///
+    /// compiler.set_file("main.vx", "fn main() {\n    let ch = Channel.new<i64>(0)\n    println(<-ch)\n}\n");
+    /// let error = compiler.run(&vex::RunOptions::default()).unwrap_err();
+    /// assert_eq!(error.to_string(), "deadlock: 1 task waits forever and nothing can wake it");
     /// ```
     pub fn run(&self, options: &RunOptions) -> Result<RunOutput, RunError> {
         self.ready_to_lower()?;
@@ -266,9 +280,14 @@ impl Compiler {
         let output = backend
             .run_main(&module, &config)
             .map_err(|e| RunError::Engine { engine: backend.name(), message: e.to_string() })?;
-        match panic_line(&output) {
-            Some(message) => Err(RunError::Panicked { message, output }),
-            None => Ok(output),
+        match last_stderr_line(&output) {
+            Some(message) if message.starts_with("panic at ") => {
+                Err(RunError::Panicked { message, output })
+            }
+            Some(message) if message.starts_with("deadlock: ") => {
+                Err(RunError::Deadlocked { message, output })
+            }
+            _ => Ok(output),
         }
     }
 
@@ -364,14 +383,14 @@ impl Compiler {
     }
 }
 
-/// The panic line of a run that ended in a panic: exit code 101 and a last stderr line
-/// `panic at …` (what the runtime and the evaluator print, LANGUAGE.md §7).
-fn panic_line(output: &RunOutput) -> Option<String> {
+/// The last stderr line of a run that ended with exit code 101: a panic (`panic at …`,
+/// LANGUAGE.md §7) or a deadlock (`deadlock: …`, §11) when the runtime or the evaluator
+/// wrote it.
+fn last_stderr_line(output: &RunOutput) -> Option<String> {
     if output.exit_code != 101 {
         return None;
     }
-    let last = output.stderr.lines().last()?;
-    last.starts_with("panic at ").then(|| last.to_owned())
+    output.stderr.lines().last().map(str::to_owned)
 }
 
 #[cfg(feature = "llvm")]

@@ -170,11 +170,13 @@ fn env_workers() -> Option<u32> {
     std::env::var("VEX_WORKERS").ok()?.trim().parse().ok()
 }
 
-/// Runs the program and exits as it did (its exit code; 101 after a panic).
+/// Runs the program and exits as it did (its exit code; 101 after a panic or a deadlock).
 fn run(compiler: &Compiler, options: &vex::RunOptions) -> ExitCode {
     match compiler.run(options) {
         Ok(output) => finish(&output),
-        Err(vex::RunError::Panicked { output, .. }) => finish(&output),
+        Err(vex::RunError::Panicked { output, .. } | vex::RunError::Deadlocked { output, .. }) => {
+            finish(&output)
+        }
         Err(error) => fail(compiler, error),
     }
 }

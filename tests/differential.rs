@@ -17,7 +17,7 @@ fn run(compiler: &Compiler, engine: Engine, opt_level: u8) -> (String, String, i
     options.capture_output = true;
     match compiler.run(&options) {
         Ok(out) => (out.stdout, out.stderr, out.exit_code),
-        Err(vex::RunError::Panicked { output, .. }) => {
+        Err(vex::RunError::Panicked { output, .. } | vex::RunError::Deadlocked { output, .. }) => {
             (output.stdout, output.stderr, output.exit_code)
         }
         Err(error) => panic!("{engine:?} -O{opt_level}: {error}"),

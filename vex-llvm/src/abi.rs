@@ -96,6 +96,7 @@ pub const RUNTIME_OPTIONS: CStruct = CStruct {
     fields: &[
         ("workers", CType::I32),
         ("virtual_clock", CType::Bool),
+        ("detect_deadlock", CType::Bool),
         ("sink", CType::Ptr),
         ("sink_user", CType::Ptr),
     ],
@@ -319,6 +320,7 @@ runtime_functions! {
     RuntimeWorkers = runtime_workers(Ptr) -> I32;
     RuntimeCounters = runtime_counters(Ptr, Ptr) -> Void;
     RuntimePanicked = runtime_panicked(Ptr) -> Bool;
+    RuntimeDeadlocked = runtime_deadlocked(Ptr) -> I64;
     RuntimePanicMessage = runtime_panic_message(Ptr) -> Ptr;
     RuntimeShutdown = runtime_shutdown(Ptr) -> Void;
     RuntimeDestroy = runtime_destroy(Ptr) -> Void;
@@ -758,7 +760,7 @@ mod tests {
     #[test]
     fn field_index_follows_declaration_order() {
         assert_eq!(RUNTIME_OPTIONS.field_index("workers"), 0);
-        assert_eq!(RUNTIME_OPTIONS.field_index("sink_user"), 3);
+        assert_eq!(RUNTIME_OPTIONS.field_index("sink_user"), 4);
         assert_eq!(STRING.field_index("bytes"), 3);
         assert_eq!(VEC.field_index("len"), 2);
         assert_eq!(ENV.field_index("drop"), 2);

@@ -78,9 +78,14 @@ pub fn define_run_main<'ctx>(
         context.i8_type(),
         "virtual_clock",
     )?;
+    // A program's own run: nothing outside its tasks can wake one, so a run where all
+    // wait and nothing can wake them ends with the deadlock line and exit code 101
+    // (LANGUAGE.md §11), as in the evaluator.
+    let detect_deadlock = context.i8_type().const_int(1, false);
     let fields = [
         ("workers", params[0]),
         ("virtual_clock", virtual_clock.into()),
+        ("detect_deadlock", detect_deadlock.into()),
         ("sink", params[2]),
         ("sink_user", params[3]),
     ];
@@ -108,7 +113,16 @@ pub fn define_run_main<'ctx>(
     call(RtFn::RuntimeRun, &[runtime.into()], "")?;
     let panicked = call(RtFn::RuntimePanicked, &[runtime.into()], "panicked")?;
     let panicked = panicked.try_as_basic_value().basic().expect("returns i1").into_int_value();
-    builder.build_conditional_branch(panicked, exit, finished)?;
+    let deadlocked = call(RtFn::RuntimeDeadlocked, &[runtime.into()], "deadlocked")?;
+    let deadlocked = deadlocked.try_as_basic_value().basic().expect("returns i64").into_int_value();
+    let deadlocked = builder.build_int_compare(
+        IntPredicate::NE,
+        deadlocked,
+        context.i64_type().const_zero(),
+        "is_deadlocked",
+    )?;
+    let stopped = builder.build_or(panicked, deadlocked, "stopped")?;
+    builder.build_conditional_branch(stopped, exit, finished)?;
 
     builder.position_at_end(finished);
     let outcome = call(RtFn::FutureOutcome, &[future.into()], "outcome")?;
@@ -152,7 +166,8 @@ pub fn define_run_main<'ctx>(
     builder.position_at_end(value);
     builder.build_unconditional_branch(exit)?;
 
-    // Exit: 101 after a panic, else the stored code; the runtime is destroyed either way.
+    // Exit: 101 after a panic or a deadlock, else the stored code; the runtime is
+    // destroyed either way.
     builder.position_at_end(exit);
     let code_phi = builder.build_phi(context.bool_type(), "was_panic")?;
     code_phi.add_incoming(&[

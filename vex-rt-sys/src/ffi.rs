@@ -88,6 +88,8 @@ pub struct VexRuntimeOptions {
     pub workers: i32,
     /// Deterministic mode.
     pub virtual_clock: bool,
+    /// End a run that can never finish (see `RuntimeBuilder::detect_deadlock`).
+    pub detect_deadlock: bool,
     /// Output sink, or `None` for fds 1 and 2.
     pub sink: Option<vex_output_sink>,
     /// Passed to `sink`.
@@ -285,6 +287,7 @@ unsafe extern "C" {
     pub fn runtime_workers(rt: *const Runtime) -> c_int;
     pub fn runtime_counters(rt: *const Runtime, out: *mut VexCounters);
     pub fn runtime_panicked(rt: *const Runtime) -> bool;
+    pub fn runtime_deadlocked(rt: *const Runtime) -> u64;
     pub fn runtime_panic_message(rt: *const Runtime) -> *const c_char;
     pub fn runtime_shutdown(rt: *mut Runtime);
     pub fn runtime_destroy(rt: *mut Runtime);

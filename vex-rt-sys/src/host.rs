@@ -24,6 +24,10 @@ pub enum RuntimeError {
     /// A task panicked; the message is `panic at FILE:LINE:COL: MSG`.
     #[error("{0}")]
     Panicked(String),
+    /// With [`RuntimeBuilder::detect_deadlock`]: the run stopped because this many tasks
+    /// wait and nothing can ever wake them (LANGUAGE.md §11).
+    #[error("deadlock: {0} task(s) wait forever")]
+    Deadlocked(u64),
     /// The C runtime could not be created.
     #[error("the runtime could not be created")]
     CreateFailed,
@@ -103,6 +107,8 @@ pub struct RuntimeBuilder {
     pub virtual_clock: bool,
     /// Capture stdout/stderr instead of writing to the process's descriptors.
     pub capture_output: bool,
+    /// End a run as soon as it can never finish (see [`RuntimeBuilder::detect_deadlock`]).
+    pub detect_deadlock: bool,
 }
 
 impl RuntimeBuilder {
@@ -120,6 +126,16 @@ impl RuntimeBuilder {
         self.virtual_clock = on;
         self
     }
+    /// Ends a run as soon as it can never finish: every worker is idle, tasks are left,
+    /// and no queued task, timer or I/O wait can wake one. The runtime then prints
+    /// `deadlock: N tasks wait forever and nothing can wake them` on its stderr and
+    /// [`Runtime::run`] returns [`RuntimeError::Deadlocked`]. Only for runtimes whose
+    /// tasks nothing outside wakes: a host thread sending into a [`crate::Channel`] or
+    /// waiting on a task is a source the runtime cannot see, so leave it off then.
+    pub fn detect_deadlock(mut self, on: bool) -> RuntimeBuilder {
+        self.detect_deadlock = on;
+        self
+    }
     /// Captures output (read it with [`Runtime::take_output`]).
     pub fn capture_output(mut self, on: bool) -> RuntimeBuilder {
         self.capture_output = on;
@@ -135,6 +151,7 @@ impl RuntimeBuilder {
         let options = ffi::VexRuntimeOptions {
             workers: i32::try_from(self.workers).unwrap_or(i32::MAX),
             virtual_clock: self.virtual_clock,
+            detect_deadlock: self.detect_deadlock,
             sink,
             sink_user,
         };
@@ -248,15 +265,25 @@ impl Runtime {
     }
 
     /// Runs every task to completion (graceful drain) on this thread plus the other
-    /// workers. Returns the panic of a task as an error.
+    /// workers. Returns the panic of a task, or a detected deadlock, as an error.
     pub fn run(&self) -> Result<(), RuntimeError> {
         let _guard = self.inner.run_lock.lock().unwrap_or_else(|e| e.into_inner());
         // SAFETY: raw is live; runs are serialised by run_lock.
         unsafe { ffi::runtime_run(self.as_raw()) };
-        match self.panic_message() {
-            Some(m) => Err(RuntimeError::Panicked(m)),
-            None => Ok(()),
+        if let Some(m) = self.panic_message() {
+            return Err(RuntimeError::Panicked(m));
         }
+        match self.deadlocked() {
+            0 => Ok(()),
+            waiting => Err(RuntimeError::Deadlocked(waiting)),
+        }
+    }
+
+    /// How many tasks were left waiting when a run stopped on a deadlock (only with
+    /// [`RuntimeBuilder::detect_deadlock`]); 0 when none did.
+    pub fn deadlocked(&self) -> u64 {
+        // SAFETY: raw is a live runtime; the count is an atomic read.
+        unsafe { ffi::runtime_deadlocked(self.as_raw()) }
     }
 
     /// Runs the runtime on a new thread ([`Runtime::run`] there) and returns that

@@ -615,6 +615,40 @@ fn a_host_wait_settles_without_a_running_runtime() {
     assert_eq!(full.try_recv(), Err(TryRecvError::Empty));
 }
 
+#[test]
+fn a_detected_deadlock_ends_the_run_with_an_error() {
+    // Two consumers on a channel nobody else holds a sender of: with detection on, the
+    // run stops instead of waiting forever, reports them, and the tasks stay pending.
+    for workers in [1, 2] {
+        let rt = RuntimeBuilder::new()
+            .workers(workers)
+            .detect_deadlock(true)
+            .capture_output(true)
+            .build()
+            .unwrap();
+        let ch = Channel::<i64>::new(&rt, 0);
+        let a = rt.spawn(consumer(&ch));
+        let b = rt.spawn(consumer(&ch));
+        let result = join_bounded(rt.run_in_background());
+        assert_eq!(result, Err(RuntimeError::Deadlocked(2)));
+        assert_eq!(rt.deadlocked(), 2);
+        assert_eq!(
+            rt.take_output().stderr_text(),
+            "deadlock: 2 tasks wait forever and nothing can wake them\n"
+        );
+        assert_eq!((a.status(), b.status()), (TaskStatus::Pending, TaskStatus::Pending));
+    }
+    // Without a deadlock, detection changes nothing.
+    let rt = RuntimeBuilder::new().workers(2).detect_deadlock(true).build().unwrap();
+    let ch = Channel::<i64>::new(&rt, 0);
+    let c = rt.spawn(consumer(&ch));
+    let p = rt.spawn(producer(&ch, 1000, |i| i as i64));
+    join_bounded(rt.run_in_background()).expect("no deadlock");
+    assert_eq!(rt.deadlocked(), 0);
+    assert_eq!(join_task(p), Ok(1000));
+    assert_eq!(join_task(c).unwrap().len(), 1000);
+}
+
 /// Set in the child process of `finishing_with_a_queued_wait_aborts`.
 const ABORT_CHILD: &str = "VEX_RT_SYS_ABORT_CHILD";
 

@@ -81,7 +81,7 @@ fn rust_and_c_agree_on_every_shared_struct() {
         rust,
         VexRuntimeOptions,
         "VexRuntimeOptions",
-        [workers, virtual_clock, sink, sink_user]
+        [workers, virtual_clock, detect_deadlock, sink, sink_user]
     );
     rust_layout!(
         rust,

@@ -135,6 +135,12 @@ typedef void (*vex_output_sink)(void *user, int stream, const char *bytes, size_
 typedef struct VexRuntimeOptions {
     int32_t workers;        /* <= 0: number of CPUs; forced to 1 with virtual_clock */
     bool virtual_clock;     /* deterministic mode: 1 worker, FIFO, time jumps */
+    /* End the run when every worker is idle while tasks are left and no timer, I/O wait
+     * or queued task can ever wake one: prints `deadlock: N tasks wait forever and
+     * nothing can wake them` to stderr and stops (runtime_deadlocked tells). Only for
+     * runtimes whose tasks nothing outside can wake (a program's own run): a host thread
+     * that sends into a channel or cancels a task is a source the runtime cannot see. */
+    bool detect_deadlock;
     vex_output_sink sink;   /* NULL: write(2) to fds 1/2 */
     void *sink_user;        /* passed to sink */
 } VexRuntimeOptions;
@@ -155,6 +161,9 @@ int runtime_workers(const Runtime *rt);
 void runtime_counters(const Runtime *rt, VexCounters *out);
 /** True once a task panicked; runtime_run then returned early. */
 bool runtime_panicked(const Runtime *rt);
+/** With detect_deadlock: how many tasks were left waiting when the run stopped on a
+ *  deadlock (runtime_run then returned early); 0 when there was none. */
+uint64_t runtime_deadlocked(const Runtime *rt);
 /** The panic line (`panic at FILE:LINE:COL: MSG`, no newline) or NULL. Owned by rt. */
 const char *runtime_panic_message(const Runtime *rt);
 /** Asks a running runtime_run to return as soon as possible (tasks are abandoned). */

@@ -30,6 +30,7 @@ static const VexAbiEntry entries[] = {
     ALIGN(VexRuntimeOptions),
     FIELD(VexRuntimeOptions, workers),
     FIELD(VexRuntimeOptions, virtual_clock),
+    FIELD(VexRuntimeOptions, detect_deadlock),
     FIELD(VexRuntimeOptions, sink),
     FIELD(VexRuntimeOptions, sink_user),
     SIZE(VexCounters),

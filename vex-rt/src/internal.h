@@ -264,6 +264,7 @@ struct Runtime {
     uint64_t id; /* unique per process (never reused), see the host allocation cache */
     int nworkers;
     bool virtual_clock;
+    bool detect_deadlock;
     WorkerContext *workers; /* array of nworkers */
     uint64_t clock_origin_ns;
     _Alignas(VEX_CACHELINE) VexInjector injector;
@@ -273,6 +274,7 @@ struct Runtime {
     _Atomic bool stop;
     _Atomic bool panicked;
     _Atomic bool running;
+    _Atomic uint64_t deadlocked; /* tasks left waiting by a deadlock (detect_deadlock) */
     char *panic_message;
     /* Idle workers. */
     _Alignas(VEX_CACHELINE) pthread_mutex_t idle_lock;

@@ -673,6 +673,34 @@ static VexTask *search(WorkerContext *w) {
     return pop_local(w);
 }
 
+/* With detect_deadlock, called by the last worker to park (under idle_lock, so no other
+ * worker runs a task or wakes): a deadlock is tasks alive while no queue holds a task,
+ * no timer is armed and no I/O wait is registered. Every parked worker flushed its
+ * finished tasks and emptied its private queues before parking, and only running workers
+ * (or the timers and I/O checked here) can make work, so the answer cannot go stale. */
+static bool deadlocked_now(Runtime *rt, WorkerContext *w) {
+    if (rt->nparked_stack != rt->nworkers || should_exit(rt)) return false;
+    if (atomic_load_explicit(&rt->alive, memory_order_acquire) <= 0) return false;
+    if (min_expiration(rt) != UINT64_MAX) return false;
+    if (atomic_load_explicit(&rt->reactor.waiters, memory_order_acquire) > 0) return false;
+    return !work_visible(rt, w);
+}
+
+/* Prints the deadlock line (the evaluator's wording, LANGUAGE.md §11) and stops the run. */
+static void report_deadlock(Runtime *rt) {
+    int64_t alive = atomic_load_explicit(&rt->alive, memory_order_acquire);
+    uint64_t n = alive > 0 ? (uint64_t)alive : 0;
+    char line[128];
+    int len = snprintf(line, sizeof line,
+                       n == 1 ? "deadlock: %llu task waits forever and nothing can wake it\n"
+                              : "deadlock: %llu tasks wait forever and nothing can wake them\n",
+                       (unsigned long long)n);
+    rt_write(rt, 2, line, (size_t)len);
+    atomic_store_explicit(&rt->deadlocked, n, memory_order_release);
+    atomic_store(&rt->stop, true);
+    notify_all(rt);
+}
+
 static void park(WorkerContext *w) {
     Runtime *rt = w->rt;
     uint64_t next = min_expiration(rt);
@@ -693,7 +721,9 @@ static void park(WorkerContext *w) {
     pthread_mutex_lock(&rt->idle_lock);
     rt->parked_stack[rt->nparked_stack++] = w->index;
     atomic_fetch_add_explicit(&rt->num_parked, 1, memory_order_seq_cst);
+    bool deadlock = rt->detect_deadlock && deadlocked_now(rt, w);
     pthread_mutex_unlock(&rt->idle_lock);
+    if (deadlock) report_deadlock(rt);
     if (!should_exit(rt) && !work_visible(rt, w)) {
         CNT_INC(w->c_parks);
         if (driver) {
@@ -815,6 +845,7 @@ Runtime *runtime_create_with(const VexRuntimeOptions *o) {
     rt->id = atomic_fetch_add(&next_runtime_id, 1) + 1;
     rt->nworkers = n;
     rt->virtual_clock = o->virtual_clock;
+    rt->detect_deadlock = o->detect_deadlock;
     size_t wsize = ((size_t)n * sizeof(WorkerContext) + 63) & ~(size_t)63;
     rt->workers = aligned_alloc(VEX_CACHELINE, wsize);
     rt->parked_stack = malloc((size_t)n * sizeof(int));
@@ -922,6 +953,10 @@ void runtime_counters(const Runtime *rt, VexCounters *out) {
     out->spawned += atomic_load_explicit(&m->c_spawned_ext, memory_order_relaxed);
     int64_t alive = atomic_load_explicit(&m->alive, memory_order_relaxed);
     out->alive = alive > 0 ? (uint64_t)alive : 0;
+}
+
+uint64_t runtime_deadlocked(const Runtime *rt) {
+    return atomic_load(&((Runtime *)rt)->deadlocked);
 }
 
 bool runtime_panicked(const Runtime *rt) {

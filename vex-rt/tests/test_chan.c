@@ -13,6 +13,8 @@
  * Stress: MPMC traffic through channels of capacity 0, 1 and 64 and through a select
  * over 4 channels plus a timer, with random cancellation of both sides: every value
  * reported sent is received exactly once, every other value is released exactly once.
+ * Deadlock detection: reported once all is idle (after pending timers), in the evaluator's
+ * words, on 1, 2 and 4 workers; never under the stress load, which runs with it on.
  * Sizes shrink by VEX_STRESS_SCALE under sanitizers.
  */
 #define _GNU_SOURCE
@@ -196,6 +198,7 @@ static void spawn_action(Runtime *rt, void (*fn)(void *), void *arg, uint64_t de
 
 static void close_action(void *ch) { vex_chan_close(ch); }
 static void cancel_action(void *f) { vex_future_cancel(f); }
+static void shutdown_action(void *rt) { runtime_shutdown(rt); }
 
 /* ---- select task: one select over up to 4 arms ---------------------------------------------- */
 typedef struct {
@@ -1065,6 +1068,93 @@ TEST(cancel_after_a_hand_off_loses_nothing) {
     runtime_destroy(rt);
 }
 
+/* ---- deadlock detection ---------------------------------------------------------------------- */
+
+static char dl_err[256];
+static _Atomic size_t dl_len;
+static void dl_sink(void *user, int stream, const char *bytes, size_t len) {
+    (void)user;
+    if (stream != 2) return;
+    size_t at = atomic_fetch_add(&dl_len, len);
+    if (at + len < sizeof dl_err) memcpy(dl_err + at, bytes, len);
+}
+
+/* `waiting` receivers park on a channel nobody sends to, while a timer (a delayed close of
+ * another channel, which wakes one more receiver) keeps the run alive for a while: the
+ * deadlock is reported only once the timer fired and everything is idle. */
+static bool deadlock_case(int workers, bool virtual_clock, int waiting) {
+    atomic_store(&dl_len, 0);
+    memset(dl_err, 0, sizeof dl_err);
+    VexRuntimeOptions o = {.workers = workers,
+                           .virtual_clock = virtual_clock,
+                           .detect_deadlock = true,
+                           .sink = dl_sink};
+    Runtime *rt = runtime_create_with(&o);
+    VexChannel *never = vex_chan_new(&i64_elem, 0), *later = vex_chan_new(&i64_elem, 0);
+    VexFuture *fs[8];
+    for (int i = 0; i < waiting; i++) fs[i] = spawn_receiver(rt, i, never, 1);
+    VexFuture *woken = spawn_receiver(rt, 99, later, 1);
+    spawn_action(rt, close_action, later, 20);
+    runtime_run(rt);
+    bool ok = !runtime_panicked(rt) && runtime_deadlocked(rt) == (uint64_t)waiting &&
+              vex_future_outcome(woken) == VEX_OUTCOME_VALUE;
+    char want[128];
+    snprintf(want, sizeof want,
+             waiting == 1 ? "deadlock: 1 task waits forever and nothing can wake it\n"
+                          : "deadlock: %d tasks wait forever and nothing can wake them\n",
+             waiting);
+    if (strcmp(dl_err, want) != 0) {
+        fprintf(stderr, "  stderr was \"%s\"\n", dl_err);
+        ok = false;
+    }
+    /* The run stopped: a second one returns at once. */
+    runtime_run(rt);
+    ok = ok && runtime_deadlocked(rt) == (uint64_t)waiting;
+    for (int i = 0; i < waiting; i++) vex_future_release(fs[i]);
+    vex_future_release(woken);
+    vex_chan_release(never);
+    vex_chan_release(later);
+    runtime_destroy(rt);
+    return ok;
+}
+
+TEST(a_deadlock_is_reported_once_everything_is_idle) {
+    CHECK(deadlock_case(1, true, 1));
+    CHECK(deadlock_case(1, true, 3));
+    CHECK(deadlock_case(1, false, 2));
+    CHECK(deadlock_case(2, false, 1));
+    CHECK(deadlock_case(4, false, 5));
+}
+
+TEST(no_deadlock_without_detection_or_with_a_timer_pending) {
+    /* Detection off: a stuck run would hang, so a host stops it (runtime_shutdown) from
+     * a timer task; nothing is reported. */
+    Runtime *rt = det_runtime();
+    VexChannel *never = vex_chan_new(&i64_elem, 0);
+    VexFuture *f = spawn_receiver(rt, 1, never, 1);
+    spawn_action(rt, shutdown_action, rt, 50);
+    runtime_run(rt);
+    CHECK_EQ_U(runtime_deadlocked(rt), 0);
+    CHECK(vex_future_outcome(f) == VEX_OUTCOME_PENDING);
+    vex_future_release(f);
+    vex_chan_release(never);
+    runtime_destroy(rt);
+    /* Detection on, a select with `after` is waiting: a timer can wake it, so the run
+     * ends normally when it fires. */
+    VexRuntimeOptions o = {.workers = 2, .detect_deadlock = true};
+    rt = runtime_create_with(&o);
+    VexChannel *ch = vex_chan_new(&i64_elem, 0);
+    SelTask *x = new_seltask(rt, 1);
+    x->n = 1, x->chs[0] = ch, x->kinds[0] = VEX_SELECT_RECV, x->after_ms = 30;
+    VexFuture *sf = vex_task_spawn_in(rt, x);
+    runtime_run(rt);
+    CHECK_EQ_U(runtime_deadlocked(rt), 0);
+    CHECK(vex_future_outcome(sf) == VEX_OUTCOME_VALUE);
+    vex_future_release(sf);
+    vex_chan_release(ch);
+    runtime_destroy(rt);
+}
+
 /* ================================ stress ===================================================== */
 
 enum { PRODUCERS = 8, CONSUMERS = 8, NCH = 4 };
@@ -1324,7 +1414,10 @@ static bool run_load(const int64_t *caps, int nch, bool use_select, int64_t item
     L->received = calloc((size_t)L->nvalues, 1);
     L->released = calloc((size_t)L->nvalues, 1);
     for (int i = 0; i < nch; i++) L->ch[i] = vex_chan_new(&load_elem, caps[i]);
-    Runtime *rt = runtime_create(workers);
+    /* Deadlock detection is on: under this load (parks everywhere, a canceller on a
+     * timer) it must never fire. */
+    VexRuntimeOptions o = {.workers = workers, .detect_deadlock = true};
+    Runtime *rt = runtime_create_with(&o);
     Canceller *k = vex_task_alloc_in(rt, sizeof(Canceller), 0, 0, canceller_resume);
     k->L = L;
     k->rng = trand() | 1;
@@ -1335,6 +1428,10 @@ static bool run_load(const int64_t *caps, int nch, bool use_select, int64_t item
     runtime_run(rt);
     int64_t took = wall_ms() - start;
     bool ok = !runtime_panicked(rt);
+    if (runtime_deadlocked(rt)) {
+        fprintf(stderr, "  a deadlock was reported under load\n");
+        ok = false;
+    }
     VexCounters cnt;
     runtime_counters(rt, &cnt);
     if (cnt.alive != 0) {
@@ -1406,6 +1503,8 @@ int main(void) {
     RUN(select_repeats_exactly_in_deterministic_mode);
     RUN(cancel_a_parked_sender_receiver_and_select);
     RUN(cancel_after_a_hand_off_loses_nothing);
+    RUN(a_deadlock_is_reported_once_everything_is_idle);
+    RUN(no_deadlock_without_detection_or_with_a_timer_pending);
     RUN(stress_mpmc_with_cancellation);
     RUN(stress_select_over_four_channels_and_a_timer);
     HARNESS_END();

@@ -1,6 +1,8 @@
 //! The builtins of LANGUAGE.md §5, the variants of the builtin enums `Option` and
 //! `Result` (§8), the associated functions of `Vec` (§9.1) and `Channel` (§11), the
-//! future combinators (§12), and the methods of the builtin types (§8, §9, §11, §12).
+//! future combinators (§12), the I/O and process builtins and the associated functions of
+//! `File`, `TcpListener` and `TcpStream` (§13), and the methods of the builtin types (§8,
+//! §9, §11, §12, §13).
 //!
 //! `$name` always means the builtin; the bare `name` means it unless a program item
 //! has that name (the item shadows the builtin). The same holds for the bare variant
@@ -42,6 +44,32 @@ pub enum Builtin {
     Timeout,
     /// `ready(x)`.
     Ready,
+    /// `readFile(path)`.
+    ReadFile,
+    /// `writeFile(path, s)`.
+    WriteFile,
+    /// `appendFile(path, s)`.
+    AppendFile,
+    /// `removeFile(path)`.
+    RemoveFile,
+    /// `exists(path)`.
+    Exists,
+    /// `File.open(path)`: for reading.
+    FileOpen,
+    /// `File.create(path)`: for writing, created or truncated.
+    FileCreate,
+    /// `File.openAppend(path)`: for appending, created if missing.
+    FileOpenAppend,
+    /// `TcpListener.bind(host, port)`.
+    TcpBind,
+    /// `TcpStream.connect(host, port)`.
+    TcpConnect,
+    /// `args()`: the program's arguments.
+    Args,
+    /// `getEnv(name)`.
+    GetEnv,
+    /// `exit(code)`.
+    Exit,
 }
 
 impl Builtin {
@@ -65,6 +93,14 @@ impl Builtin {
             "raceAll" => Builtin::RaceAll,
             "timeout" => Builtin::Timeout,
             "ready" => Builtin::Ready,
+            "readFile" => Builtin::ReadFile,
+            "writeFile" => Builtin::WriteFile,
+            "appendFile" => Builtin::AppendFile,
+            "removeFile" => Builtin::RemoveFile,
+            "exists" => Builtin::Exists,
+            "args" => Builtin::Args,
+            "getEnv" => Builtin::GetEnv,
+            "exit" => Builtin::Exit,
             _ => return None,
         })
     }
@@ -93,6 +129,19 @@ impl Builtin {
             Builtin::RaceAll => "raceAll",
             Builtin::Timeout => "timeout",
             Builtin::Ready => "ready",
+            Builtin::ReadFile => "readFile",
+            Builtin::WriteFile => "writeFile",
+            Builtin::AppendFile => "appendFile",
+            Builtin::RemoveFile => "removeFile",
+            Builtin::Exists => "exists",
+            Builtin::FileOpen => "File.open",
+            Builtin::FileCreate => "File.create",
+            Builtin::FileOpenAppend => "File.openAppend",
+            Builtin::TcpBind => "TcpListener.bind",
+            Builtin::TcpConnect => "TcpStream.connect",
+            Builtin::Args => "args",
+            Builtin::GetEnv => "getEnv",
+            Builtin::Exit => "exit",
         }
     }
 
@@ -103,6 +152,11 @@ impl Builtin {
             ("Vec", "withCapacity") => Builtin::VecWithCapacity,
             ("Vec", "from") => Builtin::VecFrom,
             ("Channel", "new") => Builtin::ChannelNew,
+            ("File", "open") => Builtin::FileOpen,
+            ("File", "create") => Builtin::FileCreate,
+            ("File", "openAppend") => Builtin::FileOpenAppend,
+            ("TcpListener", "bind") => Builtin::TcpBind,
+            ("TcpStream", "connect") => Builtin::TcpConnect,
             _ => return None,
         })
     }
@@ -127,9 +181,28 @@ impl Builtin {
         )
     }
 
-    /// The builtin types with associated functions (`Vec.new`, `Channel.new`), unless a
-    /// program item has the name.
-    pub const TYPES: [&'static str; 4] = ["Option", "Result", "Vec", "Channel"];
+    /// Whether this is an I/O operation of LANGUAGE.md §13 that starts at once and gives
+    /// a future (the runtime's I/O tasks).
+    pub fn is_io(self) -> bool {
+        matches!(
+            self,
+            Builtin::ReadFile
+                | Builtin::WriteFile
+                | Builtin::AppendFile
+                | Builtin::RemoveFile
+                | Builtin::Exists
+                | Builtin::FileOpen
+                | Builtin::FileCreate
+                | Builtin::FileOpenAppend
+                | Builtin::TcpBind
+                | Builtin::TcpConnect
+        )
+    }
+
+    /// The builtin types with associated functions (`Vec.new`, `Channel.new`,
+    /// `File.open`), unless a program item has the name.
+    pub const TYPES: [&'static str; 7] =
+        ["Option", "Result", "Vec", "Channel", "File", "TcpListener", "TcpStream"];
 }
 
 /// A variant of a builtin generic enum (LANGUAGE.md §8).
@@ -255,6 +328,30 @@ pub enum BuiltinMethod {
     FutureMap,
     FutureThen,
     FutureIsReady,
+    /// `e.code()` of an `IoError`.
+    IoErrorCode,
+    /// `e.message()` of an `IoError`.
+    IoErrorMessage,
+    /// `f.read(max)`.
+    FileRead,
+    /// `f.readAll()`.
+    FileReadAll,
+    /// `f.write(s)`.
+    FileWrite,
+    /// `f.close()`.
+    FileClose,
+    /// `l.accept()`.
+    ListenerAccept,
+    /// `l.port()`.
+    ListenerPort,
+    /// `l.close()`.
+    ListenerClose,
+    /// `s.read(max)`.
+    StreamRead,
+    /// `s.write(s)`.
+    StreamWrite,
+    /// `s.close()`.
+    StreamClose,
     /// `x.toString()` of any printable value.
     ToString,
 }
@@ -274,6 +371,8 @@ pub enum MethodReceiver {
     Channel,
     /// `Future<T>`.
     Future,
+    /// `IoError`, `File`, `TcpListener` or `TcpStream`.
+    Io(crate::ty::IoTy),
     /// Any other type (only `toString`).
     Other,
 }
@@ -281,6 +380,7 @@ pub enum MethodReceiver {
 impl BuiltinMethod {
     /// The method `name` of a receiver of kind `receiver`, if it has one.
     pub fn lookup(receiver: MethodReceiver, name: &str) -> Option<BuiltinMethod> {
+        use crate::ty::IoTy;
         use BuiltinMethod::*;
         use MethodReceiver as R;
         Some(match (receiver, name) {
@@ -341,6 +441,18 @@ impl BuiltinMethod {
             (R::Future, "map") => FutureMap,
             (R::Future, "then") => FutureThen,
             (R::Future, "isReady") => FutureIsReady,
+            (R::Io(IoTy::Error), "code") => IoErrorCode,
+            (R::Io(IoTy::Error), "message") => IoErrorMessage,
+            (R::Io(IoTy::File), "read") => FileRead,
+            (R::Io(IoTy::File), "readAll") => FileReadAll,
+            (R::Io(IoTy::File), "write") => FileWrite,
+            (R::Io(IoTy::File), "close") => FileClose,
+            (R::Io(IoTy::TcpListener), "accept") => ListenerAccept,
+            (R::Io(IoTy::TcpListener), "port") => ListenerPort,
+            (R::Io(IoTy::TcpListener), "close") => ListenerClose,
+            (R::Io(IoTy::TcpStream), "read") => StreamRead,
+            (R::Io(IoTy::TcpStream), "write") => StreamWrite,
+            (R::Io(IoTy::TcpStream), "close") => StreamClose,
             (_, "toString") => ToString,
             _ => return None,
         })
@@ -383,6 +495,31 @@ impl BuiltinMethod {
                 | ResultOk
                 | ResultErr
         )
+    }
+
+    /// Whether the method is an I/O operation that starts at once and gives a future
+    /// (LANGUAGE.md §13).
+    pub fn is_io(self) -> bool {
+        use BuiltinMethod::*;
+        matches!(
+            self,
+            FileRead | FileReadAll | FileWrite | ListenerAccept | StreamRead | StreamWrite
+        )
+    }
+
+    /// Whether the method is one of `IoError`, `File`, `TcpListener` or `TcpStream`.
+    pub fn of_io_type(self) -> bool {
+        use BuiltinMethod::*;
+        self.is_io()
+            || matches!(
+                self,
+                IoErrorCode
+                    | IoErrorMessage
+                    | FileClose
+                    | ListenerPort
+                    | ListenerClose
+                    | StreamClose
+            )
     }
 
     /// Whether the method reads the elements of a `Vec` (so it cannot be used when

@@ -193,7 +193,8 @@ pub fn body_diagnostics<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Vec<Diagnostic
     let result = infer(db, id);
     let mut out = source_map.diagnostics.clone();
     let moves = check_moves(body(db, id), result);
-    for diagnostic in result.diagnostics.iter().chain(&moves) {
+    let staged = crate::staged::not_yet_supported(body(db, id), result);
+    for diagnostic in result.diagnostics.iter().chain(&moves).chain(&staged) {
         out.push(to_diagnostic(source_map, diagnostic));
     }
     out

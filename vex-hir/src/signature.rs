@@ -12,7 +12,7 @@ use crate::db::{Db, Program};
 use crate::ids::{ConstLoc, EnumLoc, ExternLoc, FunctionId, FunctionLoc, StructLoc};
 use crate::item_tree::item_tree;
 use crate::scope::{ItemRef, program_scope};
-use crate::ty::{FloatTy, IntTy, Ty};
+use crate::ty::{FloatTy, IntTy, IoTy, Ty};
 
 /// A function's resolved signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,18 +49,9 @@ pub fn resolve_type(db: &dyn Db, type_ref: &TypeRef) -> Result<Ty, String> {
                         Some(ItemRef::Struct(loc)) => Ty::Struct(loc),
                         Some(ItemRef::Enum(loc)) => Ty::Enum(loc),
                         Some(_) => return Err(format!("`{other}` is not a type")),
-                        None => match other {
-                            "Future" | "Option" | "Vec" | "Channel" => {
-                                return Err(format!(
-                                    "`{other}` needs a type argument: `{other}<T>`"
-                                ));
-                            }
-                            "Result" => {
-                                return Err(
-                                    "`Result` needs two type arguments: `Result<T, E>`".to_owned()
-                                );
-                            }
-                            _ => return Err(format!("unknown type `{other}`")),
+                        None => match IoTy::from_name(other) {
+                            Some(io) => Ty::Io(io),
+                            None => return Err(missing_type_arguments(other)),
                         },
                     }
                 }
@@ -92,6 +83,17 @@ pub fn resolve_type(db: &dyn Db, type_ref: &TypeRef) -> Result<Ty, String> {
         TypeRef::Unsupported(what) => return Err(format!("not supported in Vex Core: {what}")),
         TypeRef::Missing => Ty::Error,
     })
+}
+
+/// Why a builtin or unknown type name is not a type on its own.
+fn missing_type_arguments(name: &str) -> String {
+    match name {
+        "Future" | "Option" | "Vec" | "Channel" => {
+            format!("`{name}` needs a type argument: `{name}<T>`")
+        }
+        "Result" => "`Result` needs two type arguments: `Result<T, E>`".to_owned(),
+        _ => format!("unknown type `{name}`"),
+    }
 }
 
 /// Like [`resolve_type`], with errors turned into `Ty::Error` (reported elsewhere).

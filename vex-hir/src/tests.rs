@@ -4,6 +4,7 @@
 mod concurrency;
 mod diagnostics;
 mod incremental;
+mod io;
 mod properties;
 mod types;
 mod values;

@@ -110,6 +110,41 @@ impl FloatTy {
     }
 }
 
+/// The I/O types of LANGUAGE.md §13: an error and three kinds of handle. Handles are
+/// shared like channels (copies refer to one open file or socket); an `IoError` is an
+/// immutable, reference-counted value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IoTy {
+    /// `IoError`: `code()` and `message()`; prints as its message.
+    Error,
+    /// `File`: an open file.
+    File,
+    /// `TcpListener`: a bound, listening socket.
+    TcpListener,
+    /// `TcpStream`: a connected socket.
+    TcpStream,
+}
+
+impl IoTy {
+    /// All of them, in declaration order.
+    pub const ALL: [IoTy; 4] = [IoTy::Error, IoTy::File, IoTy::TcpListener, IoTy::TcpStream];
+
+    /// The source name (`TcpStream`).
+    pub fn name(self) -> &'static str {
+        match self {
+            IoTy::Error => "IoError",
+            IoTy::File => "File",
+            IoTy::TcpListener => "TcpListener",
+            IoTy::TcpStream => "TcpStream",
+        }
+    }
+
+    /// The type a name denotes when no program item has the name.
+    pub fn from_name(name: &str) -> Option<IoTy> {
+        IoTy::ALL.into_iter().find(|ty| ty.name() == name)
+    }
+}
+
 /// A type variable of the inference table. Only inference results that could not be
 /// resolved keep one, and those have already been reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -150,6 +185,8 @@ pub enum Ty {
     Fn(FnTy),
     /// `Channel<T>` (LANGUAGE.md §11): a shared handle; copies refer to one channel.
     Channel(Box<Ty>),
+    /// `IoError`, `File`, `TcpListener`, `TcpStream` (LANGUAGE.md §13).
+    Io(IoTy),
     /// Inference variable; `kind` restricts what it may become.
     Var(TyVar, VarKind),
     /// Something already reported as wrong; unifies with everything.
@@ -303,6 +340,7 @@ impl<F: Fn(&Ty) -> Option<String>> TyDisplay<'_, F> {
             Ty::Vec(elem) => self.write_generic(f, "Vec", &[elem]),
             Ty::Channel(elem) => self.write_generic(f, "Channel", &[elem]),
             Ty::Result(ok, err) => self.write_generic(f, "Result", &[ok, err]),
+            Ty::Io(io) => f.write_str(io.name()),
             Ty::Fn(fn_ty) => {
                 if fn_ty.once {
                     f.write_str("move-only ")?;

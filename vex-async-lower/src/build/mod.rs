@@ -237,6 +237,10 @@ pub fn lower_ty(db: &dyn Db, ty: &Ty) -> Type {
         Ty::Bool => Type::Bool,
         Ty::String => Type::String,
         Ty::Unit | Ty::Never | Ty::Error | Ty::Var(..) => Type::Unit,
+        // Staged (vex_hir::staged): the checker reports every value of these types until
+        // the I/O lowering lands, so only a parameter of a function nothing can call gets
+        // here.
+        Ty::Io(_) => Type::Unit,
         Ty::Channel(elem) => Type::Channel(Box::new(lower_ty(db, elem))),
         Ty::Tuple(elems) => Type::Tuple(elems.iter().map(|e| lower_ty(db, e)).collect()),
         Ty::Array(elem, n) => Type::Array(Box::new(lower_ty(db, elem)), *n),

@@ -11,7 +11,7 @@ use super::{HirNode, InferCtx, InferDiagnostic, Resolution};
 use crate::body::{ExprId, TypeRef};
 use crate::builtins::{Builtin, BuiltinMethod, BuiltinVariant, MethodReceiver};
 use crate::diagnostics::Code;
-use crate::ty::{FnTy, IntTy, Ty, VarKind};
+use crate::ty::{FnTy, IntTy, IoTy, Ty, VarKind};
 
 impl InferCtx<'_> {
     /// `Some(x)`, `Ok(v)`, `Err(e)` (and `Option.Some(x)`, …) as calls.
@@ -113,7 +113,13 @@ impl InferCtx<'_> {
                 let elem = self.type_args(callee, type_args, 1).remove(0);
                 self.infer_channel_new(expr, elem, args)
             }
-            _ => Ty::Error,
+            b => match super::io::io_builtin_signature(b) {
+                Some(sig) => {
+                    self.type_args(callee, type_args, 0);
+                    self.infer_io_call(expr, sig, args)
+                }
+                None => Ty::Error,
+            },
         }
     }
 
@@ -126,6 +132,7 @@ impl InferCtx<'_> {
             Ty::String => MethodReceiver::Str,
             Ty::Channel(_) => MethodReceiver::Channel,
             Ty::Future(_) => MethodReceiver::Future,
+            Ty::Io(io) => MethodReceiver::Io(*io),
             _ => MethodReceiver::Other,
         };
         let method = BuiltinMethod::lookup(kind, name)?;
@@ -270,13 +277,28 @@ impl InferCtx<'_> {
                 let u = Ty::Future(Box::new(self.new_var(VarKind::General)));
                 (vec![fn_ty(vec![inner], u.clone())], u)
             }
+            M::IoErrorCode
+            | M::IoErrorMessage
+            | M::FileRead
+            | M::FileReadAll
+            | M::FileWrite
+            | M::FileClose
+            | M::ListenerAccept
+            | M::ListenerPort
+            | M::ListenerClose
+            | M::StreamRead
+            | M::StreamWrite
+            | M::StreamClose => {
+                super::io::io_method_signature(method).expect("the signature of an I/O method")
+            }
         };
         self.check_args(expr, &params, args);
         ret
     }
 
-    /// Whether values of `ty` print (LANGUAGE.md §5): primitives, strings, `()`, and
-    /// `Option`, `Result` and `Vec` of printable values.
+    /// Whether values of `ty` print (LANGUAGE.md §5): primitives, strings, `()`, an
+    /// `IoError` (as its message, §13), and `Option`, `Result` and `Vec` of printable
+    /// values.
     pub(super) fn printable(&self, ty: &Ty) -> bool {
         match self.shallow(ty) {
             Ty::Int(_)
@@ -286,7 +308,8 @@ impl InferCtx<'_> {
             | Ty::Unit
             | Ty::Var(..)
             | Ty::Error
-            | Ty::Never => true,
+            | Ty::Never
+            | Ty::Io(IoTy::Error) => true,
             Ty::Option(inner) | Ty::Vec(inner) => self.printable(&inner),
             Ty::Result(ok, err) => self.printable(&ok) && self.printable(&err),
             _ => false,
@@ -301,7 +324,7 @@ impl InferCtx<'_> {
                 at: HirNode::Expr(expr),
                 label: None,
                 note: Some(
-                    "note: primitive types, `string`, `()`, and `Option`, `Result` and `Vec` of printable values print"
+                    "note: primitive types, `string`, `()`, `IoError`, and `Option`, `Result` and `Vec` of printable values print"
                         .to_owned(),
                 ),
             });

@@ -421,7 +421,10 @@ impl InferCtx<'_> {
                 Ty::Unit
             }
             b if b.is_combinator() => self.infer_combinator(expr, b, args),
-            _ => Ty::Error,
+            b => match super::io::io_builtin_signature(b) {
+                Some(sig) => self.infer_io_call(expr, sig, args),
+                None => Ty::Error,
+            },
         }
     }
 

@@ -543,7 +543,7 @@ impl InferCtx<'_> {
         match ty {
             // Handles and code: there is no value to compare (LANGUAGE.md leaves identity
             // comparison out).
-            Ty::Future(_) | Ty::Fn(_) | Ty::Channel(_) => false,
+            Ty::Future(_) | Ty::Fn(_) | Ty::Channel(_) | Ty::Io(_) => false,
             Ty::Struct(loc) => crate::signature::struct_fields(self.db, *loc)
                 .iter()
                 .all(|(_, t)| self.has_equality(t, depth + 1)),

@@ -24,6 +24,8 @@
 //! - `call`: names, `Type.member` paths, calls, method calls and struct literals;
 //! - `builtin`: the methods and associated functions of the builtin types (`Option`,
 //!   `Result`, `Vec`, `string`) and what may be printed;
+//! - `channel`: channels, sends and receives, `select` and the combinators;
+//! - `io`: the file, TCP and process builtins and the methods of their types;
 //! - `closure`: closures, `?` and `??`;
 //! - `pat`: statements, patterns and `match` (with its exhaustiveness check);
 //! - this module: the results, the query, reporting, and finishing (defaulting
@@ -34,6 +36,7 @@ mod call;
 mod channel;
 mod closure;
 mod expr;
+mod io;
 mod pat;
 mod unify;
 

@@ -273,7 +273,7 @@ fn main() {
             E0014 70..78 "v.sort()": `sort` orders integers, floats and strings, not `P`
             E0014 91..117 "Vec.from([1, 2]).join(\",\")": `join` concatenates a `Vec<string>`, not a `Vec<{integer}>`
             E0014 130..131 "v": cannot print a value of type `Vec<P>`
-              note: primitive types, `string`, `()`, and `Option`, `Result` and `Vec` of printable values print
+              note: primitive types, `string`, `()`, `IoError`, and `Option`, `Result` and `Vec` of printable values print
             E0022 144..150 "Option": `Option` takes one type argument
             E0016 153..157 "None": cannot infer the type of this expression; add a type annotation
             E0022 169..180 "Result<i64>": `Result` takes two type arguments

@@ -6,6 +6,7 @@ mod examples;
 mod incremental;
 mod properties;
 mod runs;
+mod scaling;
 mod sequential;
 mod sizes;
 mod snapshots;

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use vex_syntax::ast::{self, AstNode};
-use vex_syntax::{SyntaxNode, TextRange};
+use vex_syntax::{SyntaxNode, SyntaxNodePtr as NodePtr, TextRange};
 
 use crate::body::{Name, TypeRef};
 use crate::db::{Db, SourceFile};
@@ -121,6 +121,10 @@ pub struct ExternData {
 pub struct ItemSourceMap {
     /// Name span of each function.
     pub functions: Vec<TextRange>,
+    /// The node of each function, for the body queries.
+    pub function_nodes: Vec<NodePtr>,
+    /// The node of each const, for the body queries.
+    pub const_nodes: Vec<NodePtr>,
     /// Name span of each struct.
     pub structs: Vec<TextRange>,
     /// Name span of each enum.
@@ -172,24 +176,18 @@ pub fn item_source_map(db: &dyn Db, file: SourceFile) -> Arc<ItemSourceMap> {
     Arc::clone(&item_tree_with_source_map(db, file).1)
 }
 
-/// The syntax node of the `index`-th function of `file` (in item tree order).
+/// The syntax node of the `index`-th function of `file` (in item tree order), found
+/// through its pointer: a file's items are not walked from the start for each one, so
+/// lowering all bodies stays linear in the size of the file.
 pub(crate) fn function_syntax(db: &dyn Db, file: SourceFile, index: u32) -> Option<ast::Fn> {
-    let root = parse(db, file).tree();
-    let mut functions = root.items().flat_map(|item| match item {
-        ast::Item::Fn(f) if f.abi().is_none() => vec![f],
-        _ => Vec::new(),
-    });
-    functions.nth(index as usize)
+    let ptr = item_source_map(db, file).function_nodes.get(index as usize)?;
+    ast::Fn::cast(ptr.try_to_node(&parse(db, file).syntax_node())?)
 }
 
-/// The value expression of the `index`-th const of `file`.
+/// The syntax node of the `index`-th const of `file` (see [`function_syntax`]).
 pub(crate) fn const_syntax(db: &dyn Db, file: SourceFile, index: u32) -> Option<ast::Const> {
-    let root = parse(db, file).tree();
-    let mut consts = root.items().filter_map(|item| match item {
-        ast::Item::Const(c) => Some(c),
-        _ => None,
-    });
-    consts.nth(index as usize)
+    let ptr = item_source_map(db, file).const_nodes.get(index as usize)?;
+    ast::Const::cast(ptr.try_to_node(&parse(db, file).syntax_node())?)
 }
 
 #[derive(Default)]
@@ -227,6 +225,7 @@ impl Collector {
                 };
                 self.tree.functions.push(data);
                 self.map.functions.push(name_range(f.name(), f.syntax()));
+                self.map.function_nodes.push(NodePtr::new(f.syntax()));
             }
             ast::Item::Struct(s) => {
                 let fields = s
@@ -265,6 +264,7 @@ impl Collector {
                 let ty = self.type_ref(c.ty(), c.syntax());
                 self.tree.consts.push(ConstData { name: name_text(c.name()), ty });
                 self.map.consts.push(name_range(c.name(), c.syntax()));
+                self.map.const_nodes.push(NodePtr::new(c.syntax()));
             }
             ast::Item::ExternBlock(block) => {
                 for inner in block.item_list().into_iter().flat_map(|l| l.items()) {

@@ -6,6 +6,7 @@ mod diagnostics;
 mod incremental;
 mod io;
 mod properties;
+mod scaling;
 mod types;
 mod values;
 

@@ -81,8 +81,29 @@ pub struct AstChildren<N> {
 impl<N: AstNode> Iterator for AstChildren<N> {
     type Item = N;
     fn next(&mut self) -> Option<N> {
-        self.inner.by_ref().find_map(N::cast)
+        self.inner.by_ref().find_map(visit::<N>)
     }
+}
+
+thread_local! {
+    static VISITS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many child nodes and tokens the typed accessors of this thread have looked at so
+/// far. Tests compare it between inputs of different sizes: a query that walks a file
+/// from the start for each item shows up as work that grows quadratically, whatever the
+/// machine's speed.
+pub fn visits() -> u64 {
+    VISITS.with(std::cell::Cell::get)
+}
+
+fn count_visit() {
+    VISITS.with(|v| v.set(v.get() + 1));
+}
+
+fn visit<N: AstNode>(node: SyntaxNode) -> Option<N> {
+    count_visit();
+    N::cast(node)
 }
 
 /// Helpers used by the generated accessors.
@@ -93,7 +114,7 @@ pub mod support {
 
     /// The first child of `parent` that is an `N`.
     pub fn child<N: AstNode>(parent: &SyntaxNode) -> Option<N> {
-        parent.children().find_map(N::cast)
+        parent.children().find_map(super::visit::<N>)
     }
 
     /// All children of `parent` that are `N`s.
@@ -103,13 +124,17 @@ pub mod support {
 
     /// The first direct token child of `parent` with `kind`.
     pub fn token(parent: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
-        parent.children_with_tokens().filter_map(|it| it.into_token()).find(|it| it.kind() == kind)
+        parent
+            .children_with_tokens()
+            .inspect(|_| super::count_visit())
+            .filter_map(|it| it.into_token())
+            .find(|it| it.kind() == kind)
     }
 }
 
 /// The `n`th direct child of `node` that is an `N`.
 fn nth_child<N: AstNode>(node: &SyntaxNode, n: usize) -> Option<N> {
-    node.children().filter_map(N::cast).nth(n)
+    node.children().filter_map(visit::<N>).nth(n)
 }
 
 /// The first non-trivia direct token child of `node` whose kind satisfies `pred`.

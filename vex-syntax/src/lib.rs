@@ -37,6 +37,11 @@ use std::fmt::Write as _;
 pub use lexer::{Token, lex};
 pub use line_index::{LineCol, LineIndex};
 pub use rowan::{TextRange, TextSize};
+
+/// A position-dependent pointer to a node of a tree (its kind and range): resolved
+/// against the same tree's root by binary search over each level's children, so a
+/// query can reach one item of a large file without walking the file.
+pub type SyntaxNodePtr = rowan::ast::SyntaxNodePtr<VexLanguage>;
 pub use syntax_kind::{
     SyntaxElement, SyntaxKind, SyntaxNode, SyntaxNodeChildren, SyntaxToken, VexLanguage,
 };

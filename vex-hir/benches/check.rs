@@ -1,5 +1,6 @@
-//! Checking a generated 100,000-line program: from scratch, and again after an edit
-//! inside one function's body (the incremental path an editor takes on every keystroke).
+//! Checking a generated 100,000-line program, as 100 files of 1,000 lines and as one
+//! file: from scratch, and again after an edit inside one function's body (the
+//! incremental path an editor takes on every keystroke).
 //!
 //! Prints both times and their ratio; `cargo bench -p vex-hir` (criterion) runs it.
 
@@ -15,7 +16,6 @@ const LINES: usize = 100_000;
 // The allocator the `vex` binary uses (src/main.rs).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-const LINES_PER_FILE: usize = 1_000;
 
 fn load(files: &[(String, String)]) -> (RootDatabase, Vec<SourceFile>) {
     let mut db = RootDatabase::default();
@@ -38,39 +38,53 @@ fn check_all(db: &RootDatabase, files: &[SourceFile]) -> usize {
     files.iter().map(|&f| vex_hir::file_diagnostics(db, f).len()).sum()
 }
 
-fn bench(c: &mut Criterion) {
-    let files = large_program(LINES, LINES_PER_FILE, 2026);
+/// Re-sets one file's text, alternating between an edit inside its first function body
+/// and the original.
+struct Editor {
+    target: usize,
+    original: String,
+    flip: bool,
+}
+
+impl Editor {
+    fn new(files: &[(String, String)]) -> Editor {
+        let target = files.len() / 2;
+        Editor { target, original: files[target].1.clone(), flip: false }
+    }
+
+    fn edit(&mut self, db: &mut RootDatabase, inputs: &[SourceFile]) {
+        self.flip = !self.flip;
+        let text = if self.flip {
+            self.original.replacen(
+                "(a: i64, b!: i64): i64 {",
+                "(a: i64, b!: i64): i64 {\n    let edited = 1",
+                1,
+            )
+        } else {
+            self.original.clone()
+        };
+        inputs[self.target].set_text(db).with_durability(Durability::LOW).to(text);
+    }
+}
+
+/// The program in `lines_per_file` pieces: measured once from scratch and after 20
+/// one-function edits (printed as the headline), then under criterion as `name`.
+fn scenario(c: &mut Criterion, name: &str, lines_per_file: usize) {
+    let files = large_program(LINES, lines_per_file, 2026);
     let lines: usize = files.iter().map(|(_, t)| t.lines().count()).sum();
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
 
-    // One measured run of each, printed as the headline numbers.
     let started = Instant::now();
     let (mut db, inputs) = load(&files);
     let errors = check_all(&db, &inputs);
     let scratch = started.elapsed();
     assert_eq!(errors, 0, "the generated program must check cleanly");
 
-    let target = files.len() / 2;
-    let original = files[target].1.clone();
-    let mut flip = false;
-    let mut edit = |db: &mut RootDatabase| {
-        flip = !flip;
-        // Change a literal inside the first function body of one file.
-        let text = if flip {
-            original.replacen(
-                "(a: i64, b!: i64): i64 {",
-                "(a: i64, b!: i64): i64 {\n    let edited = 1",
-                1,
-            )
-        } else {
-            original.clone()
-        };
-        inputs[target].set_text(db).with_durability(Durability::LOW).to(text);
-    };
+    let mut editor = Editor::new(&files);
     let mut recheck = Duration::ZERO;
     const EDITS: u32 = 20;
     for _ in 0..EDITS {
-        edit(&mut db);
+        editor.edit(&mut db, &inputs);
         let started = Instant::now();
         check_all(&db, &inputs);
         recheck += started.elapsed();
@@ -83,7 +97,7 @@ fn bench(c: &mut Criterion) {
         scratch.as_secs_f64() / recheck.as_secs_f64()
     );
 
-    let mut group = c.benchmark_group("check");
+    let mut group = c.benchmark_group(name);
     group.sample_size(10);
     group.bench_function("from_scratch_100k_lines", |b| {
         b.iter(|| {
@@ -93,11 +107,16 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("recheck_after_one_function_edit", |b| {
         b.iter(|| {
-            edit(&mut db);
+            editor.edit(&mut db, &inputs);
             check_all(&db, &inputs)
         })
     });
     group.finish();
+}
+
+fn bench(c: &mut Criterion) {
+    scenario(c, "check_100_files", 1_000);
+    scenario(c, "check_one_file", LINES);
 }
 
 criterion_group!(benches, bench);

@@ -36,7 +36,7 @@ enum Command {
     },
     /// Check a program (all files together): syntax, names and types.
     Check {
-        /// The `.vx` files of the program.
+        /// The `.vx` files of the program (a directory means its `.vx` files).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// How to print diagnostics.
@@ -47,8 +47,9 @@ enum Command {
     Emit {
         /// What to print.
         what: Emit,
-        /// The `.vx` file.
-        file: PathBuf,
+        /// The `.vx` files of the program (a directory means its `.vx` files).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// With `async-ir`: print a Graphviz graph of each state machine instead.
         #[arg(long)]
         dot: bool,
@@ -60,8 +61,10 @@ enum Command {
     /// `main`. `VEX_WORKERS=N` sets the workers, `VEX_CLOCK=virtual` the deterministic
     /// mode (one worker, virtual clock).
     Run {
-        /// The `.vx` file to run.
-        file: PathBuf,
+        /// The `.vx` files of the program (a directory means its `.vx` files); one of
+        /// them defines `main`.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// Run in the reference evaluator instead (deterministic, no LLVM).
         #[arg(long, conflicts_with = "aot")]
         interp: bool,
@@ -79,8 +82,9 @@ enum Command {
     },
     /// Build a standalone executable that depends only on libc.
     Build {
-        /// The `.vx` file.
-        file: PathBuf,
+        /// The `.vx` files of the program (a directory means its `.vx` files).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// Where to write the executable.
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
@@ -114,17 +118,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Parse { file, dump } => parse(&file, dump),
-        Command::Check { files, format } => match load(&files) {
-            Some(compiler) => check(&compiler, format),
+        Command::Check { files, format } => match load_program(&files) {
+            Some((compiler, _)) => check(&compiler, format),
             None => ExitCode::from(2),
         },
-        Command::Emit { what, file, dot, opt_level } => {
-            let Some(compiler) = load(std::slice::from_ref(&file)) else {
+        Command::Emit { what, files, dot, opt_level } => {
+            let Some((compiler, paths)) = load_program(&files) else {
                 return ExitCode::from(2);
             };
             let status = check(&compiler, Format::Text);
             match what {
-                Emit::Hir => print!("{}", compiler.hir_dump(&display(&file)).unwrap_or_default()),
+                Emit::Hir => {
+                    for path in &paths {
+                        if paths.len() > 1 {
+                            println!("// {path}");
+                        }
+                        print!("{}", compiler.hir_dump(path).unwrap_or_default());
+                    }
+                }
                 // Lowering needs a program without errors.
                 _ if status != ExitCode::SUCCESS => {}
                 Emit::Ir => print!("{}", compiler.emit_ir()),
@@ -137,8 +148,8 @@ fn main() -> ExitCode {
             }
             status
         }
-        Command::Run { file, interp, aot, opt_level, workers } => {
-            let Some(compiler) = load(std::slice::from_ref(&file)) else {
+        Command::Run { files, interp, aot, opt_level, workers } => {
+            let Some((compiler, _)) = load_program(&files) else {
                 return ExitCode::from(2);
             };
             let engine = match (interp, aot) {
@@ -154,8 +165,8 @@ fn main() -> ExitCode {
             options.capture_output = false;
             run(&compiler, &options)
         }
-        Command::Build { file, output, opt_level } => {
-            let Some(compiler) = load(std::slice::from_ref(&file)) else {
+        Command::Build { files, output, opt_level } => {
+            let Some((compiler, _)) = load_program(&files) else {
                 return ExitCode::from(2);
             };
             match compiler.build_executable(&output, opt_level) {
@@ -216,13 +227,48 @@ fn parse(file: &Path, dump: bool) -> ExitCode {
     summary(diagnostics.iter())
 }
 
-fn load(files: &[PathBuf]) -> Option<Compiler> {
+/// Loads the program made of `args`: files, and directories standing for their `.vx`
+/// files (sorted). Returns the compiler and the paths as diagnostics show them; `None`
+/// (after a message) when a file cannot be read or a directory holds no `.vx` file.
+fn load_program(args: &[PathBuf]) -> Option<(Compiler, Vec<String>)> {
     let mut compiler = Compiler::new();
-    for file in files {
-        let text = read(file)?;
-        compiler.set_file(display(file), text);
+    let mut paths = Vec::new();
+    for file in expand(args)? {
+        let text = read(&file)?;
+        let path = display(&file);
+        compiler.set_file(path.clone(), text);
+        paths.push(path);
     }
-    Some(compiler)
+    Some((compiler, paths))
+}
+
+/// Replaces each directory in `args` by its `.vx` files, sorted.
+fn expand(args: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for arg in args {
+        if !arg.is_dir() {
+            files.push(arg.clone());
+            continue;
+        }
+        let entries = match std::fs::read_dir(arg) {
+            Ok(entries) => entries,
+            Err(error) => {
+                eprintln!("error: cannot read {}: {error}", arg.display());
+                return None;
+            }
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "vx"))
+            .collect();
+        if found.is_empty() {
+            eprintln!("error: {} holds no .vx file", arg.display());
+            return None;
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Some(files)
 }
 
 fn check(compiler: &Compiler, format: Format) -> ExitCode {

@@ -11,7 +11,9 @@ fn run(files: &[(&str, &str)], args: &[&str], expect: Expect) {
     let dir = std::env::temp_dir().join(format!("vex-cli-{}-{}", std::process::id(), unique()));
     std::fs::create_dir_all(&dir).unwrap();
     for (name, text) in files {
-        std::fs::write(dir.join(name), text).unwrap();
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
     let output =
         Command::new(env!("CARGO_BIN_EXE_vex")).args(args).current_dir(&dir).output().unwrap();
@@ -127,6 +129,111 @@ fn check_several_files_share_one_namespace() {
                  |    ^^^^^^
                   = first defined in a.vx
             1 error
+        "#]],
+    );
+}
+
+const MAIN_USES_UTIL: &str = "fn main() {\n    println(twice(21))\n}\n";
+const UTIL: &str = "fn twice(x: i64): i64 {\n    x * 2\n}\n";
+
+#[test]
+fn run_emit_and_build_take_several_files() {
+    let files = [("main.vx", MAIN_USES_UTIL), ("util.vx", UTIL)];
+    run(
+        &files,
+        &["run", "--interp", "main.vx", "util.vx"],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            42
+            --- stderr
+        "#]],
+    );
+    run(
+        &files,
+        &["emit", "hir", "main.vx", "util.vx"],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            // main.vx
+            fn main(): ()
+              Block: ()
+                Call: ()
+                  Name println: builtin
+                  Call: i64
+                    Name twice: fn
+                    Literal 21: i64
+            // util.vx
+            fn twice(x: i64): i64
+              Block: i64
+                Binary *: i64
+                  Local x: i64
+                  Literal 2: i64
+            --- stderr
+        "#]],
+    );
+    // One file alone does not define `twice`.
+    run(
+        &files,
+        &["run", "--interp", "main.vx"],
+        expect![[r#"
+            exit: 1
+            --- stdout
+            --- stderr
+            main.vx:2:13: error[E0001]: cannot find `twice` in this scope
+               2 |     println(twice(21))
+                 |             ^^^^^
+            1 error
+        "#]],
+    );
+}
+
+#[test]
+fn a_directory_stands_for_its_vx_files() {
+    let files = [("prog/main.vx", MAIN_USES_UTIL), ("prog/util.vx", UTIL), ("prog/notes.txt", "x")];
+    run(
+        &files,
+        &["run", "--interp", "prog"],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            42
+            --- stderr
+        "#]],
+    );
+    run(
+        &files,
+        &["check", "prog"],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            --- stderr
+        "#]],
+    );
+    run(
+        &[("empty/notes.txt", "x")],
+        &["run", "empty"],
+        expect![[r#"
+            exit: 2
+            --- stdout
+            --- stderr
+            error: empty holds no .vx file
+        "#]],
+    );
+}
+
+/// `vex run --aot` builds an executable of both files (as `vex build` does) and runs it.
+#[cfg(feature = "llvm")]
+#[test]
+fn executables_are_built_from_several_files() {
+    run(
+        &[("main.vx", MAIN_USES_UTIL), ("util.vx", UTIL)],
+        &["run", "--aot", "main.vx", "util.vx"],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            42
+            --- stderr
         "#]],
     );
 }

@@ -85,6 +85,18 @@ fn item_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     }
     out.extend(duplicate_item_diagnostics(db, Program::get(db), file));
     for (index, range) in map.externs.iter().enumerate() {
+        if tree.externs[index].has_body {
+            out.push(
+                Diagnostic::error(
+                    *range,
+                    "an `extern \"C\"` function has no body: the host or a C library provides it",
+                )
+                .with_code(Code::InvalidExtern)
+                .with_note(
+                    "help: remove the body, or remove `extern \"C\"` to define a Vex function",
+                ),
+            );
+        }
         let sig = extern_signature(db, crate::ids::ExternLoc { file, index: index as u32 });
         let bad = sig.params.iter().chain(std::iter::once(&sig.ret)).find(|t| !t.is_c_scalar());
         if let Some(bad) = bad {

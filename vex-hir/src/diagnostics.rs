@@ -135,7 +135,7 @@ codes! {
     UnknownMember = "E0011",
     /// `main` missing or with a signature outside the four allowed forms.
     InvalidMain = "E0012",
-    /// An `extern "C"` function with a non-scalar parameter or result.
+    /// An `extern "C"` function with a non-scalar parameter or result, or with a body.
     InvalidExtern = "E0013",
     /// An operator applied to operands it does not accept.
     InvalidOperands = "E0014",

@@ -114,6 +114,8 @@ pub struct ExternData {
     pub params: Vec<ParamData>,
     /// Result type; `None` is unit.
     pub ret: Option<TypeRef>,
+    /// Whether it was written with a body (an error: the host or C provides it).
+    pub has_body: bool,
 }
 
 /// Spans of the items of one file, parallel to the lists of [`ItemTree`].
@@ -287,6 +289,7 @@ impl Collector {
             name: name_text(f.name()),
             params: self.params(f.param_list()),
             ret: f.ret_type().map(|r| self.type_ref(r.ty(), r.syntax())),
+            has_body: f.body().is_some(),
         };
         self.tree.externs.push(data);
         self.map.externs.push(name_range(f.name(), f.syntax()));

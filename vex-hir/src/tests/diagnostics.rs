@@ -195,6 +195,19 @@ fn extern_with_non_scalar() {
     );
 }
 
+/// A body on an `extern "C"` declaration would be ignored (the host's or C's function
+/// is called): an error, not a silent surprise.
+#[test]
+fn extern_with_a_body() {
+    check(
+        "extern \"C\" fn scale(x: i64): i64 {\n    x * 2\n}\nextern \"C\" {\n    fn ok(x: i64): i64\n}\nfn main() {}\n",
+        expect![[r#"
+            E0013 14..19 "scale": an `extern "C"` function has no body: the host or a C library provides it
+              help: remove the body, or remove `extern "C"` to define a Vex function
+        "#]],
+    );
+}
+
 #[test]
 fn invalid_operands_and_casts() {
     check(

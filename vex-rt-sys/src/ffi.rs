@@ -267,6 +267,44 @@ pub struct VexSelectArm {
     pub reserved: i32,
 }
 
+/// Opaque reference-counted I/O error (`VexIoError`).
+#[repr(C)]
+pub struct VexIoError {
+    _private: [u8; 0],
+}
+/// Opaque reference-counted File, TcpListener or TcpStream (`VexIoHandle`).
+#[repr(C)]
+pub struct VexIoHandle {
+    _private: [u8; 0],
+}
+
+/// Bytes of a `Result<T, IoError>` an I/O op finishes with (tag `u32` at 0).
+pub const VEX_IO_RESULT_SIZE: usize = 16;
+/// Offset of the 8-byte payload in an I/O result.
+pub const VEX_IO_PAYLOAD_OFFSET: usize = 8;
+/// Bytes of the result of `vex_io_exists` (a `bool`).
+pub const VEX_IO_BOOL_RESULT_SIZE: usize = 1;
+/// Result tag: `Ok`.
+pub const VEX_IO_OK: u32 = 0;
+/// Result tag: `Err` (the payload is a `*mut VexIoError`).
+pub const VEX_IO_ERR: u32 = 1;
+/// [`vex_io_handle_kind`] of a File.
+pub const VEX_IO_FILE: i32 = 1;
+/// [`vex_io_handle_kind`] of a TcpListener.
+pub const VEX_IO_TCP_LISTENER: i32 = 2;
+/// [`vex_io_handle_kind`] of a TcpStream.
+pub const VEX_IO_TCP_STREAM: i32 = 3;
+/// Bytes of the `Option<string>` `vex_get_env` writes (tag `u32` at 0).
+pub const VEX_OPTION_SIZE: usize = 16;
+/// Offset of the payload in that `Option`.
+pub const VEX_OPTION_PAYLOAD_OFFSET: usize = 8;
+/// Option tag: `Some`.
+pub const VEX_OPTION_SOME: u32 = 0;
+/// Option tag: `None`.
+pub const VEX_OPTION_NONE: u32 = 1;
+/// What `vex_catch_panic` returns when the code called `vex_exit`.
+pub const VEX_CATCH_EXIT: c_int = -1;
+
 /// `VexAbiEntry`: one size or offset reported by C.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -294,6 +332,9 @@ unsafe extern "C" {
     pub fn runtime_current() -> *mut Runtime;
     pub fn runtime_set_current(rt: *mut Runtime);
     pub fn runtime_set_sink(rt: *mut Runtime, sink: Option<vex_output_sink>, user: *mut c_void);
+    pub fn runtime_set_args(rt: *mut Runtime, argc: i32, argv: *const *const c_char);
+    pub fn runtime_exited(rt: *const Runtime) -> bool;
+    pub fn runtime_exit_code(rt: *const Runtime) -> i32;
 
     pub fn worker_await_after(ctx: *mut WorkerContext, millis: u64);
     pub fn worker_await_io(ctx: *mut WorkerContext, fd: c_int, ty: EventType);
@@ -564,6 +605,103 @@ unsafe extern "C" {
     ) -> *mut VexFuture;
     /// `f.isReady()`: whether `f` has finished; false for NULL.
     pub fn vex_future_is_ready(f: *const VexFuture) -> bool;
+
+    /// `e.code()`: the errno, 0 when the error is not one.
+    pub fn vex_io_error_code(e: *const VexIoError) -> i64;
+    /// `e.message()`: a new reference.
+    pub fn vex_io_error_message(e: *const VexIoError) -> *mut VexString;
+    /// A new error (`message` borrowed; NULL with `code != 0`: the system's text).
+    pub fn vex_io_error_new(code: i64, message: *mut VexString) -> *mut VexIoError;
+    /// Adds a reference; returns `e`.
+    pub fn vex_io_error_retain(e: *mut VexIoError) -> *mut VexIoError;
+    /// Drops a reference; the last one frees.
+    pub fn vex_io_error_release(e: *mut VexIoError);
+    /// Adds a reference; returns `h`.
+    pub fn vex_io_handle_retain(h: *mut VexIoHandle) -> *mut VexIoHandle;
+    /// Drops a reference; the last one closes and frees.
+    pub fn vex_io_handle_release(h: *mut VexIoHandle);
+    /// `close()`: idempotent, never waits.
+    pub fn vex_io_close(h: *mut VexIoHandle);
+    /// [`VEX_IO_FILE`], [`VEX_IO_TCP_LISTENER`] or [`VEX_IO_TCP_STREAM`].
+    pub fn vex_io_handle_kind(h: *const VexIoHandle) -> i32;
+    /// `l.port()`.
+    pub fn vex_io_listener_port(h: *const VexIoHandle) -> i64;
+    /// The element type of File / TcpListener / TcpStream values.
+    pub static vex_elem_io_handle: VexElemType;
+    /// The element type of IoError values.
+    pub static vex_elem_io_error: VexElemType;
+    /// `readFile(path)`: `Result<string, IoError>`.
+    pub fn vex_io_read_file(ctx: *mut WorkerContext, path: *mut VexString) -> *mut VexFuture;
+    /// `writeFile(path, s)`: `Result<(), IoError>`.
+    pub fn vex_io_write_file(
+        ctx: *mut WorkerContext,
+        path: *mut VexString,
+        data: *mut VexString,
+    ) -> *mut VexFuture;
+    /// `appendFile(path, s)`: `Result<(), IoError>`.
+    pub fn vex_io_append_file(
+        ctx: *mut WorkerContext,
+        path: *mut VexString,
+        data: *mut VexString,
+    ) -> *mut VexFuture;
+    /// `removeFile(path)`: `Result<(), IoError>`.
+    pub fn vex_io_remove_file(ctx: *mut WorkerContext, path: *mut VexString) -> *mut VexFuture;
+    /// `exists(path)`: `bool`.
+    pub fn vex_io_exists(ctx: *mut WorkerContext, path: *mut VexString) -> *mut VexFuture;
+    /// `File.open(path)`: `Result<File, IoError>`.
+    pub fn vex_io_file_open(ctx: *mut WorkerContext, path: *mut VexString) -> *mut VexFuture;
+    /// `File.create(path)`: `Result<File, IoError>`.
+    pub fn vex_io_file_create(ctx: *mut WorkerContext, path: *mut VexString) -> *mut VexFuture;
+    /// `File.openAppend(path)`: `Result<File, IoError>`.
+    pub fn vex_io_file_open_append(ctx: *mut WorkerContext, path: *mut VexString)
+    -> *mut VexFuture;
+    /// `f.read(max)`: `Result<string, IoError>`.
+    pub fn vex_io_file_read(
+        ctx: *mut WorkerContext,
+        f: *mut VexIoHandle,
+        max: i64,
+    ) -> *mut VexFuture;
+    /// `f.readAll()`: `Result<string, IoError>`.
+    pub fn vex_io_file_read_all(ctx: *mut WorkerContext, f: *mut VexIoHandle) -> *mut VexFuture;
+    /// `f.write(s)`: `Result<i64, IoError>`.
+    pub fn vex_io_file_write(
+        ctx: *mut WorkerContext,
+        f: *mut VexIoHandle,
+        data: *mut VexString,
+    ) -> *mut VexFuture;
+    /// `TcpListener.bind(host, port)`: `Result<TcpListener, IoError>`.
+    pub fn vex_io_tcp_bind(
+        ctx: *mut WorkerContext,
+        host: *mut VexString,
+        port: i64,
+    ) -> *mut VexFuture;
+    /// `l.accept()`: `Result<TcpStream, IoError>`.
+    pub fn vex_io_tcp_accept(ctx: *mut WorkerContext, listener: *mut VexIoHandle)
+    -> *mut VexFuture;
+    /// `TcpStream.connect(host, port)`: `Result<TcpStream, IoError>`.
+    pub fn vex_io_tcp_connect(
+        ctx: *mut WorkerContext,
+        host: *mut VexString,
+        port: i64,
+    ) -> *mut VexFuture;
+    /// `s.read(max)`: `Result<string, IoError>` (`""` when the peer has closed).
+    pub fn vex_io_tcp_read(
+        ctx: *mut WorkerContext,
+        stream: *mut VexIoHandle,
+        max: i64,
+    ) -> *mut VexFuture;
+    /// `s.write(str)`: `Result<(), IoError>`.
+    pub fn vex_io_tcp_write(
+        ctx: *mut WorkerContext,
+        stream: *mut VexIoHandle,
+        data: *mut VexString,
+    ) -> *mut VexFuture;
+    /// `args()`: a new `Vec<string>`.
+    pub fn vex_args() -> *mut VexVec;
+    /// `getEnv(name)`: writes an `Option<string>` of [`VEX_OPTION_SIZE`] bytes to `out`.
+    pub fn vex_get_env(name: *const VexString, out: *mut c_void);
+    /// `exit(code)`: ends the run at once (never returns).
+    pub fn vex_exit(code: i32) -> !;
 
     pub fn vex_write(stream: c_int, bytes: *const c_char, len: usize);
     pub fn vex_print(stream: c_int, s: *const VexString, newline: bool);

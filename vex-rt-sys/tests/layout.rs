@@ -98,6 +98,11 @@ fn rust_and_c_agree_on_every_shared_struct() {
     rust_layout!(rust, VexSelectArm, "VexSelectArm", [ch, waiter, kind, reserved]);
     rust.insert("VEX_CHAN_WAITER_SIZE".to_string(), ffi::VEX_CHAN_WAITER_SIZE as u64);
     rust.insert("VEX_SELECT_SIZE".to_string(), ffi::VEX_SELECT_SIZE as u64);
+    rust.insert("VEX_IO_RESULT_SIZE".to_string(), ffi::VEX_IO_RESULT_SIZE as u64);
+    rust.insert("VEX_IO_PAYLOAD_OFFSET".to_string(), ffi::VEX_IO_PAYLOAD_OFFSET as u64);
+    rust.insert("VEX_IO_BOOL_RESULT_SIZE".to_string(), ffi::VEX_IO_BOOL_RESULT_SIZE as u64);
+    rust.insert("VEX_OPTION_SIZE".to_string(), ffi::VEX_OPTION_SIZE as u64);
+    rust.insert("VEX_OPTION_PAYLOAD_OFFSET".to_string(), ffi::VEX_OPTION_PAYLOAD_OFFSET as u64);
     rust.insert("VexAbiEntry.size".to_string(), size_of::<VexAbiEntry>() as u64);
     rust.insert("VexAbiEntry.name".to_string(), offset_of!(VexAbiEntry, name) as u64);
     rust.insert("VexAbiEntry.value".to_string(), offset_of!(VexAbiEntry, value) as u64);
@@ -120,6 +125,9 @@ fn rust_and_c_agree_on_every_shared_struct() {
     assert_eq!(ffi::VEX_ENV_HEADER_SIZE % 16, 0, "captures must start 16-byte aligned");
     assert_eq!(ffi::VEX_CHAN_WAITER_SIZE % 16, 0, "channel slots must start 16-byte aligned");
     assert_eq!(ffi::VEX_SELECT_SIZE % 16, 0, "select records keep 16-byte alignment");
+    assert_eq!(ffi::VEX_IO_PAYLOAD_OFFSET % 8, 0, "I/O result payloads are 8-byte aligned");
+    assert_eq!(ffi::VEX_IO_RESULT_SIZE, ffi::VEX_IO_PAYLOAD_OFFSET + 8, "one 8-byte payload");
+    assert_eq!(ffi::VEX_OPTION_SIZE, ffi::VEX_OPTION_PAYLOAD_OFFSET + 8, "one 8-byte payload");
 }
 
 #[test]

@@ -118,8 +118,9 @@ void runtime_spawn_global(Runtime *rt, coro_resume_func fn, void *state);
 void runtime_run(Runtime *rt);
 /** Records a sleep of `millis` ms for the current suspension. */
 void worker_await_after(WorkerContext *ctx, uint64_t millis);
-/** Records a wait until `fd` is ready for `type` (level-triggered, one shot). At most
- *  one task may wait on a given fd at a time. */
+/** Records a wait until `fd` is ready for `type` (level-triggered, one shot). Several
+ *  tasks may wait on one fd at once (e.g. a reader and a writer of a socket); each is
+ *  woken by the readiness it waits for (hang-up and error wake all of them). */
 void worker_await_io(WorkerContext *ctx, int fd, EventType type);
 /** The current task's cancellation token (valid while the task runs). */
 CancelToken *worker_cancel_token(WorkerContext *ctx);
@@ -175,6 +176,15 @@ Runtime *runtime_current(void);
 void runtime_set_current(Runtime *rt);
 /** Replaces the sink (also possible between runs). */
 void runtime_set_sink(Runtime *rt, vex_output_sink sink, void *user);
+/** Sets the program arguments that vex_args returns (copied: `argv[0..argc)` are
+ *  NUL-terminated strings, borrowed during the call; argc <= 0: none). For hosts and the
+ *  program entry, before runtime_run (not while tasks may call vex_args). */
+void runtime_set_args(Runtime *rt, int32_t argc, const char *const *argv);
+/** True once a task called vex_exit; runtime_run then returned early. */
+bool runtime_exited(const Runtime *rt);
+/** The code given to the first vex_exit, or -1 when nobody called it (runtime_exited
+ *  tells the two apart if a program exits with -1). */
+int32_t runtime_exit_code(const Runtime *rt);
 
 /* ---- Tasks and futures ------------------------------------------------------------- */
 
@@ -781,6 +791,208 @@ VexFuture *vex_ready_future(WorkerContext *ctx, const void *value, const VexElem
  *  future). Does not consume `f`. Any thread. */
 bool vex_future_is_ready(const VexFuture *f);
 
+/* ---- Async I/O: files and TCP (language §13) ---------------------------------------------- */
+
+/* Every operation that can wait is a runtime function that allocates ONE small runtime
+ * task, spawns it (queued at the back of the ready queue, like calling an async fn) and
+ * returns its future; the caller owns the handle. Compiled code awaits it like any other
+ * future (vex_future_poll_or_register + vex_future_take), so the coroutine transform needs
+ * no new suspension kind. `ctx` is the calling worker, or NULL off-worker (then the
+ * current runtime, as for vex_task_spawn; aborts without one). No operation ever blocks a
+ * worker thread:
+ *  - Sockets are non-blocking; the op task tries the system call and, on EAGAIN, waits on
+ *    the runtime's epoll reactor (worker_await_io) and tries again.
+ *  - File operations (open, read, write, unlink, stat) run on a bounded pool of blocking
+ *    threads inside the runtime (VEX_BLOCKING_THREADS, default 4, read when the runtime
+ *    first needs the pool; threads are started on demand). The op task submits one job in
+ *    its first run and suspends until the pool reports back. Jobs start in submission
+ *    order; once the runtime has stopped (panic, vex_exit, deadlock, shutdown) queued jobs
+ *    are not started. runtime_destroy joins the threads, so it waits for jobs already
+ *    running (a blocking system call cannot be interrupted: a read of a FIFO nobody
+ *    writes would wait).
+ * The work starts in the op task's first run, never during the call: an operation whose
+ * result is known at once (an invalid argument, a closed handle) still finishes in that
+ * first run.
+ *
+ * Scheduling (normative for deterministic mode; the reference evaluator mirrors it).
+ *  - Calling an operation queues its task at the back of the ready queue, like calling an
+ *    async fn. When it finishes, its awaiter is woken as by any task.
+ *  - A file operation's job counts as "in flight" from its first run until its task is
+ *    woken. In deterministic mode (virtual clock) a job's completion is delivered only
+ *    when no task is ready and no timer is due: the worker then waits until every job in
+ *    flight has finished and wakes their op tasks in the order the operations started
+ *    (their first runs), all before the clock may jump; the clock never jumps while a
+ *    job is in flight. So a run repeats exactly whatever the jobs' real durations (like
+ *    timers due now, file operations complete when nothing else can run). With the real
+ *    clock, a job's task is woken as soon as the job ends.
+ *  - Deadlock detection (VexRuntimeOptions.detect_deadlock) counts a job in flight as a
+ *    source of wake-ups: no deadlock is reported while one is.
+ *  - A task waiting on a socket does not hold the clock: it is an I/O wait like
+ *    worker_await_io, which the clock jumps past (a server waiting for clients must not
+ *    freeze timers, language §13); like any I/O wait it counts as a source of wake-ups
+ *    for deadlock detection. Socket readiness is polled whenever a worker looks for work,
+ *    so its timing is not deterministic.
+ *  - Op tasks are tasks: they count in VexCounters like any other.
+ *
+ * Arguments. Strings (paths, hosts, data to write) and handles are BORROWED: the caller
+ * keeps its references; the op task retains what it needs until it finishes. Integers
+ * (max, port) are i64. A string may hold any bytes; a path or host containing a 0 byte is
+ * an invalid argument (EINVAL / "invalid address").
+ *
+ * Results (what vex_future_take copies out) are `Result<T, IoError>` laid out as the
+ * compiler lays out enums: a uint32_t tag at offset 0 (VEX_IO_OK = 0, VEX_IO_ERR = 1),
+ * 4 bytes of padding (zero), the 8-byte payload at VEX_IO_PAYLOAD_OFFSET; in all
+ * VEX_IO_RESULT_SIZE = 16 bytes, 8-byte aligned. Ok payloads: a VexString * (read_file,
+ * read, read_all; NULL is the empty string ""), an int64_t (write: the byte count), a
+ * VexIoHandle * (open/create/open_append, bind, accept, connect), nothing for `()` (the
+ * payload bytes are zero). Err payload: a VexIoError *. Every reference in a taken result
+ * belongs to the taker. `exists` gives a plain bool (result size 1). A result that is
+ * never taken (every handle released, or vex_future_take with dst == NULL) is released by
+ * the runtime, as a compiled task's drop-result hook would.
+ *
+ * Cancellation (vex_future_cancel, or a task awaiting an op that is cancelled: compiled
+ * code cancels and releases the child, language §6.7). A socket operation finishes
+ * cancelled at once: its reactor registration is withdrawn before it runs, a half-read is
+ * discarded, a half-written write may have sent a prefix. A file job still queued is
+ * withdrawn and the op finishes cancelled at once; a job already running on a pool thread
+ * cannot be interrupted: the op task stays alive (counted in VexCounters.alive) until the
+ * pool reports back, then releases whatever the job produced (string, handle, descriptor)
+ * and finishes cancelled. The task awaiting it has stopped long before. An op that
+ * finishes cancelled has no result (VEX_OUTCOME_CANCELLED).
+ *
+ * Errors. An IoError carries the errno (0 if none) and a message: strerror's text for an
+ * errno ("No such file or directory"), else a description ("invalid address: foo",
+ * "invalid port: 70000"). A negative max is EINVAL ("Invalid argument"); writing to a
+ * file opened for reading (or reading one opened for writing) is the system's EBADF
+ * ("Bad file descriptor"); so is an operation on a closed handle, or one that was waiting
+ * when its handle was closed.
+ *
+ * Handles (VexIoHandle: a File, TcpListener or TcpStream; the Vex types differ, the C
+ * type is one) are reference counted and shared like channels: copies retain, scopes
+ * release. vex_io_close closes at once (idempotent, never waits): the descriptor is
+ * released immediately unless an operation is in flight on it, in which case it is
+ * released when the last such operation ends (the fd is never closed while another thread
+ * may use it); for sockets close also shuts the connection down (shutdown(2)), which
+ * wakes an operation waiting on it (it then ends with EBADF). The last release closes
+ * too. Handles belong to the runtime they were made on: runtime_destroy closes and frees
+ * the ones still alive (tasks abandoned by a panic, vex_exit or a shutdown may hold some),
+ * so they must not be used after it. Descriptors are close-on-exec.
+ *
+ * TCP. host is an IPv4 literal ("127.0.0.1"), an IPv6 literal ("::1", also "[::1]") or
+ * "localhost" (127.0.0.1); there is no DNS. port is 0..65535 (bind: 0 picks a free port;
+ * connect: 1..65535). Anything else is an IoError with code 0 ("invalid address: HOST",
+ * "invalid port: PORT"), never a crash. Listeners use SO_REUSEADDR and a backlog of
+ * SOMAXCONN; accepted and connected streams have TCP_NODELAY set. Writes use
+ * MSG_NOSIGNAL: writing to a peer that has gone is an IoError (EPIPE or ECONNRESET),
+ * never a SIGPIPE. */
+
+/** An I/O error (opaque, reference counted; any thread). */
+typedef struct VexIoError VexIoError;
+/** A File, TcpListener or TcpStream (opaque, reference counted; any thread). */
+typedef struct VexIoHandle VexIoHandle;
+
+#define VEX_IO_RESULT_SIZE 16
+#define VEX_IO_PAYLOAD_OFFSET 8
+#define VEX_IO_BOOL_RESULT_SIZE 1
+/** Result tags. */
+enum { VEX_IO_OK = 0, VEX_IO_ERR = 1 };
+/** vex_io_handle_kind. */
+enum { VEX_IO_FILE = 1, VEX_IO_TCP_LISTENER = 2, VEX_IO_TCP_STREAM = 3 };
+
+/** `e.code()`: the errno, 0 for errors that are not one (invalid address or port). */
+int64_t vex_io_error_code(const VexIoError *e);
+/** `e.message()` (also what printing an IoError shows): a new reference. */
+VexString *vex_io_error_message(const VexIoError *e);
+/** A new error with one reference: `message` is borrowed (retained); NULL message with
+ *  code != 0: strerror(code). For evaluators and tests; the runtime makes its own. */
+VexIoError *vex_io_error_new(int64_t code, VexString *message);
+/** Adds a reference (relaxed); returns `e`. NULL is ignored. */
+VexIoError *vex_io_error_retain(VexIoError *e);
+/** Drops a reference; the last one frees. NULL is ignored. */
+void vex_io_error_release(VexIoError *e);
+
+/** Adds a reference (relaxed); returns `h`. NULL is ignored. */
+VexIoHandle *vex_io_handle_retain(VexIoHandle *h);
+/** Drops a reference; the last one closes the handle (as vex_io_close) and frees it. */
+void vex_io_handle_release(VexIoHandle *h);
+/** f.close(), l.close(), s.close(): see "Handles" above. Idempotent, never waits. */
+void vex_io_close(VexIoHandle *h);
+/** VEX_IO_FILE, VEX_IO_TCP_LISTENER or VEX_IO_TCP_STREAM. */
+int32_t vex_io_handle_kind(const VexIoHandle *h);
+/** l.port(): the port the listener is bound to (also after close); 0 for other handles. */
+int64_t vex_io_listener_port(const VexIoHandle *h);
+/** Element types of File / TcpListener / TcpStream values (a VexIoHandle *) and of
+ *  IoError values (a VexIoError *), for vectors, channels and combinators; their retain
+ *  and release are the functions above (NULL is ignored). */
+extern const VexElemType vex_elem_io_handle;
+extern const VexElemType vex_elem_io_error;
+
+/* Files. Paths are opened relative to the process's working directory; new files get mode
+ * 0666 & ~umask. */
+
+/** readFile(path): Result<string, IoError>, the whole file. */
+VexFuture *vex_io_read_file(WorkerContext *ctx, VexString *path);
+/** writeFile(path, s): Result<(), IoError>; creates or truncates, writes all of s. */
+VexFuture *vex_io_write_file(WorkerContext *ctx, VexString *path, VexString *data);
+/** appendFile(path, s): Result<(), IoError>; creates a missing file, appends all of s. */
+VexFuture *vex_io_append_file(WorkerContext *ctx, VexString *path, VexString *data);
+/** removeFile(path): Result<(), IoError> (unlink(2): not for directories). */
+VexFuture *vex_io_remove_file(WorkerContext *ctx, VexString *path);
+/** exists(path): bool (result size 1): whether stat(2) succeeds (false on any error). */
+VexFuture *vex_io_exists(WorkerContext *ctx, VexString *path);
+/** File.open(path): Result<File, IoError>, opened for reading. */
+VexFuture *vex_io_file_open(WorkerContext *ctx, VexString *path);
+/** File.create(path): Result<File, IoError>, for writing; creates or truncates. */
+VexFuture *vex_io_file_create(WorkerContext *ctx, VexString *path);
+/** File.openAppend(path): Result<File, IoError>, for appending; creates a missing file. */
+VexFuture *vex_io_file_open_append(WorkerContext *ctx, VexString *path);
+/** f.read(max): Result<string, IoError>: the next `max` bytes, fewer only at the end of
+ *  the file ("" there, and for max == 0); max < 0: EINVAL. */
+VexFuture *vex_io_file_read(WorkerContext *ctx, VexIoHandle *f, int64_t max);
+/** f.readAll(): Result<string, IoError>: everything from the current position on. */
+VexFuture *vex_io_file_read_all(WorkerContext *ctx, VexIoHandle *f);
+/** f.write(s): Result<i64, IoError>: writes all of s, gives its length. */
+VexFuture *vex_io_file_write(WorkerContext *ctx, VexIoHandle *f, VexString *data);
+
+/* TCP. */
+
+/** TcpListener.bind(host, port): Result<TcpListener, IoError> (listening at once). */
+VexFuture *vex_io_tcp_bind(WorkerContext *ctx, VexString *host, int64_t port);
+/** l.accept(): Result<TcpStream, IoError>: waits for the next connection. */
+VexFuture *vex_io_tcp_accept(WorkerContext *ctx, VexIoHandle *listener);
+/** TcpStream.connect(host, port): Result<TcpStream, IoError> (ECONNREFUSED, ...). */
+VexFuture *vex_io_tcp_connect(WorkerContext *ctx, VexString *host, int64_t port);
+/** s.read(max): Result<string, IoError>: waits until some bytes are there and gives at
+ *  most max of them (and at most 64 KiB per call): fewer is normal; "" when the peer has
+ *  closed (and for max == 0, at once); max < 0: EINVAL. */
+VexFuture *vex_io_tcp_read(WorkerContext *ctx, VexIoHandle *stream, int64_t max);
+/** s.write(str): Result<(), IoError>: all bytes are sent, or an error (a prefix may have
+ *  been sent). */
+VexFuture *vex_io_tcp_write(WorkerContext *ctx, VexIoHandle *stream, VexString *data);
+
+/* ---- Process (language §13) ------------------------------------------------------------------ */
+
+/** args(): a new Vec<string> (element type vex_elem_string; NULL when empty) of the
+ *  current runtime's arguments (runtime_set_args); empty without a current runtime. */
+VexVec *vex_args(void);
+/** getEnv(name): writes an Option<string> to `out` (VEX_OPTION_SIZE bytes, 8-aligned):
+ *  a uint32_t tag at 0 (VEX_OPTION_SOME = 0, VEX_OPTION_NONE = 1) and, for Some, a new
+ *  VexString * at VEX_OPTION_PAYLOAD_OFFSET (the payload is NULL for None). None when the
+ *  variable is unset, or the name is empty or holds '=' or a 0 byte. `name` is borrowed. */
+void vex_get_env(const VexString *name, void *out);
+#define VEX_OPTION_SIZE 16
+#define VEX_OPTION_PAYLOAD_OFFSET 8
+enum { VEX_OPTION_SOME = 0, VEX_OPTION_NONE = 1 };
+/** exit(code): ends the program at once. Records `code` on the current runtime
+ *  (runtime_exited / runtime_exit_code; the first exit wins), stops it and abandons the
+ *  calling task like a panic does (longjmp to its worker loop; every unfinished task is
+ *  abandoned, with the same consequences as for vex_panic), but it is not a panic:
+ *  nothing is printed and runtime_panicked stays false. Output needs no flushing (the
+ *  runtime does not buffer it). Off-worker inside vex_catch_panic, that returns
+ *  VEX_CATCH_EXIT; with neither a worker nor vex_catch_panic, _exit(code). Never
+ *  exit(3): a host process survives. */
+_Noreturn void vex_exit(int32_t code);
+
 /* ---- Printing and panics --------------------------------------------------------------- */
 
 /** Writes bytes to stream 1 or 2 through the current runtime's sink. */
@@ -797,9 +1009,11 @@ void vex_print(int stream, const VexString *s, bool newline);
 _Noreturn void vex_panic(const char *file, uint32_t line, uint32_t col, const VexString *msg);
 /** The same with a C string message. */
 _Noreturn void vex_panic_cstr(const char *file, uint32_t line, uint32_t col, const char *msg);
-/** Runs fn(arg) on this thread with a panic landing pad: returns 0, or 101 if fn
- *  panicked (for synchronous `main` and other code outside tasks). */
+/** Runs fn(arg) on this thread with a panic landing pad: returns 0, 101 if fn
+ *  panicked, or VEX_CATCH_EXIT if it called vex_exit (for synchronous `main` and other
+ *  code outside tasks). */
 int vex_catch_panic(void (*fn)(void *), void *arg);
+#define VEX_CATCH_EXIT (-1)
 
 /* ---- ABI description (for layout tests) ------------------------------------------------- */
 

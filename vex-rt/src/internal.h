@@ -43,7 +43,14 @@ enum {
 };
 
 /* What an idle task waits for (VexTask.wait_kind). */
-enum { WAIT_NONE = 0, WAIT_SLEEP = 1, WAIT_CHILD = 2, WAIT_IO = 3, WAIT_YIELD = 4 };
+enum {
+    WAIT_NONE = 0,
+    WAIT_SLEEP = 1,
+    WAIT_CHILD = 2,
+    WAIT_IO = 3,
+    WAIT_YIELD = 4,
+    WAIT_BLOCKING = 5, /* a blocking-pool job: only its completion ends the wait */
+};
 
 #define TASK_WAITER_DONE ((VexTask *)(uintptr_t)1)
 #define SIZE_CLASS_BIG 0xFF
@@ -179,12 +186,21 @@ typedef struct VexFreeLists {
 
 /* ---- Reactor (epoll) ----------------------------------------------------------------- */
 
+/* One registration: a task waiting on an fd (linked into the fd's list). */
 typedef struct IoSlot {
     VexTask *task;
     uint32_t gen;
     int32_t fd;
-    int32_t next_free;
+    int32_t next_free;  /* free list */
+    int32_t next_on_fd; /* the fd's list of armed slots */
+    uint32_t events;    /* EventType bits */
 } IoSlot;
+
+/* The armed slots of one fd and the generation of its current epoll arming. */
+typedef struct IoFd {
+    int32_t head;
+    uint32_t gen;
+} IoFd;
 
 typedef struct VexReactor {
     int epfd;
@@ -192,13 +208,16 @@ typedef struct VexReactor {
     pthread_mutex_t lock;
     IoSlot *slots;
     int32_t nslots, cap, free_head;
+    IoFd *fds; /* indexed by fd */
+    int32_t nfds;
     _Atomic size_t waiters;      /* armed registrations */
     _Atomic bool driver_busy;    /* one worker at a time runs epoll_wait */
 } VexReactor;
 
 int reactor_init(VexReactor *r);
 void reactor_destroy(VexReactor *r);
-/* Arms a one-shot wait; stores the slot id into t->wait. The caller gives the
+/* Arms a one-shot wait (other tasks may wait on the same fd); stores the slot id into
+ * t->wait. The caller gives the
  * registration one task reference (returned by poll, or dropped by the caller when
  * reactor_cancel returns true). Returns false on epoll error (wake the task at once). */
 bool reactor_register(VexReactor *r, VexTask *t, int fd, EventType type);
@@ -209,6 +228,40 @@ bool reactor_cancel(VexReactor *r, VexTask *t);
 #define REACTOR_BATCH 64
 size_t reactor_poll(VexReactor *r, int timeout_ms, VexTask **out);
 void reactor_wake(VexReactor *r);
+
+/* ---- Blocking pool (pool.c) ---------------------------------------------------------- */
+
+/* A job for the blocking pool: lives in the state of the op task that submitted it. */
+typedef struct VexBlockingJob VexBlockingJob;
+struct VexBlockingJob {
+    VexBlockingJob *next, *prev; /* the pool's queue (pool lock) */
+    void (*run)(VexBlockingJob *job); /* runs on a pool thread */
+    VexTask *task;                /* the op task (the pool holds a reference) */
+    _Atomic uint32_t state;       /* JOB_* */
+    uint32_t reserved;
+    uint64_t seq;                 /* submission order (deterministic delivery) */
+};
+enum { JOB_QUEUED = 0, JOB_RUNNING = 1, JOB_DONE = 2, JOB_WITHDRAWN = 3 };
+
+typedef struct VexBlockingPool {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    VexBlockingJob *head, *tail;  /* queued jobs */
+    VexBlockingJob *done;         /* deterministic mode: finished jobs, by seq */
+    _Atomic int64_t ndone;        /* their number */
+    uint64_t next_seq;
+    pthread_t *threads;
+    int nthreads, max_threads, idle;
+    bool stopping;
+} VexBlockingPool;
+
+void pool_init(VexBlockingPool *p);
+/* Stops and joins the pool's threads (jobs still queued are dropped). */
+void pool_destroy(VexBlockingPool *p);
+/* Deterministic mode, called by the idle worker: if every job in flight (`inflight`)
+ * has finished, wakes their tasks in submission order, drops them from the count and
+ * returns true; else does nothing. */
+bool pool_deliver(Runtime *rt, int64_t inflight);
 
 /* ---- Workers and runtime --------------------------------------------------------------- */
 
@@ -299,6 +352,17 @@ struct Runtime {
     pthread_mutex_t out_lock;
     vex_output_sink sink;
     void *sink_user;
+    /* I/O (io.c, pool.c): blocking jobs submitted whose tasks have not been woken yet
+     * (they hold the virtual clock and count as wake-up sources for deadlock detection),
+     * the pool, and every live handle (closed and freed by runtime_destroy). */
+    _Alignas(VEX_CACHELINE) _Atomic int64_t blocking_inflight;
+    VexBlockingPool pool;
+    pthread_mutex_t io_lock;
+    struct VexIoHandle *handles;
+    /* Process (process.c). */
+    VexVec *args;
+    _Atomic bool exited;
+    _Atomic int32_t exit_code;
 };
 
 /* Thread-locals. */
@@ -341,9 +405,111 @@ void rt_timer_cancel(VexTask *t);
  * queued, not counted; the returned handle is its only reference. */
 VexFuture *rt_finished_future(void *state);
 
+/* Blocking jobs (sched.c, pool.c). rt_blocking_submit queues `job` for the running task
+ * (which takes a task reference for the pool and counts the job in flight); the task then
+ * suspends with rt_await_blocking, a wait that only a wake-up ends (a cancellation wakes
+ * the task, but registering the wait again after it does not return at once), until the
+ * pool marks the job JOB_DONE and wakes it (deterministic mode: pool_deliver does, when
+ * the worker is idle). rt_blocking_withdraw takes back a job that no pool thread has
+ * started (true: JOB_WITHDRAWN, the pool's reference and count dropped). */
+void rt_blocking_submit(WorkerContext *w, VexBlockingJob *job);
+bool rt_blocking_withdraw(Runtime *rt, VexBlockingJob *job);
+void rt_await_blocking(WorkerContext *w);
+/* Counting jobs in flight: begin at submission; end when the task was woken (or the job
+ * withdrawn). rt_blocking_notify: a deterministic-mode job has finished (pool_deliver
+ * may now succeed): wakes a parked worker. */
+void rt_blocking_begin(Runtime *rt);
+void rt_blocking_end(Runtime *rt);
+void rt_blocking_notify(Runtime *rt);
+
+/* I/O lifecycle (io.c): called by runtime_create_with / runtime_destroy. */
+void rt_io_init(Runtime *rt);
+void rt_io_destroy(Runtime *rt);
+
+/* Stops the runtime for vex_exit (sched.c): records the code (first wins). */
+void rt_stop_for_exit(Runtime *rt, int32_t code);
+/* Abandons the current task and unwinds to its worker loop (or to vex_catch_panic,
+ * which then returns `catch_result`; with neither, _exit(process_status), or exit(101)
+ * for a negative process_status: a panic) (print.c). */
+_Noreturn void rt_unwind(int catch_result, int process_status);
+
+/* ---- I/O operations (io.c, fs.c, net.c) ------------------------------------------------- */
+
+/* A File, TcpListener or TcpStream. `fd` is used by at most `busy` operations at a time
+ * and released only when none uses it (io_use_begin / io_use_end), so it is never closed
+ * under another thread's system call. */
+struct VexIoHandle {
+    _Atomic uint32_t refs;
+    uint8_t kind;         /* VEX_IO_FILE, VEX_IO_TCP_LISTENER, VEX_IO_TCP_STREAM */
+    _Atomic bool closed;  /* vex_io_close was called */
+    int32_t fd;           /* -1 once released (lock) */
+    uint32_t busy;        /* operations using fd (lock) */
+    int32_t port;         /* listener: the bound port */
+    pthread_mutex_t lock;
+    Runtime *rt;
+    VexIoHandle *next, *prev; /* the runtime's list of live handles (rt->io_lock) */
+};
+
+struct VexIoError {
+    _Atomic uint32_t refs;
+    uint32_t reserved;
+    int64_t code;
+    VexString *message;
+};
+
+/* What an Ok result holds (IoOp.payload). */
+enum { PAYLOAD_UNIT, PAYLOAD_STRING, PAYLOAD_HANDLE, PAYLOAD_I64, PAYLOAD_BOOL };
+
+/* The state of one I/O op task (fs.c: a blocking-pool job; net.c: reactor waits). The
+ * op's operands are retained until it finishes; its outputs are owned by it until they
+ * move into the result (or are released by a cancellation). */
+typedef struct IoOp {
+    VexBlockingJob job;     /* file ops: the pool job (its results are the out_ fields) */
+    uint32_t tag;           /* 0: first run; then the op's own phases */
+    uint8_t kind;           /* what the op does (fs.c / net.c) */
+    uint8_t payload;        /* PAYLOAD_* */
+    bool holds_use;         /* io_use_begin(h) succeeded: io_use_end is owed */
+    uint8_t reserved;
+    int32_t err;            /* errno of a failure (0: none) */
+    int32_t fd;             /* h's descriptor while holds_use (or the op's own socket) */
+    VexIoHandle *h;         /* the handle operand */
+    VexString *str;         /* the path or host operand */
+    VexString *data;        /* the bytes to write */
+    int64_t num;            /* max, port; writes: the bytes written so far */
+    VexString *out_str;
+    VexIoHandle *out_h;
+    VexIoError *out_err;    /* a failure that is not (only) an errno */
+    int64_t out_n;
+    bool out_bool;
+    _Alignas(16) unsigned char result[VEX_IO_RESULT_SIZE];
+} IoOp;
+
+/* A new op task (zeroed state; not spawned) on ctx's runtime (NULL: the current one). */
+IoOp *io_op_alloc(WorkerContext *ctx, uint8_t kind, uint8_t payload, coro_resume_func resume);
+/* Stores the operands (retained) and spawns the op. */
+VexFuture *io_op_spawn(WorkerContext *ctx, IoOp *op, VexIoHandle *h, VexString *str,
+                       VexString *data, int64_t num);
+/* Writes the result (out_err, else err, else Ok with the payload), releases the
+ * operands and finishes: `return io_op_finish(ctx, op);` */
+CoroStatus io_op_finish(WorkerContext *ctx, IoOp *op);
+/* Releases operands and outputs and finishes cancelled. */
+CoroStatus io_op_cancel(WorkerContext *ctx, IoOp *op);
+/* Marks h used by op (op->fd = its descriptor); false if h is closed. */
+bool io_op_use(IoOp *op);
+
+/* A new handle with one reference owning `fd`, listed on rt. */
+VexIoHandle *io_handle_new(Runtime *rt, uint8_t kind, int fd);
+/* An error for errno `code` (message: strerror), or with a formatted message. */
+VexIoError *io_error_errno(int code);
+VexIoError *io_error_text(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Strings (str.c): a new string of `len` bytes with refs 1 and no spare capacity; the
  * bytes are uninitialised except the terminating 0. Aborts on out-of-memory. */
 VexString *string_alloc(size_t len);
+/* Resizes a string made by string_alloc that nobody else has seen yet (refs 1, no
+ * spare capacity) to `len` bytes, keeping the first min(old, len) bytes; len 0 frees it
+ * and returns NULL (the empty string). Aborts on out-of-memory. */
+VexString *string_resize(VexString *s, size_t len);
 
 /* Output (print.c). */
 void rt_write(Runtime *rt, int stream, const char *bytes, size_t len);

@@ -16,6 +16,7 @@ void rt_abandon_current(WorkerContext *w);
 void rt_stop_for_panic(Runtime *rt);
 
 static _Thread_local jmp_buf *tls_catch;
+static _Thread_local int tls_catch_result; /* what vex_catch_panic returns after a jump */
 static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void write_fd(int stream, const char *bytes, size_t len) {
@@ -78,17 +79,29 @@ _Noreturn void vex_panic_cstr(const char *file, uint32_t line, uint32_t col, con
     char *buf = malloc(cap);
     if (buf) snprintf(buf, cap, "panic at %s:%u:%u: %s", file, line, col, msg);
     const char *text = buf ? buf : "panic";
-    WorkerContext *w = vex_tls_worker;
     Runtime *rt = runtime_current();
     if (rt) rt_record_panic(rt, text);
     else write2(NULL, 2, text, strlen(text), "\n", 1);
     free(buf);
+    rt_unwind(101, -1);
+}
+
+/* Shared by panics and vex_exit: the worker loop's landing pad, else vex_catch_panic's,
+ * else the process ends (only code that runs outside any task and any landing pad gets
+ * there): exit(101) for a panic (process_status < 0), _exit(process_status) for
+ * vex_exit. */
+_Noreturn void rt_unwind(int catch_result, int process_status) {
+    WorkerContext *w = vex_tls_worker;
     if (w) {
         rt_abandon_current(w);
         longjmp(w->panic_jmp, 1);
     }
-    if (tls_catch) longjmp(*tls_catch, 1);
-    exit(101);
+    if (tls_catch) {
+        tls_catch_result = catch_result;
+        longjmp(*tls_catch, 1);
+    }
+    if (process_status < 0) exit(101);
+    _exit(process_status);
 }
 
 _Noreturn void vex_panic(const char *file, uint32_t line, uint32_t col, const VexString *msg) {
@@ -101,7 +114,7 @@ int vex_catch_panic(void (*fn)(void *), void *arg) {
     tls_catch = &buf;
     if (setjmp(buf) != 0) {
         tls_catch = prev;
-        return 101;
+        return tls_catch_result;
     }
     fn(arg);
     tls_catch = prev;

@@ -16,7 +16,12 @@
  * Combinators (comb.c) await several children at once: they register themselves in each
  * child's waiter field (rt_future_watch, kept across their runs and withdrawn by
  * themselves) and record a plain wake-up wait; a timeout's timer is armed at its spawn
- * as a wake-up that run_task leaves alone (rt_spawn_with_timer).
+ * as a wake-up that run_task leaves alone (rt_spawn_with_timer). File operations (io.c)
+ * suspend on a blocking-pool job (rt_await_blocking: a wait that a cancellation does not
+ * end, since the job cannot be interrupted); jobs in flight hold the virtual clock (in
+ * deterministic mode their tasks are woken only when the worker is idle, all together
+ * in submission order: virtual_jump) and count as wake-up sources for deadlock detection
+ * (rt_blocking_begin / _end).
  *
  * Run queues: each worker has a private FIFO ring (no atomics on the hot path: a yield
  * or a local spawn/wake is a plain ring push) and a Chase-Lev deque that is only the
@@ -531,6 +536,7 @@ static bool register_wait(WorkerContext *w, VexTask *t) {
         return false;
     }
     case WAIT_YIELD:
+    case WAIT_BLOCKING: /* not even a cancellation ends it: the job's completion does */
         t->wait_kind = WAIT_NONE;
         return false;
     default:
@@ -644,6 +650,13 @@ static bool work_visible(Runtime *rt, WorkerContext *w) {
     for (int i = 0; i < rt->nworkers; i++)
         if (deque_len(&rt->workers[i].deque) > 0) return true;
     if (w->runq.len || w->lifo) return true;
+    if (rt->virtual_clock) {
+        /* Jobs in flight: visible once all have finished (virtual_jump delivers them);
+         * else the clock can jump if a timer is armed. */
+        int64_t n = atomic_load_explicit(&rt->blocking_inflight, memory_order_seq_cst);
+        if (n > 0) return atomic_load_explicit(&rt->pool.ndone, memory_order_seq_cst) == n;
+        return min_expiration(rt) != UINT64_MAX;
+    }
     uint64_t e = min_expiration(rt);
     return e != UINT64_MAX && e <= rt_now(rt);
 }
@@ -683,6 +696,8 @@ static bool deadlocked_now(Runtime *rt, WorkerContext *w) {
     if (atomic_load_explicit(&rt->alive, memory_order_acquire) <= 0) return false;
     if (min_expiration(rt) != UINT64_MAX) return false;
     if (atomic_load_explicit(&rt->reactor.waiters, memory_order_acquire) > 0) return false;
+    /* A blocking job in flight will wake its task (rt_blocking_end re-checks after it). */
+    if (atomic_load_explicit(&rt->blocking_inflight, memory_order_seq_cst) > 0) return false;
     return !work_visible(rt, w);
 }
 
@@ -709,7 +724,10 @@ static void park(WorkerContext *w) {
     if (next != UINT64_MAX) {
         if (next <= now) return; /* timers are due: go fire them */
         uint64_t d = next - now;
-        timeout_ms = d > INT_MAX ? INT_MAX : (int)d;
+        /* Virtual timers never come due in real time: a deterministic runtime parks with
+         * timers only while a blocking job holds the clock, and its end wakes us
+         * (rt_blocking_notify). */
+        if (!rt->virtual_clock) timeout_ms = d > INT_MAX ? INT_MAX : (int)d;
     }
     VexReactor *r = &rt->reactor;
     bool driver = false;
@@ -751,11 +769,18 @@ static void park(WorkerContext *w) {
     }
 }
 
-/* Deterministic mode: nothing is ready, so time jumps to the next timer. */
+/* Deterministic mode: nothing is ready (due timers have fired in search). Blocking jobs
+ * (file operations) in flight come first, like timers due now: once every one of them
+ * has finished, their tasks are queued in submission order (pool_deliver), so a run
+ * repeats exactly whatever the jobs' real durations; until then the worker parks (false)
+ * and the clock stays. With no job in flight, time jumps to the next timer. */
 static bool virtual_jump(WorkerContext *w) {
     Runtime *rt = w->rt;
     maybe_poll_io(w);
     if (w->runq.len) return true;
+    int64_t inflight = atomic_load_explicit(&rt->blocking_inflight, memory_order_seq_cst);
+    if (inflight > 0) return pool_deliver(rt, inflight);
+    if (atomic_load_explicit(&rt->injector.len, memory_order_seq_cst) > 0) return true;
     uint64_t next = min_expiration(rt);
     if (next == UINT64_MAX) return false;
     if (next > atomic_load_explicit(&rt->virtual_now, memory_order_relaxed))
@@ -882,6 +907,7 @@ Runtime *runtime_create_with(const VexRuntimeOptions *o) {
     rt->clock_origin_ns = mono_ns();
     rt->sink = o->sink;
     rt->sink_user = o->sink_user;
+    rt_io_init(rt);
     return rt;
 }
 
@@ -916,6 +942,7 @@ void runtime_shutdown(Runtime *rt) {
 void runtime_destroy(Runtime *rt) {
     if (!rt) return;
     if (vex_tls_runtime == rt) vex_tls_runtime = NULL;
+    rt_io_destroy(rt); /* first: joins the pool threads, which may still touch tasks */
     for (int i = 0; i < rt->nworkers; i++) {
         pthread_mutex_destroy(&rt->workers[i].timers.lock);
         free(rt->workers[i].fired);
@@ -1223,6 +1250,41 @@ void rt_stop_for_panic(Runtime *rt) {
     atomic_store(&rt->stop, true);
     notify_all(rt);
 }
+
+void rt_stop_for_exit(Runtime *rt, int32_t code) {
+    bool expected = false;
+    if (atomic_compare_exchange_strong(&rt->exited, &expected, true))
+        atomic_store(&rt->exit_code, code);
+    atomic_store(&rt->stop, true);
+    notify_all(rt);
+}
+
+bool runtime_exited(const Runtime *rt) { return atomic_load(&((Runtime *)rt)->exited); }
+
+int32_t runtime_exit_code(const Runtime *rt) {
+    return runtime_exited(rt) ? atomic_load(&((Runtime *)rt)->exit_code) : -1;
+}
+
+/* ---- Blocking jobs ------------------------------------------------------------------------ */
+
+void rt_await_blocking(WorkerContext *w) { w->pending_kind = WAIT_BLOCKING; }
+
+void rt_blocking_begin(Runtime *rt) {
+    atomic_fetch_add_explicit(&rt->blocking_inflight, 1, memory_order_seq_cst);
+}
+
+/* The last job in flight has reported back (its task is queued or running already): a
+ * parked deterministic worker may jump the clock now, and the last worker to park must
+ * look for a deadlock again. The read-modify-write in notify_if_parked orders this
+ * against a parker's re-check (work_visible / deadlocked_now read the count after their
+ * own read-modify-write of num_parked). */
+void rt_blocking_end(Runtime *rt) {
+    if (atomic_fetch_sub_explicit(&rt->blocking_inflight, 1, memory_order_seq_cst) == 1 &&
+        (rt->virtual_clock || rt->detect_deadlock))
+        notify_if_parked(rt);
+}
+
+void rt_blocking_notify(Runtime *rt) { notify_if_parked(rt); }
 
 CoroStatus vex_task_finish_panicked(WorkerContext *ctx, const char *file, uint32_t line,
                                     uint32_t col, const char *msg) {

@@ -50,6 +50,26 @@ static VexString *alloc_string_spare(size_t len, size_t spare) {
 
 VexString *string_alloc(size_t len) { return alloc_string_spare(len, 0); }
 
+VexString *string_resize(VexString *s, size_t len) {
+    if (!s) return len ? string_alloc(len) : NULL;
+    if (len == 0) {
+        free(s);
+        return NULL;
+    }
+    if (len > SIZE_MAX - sizeof(VexString) - 1) {
+        fprintf(stderr, "vex-rt: a string of %zu bytes does not fit in memory\n", len);
+        abort();
+    }
+    VexString *r = realloc(s, sizeof(VexString) + len + 1);
+    if (!r) {
+        fprintf(stderr, "vex-rt: out of memory allocating a string\n");
+        abort();
+    }
+    r->len = len;
+    r->bytes[len] = 0;
+    return r;
+}
+
 /* A new string holding a copy of `len` bytes; NULL (the empty string) when len is 0. */
 static VexString *piece(const char *bytes, size_t len) {
     return len ? vex_string_from_bytes(bytes, len) : NULL;

@@ -1,11 +1,13 @@
 /*
  * test_reactor.c — unit tests of the epoll reactor: readiness wakes the registered task
  * once (one-shot), re-arming works, a cancelled registration's late event is ignored,
- * write readiness, and the eventfd interrupts a blocking poll.
+ * write readiness, two tasks waiting on one fd (a reader and a writer) each woken by its
+ * own readiness, and the eventfd interrupts a blocking poll.
  */
 #include "harness.h"
 #include "internal.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 static VexTask a, b;
@@ -68,6 +70,41 @@ TEST(write_readiness) {
     reactor_destroy(&r);
 }
 
+TEST(a_reader_and_a_writer_wait_on_one_fd) {
+    VexReactor r;
+    CHECK(reactor_init(&r) == 0);
+    int sv[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) == 0);
+    char buf[4096];
+    memset(buf, 'x', sizeof buf);
+    while (write(sv[0], buf, sizeof buf) > 0) {
+    }
+    VexTask *out[REACTOR_BATCH];
+    CHECK(reactor_register(&r, &a, sv[0], EVENT_READ));  /* nothing to read */
+    CHECK(reactor_register(&r, &b, sv[0], EVENT_WRITE)); /* no room */
+    CHECK_EQ_U(atomic_load(&r.waiters), 2);
+    CHECK_EQ_U(reactor_poll(&r, 0, out), 0);
+    CHECK(write(sv[1], "y", 1) == 1);
+    CHECK_EQ_U(reactor_poll(&r, 1000, out), 1);
+    CHECK(out[0] == &a); /* the writer keeps waiting */
+    CHECK_EQ_U(reactor_poll(&r, 0, out), 0);
+    while (read(sv[1], buf, sizeof buf) > 0) {
+    }
+    CHECK_EQ_U(reactor_poll(&r, 1000, out), 1);
+    CHECK(out[0] == &b);
+    CHECK_EQ_U(atomic_load(&r.waiters), 0);
+    /* Both again; cancelling one leaves the other armed. */
+    CHECK(reactor_register(&r, &a, sv[0], EVENT_READ));
+    CHECK(reactor_register(&r, &b, sv[0], EVENT_READ));
+    CHECK(reactor_cancel(&r, &a));
+    CHECK_EQ_U(reactor_poll(&r, 1000, out), 1); /* "y" is still unread */
+    CHECK(out[0] == &b);
+    CHECK(!reactor_cancel(&r, &b));
+    close(sv[0]);
+    close(sv[1]);
+    reactor_destroy(&r);
+}
+
 TEST(eventfd_interrupts_blocking_poll) {
     VexReactor r;
     CHECK(reactor_init(&r) == 0);
@@ -82,6 +119,7 @@ int main(void) {
     RUN(read_readiness_wakes_once);
     RUN(cancelled_registration_ignores_late_event);
     RUN(write_readiness);
+    RUN(a_reader_and_a_writer_wait_on_one_fd);
     RUN(eventfd_interrupts_blocking_poll);
     HARNESS_END();
 }

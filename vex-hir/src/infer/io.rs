@@ -48,8 +48,9 @@ pub(crate) fn io_method_signature(method: BuiltinMethod) -> Option<(Vec<Ty>, Ty)
         M::IoErrorMessage => (vec![], Ty::String),
         M::FileRead | M::StreamRead => (vec![i64_ty()], io_future(Ty::String)),
         M::FileReadAll => (vec![], io_future(Ty::String)),
-        // Both write every byte (or fail) and give the count.
-        M::FileWrite | M::StreamWrite => (vec![Ty::String], io_future(i64_ty())),
+        // Both write every byte or fail; a file's write also gives the count (§13).
+        M::FileWrite => (vec![Ty::String], io_future(i64_ty())),
+        M::StreamWrite => (vec![Ty::String], io_future(Ty::Unit)),
         M::FileClose | M::ListenerClose | M::StreamClose => (vec![], Ty::Unit),
         M::ListenerAccept => (vec![], io_future(Ty::Io(IoTy::TcpStream))),
         M::ListenerPort => (vec![], i64_ty()),

@@ -30,9 +30,9 @@ fn a_program_using_every_io_construct_checks() {
 async fn serve(l: TcpListener): Result<i64, IoError> {
     let s = await l.accept()?
     let request = await s.read(1024)?
-    let n = await s.write(f"got {request.len()} bytes")?
+    await s.write(f"got {request.len()} bytes")?
     s.close()
-    Ok(n)
+    Ok(request.len())
 }
 
 async fn main() {

@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 
 use vex_syntax::{LineIndex, TextRange, TextSize};
 
-pub use vex_hir::diagnostics::{Code, Diagnostic, Label, Severity};
+pub use vex_hir::diagnostics::{Code, Diagnostic, Fix, Label, Severity, TextEdit};
 
 /// Renders `diagnostic` for a terminal: a `FILE:LINE:COL: severity: message` header,
 /// the source line with a caret underline for the primary span, each label's line with
@@ -46,12 +46,16 @@ pub fn render(diagnostic: &Diagnostic, file_name: &str, text: &str) -> String {
     for note in &diagnostic.notes {
         let _ = writeln!(out, "      = {note}");
     }
+    for fix in &diagnostic.fixes {
+        let _ = writeln!(out, "      = help: {}", fix.message);
+    }
     out
 }
 
 /// Renders `diagnostic` as one line of JSON with the fields `file`, `line`, `column`,
-/// `end_line`, `end_column` (1-based, end exclusive), `severity`, `code` (or `null`) and
-/// `message`.
+/// `end_line`, `end_column` (1-based, end exclusive), `severity`, `code` (or `null`),
+/// `message` and `fixes`: each `{"message", "edits"}`, an edit being `{"line", "column",
+/// "end_line", "end_column", "insert"}` (the range it replaces; empty to insert).
 pub fn render_json(diagnostic: &Diagnostic, file_name: &str, text: &str) -> String {
     let index = LineIndex::new(text);
     let start = index.line_col(clamp(diagnostic.range.start(), text));
@@ -60,8 +64,35 @@ pub fn render_json(diagnostic: &Diagnostic, file_name: &str, text: &str) -> Stri
         Some(code) => json_string(code),
         None => "null".to_owned(),
     };
+    let fixes: Vec<String> = diagnostic
+        .fixes
+        .iter()
+        .map(|fix| {
+            let edits: Vec<String> = fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    let from = index.line_col(clamp(edit.range.start(), text));
+                    let to = index.line_col(clamp(edit.range.end(), text));
+                    format!(
+                        "{{\"line\":{},\"column\":{},\"end_line\":{},\"end_column\":{},\"insert\":{}}}",
+                        from.line,
+                        from.col,
+                        to.line,
+                        to.col,
+                        json_string(&edit.insert)
+                    )
+                })
+                .collect();
+            format!(
+                "{{\"message\":{},\"edits\":[{}]}}",
+                json_string(&fix.message),
+                edits.join(",")
+            )
+        })
+        .collect();
     format!(
-        "{{\"file\":{},\"line\":{},\"column\":{},\"end_line\":{},\"end_column\":{},\"severity\":\"{}\",\"code\":{code},\"message\":{}}}",
+        "{{\"file\":{},\"line\":{},\"column\":{},\"end_line\":{},\"end_column\":{},\"severity\":\"{}\",\"code\":{code},\"message\":{},\"fixes\":[{}]}}",
         json_string(file_name),
         start.line,
         start.col,
@@ -69,6 +100,7 @@ pub fn render_json(diagnostic: &Diagnostic, file_name: &str, text: &str) -> Stri
         end.col,
         diagnostic.severity.as_str(),
         json_string(&diagnostic.message),
+        fixes.join(","),
     )
 }
 
@@ -165,7 +197,7 @@ mod tests {
                    2 |     let x = 1 +;
                      |               ^
                       = help: fix it
-                {"file":"t.vx","line":2,"column":15,"end_line":2,"end_column":16,"severity":"error","code":null,"message":"something is wrong"}"#]],
+                {"file":"t.vx","line":2,"column":15,"end_line":2,"end_column":16,"severity":"error","code":null,"message":"something is wrong","fixes":[]}"#]],
         );
     }
 
@@ -179,7 +211,7 @@ mod tests {
                    1 | fn main() {
                      |            ^
                       = help: fix it
-                {"file":"t.vx","line":1,"column":12,"end_line":1,"end_column":12,"severity":"error","code":null,"message":"something is wrong"}"#]],
+                {"file":"t.vx","line":1,"column":12,"end_line":1,"end_column":12,"severity":"error","code":null,"message":"something is wrong","fixes":[]}"#]],
         );
     }
 
@@ -190,11 +222,11 @@ mod tests {
             &text,
             208..212,
             expect![[r#"
-            t.vx:1:209: error: something is wrong
-               1 | ...1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + oops + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2...
-                 |                                                                ^^^^
-                  = help: fix it
-            {"file":"t.vx","line":1,"column":209,"end_line":1,"end_column":213,"severity":"error","code":null,"message":"something is wrong"}"#]],
+                t.vx:1:209: error: something is wrong
+                   1 | ...1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + oops + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2 + 2...
+                     |                                                                ^^^^
+                      = help: fix it
+                {"file":"t.vx","line":1,"column":209,"end_line":1,"end_column":213,"severity":"error","code":null,"message":"something is wrong","fixes":[]}"#]],
         );
     }
 
@@ -208,7 +240,7 @@ mod tests {
                    1 | let s = "é" + ;
                      |               ^
                       = help: fix it
-                {"file":"t.vx","line":1,"column":15,"end_line":2,"end_column":1,"severity":"error","code":null,"message":"something is wrong"}"#]],
+                {"file":"t.vx","line":1,"column":15,"end_line":2,"end_column":1,"severity":"error","code":null,"message":"something is wrong","fixes":[]}"#]],
         );
     }
 }

@@ -92,6 +92,7 @@ fn check_reports_type_errors_and_exits_1() {
             main.vx:3:13: error[E0001]: cannot find `z` in this scope
                3 |     let y = z
                  |             ^
+                  = help: did you mean `x`?
             2 errors
         "#]],
     );
@@ -105,9 +106,48 @@ fn check_json_lines() {
         expect![[r#"
             exit: 1
             --- stdout
-            {"file":"main.vx","line":2,"column":18,"end_line":2,"end_column":22,"severity":"error","code":"E0003","message":"expected `i32`, found `string`"}
+            {"file":"main.vx","line":2,"column":18,"end_line":2,"end_column":22,"severity":"error","code":"E0003","message":"expected `i32`, found `string`","fixes":[]}
             --- stderr
             1 error
+        "#]],
+    );
+}
+
+/// A diagnostic with a mechanical fix shows it as a `help:` line, and in JSON as edits
+/// an editor can apply.
+#[test]
+fn check_prints_fixes() {
+    let files = [("main.vx", "fn main() {\n    let total = 1\n    total = totl + 1\n}\n")];
+    run(
+        &files,
+        &["check", "main.vx"],
+        expect![[r#"
+            exit: 1
+            --- stdout
+            --- stderr
+            main.vx:3:5: error[E0007]: cannot assign to `total`: it is not mutable
+               3 |     total = totl + 1
+                 |     ^^^^^
+               2 |     let total = 1
+                 |         ^^^^^ `total` is declared here
+                  = help: declare it mutable: `let! total`
+            main.vx:3:13: error[E0001]: cannot find `totl` in this scope
+               3 |     total = totl + 1
+                 |             ^^^^
+                  = help: did you mean `total`?
+            2 errors
+        "#]],
+    );
+    run(
+        &files,
+        &["check", "--format", "json", "main.vx"],
+        expect![[r#"
+            exit: 1
+            --- stdout
+            {"file":"main.vx","line":3,"column":5,"end_line":3,"end_column":10,"severity":"error","code":"E0007","message":"cannot assign to `total`: it is not mutable","fixes":[{"message":"declare it mutable: `let! total`","edits":[{"line":2,"column":8,"end_line":2,"end_column":8,"insert":"!"}]}]}
+            {"file":"main.vx","line":3,"column":13,"end_line":3,"end_column":17,"severity":"error","code":"E0001","message":"cannot find `totl` in this scope","fixes":[{"message":"did you mean `total`?","edits":[{"line":3,"column":13,"end_line":3,"end_column":17,"insert":"total"}]}]}
+            --- stderr
+            2 errors
         "#]],
     );
 }

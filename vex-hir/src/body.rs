@@ -70,6 +70,9 @@ pub struct Body {
     pub params: Vec<LocalId>,
     /// The block that is the function's body.
     pub root: ExprId,
+    /// For each [`Expr::Name`] (a name that is not a local in scope), the locals in
+    /// scope there: what a "did you mean" suggestion may offer.
+    pub locals_in_scope: ArenaMap<ExprId, Box<[LocalId]>>,
 }
 
 impl Default for Body {
@@ -85,6 +88,7 @@ impl Default for Body {
             labels: Arena::new(),
             params: Vec::new(),
             root,
+            locals_in_scope: ArenaMap::default(),
         }
     }
 }
@@ -595,6 +599,11 @@ pub struct BodySourceMap {
     pub cast_types: ArenaMap<ExprId, TextRange>,
     /// Span of the type annotation of each `let` that has one.
     pub let_types: ArenaMap<StmtId, TextRange>,
+    /// Where a `!` makes a local mutable: right after the `let` of its statement, or
+    /// after a parameter's name (for the fix "declare it `let!`").
+    pub mut_sites: ArenaMap<LocalId, vex_syntax::TextSize>,
+    /// Where the function's `fn` keyword starts (for the fix "make it `async fn`").
+    pub fn_keyword: Option<vex_syntax::TextSize>,
     /// Problems found while lowering (malformed literals and annotations).
     pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
 }

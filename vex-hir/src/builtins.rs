@@ -73,36 +73,40 @@ pub enum Builtin {
 }
 
 impl Builtin {
+    /// The builtins called by a bare name (`$name` or `name`), with their aliases
+    /// (`async_delay`): what name lookup and "did you mean" suggestions search.
+    pub const BY_NAME: &'static [(&'static str, Builtin)] = &[
+        ("print", Builtin::Print),
+        ("println", Builtin::Println),
+        ("eprint", Builtin::Eprint),
+        ("eprintln", Builtin::Eprintln),
+        ("assert", Builtin::Assert),
+        ("panic", Builtin::Panic),
+        ("async_sleep", Builtin::AsyncSleep),
+        ("async_delay", Builtin::AsyncSleep),
+        ("yield_now", Builtin::YieldNow),
+        ("now_ms", Builtin::NowMs),
+        ("cancel", Builtin::Cancel),
+        ("is_cancelled", Builtin::IsCancelled),
+        ("join", Builtin::Join),
+        ("joinAll", Builtin::JoinAll),
+        ("race", Builtin::Race),
+        ("raceAll", Builtin::RaceAll),
+        ("timeout", Builtin::Timeout),
+        ("ready", Builtin::Ready),
+        ("readFile", Builtin::ReadFile),
+        ("writeFile", Builtin::WriteFile),
+        ("appendFile", Builtin::AppendFile),
+        ("removeFile", Builtin::RemoveFile),
+        ("exists", Builtin::Exists),
+        ("args", Builtin::Args),
+        ("getEnv", Builtin::GetEnv),
+        ("exit", Builtin::Exit),
+    ];
+
     /// Looks up a builtin by its name without `$`.
     pub fn from_name(name: &str) -> Option<Builtin> {
-        Some(match name {
-            "print" => Builtin::Print,
-            "println" => Builtin::Println,
-            "eprint" => Builtin::Eprint,
-            "eprintln" => Builtin::Eprintln,
-            "assert" => Builtin::Assert,
-            "panic" => Builtin::Panic,
-            "async_sleep" | "async_delay" => Builtin::AsyncSleep,
-            "yield_now" => Builtin::YieldNow,
-            "now_ms" => Builtin::NowMs,
-            "cancel" => Builtin::Cancel,
-            "is_cancelled" => Builtin::IsCancelled,
-            "join" => Builtin::Join,
-            "joinAll" => Builtin::JoinAll,
-            "race" => Builtin::Race,
-            "raceAll" => Builtin::RaceAll,
-            "timeout" => Builtin::Timeout,
-            "ready" => Builtin::Ready,
-            "readFile" => Builtin::ReadFile,
-            "writeFile" => Builtin::WriteFile,
-            "appendFile" => Builtin::AppendFile,
-            "removeFile" => Builtin::RemoveFile,
-            "exists" => Builtin::Exists,
-            "args" => Builtin::Args,
-            "getEnv" => Builtin::GetEnv,
-            "exit" => Builtin::Exit,
-            _ => return None,
-        })
+        Builtin::BY_NAME.iter().find(|(n, _)| *n == name).map(|&(_, builtin)| builtin)
     }
 
     /// The canonical name, without `$`.

@@ -5,11 +5,13 @@
 //! [`Diagnostic`]s with spans. It runs per file; each body's part comes from memoised
 //! per-function queries, so re-checking after an edit re-infers only what changed.
 
+use vex_syntax::TextRange;
+
 use crate::body::BodySourceMap;
 use crate::db::{Db, Program, SourceFile};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Fix, TextEdit};
 use crate::ids::{ConstLoc, EnumLoc, FunctionLoc, StructLoc};
-use crate::infer::{HirNode, InferDiagnostic, infer};
+use crate::infer::{FixAt, HirNode, InferDiagnostic, infer};
 use crate::item_tree::{item_source_map, item_tree, parse};
 use crate::lower::{BodyId, BodyOwner, body, body_source_map};
 use crate::moves::check_moves;
@@ -213,6 +215,10 @@ pub fn body_diagnostics<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Vec<Diagnostic
 }
 
 fn node_range(map: &BodySourceMap, node: HirNode) -> vex_syntax::TextRange {
+    node_range_opt(map, node).unwrap_or_default()
+}
+
+fn node_range_opt(map: &BodySourceMap, node: HirNode) -> Option<TextRange> {
     let range = match node {
         HirNode::Expr(id) => map.exprs.get(id),
         HirNode::Pat(id) => map.pats.get(id),
@@ -222,7 +228,7 @@ fn node_range(map: &BodySourceMap, node: HirNode) -> vex_syntax::TextRange {
         HirNode::LetType(id) => map.let_types.get(id).or_else(|| map.stmts.get(id)),
         HirNode::CastType(id) => map.cast_types.get(id).or_else(|| map.exprs.get(id)),
     };
-    range.copied().unwrap_or_default()
+    range.copied()
 }
 
 fn to_diagnostic(map: &BodySourceMap, diagnostic: &InferDiagnostic) -> Diagnostic {
@@ -233,6 +239,26 @@ fn to_diagnostic(map: &BodySourceMap, diagnostic: &InferDiagnostic) -> Diagnosti
     }
     if let Some(note) = &diagnostic.note {
         out = out.with_note(note.clone());
+    }
+    if let Some(fix) = &diagnostic.fix {
+        // A place the source map does not know (a node from a malformed tree) drops the
+        // fix rather than offering a wrong edit.
+        let edits: Option<Vec<TextEdit>> = fix
+            .edits
+            .iter()
+            .map(|(at, text)| {
+                let range = match *at {
+                    FixAt::Before(node) => TextRange::empty(node_range_opt(map, node)?.start()),
+                    FixAt::Replace(node) => node_range_opt(map, node)?,
+                    FixAt::MutSite(local) => TextRange::empty(*map.mut_sites.get(local)?),
+                    FixAt::FnKeyword => TextRange::empty(map.fn_keyword?),
+                };
+                Some(TextEdit { range, insert: text.clone() })
+            })
+            .collect();
+        if let Some(edits) = edits {
+            out = out.with_fix(Fix { message: fix.message.clone(), edits });
+        }
     }
     out
 }

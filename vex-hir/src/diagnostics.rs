@@ -35,6 +35,25 @@ pub struct Label {
     pub message: String,
 }
 
+/// One change to a file's text: `range` is replaced by `insert` (an empty range inserts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    /// What is replaced, as byte offsets into the file's text.
+    pub range: TextRange,
+    /// The new text.
+    pub insert: String,
+}
+
+/// A mechanical fix of a diagnostic: what it does ("await it") and the edits that do it,
+/// for a tool to apply (an editor's quick fix) or a person to read (`help:` lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// One short imperative sentence, lower case.
+    pub message: String,
+    /// The edits, in the same file, not overlapping.
+    pub edits: Vec<TextEdit>,
+}
+
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -51,6 +70,8 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// Extra lines printed after the snippet ("help: …", "note: …").
     pub notes: Vec<String>,
+    /// Mechanical fixes, each also shown as a `help:` line.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -63,7 +84,14 @@ impl Diagnostic {
             range,
             labels: Vec::new(),
             notes: Vec::new(),
+            fixes: Vec::new(),
         }
+    }
+
+    /// The same diagnostic with a fix.
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
+        self
     }
 
     /// The same diagnostic with a code.

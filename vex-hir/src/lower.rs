@@ -114,6 +114,7 @@ impl Lowerer {
             return;
         };
         self.scopes.push(Vec::new());
+        self.map.fn_keyword = function.fn_token().map(|t| t.text_range().start());
         let receiver = function.receiver().and_then(|r| r.param());
         let params = function.param_list().into_iter().flat_map(|l| l.params());
         for param in receiver.into_iter().chain(params) {
@@ -121,6 +122,9 @@ impl Lowerer {
             let range =
                 param.name().map_or(param.syntax().text_range(), |n| n.syntax().text_range());
             let local = self.new_local(name, param.is_mut(), range);
+            if param.name().is_some() {
+                self.map.mut_sites.insert(local, range.end());
+            }
             self.body.params.push(local);
         }
         self.body.root = match function.body() {
@@ -186,7 +190,12 @@ impl Lowerer {
         {
             return self.alloc_expr(Expr::Local(local), range);
         }
-        self.alloc_expr(Expr::Name(text.into()), range)
+        let id = self.alloc_expr(Expr::Name(text.into()), range);
+        let visible: Box<[LocalId]> = self.scopes.iter().flatten().map(|&(_, l)| l).collect();
+        if !visible.is_empty() {
+            self.body.locals_in_scope.insert(id, visible);
+        }
+        id
     }
 
     /// If `expr` is a bare name that is not a local, the name: `Shape` in `Shape.Empty`.
@@ -823,7 +832,16 @@ impl Lowerer {
                     }
                     ty
                 });
+                let first_local = self.body.locals.len();
                 let pat = self.lower_pat(let_stmt.pat(), let_stmt.is_mut(), true);
+                if let Some(keyword) = let_stmt.let_token() {
+                    // Every binding of the pattern becomes mutable with `let!`.
+                    let bound: Vec<LocalId> =
+                        self.body.locals.iter().skip(first_local).map(|(id, _)| id).collect();
+                    for local in bound {
+                        self.map.mut_sites.insert(local, keyword.text_range().end());
+                    }
+                }
                 let id = self.alloc_stmt(Stmt::Let { pat, ty, init }, range);
                 if let Some(annotation) = annotation {
                     self.map.let_types.insert(id, annotation.syntax().text_range());

@@ -88,6 +88,7 @@ impl MoveChecker<'_> {
                         "note: a future is awaited at most once; `await`, passing or copying `{name}` moves it{}",
                         if moved_at == expr { " (it is moved in every iteration of the loop)" } else { "" }
                     )),
+                    fix: None,
                 });
             }
         } else if moves {

@@ -41,6 +41,7 @@ pub(crate) fn not_yet_supported(body: &Body, infer: &InferenceResult) -> Option<
         at: HirNode::Expr(expr),
         label: None,
         note: None,
+        fix: None,
     })
 }
 

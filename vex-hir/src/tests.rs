@@ -41,6 +41,13 @@ fn render_diagnostics(text: &str) -> String {
         for note in &d.notes {
             out += &format!("  {note}\n");
         }
+        for fix in &d.fixes {
+            out += &format!("  fix: {}", fix.message);
+            for edit in &fix.edits {
+                out += &format!(" [{:?} {:?}]", edit.range, edit.insert);
+            }
+            out += "\n";
+        }
     }
     out
 }

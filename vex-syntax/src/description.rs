@@ -274,7 +274,7 @@ vex_syntax! {
         struct FnTypeParamList = FN_TYPE_PARAM_LIST { types: [Type] }
 
         /// `let x = e`, `let! x: T = e`, `let (a, b) = e`.
-        struct LetStmt = LET_STMT { bang_token: (BANG), pat: Pat, ty: Type, initializer: Expr }
+        struct LetStmt = LET_STMT { let_token: (LET_KW), bang_token: (BANG), pat: Pat, ty: Type, initializer: Expr }
         /// An expression used as a statement (not the tail of its block).
         struct ExprStmt = EXPR_STMT { expr: Expr, semicolon_token: (SEMICOLON) }
         /// `defer expr` or `defer { ... }`.

@@ -327,6 +327,7 @@ impl InferCtx<'_> {
                     "note: primitive types, `string`, `()`, `IoError`, and `Option`, `Result` and `Vec` of printable values print"
                         .to_owned(),
                 ),
+                fix: None,
             });
         }
     }

@@ -3,7 +3,7 @@
 //! argument checking, method calls, builtin calls with print templates, and struct
 //! literals.
 
-use super::{HirNode, InferCtx, Resolution};
+use super::{FixAt, HirNode, InferCtx, InferDiagnostic, InferFix, Resolution};
 use crate::body::{Expr, ExprId, Literal, Name, TemplatePiece, split_template};
 use crate::builtins::{Builtin, BuiltinVariant};
 use crate::diagnostics::Code;
@@ -43,8 +43,49 @@ impl InferCtx<'_> {
             _ if name.starts_with('$') => format!("unknown builtin `{name}`"),
             _ => format!("cannot find `{name}` in this scope"),
         };
-        self.report(Code::UnknownName, HirNode::Expr(expr), message);
+        let fix = self.similar_name(expr, name).map(|candidate| InferFix {
+            message: format!("did you mean `{candidate}`?"),
+            edits: vec![(FixAt::Replace(HirNode::Expr(expr)), candidate)],
+        });
+        self.result.diagnostics.push(InferDiagnostic {
+            code: Code::UnknownName,
+            message,
+            at: HirNode::Expr(expr),
+            label: None,
+            note: None,
+            fix,
+        });
         Ty::Error
+    }
+
+    /// The value name closest to the unknown `name` (used at `expr`) by edit distance,
+    /// if one is close enough to be a misspelling (at most a third of the name's length;
+    /// a swap of two neighbours counts as one edit):
+    /// the locals in scope there, the program's functions, consts and externs, and the
+    /// builtins (`$name` only among builtins). Ties go to the alphabetically first.
+    fn similar_name(&self, expr: ExprId, name: &str) -> Option<String> {
+        let (prefix, bare) = match name.strip_prefix('$') {
+            Some(bare) => ("$", bare),
+            None => ("", name),
+        };
+        let limit = (bare.chars().count() / 3).max(1);
+        let builtins = Builtin::BY_NAME.iter().map(|(n, _)| *n);
+        let mut candidates: Vec<&str> = builtins.collect();
+        if prefix.is_empty() {
+            let in_scope = self.body.locals_in_scope.get(expr).map_or(&[][..], |l| &l[..]);
+            candidates.extend(in_scope.iter().map(|&l| &*self.body.locals[l].name));
+            candidates.extend(self.scope.items.iter().filter_map(|(n, item)| match item {
+                ItemRef::Function(_) | ItemRef::Const(_) | ItemRef::Extern(_) => Some(&**n),
+                ItemRef::Struct(_) | ItemRef::Enum(_) => None,
+            }));
+        }
+        candidates
+            .into_iter()
+            .filter(|c| *c != bare && !c.starts_with('{'))
+            .map(|c| (strsim::osa_distance(bare, c), c))
+            .filter(|&(d, _)| d <= limit)
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+            .map(|(_, c)| format!("{prefix}{c}"))
     }
 
     pub(super) fn infer_name_value(&mut self, expr: ExprId, name: &Name) -> Ty {

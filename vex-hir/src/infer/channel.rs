@@ -29,6 +29,7 @@ impl InferCtx<'_> {
             note: Some(
                 "help: `tryRecv()` and `trySend(v)` never wait and work anywhere".to_owned(),
             ),
+            fix: None,
         });
     }
 

@@ -2,7 +2,7 @@
 //! be `()` discards its tail), literals, operators, casts, `await`, control flow and
 //! loops, assignment places, and what may be printed.
 
-use super::{HirNode, InferCtx, InferDiagnostic, LoopCtx, Resolution};
+use super::{FixAt, HirNode, InferCtx, InferDiagnostic, InferFix, LoopCtx, Resolution};
 use crate::body::{ArithOp, BinaryOp, CmpOp, Expr, ExprId, ForIter, FormatPiece, Literal, UnaryOp};
 use crate::diagnostics::Code;
 use crate::signature::{resolve_type, struct_fields};
@@ -202,15 +202,33 @@ impl InferCtx<'_> {
             }
             Expr::Await(future) => {
                 if !self.in_async {
-                    let message = match self.frames.last() {
-                        Some(super::Frame::Closure(_)) => {
-                            "`await` is only allowed in an async closure: write `async |…| { … }`"
-                        }
-                        _ => {
-                            "`await` is only allowed inside an `async fn`, a `go` block or an async closure"
-                        }
+                    let (message, fix) = match self.frames.last() {
+                        Some(super::Frame::Closure(closure)) => (
+                            "`await` is only allowed in an async closure: write `async |…| { … }`",
+                            InferFix {
+                                message: "make it an async closure".to_owned(),
+                                edits: vec![(
+                                    FixAt::Before(HirNode::Expr(*closure)),
+                                    "async ".to_owned(),
+                                )],
+                            },
+                        ),
+                        _ => (
+                            "`await` is only allowed inside an `async fn`, a `go` block or an async closure",
+                            InferFix {
+                                message: "make the function an `async fn`".to_owned(),
+                                edits: vec![(FixAt::FnKeyword, "async ".to_owned())],
+                            },
+                        ),
                     };
-                    self.report(Code::AwaitOutsideAsync, HirNode::Expr(expr), message.to_owned());
+                    self.result.diagnostics.push(InferDiagnostic {
+                        code: Code::AwaitOutsideAsync,
+                        message: message.to_owned(),
+                        at: HirNode::Expr(expr),
+                        label: None,
+                        note: None,
+                        fix: Some(fix),
+                    });
                 }
                 let ty = self.infer_expr(*future);
                 match self.shallow(&ty) {
@@ -601,11 +619,17 @@ impl InferCtx<'_> {
                             note: Some(format!(
                                 "help: make a local copy inside the closure: `let! {name}2 = {name}`"
                             )),
+                            fix: None,
                         });
                         return;
                     }
                     if !self.body.locals[local].mutable {
                         let name = self.body.locals[local].name.clone();
+                        let message = if self.body.params.contains(&local) {
+                            format!("make the parameter mutable: `{name}!`")
+                        } else {
+                            format!("declare it mutable: `let! {name}`")
+                        };
                         self.result.diagnostics.push(InferDiagnostic {
                             code: Code::AssignToImmutable,
                             message: format!("cannot {what} `{name}`: it is not mutable"),
@@ -614,7 +638,11 @@ impl InferCtx<'_> {
                                 HirNode::Local(local),
                                 format!("`{name}` is declared here"),
                             )),
-                            note: Some(format!("help: declare it mutable: `let! {name}`")),
+                            note: None,
+                            fix: Some(InferFix {
+                                message,
+                                edits: vec![(FixAt::MutSite(local), "!".to_owned())],
+                            }),
                         });
                     }
                     return;

@@ -87,6 +87,31 @@ pub struct InferDiagnostic {
     pub label: Option<(HirNode, String)>,
     /// A `help:`/`note:` line.
     pub note: Option<String>,
+    /// A mechanical fix.
+    pub fix: Option<InferFix>,
+}
+
+/// A fix in HIR terms: its message and edits whose places are turned into ranges with
+/// the diagnostic (inference results stay positionless).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InferFix {
+    /// What it does.
+    pub message: String,
+    /// Where each edit goes and the text it inserts (or replaces the place with).
+    pub edits: Vec<(FixAt, String)>,
+}
+
+/// Where an edit of an [`InferFix`] goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAt {
+    /// Inserted before the node.
+    Before(HirNode),
+    /// Replacing the node.
+    Replace(HirNode),
+    /// Where `!` makes the local mutable (after `let`, after a parameter's name).
+    MutSite(LocalId),
+    /// Before the `fn` keyword of the body's function.
+    FnKeyword,
 }
 
 /// What a name, path, call, method call or field access refers to.
@@ -240,6 +265,7 @@ impl InferCtx<'_> {
             at,
             label: None,
             note: None,
+            fix: None,
         });
     }
 
@@ -254,7 +280,49 @@ impl InferCtx<'_> {
         }
         let message =
             format!("expected `{}`, found `{}`", self.display(expected), self.display(found));
-        self.report(Code::TypeMismatch, HirNode::Expr(expr), message);
+        // A future where its result is expected, in a task: the fix is to await it.
+        let fix = match &found_r {
+            Ty::Future(inner)
+                if self.in_async
+                    && !matches!(expected_r, Ty::Future(_))
+                    && (self.types_match(inner, &expected_r)) =>
+            {
+                Some(InferFix {
+                    message: "await it".to_owned(),
+                    edits: vec![(FixAt::Before(HirNode::Expr(expr)), "await ".to_owned())],
+                })
+            }
+            _ => None,
+        };
+        self.result.diagnostics.push(InferDiagnostic {
+            code: Code::TypeMismatch,
+            message,
+            at: HirNode::Expr(expr),
+            label: None,
+            note: None,
+            fix,
+        });
+    }
+
+    /// Whether `a` and `b` could be one type, without binding any variable: a variable
+    /// matches anything, other types match part by part.
+    fn types_match(&self, a: &Ty, b: &Ty) -> bool {
+        let (a, b) = (self.resolve(a), self.resolve(b));
+        match (&a, &b) {
+            (Ty::Var(..) | Ty::Error | Ty::Never, _) | (_, Ty::Var(..) | Ty::Error | Ty::Never) => {
+                true
+            }
+            _ if std::mem::discriminant(&a) != std::mem::discriminant(&b) => false,
+            _ => {
+                let (xs, ys): (Vec<&Ty>, Vec<&Ty>) =
+                    (a.children().collect(), b.children().collect());
+                if xs.is_empty() {
+                    a == b
+                } else {
+                    xs.len() == ys.len() && xs.iter().zip(&ys).all(|(x, y)| self.types_match(x, y))
+                }
+            }
+        }
     }
 
     /// Unifies `found` (the type of `expr`) with `expected`, reporting a mismatch at `expr`.
@@ -303,6 +371,7 @@ impl InferCtx<'_> {
                         at: HirNode::Expr(expr),
                         label: None,
                         note: None,
+                        fix: None,
                     });
                 }
                 replace_vars(&ty)

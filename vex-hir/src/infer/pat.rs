@@ -224,6 +224,7 @@ impl InferCtx<'_> {
                 at: HirNode::Expr(expr),
                 label: None,
                 note: Some("help: add arms for the missing values, or a `_` arm".to_owned()),
+                fix: None,
             });
         }
         result.unwrap_or(Ty::Never)

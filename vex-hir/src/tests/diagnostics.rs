@@ -56,6 +56,7 @@ fn await_outside_async() {
         "async fn f(): i32 { 1 }\nfn main() { let x = await f() }\n",
         expect![[r#"
             E0005 44..53 "await f()": `await` is only allowed inside an `async fn`, a `go` block or an async closure
+              fix: make the function an `async fn` [24..24 "async "]
         "#]],
     );
 }
@@ -108,10 +109,10 @@ fn assign_to_immutable() {
     check(
         "fn main() {\n    let x = 1\n    x += 2\n}\n",
         expect![[r#"
-        E0007 30..31 "x": cannot assign to `x`: it is not mutable
-          label 20..21 "x": `x` is declared here
-          help: declare it mutable: `let! x`
-    "#]],
+            E0007 30..31 "x": cannot assign to `x`: it is not mutable
+              label 20..21 "x": `x` is declared here
+              fix: declare it mutable: `let! x` [19..19 "!"]
+        "#]],
     );
 }
 
@@ -337,5 +338,54 @@ fn function_without_body() {
         E0024 3..9 "helper": function `helper` has no body
           help: add a body `{ … }`, or declare it `extern "C"` if the host or the C library provides it
     "#]],
+    );
+}
+
+/// Diagnostics that suggest a mechanical fix carry its edits (issue #16): await a
+/// future where its value is expected, make a function or closure async for `await`,
+/// a misspelt name, a local assigned without `let!`.
+#[test]
+fn fixes_are_suggested_with_edits() {
+    check(
+        r#"async fn fetch_data(): i64 { 1 }
+fn sync_caller(p: i64): i64 {
+    let x = await fetch_data()
+    p = 2
+    x
+}
+async fn main() {
+    let a: i64 = fetch_data()
+    let b = fetch_dat()
+    let (c, d) = (1, 2)
+    c = 2
+    let f = || await fetch_data()
+    let e: Option<i64> = fetch_data()
+    $printn(a)
+    let count = 3
+    println(cuont + { let inner = 1; inner } + inne)
+}
+"#,
+        expect![[r#"
+            E0005 75..93 "await fetch_data()": `await` is only allowed inside an `async fn`, a `go` block or an async closure
+              fix: make the function an `async fn` [33..33 "async "]
+            E0007 98..99 "p": cannot assign to `p`: it is not mutable
+              label 48..49 "p": `p` is declared here
+              fix: make the parameter mutable: `p!` [49..49 "!"]
+            E0003 147..159 "fetch_data()": expected `i64`, found `Future<i64>`
+              fix: await it [147..147 "await "]
+            E0001 172..181 "fetch_dat": cannot find `fetch_dat` in this scope
+              fix: did you mean `fetch_data`? [172..181 "fetch_data"]
+            E0007 212..213 "c": cannot assign to `c`: it is not mutable
+              label 193..194 "c": `c` is declared here
+              fix: declare it mutable: `let! c` [191..191 "!"]
+            E0005 233..251 "await fetch_data()": `await` is only allowed in an async closure: write `async |…| { … }`
+              fix: make it an async closure [230..230 "async "]
+            E0003 277..289 "fetch_data()": expected `Option<i64>`, found `Future<i64>`
+            E0001 294..301 "$printn": unknown builtin `$printn`
+              fix: did you mean `$print`? [294..301 "$print"]
+            E0001 335..340 "cuont": cannot find `cuont` in this scope
+              fix: did you mean `count`? [335..340 "count"]
+            E0001 370..374 "inne": cannot find `inne` in this scope
+        "#]],
     );
 }

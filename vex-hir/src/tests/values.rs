@@ -169,10 +169,10 @@ fn main() {
         expect![[r#"
             E0007 44..45 "v": cannot call `push` on `v`: it is not mutable
               label 21..22 "v": `v` is declared here
-              help: declare it mutable: `let! v`
+              fix: declare it mutable: `let! v` [20..20 "!"]
             E0007 58..62 "v[0]": cannot assign to `v`: it is not mutable
               label 21..22 "v": `v` is declared here
-              help: declare it mutable: `let! v`
+              fix: declare it mutable: `let! v` [20..20 "!"]
             E0011 89..98 "s.push(1)": no method `push` on type `string`
         "#]],
     );
@@ -242,6 +242,7 @@ async fn main() {
 "#,
         expect![[r#"
             E0005 43..64 "await async_sleep(ms)": `await` is only allowed in an async closure: write `async |…| { … }`
+              fix: make it an async closure [31..31 "async "]
             E0004 102..109 "g(1, 2)": this call takes 1 argument but 2 were supplied
             E0015 128..129 "n": this is not a function: it has type `{integer}`
         "#]],
@@ -269,7 +270,7 @@ fn main() {
         expect![[r#"
             E0007 70..71 "v": cannot call `sort` on `v`: it is not mutable
               label 41..42 "v": `v` is declared here
-              help: declare it mutable: `let! v`
+              fix: declare it mutable: `let! v` [40..40 "!"]
             E0014 70..78 "v.sort()": `sort` orders integers, floats and strings, not `P`
             E0014 91..117 "Vec.from([1, 2]).join(\",\")": `join` concatenates a `Vec<string>`, not a `Vec<{integer}>`
             E0014 130..131 "v": cannot print a value of type `Vec<P>`

@@ -16,7 +16,11 @@
  * sleeping: critical sections are a few list operations and one memcpy, so the spin
  * almost always wins, while a lock holder that was preempted (more workers than cores,
  * sanitizer builds) costs a futex sleep instead of a burnt time slice; 4 bytes instead of
- * pthread_mutex_t's 40 keep an empty channel at 80 bytes.
+ * pthread_mutex_t's 40 keep an empty channel at 80 bytes. The spin backs off
+ * exponentially: the lock shares its cache line with the fields every operation writes,
+ * so a waiter that polled it at once would pull that line away from the holder on every
+ * operation. Backing off lets one worker run a stretch of operations on a line it keeps
+ * (bench/RESULTS.md, v0.2 channels: 4 producers and 4 consumers on 2 workers).
  *
  * Waking. The side that completes a waiter's operation (a matching send/receive, or
  * close) does, under the channel lock: unlink the record, move the value, take a task
@@ -45,6 +49,16 @@
  * all the locks; the owner of a queued record therefore cannot finish while another
  * thread holds that record's channel lock, which is what makes reading a dead record's
  * `fired` word safe.
+ *
+ * Before all that, outside deterministic mode, a select of 2 to SELECT_TRY_MAX arms first
+ * tries its arms one at a time, each under its own lock, in a random order (a uniform
+ * permutation, as Go's pollorder), and completes the first that can proceed: when the
+ * first arm tried is ready that costs one lock instead of one per channel, and a ready
+ * arm is still chosen uniformly among the ready ones. The pass only ever completes an
+ * arm; whether none is ready (default, after 0, all closed, or wait) is decided by the
+ * locked pass, the only one that sees every arm at one instant. Deterministic mode skips
+ * the try, so a run repeats what the evaluator replays (one draw, `% ready`, under all
+ * the locks).
  *
  * The after timer is the task's own sleep timer: the select records its wait as a sleep
  * until the deadline (rt_await_deadline), which any wake-up also ends. The scheduler
@@ -108,7 +122,11 @@ _Static_assert(CHAN_HEADER <= 128, "an empty channel must stay small");
 
 /* ---- Lock ------------------------------------------------------------------------------ */
 
-#define LOCK_SPINS 64
+/* Polls of the lock before sleeping; before poll i the spinner pauses 2^min(i, 6) times:
+ * about 700 pauses in all, 18 us on the bench machine (25 ns a pause), still short
+ * against a scheduler time slice when the holder was preempted. */
+#define LOCK_SPINS 16
+#define LOCK_BACKOFF_MAX_SHIFT 6
 
 static inline void lock_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -120,7 +138,8 @@ static inline void lock_relax(void) {
 
 static void lock_slow(_Atomic uint32_t *l) {
     for (int i = 0; i < LOCK_SPINS; i++) {
-        lock_relax();
+        int pauses = 1 << (i < LOCK_BACKOFF_MAX_SHIFT ? i : LOCK_BACKOFF_MAX_SHIFT);
+        for (int k = 0; k < pauses; k++) lock_relax();
         uint32_t c = atomic_load_explicit(l, memory_order_relaxed);
         if (c == 0 && atomic_compare_exchange_weak_explicit(l, &c, 1, memory_order_acquire,
                                                             memory_order_relaxed))
@@ -148,9 +167,17 @@ static inline void chan_unlock(VexChannel *ch) {
 
 static inline void *slot_of(VexChanWaiter *w) { return (char *)w + VEX_CHAN_WAITER_SIZE; }
 
-/* Moves one value (a zero-sized value may come with NULL pointers). */
+/* Moves one value (a zero-sized value may come with NULL pointers). The common sizes get
+ * a fixed-size copy the compiler inlines (two or three moves), not a call to memcpy. */
 static inline void move_value(const VexElemType *elem, void *dst, const void *src) {
-    if (elem->size) memcpy(dst, src, elem->size);
+    switch (elem->size) {
+    case 0: return;
+    case 8: memcpy(dst, src, 8); return;
+    case 16: memcpy(dst, src, 16); return;
+    case 4: memcpy(dst, src, 4); return;
+    case 1: memcpy(dst, src, 1); return;
+    default: memcpy(dst, src, elem->size); return;
+    }
 }
 
 static inline void release_value(const VexElemType *elem, void *v) {
@@ -492,8 +519,21 @@ static void sift_down(VexSelectArm *arms, int32_t root, int32_t end) {
 }
 
 /* Stores into arms[p].reserved the index of the arm whose channel is p-th in address
- * order (heap sort: O(n log n), no allocation). */
+ * order, without allocating: insertion sort for the usual handful of arms, heap sort
+ * (O(n log n)) beyond. */
+#define SORT_INSERTION_MAX 8
+
 static void sort_arms(VexSelectArm *arms, int32_t n) {
+    if (n <= SORT_INSERTION_MAX) {
+        for (int32_t i = 0; i < n; i++) {
+            uintptr_t key = (uintptr_t)arms[i].ch;
+            int32_t j = i;
+            for (; j > 0 && order_key(arms, j - 1) > key; j--)
+                arms[j].reserved = arms[j - 1].reserved;
+            arms[j].reserved = i;
+        }
+        return;
+    }
     for (int32_t i = 0; i < n; i++) arms[i].reserved = i;
     for (int32_t i = n / 2 - 1; i >= 0; i--) sift_down(arms, i, n);
     for (int32_t end = n - 1; end > 0; end--) {
@@ -505,7 +545,7 @@ static void sort_arms(VexSelectArm *arms, int32_t n) {
 }
 
 /* Locks every distinct channel once, in address order. */
-static void lock_arms(VexSelectArm *arms, int32_t n) {
+static inline void lock_arms(VexSelectArm *arms, int32_t n) {
     VexChannel *prev = NULL;
     for (int32_t p = 0; p < n; p++) {
         VexChannel *ch = arm_in_order(arms, p)->ch;
@@ -514,7 +554,7 @@ static void lock_arms(VexSelectArm *arms, int32_t n) {
     }
 }
 
-static void unlock_arms(VexSelectArm *arms, int32_t n) {
+static inline void unlock_arms(VexSelectArm *arms, int32_t n) {
     VexChannel *prev = NULL;
     for (int32_t p = n - 1; p >= 0; p--) {
         VexChannel *ch = arm_in_order(arms, p)->ch;
@@ -526,7 +566,7 @@ static void unlock_arms(VexSelectArm *arms, int32_t n) {
 enum { ARM_WAIT, ARM_READY, ARM_DISABLED };
 
 /* Under the arm's lock. Whether it can complete now, must wait, or never will. */
-static int arm_state(VexSelectArm *a) {
+static inline int arm_state(VexSelectArm *a) {
     VexChannel *ch = a->ch;
     if (a->kind == VEX_SELECT_SEND) {
         if (ch->closed) return ARM_DISABLED;
@@ -537,10 +577,16 @@ static int arm_state(VexSelectArm *a) {
 }
 
 /* Releases the values of the send arms other than `fired` (the select owns them). */
-static void release_unsent(VexSelectArm *arms, int32_t n, int32_t fired) {
+static inline void release_unsent(VexSelectArm *arms, int32_t n, int32_t fired) {
     for (int32_t i = 0; i < n; i++)
         if (i != fired && arms[i].kind == VEX_SELECT_SEND)
             release_value(arms[i].ch->elem, slot_of(arms[i].waiter));
+}
+
+/* r % k, without a 64-bit division when k is a power of two (two ready arms: the usual
+ * case). The same value as r % k, which the evaluator's deterministic mode replays. */
+static inline uint64_t pick_below(uint64_t r, uint64_t k) {
+    return (k & (k - 1)) == 0 ? r & (k - 1) : r % k;
 }
 
 static void select_record_wait(WorkerContext *ctx, VexSelect *sel) {
@@ -548,12 +594,48 @@ static void select_record_wait(WorkerContext *ctx, VexSelect *sel) {
     else worker_await_wake(ctx);
 }
 
+/* The arms a select tries one by one before locking them all (see "Select" above). */
+#define SELECT_TRY_MAX 8
+
+/* Tries the arms one at a time in a random order, each under its own lock; returns the
+ * arm it completed (*wake: a task to wake) or -1 when none could proceed at its turn. */
+static int32_t select_try_each(WorkerContext *ctx, VexSelectArm *arms, int32_t n,
+                               VexTask **wake) {
+    int8_t order[SELECT_TRY_MAX];
+    for (int32_t i = 0; i < n; i++) order[i] = (int8_t)i;
+    for (int32_t i = n - 1; i > 0; i--) { /* Fisher-Yates */
+        int32_t j = (int32_t)pick_below(worker_rand(ctx), (uint64_t)i + 1);
+        int8_t t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (int32_t k = 0; k < n; k++) {
+        VexSelectArm *a = &arms[order[k]];
+        VexChannel *ch = a->ch;
+        chan_lock(ch);
+        bool ok = a->kind == VEX_SELECT_SEND
+                      ? !ch->closed && send_now(ch, slot_of(a->waiter), wake)
+                      : recv_now(ch, slot_of(a->waiter), wake);
+        chan_unlock(ch);
+        if (ok) return order[k];
+    }
+    return -1;
+}
+
 int32_t vex_select(WorkerContext *ctx, VexSelect *sel, VexSelectArm *arms, int32_t n,
                    int64_t after_ms, bool has_default) {
-    sort_arms(arms, n);
-    lock_arms(arms, n);
     VexTask *wake = NULL;
     int32_t result;
+    if (n >= 2 && n <= SELECT_TRY_MAX && !ctx->rt->virtual_clock) {
+        result = select_try_each(ctx, arms, n, &wake);
+        if (result >= 0) {
+            if (wake) rt_task_wake_release(wake);
+            release_unsent(arms, n, result);
+            return result;
+        }
+    }
+    sort_arms(arms, n);
+    lock_arms(arms, n);
     for (;;) {
         int32_t ready = 0, disabled = 0;
         for (int32_t i = 0; i < n; i++) {
@@ -570,7 +652,7 @@ int32_t vex_select(WorkerContext *ctx, VexSelect *sel, VexSelectArm *arms, int32
         }
         /* The pick-th ready arm. A record counted as matchable may have died since (its
          * select fired elsewhere): then the arm is not ready any more; count again. */
-        uint64_t pick = ready == 1 ? 0 : worker_rand(ctx) % (uint64_t)ready;
+        uint64_t pick = ready == 1 ? 0 : pick_below(worker_rand(ctx), (uint64_t)ready);
         for (int32_t i = 0; i < n; i++) {
             if (arm_state(&arms[i]) != ARM_READY || pick-- != 0) continue;
             VexSelectArm *a = &arms[i];

@@ -821,6 +821,57 @@ TEST(select_on_closed_channels) {
     runtime_destroy(rt);
 }
 
+/* Outside deterministic mode a select first tries its arms one by one (the try pass):
+ * it must skip disabled arms, complete send arms, leave "nothing ready" to the locked
+ * pass, and release every unsent value exactly once. */
+TEST(select_try_pass_on_the_real_clock) {
+    reset_logs();
+    Runtime *rt = runtime_create(2);
+    VexChannel *closed = vex_chan_new(&counted_elem, 0), *drained = vex_chan_new(&counted_elem, 0);
+    VexChannel *holding = vex_chan_new(&counted_elem, 2), *room = vex_chan_new(&counted_elem, 1);
+    vex_chan_close(closed);
+    vex_chan_close(drained);
+    int64_t v = 8;
+    CHECK(vex_chan_try_send(holding, &v));
+    vex_chan_close(holding);
+    /* send on a closed channel (disabled) | receive a buffered value of a closed one. */
+    SelTask *x = new_seltask(rt, 1);
+    x->n = 2;
+    x->chs[0] = closed, x->kinds[0] = VEX_SELECT_SEND, x->vals[0] = 31;
+    x->chs[1] = holding, x->kinds[1] = VEX_SELECT_RECV;
+    /* send with room | receive on a closed, drained channel (disabled). */
+    SelTask *y = new_seltask(rt, 2);
+    y->n = 2;
+    y->chs[0] = room, y->kinds[0] = VEX_SELECT_SEND, y->vals[0] = 32;
+    y->chs[1] = drained, y->kinds[1] = VEX_SELECT_RECV;
+    /* every arm disabled: the locked pass reports it. */
+    SelTask *z = new_seltask(rt, 3);
+    z->n = 2;
+    z->chs[0] = drained, z->kinds[0] = VEX_SELECT_RECV;
+    z->chs[1] = closed, z->kinds[1] = VEX_SELECT_SEND, z->vals[1] = 33;
+    VexFuture *fx = vex_task_spawn_in(rt, x), *fy = vex_task_spawn_in(rt, y);
+    VexFuture *fz = vex_task_spawn_in(rt, z);
+    runtime_run(rt);
+    CHECK_EQ_U(x->result, 1);
+    CHECK_EQ_U(x->got, 8);
+    CHECK_EQ_U(y->result, 0);
+    CHECK(z->result == VEX_SELECT_ALL_CLOSED);
+    CHECK_EQ_U(released_times(31), 1);
+    CHECK_EQ_U(released_times(32), 0);
+    CHECK_EQ_U(released_times(33), 1);
+    int64_t got = 0;
+    CHECK(vex_chan_try_recv(room, &got));
+    CHECK_EQ_U(got, 32);
+    vex_future_release(fx);
+    vex_future_release(fy);
+    vex_future_release(fz);
+    vex_chan_release(closed);
+    vex_chan_release(drained);
+    vex_chan_release(holding);
+    vex_chan_release(room);
+    runtime_destroy(rt);
+}
+
 /* A select over many arms on a few channels, listed in a scrambled order. */
 enum { BIG_ARMS = 40, BIG_CHANS = 7 };
 typedef struct {
@@ -1498,6 +1549,7 @@ int main(void) {
     RUN(select_waits_on_several_channels_and_one_wakes_it);
     RUN(select_send_arm_fires_and_same_channel_twice);
     RUN(select_on_closed_channels);
+    RUN(select_try_pass_on_the_real_clock);
     RUN(select_over_many_arms_on_repeated_channels);
     RUN(select_chooses_uniformly_among_ready_arms);
     RUN(select_repeats_exactly_in_deterministic_mode);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end benchmarks of Vex against gcc -O2, tokio and Go (see bench/README.md).
 
-Usage: bench/run.sh [quick] [runs=N] [only=GROUP,...]   (groups: cpu, async, values)
+Usage: bench/run.sh [quick] [runs=N] [only=GROUP,...]   (groups: cpu, async, values, channels)
 
 Builds every program, runs each workload N times (default 5, at least 3; the
 implementations of one workload alternate within each round so that load changes hit
@@ -10,9 +10,10 @@ child) and peak RSS (ru_maxrss from wait4), with the ratio Vex/baseline of the w
 times. Every implementation's output is compared with Vex's, so a baseline that
 computes something else fails the run. The first table holds the CPU-bound and async
 workloads, the second the v0.2 value layer (Vec, strings, closures) with the goals of
-its issue.
+its issue, the third the v0.2 channels and select against Go and tokio with their goals.
 """
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -29,7 +30,7 @@ WORKERS = "2"
 
 QUICK = "quick" in sys.argv[1:]
 RUNS = 5
-GROUPS = ("cpu", "async", "values")
+GROUPS = ("cpu", "async", "values", "channels")
 ONLY = set(GROUPS)
 USAGE = "usage: bench/run.sh [quick] [runs=N] [only=GROUP,...]   (groups: " + ", ".join(GROUPS) + ")"
 for a in sys.argv[1:]:
@@ -81,6 +82,34 @@ COPY_M = 1_000_000  # elements of the copied Vec
 COPY_N = 1_000_000  # copies (the goal: all of them in under 50 ms)
 COPY_GOAL_MS = 50
 VEC_HEADER = 32  # bytes, VexVec in vex-rt/include/vex_rt.h
+
+# v0.2 channels: label -> (template, N, what one operation is, {peer: goal on the wall
+# ratio Vex / peer}). Peers are "go" (bench/go/main.go TEMPLATE N) and "tokio"
+# (baselines/tokio TEMPLATE N). A throughput goal "k x the peer's throughput" is the
+# wall-ratio goal 1/k.
+_PP = 100_000 if QUICK else 1_000_000  # ping-pong round trips
+_CM = 1_000_000 if QUICK else 10_000_000  # i64 messages through a channel
+_CS = 100_000 if QUICK else 1_000_000  # selects
+_JA = 100_000 if QUICK else 1_000_000  # futures joined by one joinAll
+CHANNELS = {
+    f"ping-pong cap 0 {_k(_PP)}": ("chan_pingpong", _PP, "round trip", {"go": 0.5, "tokio": 0.5}),
+    f"1 -> 1 cap 1024 {_k(_CM)}": ("chan_spsc", _CM, "message", {"go": 0.5}),
+    f"4 -> 4 cap 1024 {_k(_CM)}": ("chan_mpmc", _CM, "message", {"go": 1 / 1.5}),
+    f"select 2 ready {_k(_CS)}": ("chan_select", _CS, "select", {"go": 0.5}),
+    # The combinators issue's row: tokio JoinSet; Go: goroutines and a WaitGroup.
+    f"joinAll {_k(_JA)}": ("join_all", _JA, "future", {"tokio": 0.5}),
+}
+# tokio has no unbuffered channel: ping-pong runs over a pair of mpsc channels of
+# capacity 1 and over oneshot channels (two per round trip); the table shows the faster.
+TOKIO_PINGPONG = {"tokio mpsc(1)": "chan_pingpong_mpsc", "tokio oneshot": "chan_pingpong_oneshot"}
+CHAN_MANY = 100_000 if QUICK else 1_000_000  # empty channels held in a Vec
+# Tasks parked on a receive / on a sleep. Vex's task memory comes in 2 MiB regions backed
+# by huge pages, so RSS differences resolve 2 MiB / CHAN_PARKED per task: 2.1 B at 1M.
+CHAN_PARKED = 100_000 if QUICK else 1_000_000
+HUGE_PAGE = 2 << 20
+CHAN_GOAL_BYTES = 128  # an empty channel
+# The Vec slot of each held channel: a pointer (Vex, Go), a (Sender, Receiver) pair (tokio).
+CHAN_SLOT = {"vex": 8, "go": 8, "tokio": 16}
 
 
 def log(msg):
@@ -141,13 +170,13 @@ def build():
         name = f"{tmpl}{i}"
         bins[label] = {"vex": vex_build(tmpl, subst, name), "gcc": gcc_build(tmpl, subst, name)}
 
-    go = shutil.which("go") if ONLY & {"async", "values"} else None
+    go = shutil.which("go") if ONLY & {"async", "values", "channels"} else None
     gobin = os.path.join(OUT, "gobench")
     if go:
         log("build: Go baselines (go build)")
         sh([go, "build", "-o", gobin, "main.go"], cwd=os.path.join(BENCH, "go"),
            env=dict(os.environ, GO111MODULE="off", GOCACHE=os.path.join(OUT, "gocache")))
-    elif ONLY & {"async", "values"}:
+    elif ONLY & {"async", "values", "channels"}:
         log("go not found: the Go column stays empty (apt-get install -y golang-go)")
 
     if "values" in ONLY:
@@ -166,13 +195,38 @@ def build():
         for n in (_VN, 0):
             bins[f"vecprealloc{n}"] = {"vex": vex_build("vecprealloc", {"N": n}, f"vecprealloc_{n}")}
 
-    if "async" not in ONLY:
+    if not ONLY & {"async", "channels"}:
         return bins
     log("build: tokio baselines (cargo build --release)")
     tokio_dir = os.path.join(BENCH, "baselines", "tokio")
     sh(["cargo", "build", "--release", "-q"], cwd=tokio_dir,
        env=dict(os.environ, CARGO_TARGET_DIR=os.path.join(OUT, "tokio")))
     tokio = os.path.join(OUT, "tokio", "release", "vex-bench-tokio")
+
+    if "channels" in ONLY:
+        log("build: v0.2 channel programs (vex build -O 2)")
+
+        def chan_impls(tmpl, n, name, subst=None, peer_tmpl=None):
+            d = {"vex": vex_build(tmpl, dict(subst or {}, N=n), name)}
+            if go:
+                d["go"] = [gobin, peer_tmpl or tmpl, str(n)]
+            d["tokio"] = [tokio, peer_tmpl or tmpl, str(n)]
+            return d
+
+        for label, (tmpl, n, _unit, _goals) in CHANNELS.items():
+            d = chan_impls(tmpl, n, f"{tmpl}_{n}")
+            if tmpl == "chan_pingpong":
+                del d["tokio"]
+                d.update({k: [tokio, t, str(n)] for k, t in TOKIO_PINGPONG.items()})
+            bins[label] = d
+        for n in (CHAN_MANY, 0):
+            bins[f"chan_many{n}"] = chan_impls("chan_many", n, f"chan_many_{n}")
+        for kind, m, n in (("recv", 1, CHAN_PARKED), ("sleep", 0, CHAN_PARKED), ("sleep", 0, 0)):
+            bins[f"chan_parked_{kind}{n}"] = chan_impls(
+                "chan_parked", n, f"chan_parked_{kind}_{n}", {"M": m}, f"chan_parked_{kind}")
+
+    if "async" not in ONLY:
+        return bins
 
     def async_impls(tmpl, n, name):
         d = {"vex": vex_build(tmpl, {"N": n}, name), "tokio": [tokio, tmpl, str(n)]}
@@ -236,6 +290,8 @@ def main():
         report(rows, susp, susp0, vrun, load, load_end)
     if "values" in ONLY:
         report_values(measure_values(bins))
+    if "channels" in ONLY:
+        report_channels(measure_channels(bins))
 
 
 def report(rows, susp, susp0, vrun, load, load_end):
@@ -382,6 +438,144 @@ def report_values(results):
         cap = grown_capacity(_VN) if how.startswith("push") else _VN
         line += (f"; capacity {cap} = {cap / _VN:.2f} n, so the allocation is {VEC_HEADER} + 8 x "
                  f"{cap} B = {(VEC_HEADER + 8 * cap) / _VN:.2f} B per element of address space")
+        w(line + "\n")
+
+
+def task_blocks():
+    """The task blocks of bench/vex/chan_parked.vx's receiver and sleeper: VEX_TASK_HEADER_SIZE
+    plus the state size from `vex emit async-ir`, rounded up to the runtime's size class
+    (vex-rt/src/alloc.c). None when any of it cannot be read."""
+    try:
+        header = int(re.search(r"#define VEX_TASK_HEADER_SIZE (\d+)",
+                               open(os.path.join(ROOT, "vex-rt", "include", "vex_rt.h")).read())[1])
+        classes = [int(x) for x in re.search(r"class_sizes\[[A-Z_]*\] = \{([^}]*)\}",
+                                             open(os.path.join(ROOT, "vex-rt", "src", "alloc.c"))
+                                             .read())[1].replace(",", " ").split()]
+        src = os.path.join(OUT, "vex", f"chan_parked_recv_{CHAN_PARKED}.vx")
+        ir = subprocess.run([VEX, "emit", "async-ir", src], check=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL).stdout.decode()
+        out = {}
+        for fn in ("receiver", "sleeper"):
+            size = header + int(re.search(rf"struct {fn}\.state size (\d+)", ir)[1])
+            out[fn] = (size, next(c for c in classes if c >= size))
+        return out
+    except (OSError, TypeError, StopIteration, subprocess.CalledProcessError):
+        return None
+
+
+def measure_channels(bins):
+    """Runs the v0.2 channel workloads; returns what report_channels prints."""
+    load = os.getloadavg()
+    log(f"measure (channels): {RUNS} runs per workload; load {load[0]:.2f}")
+    rows = []
+    for label in CHANNELS:
+        log(f"  {label}")
+        rows.append((label, measure(bins[label])))
+    log(f"  channel memory ({CHAN_MANY} empty channels in a Vec, and 0)")
+    many = {n: measure(bins[f"chan_many{n}"]) for n in (CHAN_MANY, 0)}
+    log(f"  parked tasks ({CHAN_PARKED} on a receive, on a sleep, and 0)")
+    parked = {k: measure(bins[f"chan_parked_{k}"]) for k in
+              (f"recv{CHAN_PARKED}", f"sleep{CHAN_PARKED}", "sleep0")}
+    return rows, many, parked, task_blocks(), load, os.getloadavg()
+
+
+def verdict(ratio, goal):
+    return "-" if QUICK else "met" if ratio <= goal else "MISS"
+
+
+def report_channels(results):
+    rows, many, parked, blocks, load, load_end = results
+    w = sys.stdout.write
+    w(f"\nv0.2 channels and select ({'quick' if QUICK else 'full'} sizes, median of {RUNS}, "
+      f"{WORKERS} workers everywhere; load average {load[0]:.2f} at start, {load_end[0]:.2f} at end)\n")
+    w("times in ms: wall (cpu = user+sys); ratio = Vex wall / peer wall; goal = the issue's bound "
+      "on that ratio" + (" (judged at the full sizes only)" if QUICK else "")
+      + "; per op = wall / operations, in ns; RSS in MiB\n\n")
+    hdr = (f"{'workload':<24}{'Vex wall (cpu)':>19}{'Go wall (cpu)':>19}{'ratio':>7}{'goal':>6}"
+           f"{'':>5}{'tokio wall (cpu)':>19}{'ratio':>7}{'goal':>6}{'':>5}"
+           f"   ns per op Vex / Go / tokio    RSS Vex / Go / tokio\n")
+    w(hdr)
+    w("-" * (len(hdr) + 8) + "\n")
+    notes = []
+    for label, res in rows:
+        tmpl, n, unit, goals = CHANNELS[label]
+        v = res["vex"]
+        line = f"{label:<24}{cell(v)}"
+        per = [med(v, 0) * 1e9 / n]
+        rss = [med(v, 2) / 1024]
+        g = res.get("go")
+        if g:
+            r = med(v, 0) / med(g, 0)
+            line += f"{cell(g)}{r:7.2f}"
+            line += f"{goals['go']:6.2f} {verdict(r, goals['go']):>4}" if "go" in goals else f"{'':>11}"
+            per.append(med(g, 0) * 1e9 / n)
+            rss.append(med(g, 2) / 1024)
+        else:
+            line += f"{'-':>19}{'-':>7}{'-':>11}"
+        tk = [k for k in res if k.startswith("tokio")]
+        t_key = min(tk, key=lambda k: med(res[k], 0))
+        t = res[t_key]
+        r = med(v, 0) / med(t, 0)
+        line += f"{cell(t)}{r:7.2f}"
+        line += f"{goals['tokio']:6.2f} {verdict(r, goals['tokio']):>4}" if "tokio" in goals else f"{'':>11}"
+        per.append(med(t, 0) * 1e9 / n)
+        rss.append(med(t, 2) / 1024)
+        line += "   " + f"{' / '.join(f'{p:.1f}' for p in per):<27}"
+        line += "  " + " / ".join(f"{x:.1f}" for x in rss)
+        w(line + "\n")
+        if len(tk) > 1:
+            notes.append(f"{label}: tokio column = {t_key} (the faster; "
+                         + ", ".join(f"{k} {med(res[k], 0) * 1000:.1f} ms" for k in tk) + ")")
+        # Runs whose walls spread widely (e.g. whether both workers end up contending
+        # for one channel) are listed, so a median is not read as the whole story.
+        wide = {k: sorted(x[0] * 1000 for x in r) for k, r in res.items()}
+        wide = {k: x for k, x in wide.items() if x[-1] > 1.3 * x[0]}
+        if wide:
+            notes.append(f"{label}: runs spread (wall ms) "
+                         + "; ".join(f"{k} " + " ".join(f"{x:.0f}" for x in xs)
+                                     for k, xs in wide.items()))
+        if unit == "message":
+            notes.append(f"{label}: throughput Vex {n / med(v, 0) / 1e6:.1f} M msg/s"
+                         + (f", Go {n / med(g, 0) / 1e6:.1f}" if g else "")
+                         + f", tokio {n / med(t, 0) / 1e6:.1f}")
+    w("\n" + "".join(f"  {x}\n" for x in notes))
+
+    # Memory: RSS differences, with the spread of peak RSS over the runs as tolerance.
+    def spread(*samples):
+        return sum(max(s[2] for s in r) - min(s[2] for s in r) for r in samples) * 1024
+
+    w(f"\nempty channel: (peak RSS with {CHAN_MANY} empty channels held in a Vec - peak RSS "
+      f"with 0) / {CHAN_MANY} - the Vec slot (Vex: Channel.new<i64>(0); Go: make(chan int64); "
+      f"tokio: mpsc::channel::<i64>(1), its smallest); goal <= {CHAN_GOAL_BYTES} B\n")
+    full, empty = many[CHAN_MANY], many[0]
+    for k in full:
+        per = (med(full[k], 2) - med(empty[k], 2)) * 1024 / CHAN_MANY - CHAN_SLOT[k]
+        tol = spread(full[k], empty[k]) / CHAN_MANY
+        line = f"  {k + ':':<7}{per:7.1f} B per channel (+ {CHAN_SLOT[k]} B slot; tolerance {tol:.1f} B)"
+        if k == "vex":
+            line += f": {'met' if per <= CHAN_GOAL_BYTES + tol else 'MISS'}"
+        w(line + "\n")
+
+    w(f"\nparked task: (peak RSS with {CHAN_PARKED} tasks parked - peak RSS with 0 tasks) / "
+      f"{CHAN_PARKED}, parked on a receive from one shared channel and on a 15 s sleep; goal: "
+      "a receive allocates nothing beyond the task (Vex: the difference is that of the task "
+      "blocks; tolerance = the spread of peak RSS over the runs + one 2 MiB step of task "
+      "memory)\n")
+    recv, sleep, zero = (parked[f"recv{CHAN_PARKED}"], parked[f"sleep{CHAN_PARKED}"],
+                         parked["sleep0"])
+    for k in recv:
+        r = (med(recv[k], 2) - med(zero[k], 2)) * 1024 / CHAN_PARKED
+        sl = (med(sleep[k], 2) - med(zero[k], 2)) * 1024 / CHAN_PARKED
+        # The spread of peak RSS over the runs, plus (Vex) the 2 MiB steps of task memory.
+        tol = (spread(recv[k], sleep[k]) + (HUGE_PAGE if k == "vex" else 0)) / CHAN_PARKED
+        line = (f"  {k + ':':<7}on a receive {r:7.1f} B, on a sleep {sl:7.1f} B per task: "
+                f"difference {r - sl:6.1f} B (tolerance {tol:.1f} B)")
+        if k == "vex" and blocks:
+            (rs, rb), (ss, sb) = blocks["receiver"], blocks["sleeper"]
+            line += (f"; task blocks (header + state, size class): receiver {rs} -> {rb} B, "
+                     f"sleeper {ss} -> {sb} B, difference {rb - sb} B (the wait record, its "
+                     f"value slot and the channel handle live in the state): "
+                     f"{'met' if r - sl <= rb - sb + tol else 'MISS'}")
         w(line + "\n")
 
 

@@ -29,7 +29,7 @@ commands:
   fuzz TARGET [SECONDS]     run a cargo-fuzz target (default 60 seconds)
   bench [NAME] [ARGS]       run benchmarks: syntax, check, runtime, e2e (all when no
                             name is given; e2e takes bench/run.sh's [quick] [runs=N]
-                            [only=cpu,async,values])
+                            [only=cpu,async,values,channels])
   proptest [CASES]          the property tests with CASES cases each (default 10000)
   deps                      install missing system dependencies only
 ";

@@ -52,6 +52,8 @@ pub struct RunOptions {
     pub virtual_clock: bool,
     /// Collect stdout and stderr in the result instead of printing them.
     pub capture_output: bool,
+    /// The program's arguments: what `args()` gives (LANGUAGE.md §13).
+    pub args: Vec<String>,
 }
 
 impl Default for RunOptions {
@@ -62,6 +64,7 @@ impl Default for RunOptions {
             workers: 0,
             virtual_clock: false,
             capture_output: true,
+            args: Vec::new(),
         }
     }
 }
@@ -276,6 +279,7 @@ impl Compiler {
         config.virtual_clock = options.virtual_clock;
         config.capture_output = options.capture_output;
         config.host_functions = self.host_functions.clone();
+        config.args = options.args.clone();
         let backend = self.backend(options)?;
         let output = backend
             .run_main(&module, &config)

@@ -59,7 +59,8 @@ enum Command {
     },
     /// Run a program: check it, lower it, compile it with LLVM in memory and run
     /// `main`. `VEX_WORKERS=N` sets the workers, `VEX_CLOCK=virtual` the deterministic
-    /// mode (one worker, virtual clock).
+    /// mode (one worker, virtual clock). Arguments after `--` go to the program
+    /// (`vex run prog.vx -- a b`).
     Run {
         /// The `.vx` files of the program (a directory means its `.vx` files); one of
         /// them defines `main`.
@@ -79,6 +80,9 @@ enum Command {
         /// Worker threads (default: `VEX_WORKERS`, else one per CPU).
         #[arg(long)]
         workers: Option<u32>,
+        /// The program's arguments, after `--` (what `args()` gives).
+        #[arg(last = true)]
+        args: Vec<String>,
     },
     /// Build a standalone executable that depends only on libc.
     Build {
@@ -148,7 +152,7 @@ fn main() -> ExitCode {
             }
             status
         }
-        Command::Run { files, interp, aot, opt_level, workers } => {
+        Command::Run { files, interp, aot, opt_level, workers, args } => {
             let Some((compiler, _)) = load_program(&files) else {
                 return ExitCode::from(2);
             };
@@ -163,6 +167,7 @@ fn main() -> ExitCode {
             options.workers = workers.or_else(env_workers).unwrap_or(0);
             options.virtual_clock = std::env::var("VEX_CLOCK").is_ok_and(|c| c == "virtual");
             options.capture_output = false;
+            options.args = args;
             run(&compiler, &options)
         }
         Command::Build { files, output, opt_level } => {

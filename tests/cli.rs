@@ -311,3 +311,31 @@ fn every_example_checks_without_diagnostics() {
     }
     assert!(files.len() >= 30, "expected at least 30 examples, found {}", files.len());
 }
+
+/// `vex run FILES -- ARGS` gives the program its arguments (`args()`, LANGUAGE.md §13) in
+/// every engine (the executable gets them as its `argv`), and `exit(code)` is the exit
+/// status.
+#[test]
+fn run_passes_arguments_after_a_double_dash() {
+    let program = "fn main() {\n    let a = args()\n    println(f\"{a.len()}: {a}\")\n    exit(a.len() as i32 + 40)\n}\n";
+    let mut engines = vec![vec!["--interp"]];
+    if cfg!(feature = "llvm") {
+        engines.push(vec![]);
+        engines.push(vec!["--aot"]);
+    }
+    for engine in engines {
+        let mut args = vec!["run"];
+        args.extend(engine);
+        args.extend(["main.vx", "--", "one", "two words", "--flag"]);
+        run(
+            &[("main.vx", program)],
+            &args,
+            expect![[r#"
+                exit: 43
+                --- stdout
+                3: [one, two words, --flag]
+                --- stderr
+            "#]],
+        );
+    }
+}

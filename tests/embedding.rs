@@ -90,3 +90,24 @@ fn editing_a_file_changes_what_runs() {
     compiler.set_file("main.vx", "fn main() { println(value()) }\n");
     assert_eq!(compiler.run(&deterministic(Engine::Jit)).unwrap().stdout, "2\n");
 }
+
+/// A host gives the program its arguments (`args()`), and `exit(code)` ends the run with
+/// that exit code as an ordinary result: the host keeps running, in every engine.
+#[test]
+fn arguments_and_exit_codes_reach_the_host() {
+    let mut compiler = Compiler::new();
+    compiler.set_file(
+        "main.vx",
+        "async fn main() {\n    go {\n        await async_sleep(50)\n        println(\"not reached\")\n    }\n    println(f\"args: {args()}\")\n    await async_sleep(1)\n    exit(args().len() as i32)\n}\n",
+    );
+    for engine in [Engine::Interpreter, Engine::Jit, Engine::Executable] {
+        let mut options = deterministic(engine);
+        options.args = vec!["a".to_string(), "b c".to_string()];
+        let output = compiler.run(&options).unwrap();
+        assert_eq!(output.stdout, "args: [a, b c]\n", "{engine:?}");
+        assert_eq!(output.exit_code, 2, "{engine:?}");
+        // Twice: the runtime is per run, so nothing of the first exit remains.
+        let again = compiler.run(&options).unwrap();
+        assert_eq!(again, output, "{engine:?}");
+    }
+}

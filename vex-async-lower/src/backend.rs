@@ -24,6 +24,8 @@ pub struct RunConfig {
     /// `extern "C"` functions the host provides: name and address. Functions not listed
     /// here are looked up in the process (the C library).
     pub host_functions: Vec<(String, usize)>,
+    /// The program's arguments, what `args()` gives (LANGUAGE.md §13).
+    pub args: Vec<String>,
 }
 
 /// What a finished program printed and how it ended.
@@ -34,7 +36,7 @@ pub struct RunOutput {
     pub stdout: String,
     /// Captured stderr, including a panic's `panic at FILE:LINE:COL: MSG` line.
     pub stderr: String,
-    /// `main`'s result (0 for unit), or 101 after a panic.
+    /// `main`'s result (0 for unit), 101 after a panic, or the code given to `exit`.
     pub exit_code: i32,
 }
 
@@ -70,7 +72,9 @@ impl Backend for Evaluator {
     }
 
     fn run_main(&self, module: &Module, config: &RunConfig) -> Result<RunOutput, BackendError> {
-        let result = eval::run_main(module, eval::Options::new(Mode::Scheduled));
+        let mut options = eval::Options::new(Mode::Scheduled);
+        options.args = config.args.clone();
+        let result = eval::run_main(module, options);
         if !result.errors.is_empty() {
             return Err(format!("the evaluator stopped: {}", result.errors.join("; ")).into());
         }

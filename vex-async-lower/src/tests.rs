@@ -4,6 +4,7 @@ mod channels;
 mod combinators;
 mod examples;
 mod incremental;
+mod io;
 mod properties;
 mod runs;
 mod scaling;
@@ -30,7 +31,16 @@ pub(crate) fn db_with(files: &[(&str, &str)]) -> (RootDatabase, Vec<SourceFile>)
 /// any) and exit code, and no evaluator error. `repeat`: a second run must give the
 /// same result.
 pub(crate) fn run_scheduled(input: &str, repeat: bool) -> String {
-    use crate::eval::{Mode, Options, run_main};
+    run_scheduled_with(input, repeat, crate::eval::Options::new(crate::eval::Mode::Scheduled))
+}
+
+/// [`run_scheduled`] with the evaluator's options given.
+pub(crate) fn run_scheduled_with(
+    input: &str,
+    repeat: bool,
+    options: crate::eval::Options,
+) -> String {
+    use crate::eval::run_main;
     use crate::ir::validate::{Stage, validate_module};
     use crate::queries::{module_built, module_ir};
     let (db, files) = db_with(&[("main.vx", input)]);
@@ -42,10 +52,10 @@ pub(crate) fn run_scheduled(input: &str, repeat: bool) -> String {
     validate_module(&module_built(&db), Stage::Built).unwrap();
     let lowered = module_ir(&db);
     validate_module(&lowered, Stage::Transformed).unwrap();
-    let run = run_main(&lowered, Options::new(Mode::Scheduled));
+    let run = run_main(&lowered, options.clone());
     assert!(run.errors.is_empty(), "{:?}\n{}", run.errors, run.stdout);
     if repeat {
-        let again = run_main(&lowered, Options::new(Mode::Scheduled));
+        let again = run_main(&lowered, options);
         assert_eq!(run, again, "a deterministic run repeats exactly");
     }
     let mut out = run.stdout;

@@ -207,8 +207,7 @@ pub fn body_diagnostics<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Vec<Diagnostic
     let result = infer(db, id);
     let mut out = source_map.diagnostics.clone();
     let moves = check_moves(body(db, id), result);
-    let staged = crate::staged::not_yet_supported(body(db, id), result);
-    for diagnostic in result.diagnostics.iter().chain(&moves).chain(&staged) {
+    for diagnostic in result.diagnostics.iter().chain(&moves) {
         out.push(to_diagnostic(source_map, diagnostic));
     }
     out

@@ -32,7 +32,6 @@ pub mod moves;
 pub mod pretty;
 pub mod scope;
 pub mod signature;
-pub mod staged;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod ty;

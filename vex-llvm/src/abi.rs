@@ -434,12 +434,42 @@ runtime_functions! {
     Timeout = vex_timeout(Ptr, Ptr, I64, Ptr, I32, I32) -> Ptr;
     ReadyFuture = vex_ready_future(Ptr, Ptr, Ptr) -> Ptr;
     FutureIsReady = vex_future_is_ready(Ptr) -> Bool;
+    RuntimeSetArgs = runtime_set_args(Ptr, I32, Ptr) -> Void;
+    RuntimeExited = runtime_exited(Ptr) -> Bool;
+    RuntimeExitCode = runtime_exit_code(Ptr) -> I32;
+    IoErrorCode = vex_io_error_code(Ptr) -> I64;
+    IoErrorMessage = vex_io_error_message(Ptr) -> Ptr;
+    IoErrorRetain = vex_io_error_retain(Ptr) -> Ptr;
+    IoErrorRelease = vex_io_error_release(Ptr) -> Void;
+    IoHandleRetain = vex_io_handle_retain(Ptr) -> Ptr;
+    IoHandleRelease = vex_io_handle_release(Ptr) -> Void;
+    IoClose = vex_io_close(Ptr) -> Void;
+    IoListenerPort = vex_io_listener_port(Ptr) -> I64;
+    IoReadFile = vex_io_read_file(Ptr, Ptr) -> Ptr;
+    IoWriteFile = vex_io_write_file(Ptr, Ptr, Ptr) -> Ptr;
+    IoAppendFile = vex_io_append_file(Ptr, Ptr, Ptr) -> Ptr;
+    IoRemoveFile = vex_io_remove_file(Ptr, Ptr) -> Ptr;
+    IoExists = vex_io_exists(Ptr, Ptr) -> Ptr;
+    IoFileOpen = vex_io_file_open(Ptr, Ptr) -> Ptr;
+    IoFileCreate = vex_io_file_create(Ptr, Ptr) -> Ptr;
+    IoFileOpenAppend = vex_io_file_open_append(Ptr, Ptr) -> Ptr;
+    IoFileRead = vex_io_file_read(Ptr, Ptr, I64) -> Ptr;
+    IoFileReadAll = vex_io_file_read_all(Ptr, Ptr) -> Ptr;
+    IoFileWrite = vex_io_file_write(Ptr, Ptr, Ptr) -> Ptr;
+    IoTcpBind = vex_io_tcp_bind(Ptr, Ptr, I64) -> Ptr;
+    IoTcpAccept = vex_io_tcp_accept(Ptr, Ptr) -> Ptr;
+    IoTcpConnect = vex_io_tcp_connect(Ptr, Ptr, I64) -> Ptr;
+    IoTcpRead = vex_io_tcp_read(Ptr, Ptr, I64) -> Ptr;
+    IoTcpWrite = vex_io_tcp_write(Ptr, Ptr, Ptr) -> Ptr;
+    Args = vex_args() -> Ptr;
+    GetEnv = vex_get_env(Ptr, Ptr) -> Void;
+    Exit = vex_exit(I32) -> Void;
 }
 
 impl RtFn {
     /// Whether the function never returns (`_Noreturn` in the header).
     pub fn is_noreturn(self) -> bool {
-        matches!(self, RtFn::Panic | RtFn::PanicCstr)
+        matches!(self, RtFn::Panic | RtFn::PanicCstr | RtFn::Exit)
     }
 
     /// The function with C symbol `name`, if it is a runtime function.
@@ -675,6 +705,19 @@ mod tests {
         // Reserved byte counts, not structs LLVM lays out: the constants the backend uses.
         out.insert("VEX_CHAN_WAITER_SIZE".to_string(), CHAN_WAITER_SIZE);
         out.insert("VEX_SELECT_SIZE".to_string(), SELECT_SIZE);
+        // The results of the I/O operations and of getEnv as the IR lays them out: the
+        // runtime writes them where generated code reads them.
+        use vex_async_lower::ir::layout::{layout_of, payload_offset};
+        use vex_async_lower::ir::{IoTy, Type, TypeDefs};
+        let types = TypeDefs::default();
+        let io_error = Box::new(Type::Io(IoTy::Error));
+        let result = Type::Result(Box::new(Type::String), io_error);
+        let option = Type::Option(Box::new(Type::String));
+        out.insert("VEX_IO_RESULT_SIZE".to_string(), layout_of(&result, &types).size);
+        out.insert("VEX_IO_PAYLOAD_OFFSET".to_string(), payload_offset(&result, 1, 0, &types));
+        out.insert("VEX_IO_BOOL_RESULT_SIZE".to_string(), layout_of(&Type::Bool, &types).size);
+        out.insert("VEX_OPTION_SIZE".to_string(), layout_of(&option, &types).size);
+        out.insert("VEX_OPTION_PAYLOAD_OFFSET".to_string(), payload_offset(&option, 0, 0, &types));
         out
     }
 
@@ -737,9 +780,14 @@ mod tests {
         assert!(text.contains("declare ptr @vex_join(ptr, ptr, i32, ptr, ptr, i32)"), "{text}");
         assert!(text.contains("declare ptr @vex_timeout(ptr, ptr, i64, ptr, i32, i32)"), "{text}");
         assert!(text.contains("declare zeroext i1 @vex_future_is_ready(ptr)"), "{text}");
+        assert!(text.contains("declare ptr @vex_io_tcp_read(ptr, ptr, i64)"), "{text}");
+        assert!(text.contains("declare void @vex_get_env(ptr, ptr)"), "{text}");
+        assert!(text.contains("declare void @runtime_set_args(ptr, i32, ptr)"), "{text}");
         let panic = module.get_function("vex_panic_cstr").unwrap();
         let noreturn = Attribute::get_named_enum_kind_id("noreturn");
         assert!(panic.get_enum_attribute(AttributeLoc::Function, noreturn).is_some());
+        let exit = module.get_function("vex_exit").unwrap();
+        assert!(exit.get_enum_attribute(AttributeLoc::Function, noreturn).is_some());
         // Declaring again returns the same function instead of `vex_print.1`.
         assert_eq!(abi.declare(&module, RtFn::Print), module.get_function("vex_print").unwrap());
         assert_eq!(module.get_functions().count(), RtFn::ALL.len());

@@ -45,6 +45,7 @@ impl Backend for JitBackend {
             workers: config.workers,
             virtual_clock: config.virtual_clock,
             capture_output: config.capture_output,
+            args: config.args.clone(),
         };
         let outcome = jit.run_main(&options)?;
         Ok(RunOutput::new(
@@ -92,6 +93,7 @@ impl Backend for AotBackend {
         let exe = dir.0.join("program");
         self.build(module, &exe)?;
         let mut command = Command::new(&exe);
+        command.args(&config.args);
         command.env("VEX_WORKERS", config.workers.to_string());
         if config.virtual_clock {
             command.env("VEX_CLOCK", "virtual");

@@ -1,8 +1,10 @@
-//! Program entry (ARCHITECTURE.md "Program entry", LANGUAGE.md §6.8, §7): generates
-//! `vex_run_main`, which creates the runtime, spawns the user's `main` as the first task,
-//! drains every task and turns the outcome into an exit code, and the C `main` of
-//! executables, which reads `VEX_WORKERS` / `VEX_CLOCK` and calls it. The JIT calls
-//! `vex_run_main` directly with an output sink, so both paths share one definition.
+//! Program entry (ARCHITECTURE.md "Program entry", LANGUAGE.md §6.8, §7, §13): generates
+//! `vex_run_main`, which creates the runtime, gives it the program's arguments, spawns
+//! the user's `main` as the first task, drains every task and turns the outcome into an
+//! exit code (the code given to `exit`, 101 after a panic or a deadlock, else `main`'s),
+//! and the C `main` of executables, which reads `VEX_WORKERS` / `VEX_CLOCK` and calls it
+//! with its arguments after the program's name. The JIT calls `vex_run_main` directly
+//! with an output sink and the host's arguments, so both paths share one definition.
 //!
 //! It must not know how `main` itself was compiled: it only calls its wrapper.
 
@@ -13,7 +15,8 @@ use inkwell::module::{Linkage, Module};
 use inkwell::values::FunctionValue;
 
 /// Name of the generated function `i32 vex_run_main(i32 workers, i1 virtual_clock,
-/// ptr sink, ptr sink_user)`.
+/// ptr sink, ptr sink_user, i32 argc, ptr argv)`: `argv` holds `argc` NUL-terminated
+/// arguments (what `args()` gives), read during the call.
 pub const RUN_MAIN: &str = "vex_run_main";
 
 /// Exit code when the runtime cannot be created.
@@ -50,7 +53,14 @@ pub fn define_run_main<'ctx>(
     let i32_type = context.i32_type();
     let ptr_type = abi.ptr_type();
     let fn_type = i32_type.fn_type(
-        &[i32_type.into(), context.bool_type().into(), ptr_type.into(), ptr_type.into()],
+        &[
+            i32_type.into(),
+            context.bool_type().into(),
+            ptr_type.into(),
+            ptr_type.into(),
+            i32_type.into(),
+            ptr_type.into(),
+        ],
         false,
     );
     let function = module.add_function(RUN_MAIN, fn_type, Some(Linkage::External));
@@ -66,6 +76,8 @@ pub fn define_run_main<'ctx>(
     let take = context.append_basic_block(function, "take");
     let value = context.append_basic_block(function, "value");
     let unfinished = context.append_basic_block(function, "unfinished");
+    let not_exited = context.append_basic_block(function, "not_exited");
+    let exited = context.append_basic_block(function, "exited");
     let exit = context.append_basic_block(function, "exit");
 
     // Options struct, filled from the parameters.
@@ -106,11 +118,24 @@ pub fn define_run_main<'ctx>(
 
     // Spawn main, drain, and look at the outcome.
     builder.position_at_end(have_runtime);
+    call(RtFn::RuntimeSetArgs, &[runtime.into(), params[4].into(), params[5].into()], "")?;
     call(RtFn::RuntimeSetCurrent, &[runtime.into()], "")?;
     let future =
         builder.build_call(main.wrapper, &[ptr_type.const_null().into()], "main_future")?;
     let future = future.try_as_basic_value().basic().expect("returns ptr").into_pointer_value();
     call(RtFn::RuntimeRun, &[runtime.into()], "")?;
+    // `exit(code)` stopped the run: its code, whatever else happened (LANGUAGE.md §13).
+    let has_exited = call(RtFn::RuntimeExited, &[runtime.into()], "has_exited")?;
+    let has_exited = has_exited.try_as_basic_value().basic().expect("returns i1").into_int_value();
+    builder.build_conditional_branch(has_exited, exited, not_exited)?;
+
+    builder.position_at_end(exited);
+    let exit_code = call(RtFn::RuntimeExitCode, &[runtime.into()], "exit_code")?;
+    let exit_code = exit_code.try_as_basic_value().basic().expect("returns i32");
+    builder.build_store(result_slot, exit_code)?;
+    builder.build_unconditional_branch(exit)?;
+
+    builder.position_at_end(not_exited);
     let panicked = call(RtFn::RuntimePanicked, &[runtime.into()], "panicked")?;
     let panicked = panicked.try_as_basic_value().basic().expect("returns i1").into_int_value();
     let deadlocked = call(RtFn::RuntimeDeadlocked, &[runtime.into()], "deadlocked")?;
@@ -171,7 +196,8 @@ pub fn define_run_main<'ctx>(
     builder.position_at_end(exit);
     let code_phi = builder.build_phi(context.bool_type(), "was_panic")?;
     code_phi.add_incoming(&[
-        (&context.bool_type().const_int(1, false), have_runtime),
+        (&context.bool_type().const_int(1, false), not_exited),
+        (&context.bool_type().const_zero(), exited),
         (&context.bool_type().const_zero(), after_release),
         (&context.bool_type().const_zero(), value),
     ]);
@@ -191,7 +217,8 @@ pub fn define_run_main<'ctx>(
 
 /// Defines the C `int main(int argc, char **argv)` of an executable in `module`: reads
 /// `VEX_WORKERS` (unset or not a number: one worker per CPU) and `VEX_CLOCK`
-/// (`virtual`: deterministic clock), then returns `run_main`'s exit code.
+/// (`virtual`: deterministic clock), then returns `run_main`'s exit code; the program's
+/// arguments are `argv[1..argc]`.
 pub fn define_c_main<'ctx>(
     abi: &RuntimeAbi<'ctx>,
     module: &Module<'ctx>,
@@ -263,6 +290,22 @@ pub fn define_c_main<'ctx>(
         (&context.bool_type().const_zero(), read_clock),
         (&is_virtual, compare_clock),
     ]);
+    // The arguments after the program's name (none when argc is 0).
+    let params = main.get_params();
+    let argc = params[0].into_int_value();
+    let one = i32_type.const_int(1, false);
+    let has_name = builder.build_int_compare(IntPredicate::SGT, argc, one, "has_args")?;
+    let rest = builder.build_int_sub(argc, one, "rest")?;
+    let count = builder.build_select(has_name, rest, i32_type.const_zero(), "count")?;
+    // SAFETY (of the IR): argv has argc + 1 entries, so argv + 1 stays inside it.
+    let args = unsafe {
+        builder.build_in_bounds_gep(
+            ptr_type,
+            params[1].into_pointer_value(),
+            &[context.i64_type().const_int(1, false)],
+            "args",
+        )?
+    };
     let code = builder.build_call(
         run_main,
         &[
@@ -270,6 +313,8 @@ pub fn define_c_main<'ctx>(
             virtual_clock.as_basic_value().into(),
             ptr_type.const_null().into(),
             ptr_type.const_null().into(),
+            count.into(),
+            args.into(),
         ],
         "code",
     )?;

@@ -13,7 +13,7 @@ use crate::entry::RUN_MAIN;
 use crate::{Error, HostTarget, OptLevel, TargetOptions};
 use inkwell::execution_engine::{ExecutionEngine, JitFunction, UnsafeFunctionPointer};
 use inkwell::module::Module;
-use std::ffi::c_void;
+use std::ffi::{CString, c_char, c_void};
 use vex_rt_sys::{Output, OutputCapture};
 
 /// A compiled module, ready to call into.
@@ -38,12 +38,16 @@ pub struct RunOptions {
     pub virtual_clock: bool,
     /// Capture stdout and stderr instead of writing to the process's descriptors.
     pub capture_output: bool,
+    /// The program's arguments, what `args()` gives (LANGUAGE.md §13). An argument
+    /// holding a 0 byte is cut there (C strings carry them).
+    pub args: Vec<String>,
 }
 
 /// What a program run produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RunOutcome {
-    /// The exit code (`main`'s result, 0 for unit, 101 after a panic).
+    /// The exit code (`main`'s result, 0 for unit, 101 after a panic, the code given to
+    /// `exit`).
     pub exit_code: i32,
     /// Captured output (empty without capture).
     pub output: Output,
@@ -54,6 +58,8 @@ type RunMainFn = unsafe extern "C" fn(
     virtual_clock: bool,
     sink: Option<vex_rt_sys::ffi::vex_output_sink>,
     sink_user: *mut c_void,
+    argc: i32,
+    argv: *const *const c_char,
 ) -> i32;
 
 impl<'ctx> Jit<'ctx> {
@@ -138,9 +144,24 @@ impl<'ctx> Jit<'ctx> {
             None => (None, std::ptr::null_mut()),
         };
         let workers = i32::try_from(options.workers).unwrap_or(i32::MAX);
+        let args: Vec<CString> = options
+            .args
+            .iter()
+            .map(|a| {
+                let bytes = a.as_bytes();
+                let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+                CString::new(&bytes[..end]).expect("no 0 byte left")
+            })
+            .collect();
+        let argv: Vec<*const c_char> = args.iter().map(|a| a.as_ptr()).collect();
+        let argc = i32::try_from(argv.len()).unwrap_or(i32::MAX);
         // SAFETY: the sink's user pointer is `capture`, alive until after the call,
-        // which destroys the runtime (and so every use of the sink) before returning.
-        let exit_code = unsafe { run_main.call(workers, options.virtual_clock, sink, sink_user) };
+        // which destroys the runtime (and so every use of the sink) before returning;
+        // `argv` and the strings it points to live until after the call, which copies
+        // them.
+        let exit_code = unsafe {
+            run_main.call(workers, options.virtual_clock, sink, sink_user, argc, argv.as_ptr())
+        };
         let output = capture.map(OutputCapture::into_output).unwrap_or_default();
         Ok(RunOutcome { exit_code, output })
     }
@@ -158,7 +179,8 @@ mod tests {
         let context = Context::create();
         let module = sleepy_program(&context, ending, false);
         let jit = Jit::new(module, OptLevel::O0).unwrap();
-        let options = RunOptions { workers: 1, virtual_clock: true, capture_output: true };
+        let options =
+            RunOptions { workers: 1, virtual_clock: true, capture_output: true, args: Vec::new() };
         jit.run_main(&options).unwrap()
     }
 
@@ -183,7 +205,8 @@ mod tests {
         let context = Context::create();
         let module = sleepy_program(&context, Ending::Exit(7), false);
         let jit = Jit::new(module, OptLevel::O2).unwrap();
-        let options = RunOptions { workers: 2, virtual_clock: false, capture_output: true };
+        let options =
+            RunOptions { workers: 2, virtual_clock: false, capture_output: true, args: Vec::new() };
         let outcome = jit.run_main(&options).unwrap();
         let stdout = outcome.output.stdout_text();
         let lines: Vec<&str> = stdout.lines().collect();

@@ -1,6 +1,6 @@
 //! Calls: of Vex functions (an async one's call spawns it), of `extern "C"` functions,
 //! and of the builtins (printing with its formatting, assertions, panics, time,
-//! cancellation).
+//! cancellation; the I/O builtins are in `io`).
 
 use super::*;
 
@@ -52,13 +52,6 @@ impl<'a, 'b> Builder<'a, 'b> {
         self.register_temp(t)
     }
 
-    /// A part of v0.2 the checker still reports as not supported (vex_hir::staged): a
-    /// located panic, should a program that was not checked get here.
-    fn staged(&mut self, e: ExprId) -> Val {
-        self.panic_at(e, Operand::str("not supported yet (Vex Core v0.2 lands in parts)"));
-        UNIT
-    }
-
     pub(super) fn builtin(
         &mut self,
         e: ExprId,
@@ -71,8 +64,6 @@ impl<'a, 'b> Builder<'a, 'b> {
                 self.vec_constructor(builtin, args, ty)
             }
             Builtin::ChannelNew => self.channel_new(e, args, ty),
-            // Staged (vex_hir::staged): the checker reports every use of §13 until its
-            // lowering lands, so checked programs never get here.
             Builtin::ReadFile
             | Builtin::WriteFile
             | Builtin::AppendFile
@@ -85,7 +76,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             | Builtin::TcpConnect
             | Builtin::Args
             | Builtin::GetEnv
-            | Builtin::Exit => self.staged(e),
+            | Builtin::Exit => self.io_builtin(builtin, args, ty),
             Builtin::Join
             | Builtin::JoinAll
             | Builtin::Race
@@ -232,6 +223,12 @@ impl<'a, 'b> Builder<'a, 'b> {
             Type::Bool => (RtOp::StringFromBool, op),
             Type::Unit => return Val::Op(Operand::str("()")),
             Type::Option(_) | Type::Result(..) => return self.display_variants(v, &ty),
+            // An `IoError` shows its message (LANGUAGE.md §13).
+            Type::Io(IoTy::Error) => {
+                let text = self.runtime_value(RtOp::IoErrorMessage, vec![op], Type::String);
+                self.drop_val(v);
+                return text;
+            }
             Type::Vec(_) => return self.display_vec(v),
             _ => {
                 self.drop_val(v);
@@ -350,7 +347,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             M::FutureMap | M::FutureThen | M::FutureIsReady => {
                 self.future_method(method, receiver, args, ty)
             }
-            m if m.of_io_type() => self.staged(e),
+            m if m.of_io_type() => self.io_method(method, receiver, args, ty),
             _ => self.string_method(method, e, receiver, args, ty),
         }
     }

@@ -68,7 +68,8 @@
 //! [`function_name`]) and the `Builder` with its plumbing (blocks, locals, locations,
 //! runtime checks); each concern of the walk has its file: `ownership` (the drop stack,
 //! cancel paths, defer runners), `exits` (entry, returns, finishing), `expressions`,
-//! `calls` (functions and builtins), `operators`, `tasks` (`await`, `go`), `patterns`
+//! `calls` (functions and builtins), `io` (files, TCP, `args`, `getEnv`, `exit`),
+//! `operators`, `tasks` (`await`, `go`), `patterns`
 //! (bindings, tests, `match`), `control_flow` (blocks, `if`, loops) and `captures`
 //! (what a `defer` or `go` body reads).
 
@@ -80,6 +81,7 @@ mod combinators;
 mod control_flow;
 mod exits;
 mod expressions;
+mod io;
 mod operators;
 mod options;
 mod ownership;
@@ -237,10 +239,7 @@ pub fn lower_ty(db: &dyn Db, ty: &Ty) -> Type {
         Ty::Bool => Type::Bool,
         Ty::String => Type::String,
         Ty::Unit | Ty::Never | Ty::Error | Ty::Var(..) => Type::Unit,
-        // Staged (vex_hir::staged): the checker reports every value of these types until
-        // the I/O lowering lands, so only a parameter of a function nothing can call gets
-        // here.
-        Ty::Io(_) => Type::Unit,
+        Ty::Io(io) => Type::Io(*io),
         Ty::Channel(elem) => Type::Channel(Box::new(lower_ty(db, elem))),
         Ty::Tuple(elems) => Type::Tuple(elems.iter().map(|e| lower_ty(db, e)).collect()),
         Ty::Array(elem, n) => Type::Array(Box::new(lower_ty(db, elem)), *n),

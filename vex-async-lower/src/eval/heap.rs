@@ -111,6 +111,7 @@ impl<'m> Machine<'m> {
                 self.envs[*i].refs += 1;
             }
             Value::Channel(Some(c)) => self.chan_retain(*c)?,
+            Value::IoError(_) | Value::IoHandle(_) => self.io_retain(v)?,
             Value::Agg(items) | Value::Enum(_, items) => {
                 for item in items.clone() {
                     self.retain(&item)?;
@@ -170,6 +171,7 @@ impl<'m> Machine<'m> {
                 }
             }
             Value::Channel(Some(c)) => self.chan_release(*c)?,
+            Value::IoError(_) | Value::IoHandle(_) => self.io_release(v)?,
             Value::Agg(items) | Value::Enum(_, items) => {
                 for item in items.clone() {
                     self.release(&item)?;

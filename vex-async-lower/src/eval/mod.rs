@@ -16,12 +16,14 @@
 //! often than retained, a future released twice, or anything still held when the
 //! program ends is reported in [`RunResult::errors`]. This module must not call the C
 //! runtime: it is the specification the runtime and the backends are tested against.
+//! (It does real file and socket I/O for LANGUAGE.md §13, through the system: `io`.)
 
 mod builtins;
 mod channels;
 mod combinators;
 mod exec;
 mod heap;
+mod io;
 mod runtime;
 mod scheduler;
 mod values;
@@ -53,12 +55,14 @@ pub struct Options {
     /// Scheduled mode: cancel the task running function `.0` when it reaches its
     /// suspension number `.1` (for cancellation tests).
     pub cancel_at: Option<(String, u32)>,
+    /// What `args()` gives: the program's arguments (LANGUAGE.md §13).
+    pub args: Vec<String>,
 }
 
 impl Options {
     /// Default options for a mode.
     pub fn new(mode: Mode) -> Options {
-        Options { mode, fuel: 50_000_000, cancel_at: None }
+        Options { mode, fuel: 50_000_000, cancel_at: None, args: Vec::new() }
     }
 }
 
@@ -69,7 +73,8 @@ pub struct RunResult {
     pub stdout: String,
     /// Everything printed to stderr.
     pub stderr: String,
-    /// The exit code: main's `i32`, 0 for unit, 101 after a panic.
+    /// The exit code: main's `i32`, 0 for unit, 101 after a panic, the code given to
+    /// `exit`.
     pub exit_code: i32,
     /// Evaluation errors: undefined reads, reference-count violations, leaks, fuel.
     pub errors: Vec<String>,
@@ -108,6 +113,10 @@ enum Value {
     Waiter(usize),
     /// A select's record (an index into `Machine::selects`).
     Select(usize),
+    /// An `IoError` (an index into `Machine::io_errors`; `None` is NULL).
+    IoError(Option<usize>),
+    /// A `File`, `TcpListener` or `TcpStream` (an index into `Machine::io_handles`).
+    IoHandle(Option<usize>),
 }
 
 #[derive(Debug)]
@@ -116,6 +125,8 @@ enum Stop {
     Error(String),
     /// Every task left waits, and nothing can wake one: how many.
     Deadlock(usize),
+    /// `exit(code)` ended the program.
+    Exit(i32),
 }
 
 /// What a deadlocked program prints (on stderr, with exit code 101) in every engine.
@@ -208,6 +219,8 @@ enum BuiltinTask {
     Yield,
     /// A future combinator (an index into `Machine::combs`).
     Combinator(usize),
+    /// An I/O operation (an index into `Machine::io_ops`).
+    Io(usize),
 }
 
 /// One record of a defer list.
@@ -226,6 +239,11 @@ enum Waiting {
     Queue,
     /// Parked by a channel operation or select (with the select's timer, if any).
     Park,
+    /// An I/O operation waits for its file job's delivery (a cancellation wakes it, but
+    /// the job still counts as in flight).
+    Blocking,
+    /// An I/O operation waits for its socket (on `Machine::socket_waits`).
+    Io,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -269,6 +287,15 @@ struct Machine<'m> {
     waiters: Vec<channels::WaiterObj>,
     selects: Vec<channels::SelectObj>,
     combs: Vec<combinators::CombObj>,
+    io_errors: Vec<io::IoErrorObj>,
+    io_handles: Vec<io::HandleObj>,
+    io_ops: Vec<io::IoOpObj>,
+    /// The op tasks whose file jobs are in flight, in the order they started.
+    jobs_in_flight: Vec<usize>,
+    /// The op tasks waiting on a socket, in the order they started waiting.
+    socket_waits: Vec<usize>,
+    /// Task runs so far (sockets are polled every `io::POLL_INTERVAL`).
+    ticks: u64,
     /// The record that lives at (state, byte offset, is a select) of a coroutine state.
     pinned: FxHashMap<(usize, u64, bool), Value>,
     /// The generator of `select`'s random choices (the runtime's, same seed).
@@ -309,6 +336,12 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
         waiters: Vec::new(),
         selects: Vec::new(),
         combs: Vec::new(),
+        io_errors: Vec::new(),
+        io_handles: Vec::new(),
+        io_ops: Vec::new(),
+        jobs_in_flight: Vec::new(),
+        socket_waits: Vec::new(),
+        ticks: 0,
         pinned: FxHashMap::default(),
         rng: channels::RNG_SEED,
         stdout: Vec::new(),
@@ -334,6 +367,8 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
             m.stderr.push(b'\n');
             m.out.exit_code = 101;
         }
+        // Like a panic, the program is abandoned whole: no leak check.
+        Err(Stop::Exit(code)) => m.out.exit_code = code,
     }
     m.out.stdout = String::from_utf8_lossy(&m.stdout).into_owned();
     m.out.stderr = String::from_utf8_lossy(&m.stderr).into_owned();
@@ -413,6 +448,8 @@ impl<'m> Machine<'m> {
         }
         let channels = self.leaked_channels();
         self.out.errors.extend(channels);
+        let io = self.leaked_io();
+        self.out.errors.extend(io);
         let records = self.defer_records.iter().filter(|r| r.is_some()).count();
         if records > 0 {
             self.out.errors.push(format!("{records} defer records never popped"));

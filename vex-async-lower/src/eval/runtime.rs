@@ -26,6 +26,29 @@ impl<'m> Machine<'m> {
             | RtOp::Timeout
             | RtOp::ReadyFuture
             | RtOp::FutureIsReady => self.combinator_op(op, args)?,
+            RtOp::IoReadFile
+            | RtOp::IoWriteFile
+            | RtOp::IoAppendFile
+            | RtOp::IoRemoveFile
+            | RtOp::IoExists
+            | RtOp::IoFileOpen
+            | RtOp::IoFileCreate
+            | RtOp::IoFileOpenAppend
+            | RtOp::IoFileRead
+            | RtOp::IoFileReadAll
+            | RtOp::IoFileWrite
+            | RtOp::IoTcpBind
+            | RtOp::IoTcpAccept
+            | RtOp::IoTcpConnect
+            | RtOp::IoTcpRead
+            | RtOp::IoTcpWrite
+            | RtOp::IoClose
+            | RtOp::IoListenerPort
+            | RtOp::IoErrorCode
+            | RtOp::IoErrorMessage
+            | RtOp::Args
+            | RtOp::GetEnv
+            | RtOp::Exit => self.io_op(op, args)?,
             RtOp::VecWithCapacity
             | RtOp::VecFromArray
             | RtOp::VecLen

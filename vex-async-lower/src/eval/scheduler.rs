@@ -1,41 +1,67 @@
 //! The deterministic scheduler of scheduled mode: the run queue, timers and the
-//! virtual clock, resuming a task and acting on the wait it registered, waking
-//! awaiters, cancellation, and the memory of coroutine states.
+//! virtual clock, file jobs and socket waits (`io`), resuming a task and acting on the
+//! wait it registered, waking awaiters, cancellation, and the memory of coroutine states.
 
 use super::*;
 
 impl<'m> Machine<'m> {
+    /// Runs tasks until none is left to run: ready tasks first-in first-out (with a
+    /// look at the sockets every `io::POLL_INTERVAL` runs); when none is ready, in the
+    /// runtime's order: timers due now and ready sockets, then the file jobs in flight,
+    /// then the clock jumps to the next timer; with nothing of that left but socket
+    /// waits, it waits for a socket.
     pub(super) fn drain(&mut self) -> Res<()> {
         loop {
+            self.ticks += 1;
+            if self.ticks.is_multiple_of(io::POLL_INTERVAL) {
+                self.poll_sockets(0);
+            }
             if let Some(task) = self.queue.pop_front() {
                 self.step(task)?;
                 continue;
             }
-            if self.timers.is_empty() {
+            self.fire_timers_due();
+            self.poll_sockets(0);
+            if !self.queue.is_empty() || self.deliver_jobs() {
+                continue;
+            }
+            if let Some(next) = self.timers.iter().map(|t| t.0).min() {
+                // Sockets do not hold the clock (LANGUAGE.md §13).
+                self.now = self.now.max(next);
+                self.fire_timers_due();
+                continue;
+            }
+            if self.socket_waits.is_empty() {
                 return Ok(());
             }
-            let next = self.timers.iter().map(|t| t.0).min().unwrap_or(self.now);
-            self.now = self.now.max(next);
-            let mut due: Vec<(i64, u64, usize)> =
-                self.timers.iter().copied().filter(|t| t.0 <= self.now).collect();
-            due.sort_by_key(|t| (t.0, t.1));
-            self.timers.retain(|t| t.0 > self.now);
-            for (_, _, task) in due {
-                // A combinator's deadline wakes it only while it is parked.
-                if matches!(self.tasks[task].builtin, Some(BuiltinTask::Combinator(_)))
-                    && self.tasks[task].waiting != Waiting::Park
-                {
-                    continue;
-                }
-                self.tasks[task].waiting = Waiting::Nothing;
-                self.queue.push_back(task);
+            self.poll_sockets(-1);
+        }
+    }
+
+    /// Queues the tasks of every timer due now, in deadline order, ties in the order
+    /// they were set.
+    fn fire_timers_due(&mut self) {
+        let mut due: Vec<(i64, u64, usize)> =
+            self.timers.iter().copied().filter(|t| t.0 <= self.now).collect();
+        due.sort_by_key(|t| (t.0, t.1));
+        self.timers.retain(|t| t.0 > self.now);
+        for (_, _, task) in due {
+            // A combinator's deadline wakes it only while it is parked.
+            if matches!(self.tasks[task].builtin, Some(BuiltinTask::Combinator(_)))
+                && self.tasks[task].waiting != Waiting::Park
+            {
+                continue;
             }
+            self.tasks[task].waiting = Waiting::Nothing;
+            self.queue.push_back(task);
         }
     }
 
     pub(super) fn step(&mut self, task: usize) -> Res<()> {
-        if let Some(BuiltinTask::Combinator(c)) = self.tasks[task].builtin {
-            return self.step_combinator(task, c);
+        match self.tasks[task].builtin {
+            Some(BuiltinTask::Combinator(c)) => return self.step_combinator(task, c),
+            Some(BuiltinTask::Io(i)) => return self.step_io(task, i),
+            _ => {}
         }
         if self.tasks[task].builtin.is_some() {
             // A runtime timer or yield task: it completes when it runs.
@@ -143,6 +169,7 @@ impl<'m> Machine<'m> {
             BuiltinTask::Sleep(_) => "async_sleep",
             BuiltinTask::Yield => "yield_now",
             BuiltinTask::Combinator(_) => "combinator",
+            BuiltinTask::Io(_) => "io",
         };
         self.tasks
             .push(Task { builtin: Some(builtin), ..Task::new(function.into(), Waiting::Nothing) });
@@ -154,7 +181,7 @@ impl<'m> Machine<'m> {
                     self.timers.push((at, self.timer_seq, t));
                     self.tasks[t].waiting = Waiting::Timer;
                 }
-                BuiltinTask::Yield | BuiltinTask::Combinator(_) => {
+                BuiltinTask::Yield | BuiltinTask::Combinator(_) | BuiltinTask::Io(_) => {
                     self.queue.push_back(t);
                     self.tasks[t].waiting = Waiting::Queue;
                 }
@@ -206,6 +233,13 @@ impl<'m> Machine<'m> {
             }
             Waiting::Future(child) => {
                 self.tasks[child].waiter = None;
+                self.tasks[task].waiting = Waiting::Queue;
+                self.queue.push_back(task);
+            }
+            // A socket wait is withdrawn; a file job cannot be interrupted, but the task
+            // runs (and finishes cancelled, its job having finished).
+            Waiting::Io | Waiting::Blocking => {
+                self.withdraw_socket_wait(task);
                 self.tasks[task].waiting = Waiting::Queue;
                 self.queue.push_back(task);
             }

@@ -1,12 +1,13 @@
 //! Sizes, alignments and field offsets of IR types: the one source of truth for
 //! layouts that the coroutine layout, the evaluator and backends share.
 //!
-//! Scalars have their C sizes; strings, futures, vectors and state pointers are
-//! pointers (8 bytes), function values two pointers; structs and tuples are laid out in
-//! declaration order with C padding; arrays are `N` elements at a stride of the
-//! element's (padded) size; an enum (and `Option`, `Result`) is a `u32` tag followed by
-//! the largest payload (each payload laid out like a tuple), so an `Option<i64>` is 16
-//! bytes.
+//! Scalars have their C sizes; strings, futures, vectors, channels, I/O values and state
+//! pointers are pointers (8 bytes), function values two pointers; structs and tuples are
+//! laid out in declaration order with C padding; arrays are `N` elements at a stride of
+//! the element's (padded) size; an enum (and `Option`, `Result`) is a `u32` tag followed
+//! by the largest payload (each payload laid out like a tuple), so an `Option<i64>` is 16
+//! bytes, and so is every `Result<T, IoError>` the runtime's I/O operations produce
+//! (`VEX_IO_RESULT_SIZE`, the payload at `VEX_IO_PAYLOAD_OFFSET`).
 
 use super::{IntTy, StructDef, Type, TypeDefs};
 
@@ -40,7 +41,7 @@ pub fn layout_of(ty: &Type, types: &TypeDefs) -> Layout {
         | Type::Vec(_)
         | Type::EnvPtr(_) => scalar(8),
         Type::Fn(..) => Layout { size: 16, align: 8 },
-        Type::Channel(_) => scalar(8),
+        Type::Channel(_) | Type::Io(_) => scalar(8),
         Type::Waiter(elem) => {
             let slot = layout_of(elem, types);
             Layout { size: align_to(CHAN_WAITER_SIZE + slot.size, 16), align: 16 }

@@ -34,7 +34,7 @@ use std::fmt;
 
 pub use rt::{RtOp, chan_status};
 pub use ty::{EnumDef, FieldDef, StructDef, Type, TypeDefs, VariantDef};
-pub use vex_hir::ty::{FloatTy, IntTy};
+pub use vex_hir::ty::{FloatTy, IntTy, IoTy};
 
 /// A name: functions, structs and enums are referred to by name.
 pub type Name = Box<str>;

@@ -25,6 +25,7 @@ impl Display for Type {
             Type::Result(ok, err) => write!(f, "Result<{ok}, {err}>"),
             Type::Vec(elem) => write!(f, "Vec<{elem}>"),
             Type::Channel(elem) => write!(f, "Channel<{elem}>"),
+            Type::Io(io) => f.write_str(io.name()),
             Type::Waiter(elem) => write!(f, "waiter<{elem}>"),
             Type::Select(n) => write!(f, "select<{n}>"),
             Type::Fn(params, ret) => {

@@ -3,7 +3,7 @@
 //! against it; the operations whose types depend on an element type are checked by the
 //! validator itself).
 
-use super::{FloatTy, IntTy, Type};
+use super::{FloatTy, IntTy, IoTy, Type};
 
 /// Runtime operations: each is one function of `vex_rt.h` (named in [`RtOp::c_name`]).
 /// `ctx` is passed implicitly where the C function takes it.
@@ -177,6 +177,59 @@ pub enum RtOp {
     StrToInt,
     /// `vex_string_to_float(s, &out) -> bool` as an `Option<f64>`.
     StrToFloat,
+    // The I/O operations of LANGUAGE.md §13 (`vex_rt.h`, "Async I/O"). Each one that can
+    // wait spawns a runtime task and returns its future, whose result is a
+    // `Result<T, IoError>` (or a `bool`); the operands (strings, handles) are borrowed.
+    /// `vex_io_read_file(ctx, path) -> Future<Result<string, IoError>>`.
+    IoReadFile,
+    /// `vex_io_write_file(ctx, path, s) -> Future<Result<(), IoError>>`.
+    IoWriteFile,
+    /// `vex_io_append_file(ctx, path, s) -> Future<Result<(), IoError>>`.
+    IoAppendFile,
+    /// `vex_io_remove_file(ctx, path) -> Future<Result<(), IoError>>`.
+    IoRemoveFile,
+    /// `vex_io_exists(ctx, path) -> Future<bool>`.
+    IoExists,
+    /// `vex_io_file_open(ctx, path) -> Future<Result<File, IoError>>` (for reading).
+    IoFileOpen,
+    /// `vex_io_file_create(ctx, path) -> Future<Result<File, IoError>>`.
+    IoFileCreate,
+    /// `vex_io_file_open_append(ctx, path) -> Future<Result<File, IoError>>`.
+    IoFileOpenAppend,
+    /// `vex_io_file_read(ctx, f, max) -> Future<Result<string, IoError>>`.
+    IoFileRead,
+    /// `vex_io_file_read_all(ctx, f) -> Future<Result<string, IoError>>`.
+    IoFileReadAll,
+    /// `vex_io_file_write(ctx, f, s) -> Future<Result<i64, IoError>>`.
+    IoFileWrite,
+    /// `vex_io_tcp_bind(ctx, host, port) -> Future<Result<TcpListener, IoError>>`.
+    IoTcpBind,
+    /// `vex_io_tcp_accept(ctx, l) -> Future<Result<TcpStream, IoError>>`.
+    IoTcpAccept,
+    /// `vex_io_tcp_connect(ctx, host, port) -> Future<Result<TcpStream, IoError>>`.
+    IoTcpConnect,
+    /// `vex_io_tcp_read(ctx, s, max) -> Future<Result<string, IoError>>`.
+    IoTcpRead,
+    /// `vex_io_tcp_write(ctx, s, data) -> Future<Result<(), IoError>>`.
+    IoTcpWrite,
+    /// `vex_io_close(h)` of a `File`, `TcpListener` or `TcpStream` (generic in which).
+    IoClose,
+    /// `vex_io_listener_port(l) -> i64`.
+    IoListenerPort,
+    /// `vex_io_error_code(e) -> i64`.
+    IoErrorCode,
+    /// `vex_io_error_message(e) -> string` (a new reference); also what printing an
+    /// `IoError` shows.
+    IoErrorMessage,
+    /// `vex_args() -> Vec<string>`: the program's arguments.
+    Args,
+    /// `vex_get_env(name, &out)` as an `Option<string>`.
+    GetEnv,
+    /// `vex_exit(code)`: ends the program with the `i32` code at once, printing nothing;
+    /// it does not return, so the block ends in
+    /// [`Terminator::Unreachable`](super::Terminator::Unreachable) after it, as a panic
+    /// ends its block.
+    Exit,
 }
 
 impl RtOp {
@@ -187,8 +240,51 @@ impl RtOp {
             || self.is_combinator()
             || matches!(
                 self,
-                RtOp::VecWithCapacity | RtOp::VecFromArray | RtOp::VecLen | RtOp::VecSlice
+                RtOp::VecWithCapacity
+                    | RtOp::VecFromArray
+                    | RtOp::VecLen
+                    | RtOp::VecSlice
+                    | RtOp::IoClose
             )
+    }
+
+    /// Whether this is one of the I/O and process operations of LANGUAGE.md §13
+    /// (`IoReadFile` through `Exit`).
+    pub fn is_io_op(self) -> bool {
+        self.io_future_result().is_some()
+            || matches!(
+                self,
+                RtOp::IoClose
+                    | RtOp::IoListenerPort
+                    | RtOp::IoErrorCode
+                    | RtOp::IoErrorMessage
+                    | RtOp::Args
+                    | RtOp::GetEnv
+                    | RtOp::Exit
+            )
+    }
+
+    /// For the §13 operations that can wait (each spawns a runtime task): the type of
+    /// their future's value, `Result<T, IoError>` or `bool` (`exists`).
+    pub fn io_future_result(self) -> Option<Type> {
+        use Type::*;
+        let result = |ok: Type| Result(Box::new(ok), Box::new(Io(IoTy::Error)));
+        Some(match self {
+            RtOp::IoReadFile | RtOp::IoFileRead | RtOp::IoFileReadAll | RtOp::IoTcpRead => {
+                result(String)
+            }
+            RtOp::IoWriteFile | RtOp::IoAppendFile | RtOp::IoRemoveFile | RtOp::IoTcpWrite => {
+                result(Unit)
+            }
+            RtOp::IoExists => Bool,
+            RtOp::IoFileOpen | RtOp::IoFileCreate | RtOp::IoFileOpenAppend => {
+                result(Io(IoTy::File))
+            }
+            RtOp::IoFileWrite => result(Int(IntTy::I64)),
+            RtOp::IoTcpBind => result(Io(IoTy::TcpListener)),
+            RtOp::IoTcpAccept | RtOp::IoTcpConnect => result(Io(IoTy::TcpStream)),
+            _ => return None,
+        })
     }
 
     /// Whether this is one of the future combinators of LANGUAGE.md §12 (`Join`
@@ -307,6 +403,29 @@ impl RtOp {
             RtOp::Timeout => "vex_timeout",
             RtOp::ReadyFuture => "vex_ready_future",
             RtOp::FutureIsReady => "vex_future_is_ready",
+            RtOp::IoReadFile => "vex_io_read_file",
+            RtOp::IoWriteFile => "vex_io_write_file",
+            RtOp::IoAppendFile => "vex_io_append_file",
+            RtOp::IoRemoveFile => "vex_io_remove_file",
+            RtOp::IoExists => "vex_io_exists",
+            RtOp::IoFileOpen => "vex_io_file_open",
+            RtOp::IoFileCreate => "vex_io_file_create",
+            RtOp::IoFileOpenAppend => "vex_io_file_open_append",
+            RtOp::IoFileRead => "vex_io_file_read",
+            RtOp::IoFileReadAll => "vex_io_file_read_all",
+            RtOp::IoFileWrite => "vex_io_file_write",
+            RtOp::IoTcpBind => "vex_io_tcp_bind",
+            RtOp::IoTcpAccept => "vex_io_tcp_accept",
+            RtOp::IoTcpConnect => "vex_io_tcp_connect",
+            RtOp::IoTcpRead => "vex_io_tcp_read",
+            RtOp::IoTcpWrite => "vex_io_tcp_write",
+            RtOp::IoClose => "vex_io_close",
+            RtOp::IoListenerPort => "vex_io_listener_port",
+            RtOp::IoErrorCode => "vex_io_error_code",
+            RtOp::IoErrorMessage => "vex_io_error_message",
+            RtOp::Args => "vex_args",
+            RtOp::GetEnv => "vex_get_env",
+            RtOp::Exit => "vex_exit",
         }
     }
 
@@ -379,6 +498,29 @@ impl RtOp {
             RtOp::Timeout => "timeout",
             RtOp::ReadyFuture => "ready_future",
             RtOp::FutureIsReady => "future_is_ready",
+            RtOp::IoReadFile => "io_read_file",
+            RtOp::IoWriteFile => "io_write_file",
+            RtOp::IoAppendFile => "io_append_file",
+            RtOp::IoRemoveFile => "io_remove_file",
+            RtOp::IoExists => "io_exists",
+            RtOp::IoFileOpen => "io_file_open",
+            RtOp::IoFileCreate => "io_file_create",
+            RtOp::IoFileOpenAppend => "io_file_open_append",
+            RtOp::IoFileRead => "io_file_read",
+            RtOp::IoFileReadAll => "io_file_read_all",
+            RtOp::IoFileWrite => "io_file_write",
+            RtOp::IoTcpBind => "io_tcp_bind",
+            RtOp::IoTcpAccept => "io_tcp_accept",
+            RtOp::IoTcpConnect => "io_tcp_connect",
+            RtOp::IoTcpRead => "io_tcp_read",
+            RtOp::IoTcpWrite => "io_tcp_write",
+            RtOp::IoClose => "io_close",
+            RtOp::IoListenerPort => "io_listener_port",
+            RtOp::IoErrorCode => "io_error_code",
+            RtOp::IoErrorMessage => "io_error_message",
+            RtOp::Args => "args",
+            RtOp::GetEnv => "get_env",
+            RtOp::Exit => "exit",
         }
     }
 
@@ -451,6 +593,46 @@ impl RtOp {
             | RtOp::Timeout
             | RtOp::ReadyFuture => (vec![], Future(Box::new(Unit))),
             RtOp::FutureIsReady => (vec![], Bool),
+            RtOp::IoReadFile
+            | RtOp::IoWriteFile
+            | RtOp::IoAppendFile
+            | RtOp::IoRemoveFile
+            | RtOp::IoExists
+            | RtOp::IoFileOpen
+            | RtOp::IoFileCreate
+            | RtOp::IoFileOpenAppend
+            | RtOp::IoFileRead
+            | RtOp::IoFileReadAll
+            | RtOp::IoFileWrite
+            | RtOp::IoTcpBind
+            | RtOp::IoTcpAccept
+            | RtOp::IoTcpConnect
+            | RtOp::IoTcpRead
+            | RtOp::IoTcpWrite => {
+                let file = || Io(IoTy::File);
+                let stream = || Io(IoTy::TcpStream);
+                let params = match self {
+                    RtOp::IoWriteFile | RtOp::IoAppendFile => vec![String, String],
+                    RtOp::IoFileRead => vec![file(), i64],
+                    RtOp::IoFileReadAll => vec![file()],
+                    RtOp::IoFileWrite => vec![file(), String],
+                    RtOp::IoTcpBind | RtOp::IoTcpConnect => vec![String, i64],
+                    RtOp::IoTcpAccept => vec![Io(IoTy::TcpListener)],
+                    RtOp::IoTcpRead => vec![stream(), i64],
+                    RtOp::IoTcpWrite => vec![stream(), String],
+                    _ => vec![String],
+                };
+                let result = self.io_future_result().unwrap_or(Unit);
+                (params, Future(Box::new(result)))
+            }
+            // Generic in the handle's type (see `is_generic`): checked by the validator.
+            RtOp::IoClose => (vec![], Unit),
+            RtOp::IoListenerPort => (vec![Io(IoTy::TcpListener)], i64),
+            RtOp::IoErrorCode => (vec![Io(IoTy::Error)], i64),
+            RtOp::IoErrorMessage => (vec![Io(IoTy::Error)], String),
+            RtOp::Args => (vec![], Vec(Box::new(String))),
+            RtOp::GetEnv => (vec![String], Option(Box::new(String))),
+            RtOp::Exit => (vec![Int(IntTy::I32)], Unit),
         }
     }
 }

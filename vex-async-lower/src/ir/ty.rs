@@ -5,7 +5,7 @@
 //!
 //! Sizes and offsets are not here: they live in [`super::layout`].
 
-use super::{Const, FloatTy, Function, IntTy, Name, Operand, Place, Proj};
+use super::{Const, FloatTy, Function, IntTy, IoTy, Name, Operand, Place, Proj};
 
 /// The type of a local or value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -50,6 +50,11 @@ pub enum Type {
     Fn(Vec<Type>, Box<Type>),
     /// `Channel<T>`: `VexChannel *`, a shared handle; owned values hold one reference.
     Channel(Box<Type>),
+    /// An I/O value of LANGUAGE.md §13: `IoError` is a `VexIoError *`, `File`,
+    /// `TcpListener` and `TcpStream` a `VexIoHandle *` (a shared handle); owned values
+    /// hold one reference (`vex_io_error_retain`/`_release`,
+    /// `vex_io_handle_retain`/`_release`, both ignore NULL).
+    Io(IoTy),
     /// The wait record of one channel operation (`VexChanWaiter`) followed by a slot for
     /// one `T`: the value being sent or received. A *pinned* local: the runtime links
     /// it into a channel's wait queue while the task is suspended, so in a resume
@@ -74,7 +79,7 @@ pub enum Type {
 impl Type {
     /// Whether values of this type hold references that must be released: strings,
     /// futures, vectors, closure environments and function values (their
-    /// environments), directly or inside aggregates.
+    /// environments), channels and I/O values, directly or inside aggregates.
     pub fn needs_drop(&self, types: &TypeDefs) -> bool {
         match self {
             Type::String
@@ -82,7 +87,8 @@ impl Type {
             | Type::Vec(_)
             | Type::Fn(..)
             | Type::EnvPtr(_)
-            | Type::Channel(_) => true,
+            | Type::Channel(_)
+            | Type::Io(_) => true,
             Type::Option(inner) => inner.needs_drop(types),
             Type::Result(ok, err) => ok.needs_drop(types) || err.needs_drop(types),
             Type::Tuple(elems) => elems.iter().any(|t| t.needs_drop(types)),

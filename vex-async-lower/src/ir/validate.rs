@@ -4,7 +4,8 @@
 //! terminator is well typed, that every local is defined on every path before it is
 //! read (a forward must-be-initialised dataflow), that wait terminators appear only in
 //! `async` functions before the transform, and — with [`Stage::Transformed`] — that none
-//! is left. It reports every problem found, never panics.
+//! is left, and that nothing follows an `exit`. It reports every problem found, never
+//! panics.
 
 use std::fmt::Display;
 
@@ -121,6 +122,14 @@ impl Validator<'_> {
             }
             for stmt in &block.stmts {
                 self.check_stmt(i, stmt);
+            }
+            // `exit` does not return: nothing may follow it.
+            let exits =
+                block.stmts.iter().position(|s| matches!(s, Stmt::Runtime { op: RtOp::Exit, .. }));
+            if let Some(at) = exits
+                && (at + 1 != block.stmts.len() || block.term != Terminator::Unreachable)
+            {
+                self.error(i, "`exit` is not the last statement before `unreachable`".into());
             }
             self.check_terminator(i, &block.term);
         }
@@ -625,6 +634,7 @@ impl Validator<'_> {
             }
             (RtOp::ReadyFuture, [Some(value)]) => Some(Type::Future(Box::new(value.clone()))),
             (RtOp::FutureIsReady, [Some(Type::Future(_))]) => Some(Type::Bool),
+            (RtOp::IoClose, [Some(Type::Io(io))]) if *io != IoTy::Error => Some(Type::Unit),
             (
                 RtOp::SelectStart | RtOp::SelectResume,
                 [Some(Type::Select(n)), after, has_default, arms @ ..],

@@ -100,6 +100,8 @@ impl InferCtx<'_> {
                             self.check_pat(elem, &Ty::Error);
                         }
                     }
+                    // `()` is the pattern of the unit value (`Ok(())`).
+                    _ if elems.is_empty() && self.unify(expected, &Ty::Unit) => {}
                     other => {
                         let message = format!(
                             "this pattern takes a tuple of {} elements, found `{}`",

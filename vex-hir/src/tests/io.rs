@@ -1,29 +1,23 @@
 //! The I/O layer of LANGUAGE.md §13 in the checker: files, TCP, `IoError` and the
 //! process builtins — inferred types of well-typed programs, and one fixture per misuse.
-//! Until the I/O lowering lands in every engine, the checker also reports the first use
-//! in each body as not supported yet ([`crate::staged`]); [`diagnostics`] leaves those
-//! reports out, and one test pins them.
+//! I/O has landed in every engine: no use of it is reported as not supported, which one
+//! test pins.
 
 use expect_test::{Expect, expect};
 
 use super::{db_with, render_diagnostics};
 use crate::pretty::file_hir;
 
-/// The diagnostics of `text` other than the staging reports.
+/// The diagnostics of `text`.
 fn diagnostics(text: &str) -> String {
     render_diagnostics(text)
-        .lines()
-        .filter(|line| !line.contains("not supported yet"))
-        .map(|line| format!("{line}\n"))
-        .collect()
 }
 
 fn check(text: &str, expect: Expect) {
     expect.assert_eq(&diagnostics(text));
 }
 
-/// A program that uses every construct of §13 checks without a diagnostic (but the
-/// staging report).
+/// A program that uses every construct of §13 checks without a diagnostic.
 #[test]
 fn a_program_using_every_io_construct_checks() {
     let text = r#"
@@ -185,14 +179,10 @@ fn main() {
     ));
 }
 
-/// Until the I/O lowering lands, the first use of §13 in each body is reported.
+/// I/O has landed in every engine: its uses are not reported as not supported.
 #[test]
-fn io_is_staged() {
-    expect![[r#"
-        E0010 36..44 "readFile": not supported yet: file and TCP I/O, `args`, `getEnv` and `exit` (Vex Core v0.2 lands in parts)
-        E0010 79..83 "args": not supported yet: file and TCP I/O, `args`, `getEnv` and `exit` (Vex Core v0.2 lands in parts)
-    "#]]
-    .assert_eq(&render_diagnostics(
+fn io_has_landed() {
+    expect![[""]].assert_eq(&render_diagnostics(
         "async fn main() {\n    let t = await readFile(\"in.txt\")\n}\nfn count(): i64 {\n    args().len()\n}\n",
     ));
 }

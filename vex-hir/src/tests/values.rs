@@ -352,3 +352,20 @@ fn main() {
         "#]],
     );
 }
+
+/// `()` is the pattern of the unit value, also as a payload (`Ok(())`).
+#[test]
+fn unit_patterns_match_unit_payloads() {
+    assert_eq!(
+        diagnostics(
+            "fn f(): Result<(), string> { Ok(()) }\nfn main() {\n    match f() {\n        Ok(()) => println(\"ok\"),\n        Err(e) => println(e),\n    }\n    if let Ok(()) = f() {}\n    let () = ()\n}\n"
+        ),
+        ""
+    );
+    expect![[r#"
+        E0003 34..36 "()": this pattern takes a tuple of 0 elements, found `{integer}`
+    "#]]
+    .assert_eq(&diagnostics(
+        "fn main() {\n    match 1 {\n        () => {}\n        _ => {}\n    }\n}\n",
+    ));
+}

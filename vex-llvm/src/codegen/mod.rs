@@ -26,11 +26,13 @@
 //! definitions; the walk itself is split by what it walks: `places` (addresses,
 //! loads, stores), `statements`, `runtime` (runtime and `extern "C"` calls,
 //! reference walks), `closures` (function values and environments), `values`
-//! (vectors and string methods) and `terminators`.
+//! (vectors and string methods), `channels`, `combinators`, `io` (files, TCP and the
+//! process builtins) and `terminators`.
 
 mod channels;
 mod closures;
 mod combinators;
+mod io;
 mod places;
 mod runtime;
 mod statements;
@@ -280,6 +282,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             | Type::DeferList
             | Type::Vec(_)
             | Type::Channel(_)
+            | Type::Io(_)
             | Type::EnvPtr(_) => self.abi.ptr_type().into(),
             Type::CoroStatus => self.abi.coro_status_type().into(),
             _ => return None,

@@ -137,6 +137,29 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             | RtOp::Timeout
             | RtOp::ReadyFuture
             | RtOp::FutureIsReady => return self.combinator_op(cx, dest, op, args),
+            RtOp::IoReadFile
+            | RtOp::IoWriteFile
+            | RtOp::IoAppendFile
+            | RtOp::IoRemoveFile
+            | RtOp::IoExists
+            | RtOp::IoFileOpen
+            | RtOp::IoFileCreate
+            | RtOp::IoFileOpenAppend
+            | RtOp::IoFileRead
+            | RtOp::IoFileReadAll
+            | RtOp::IoFileWrite
+            | RtOp::IoTcpBind
+            | RtOp::IoTcpAccept
+            | RtOp::IoTcpConnect
+            | RtOp::IoTcpRead
+            | RtOp::IoTcpWrite
+            | RtOp::IoClose
+            | RtOp::IoListenerPort
+            | RtOp::IoErrorCode
+            | RtOp::IoErrorMessage
+            | RtOp::Args
+            | RtOp::GetEnv
+            | RtOp::Exit => return self.io_op(cx, dest, op, &values),
             RtOp::VecWithCapacity
             | RtOp::VecFromArray
             | RtOp::VecLen
@@ -340,6 +363,17 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 let ch = self.builder.build_load(self.abi.ptr_type(), ptr, "")?;
                 let f = if retain { RtFn::ChanRetain } else { RtFn::ChanRelease };
                 self.call_rt(f, &[ch.into()])?;
+            }
+            // Both accept NULL.
+            Type::Io(io) => {
+                let value = self.builder.build_load(self.abi.ptr_type(), ptr, "")?;
+                let f = match (io, retain) {
+                    (ir::IoTy::Error, true) => RtFn::IoErrorRetain,
+                    (ir::IoTy::Error, false) => RtFn::IoErrorRelease,
+                    (_, true) => RtFn::IoHandleRetain,
+                    (_, false) => RtFn::IoHandleRelease,
+                };
+                self.call_rt(f, &[value.into()])?;
             }
             Type::EnvPtr(_) | Type::Fn(..) => {
                 let offset = if matches!(ty, Type::Fn(..)) { FN_ENV_OFFSET } else { 0 };

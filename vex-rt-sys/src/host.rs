@@ -8,7 +8,7 @@
 
 use crate::ffi;
 use std::cell::Cell;
-use std::ffi::{CStr, c_char, c_int, c_void};
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::marker::PhantomData;
 use std::mem::{ManuallyDrop, MaybeUninit};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -28,6 +28,14 @@ pub enum RuntimeError {
     /// wait and nothing can ever wake them (LANGUAGE.md §11).
     #[error("deadlock: {0} task(s) wait forever")]
     Deadlocked(u64),
+    /// A task called `exit(code)` (LANGUAGE.md §13): the run stopped at once with this
+    /// exit code, the other tasks abandoned.
+    #[error("the program exited with code {0}")]
+    Exited(i32),
+    /// A program argument given to [`RuntimeBuilder::args`] contains a NUL byte, which
+    /// the runtime's C strings cannot carry (argument index).
+    #[error("program argument {0} contains a NUL byte")]
+    ArgumentWithNul(usize),
     /// The C runtime could not be created.
     #[error("the runtime could not be created")]
     CreateFailed,
@@ -109,6 +117,8 @@ pub struct RuntimeBuilder {
     pub capture_output: bool,
     /// End a run as soon as it can never finish (see [`RuntimeBuilder::detect_deadlock`]).
     pub detect_deadlock: bool,
+    /// What `args()` returns to Vex code (see [`RuntimeBuilder::args`]).
+    pub args: Vec<String>,
 }
 
 impl RuntimeBuilder {
@@ -136,6 +146,16 @@ impl RuntimeBuilder {
         self.detect_deadlock = on;
         self
     }
+    /// Sets what Vex code gets from `args()` (LANGUAGE.md §13): the program's arguments,
+    /// without a program name.
+    pub fn args<I, S>(mut self, args: I) -> RuntimeBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.args = args.into_iter().map(Into::into).collect();
+        self
+    }
     /// Captures output (read it with [`Runtime::take_output`]).
     pub fn capture_output(mut self, on: bool) -> RuntimeBuilder {
         self.capture_output = on;
@@ -143,6 +163,12 @@ impl RuntimeBuilder {
     }
     /// Creates the runtime.
     pub fn build(self) -> Result<Runtime, RuntimeError> {
+        let args: Vec<CString> = self
+            .args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| CString::new(a.as_str()).map_err(|_| RuntimeError::ArgumentWithNul(i)))
+            .collect::<Result<_, _>>()?;
         let capture = self.capture_output.then(OutputCapture::new);
         let (sink, sink_user) = match capture.as_ref().map(OutputCapture::sink) {
             Some((sink, user)) => (Some(sink), user),
@@ -159,6 +185,11 @@ impl RuntimeBuilder {
         // which the returned Inner keeps alive for as long as the C runtime exists.
         let raw = unsafe { ffi::runtime_create_with(&options) };
         let raw = NonNull::new(raw).ok_or(RuntimeError::CreateFailed)?;
+        let argv: Vec<*const c_char> = args.iter().map(|a| a.as_ptr()).collect();
+        let argc = i32::try_from(argv.len()).unwrap_or(i32::MAX);
+        // SAFETY: raw is a new runtime nobody runs yet; argv holds argc NUL-terminated
+        // strings that live until the call returns (the runtime copies them).
+        unsafe { ffi::runtime_set_args(raw.as_ptr(), argc, argv.as_ptr()) };
         Ok(Runtime { inner: Arc::new(Inner { raw, capture, run_lock: Mutex::new(()) }) })
     }
 }
@@ -273,10 +304,20 @@ impl Runtime {
         if let Some(m) = self.panic_message() {
             return Err(RuntimeError::Panicked(m));
         }
+        if let Some(code) = self.exit_code() {
+            return Err(RuntimeError::Exited(code));
+        }
         match self.deadlocked() {
             0 => Ok(()),
             waiting => Err(RuntimeError::Deadlocked(waiting)),
         }
+    }
+
+    /// The code a task gave to `exit(code)`, which stopped the run; `None` if no task
+    /// called it.
+    pub fn exit_code(&self) -> Option<i32> {
+        // SAFETY: raw is a live runtime; both are atomic reads.
+        unsafe { ffi::runtime_exited(self.as_raw()).then(|| ffi::runtime_exit_code(self.as_raw())) }
     }
 
     /// How many tasks were left waiting when a run stopped on a deadlock (only with

@@ -3,6 +3,7 @@
 //! another thread), output capture, a panic returned as an error, counters.
 
 use std::time::{Duration, Instant};
+use vex_rt_sys::ffi;
 use vex_rt_sys::{
     Context, JoinError, RuntimeBuilder, RuntimeError, StateMachine, Step, TaskStatus,
 };
@@ -205,4 +206,24 @@ fn a_value_finished_after_its_handle_was_dropped_is_dropped() {
     assert_eq!(drops.load(Ordering::SeqCst), 1, "a joined value belongs to the joiner");
     drop(value);
     assert_eq!(drops.load(Ordering::SeqCst), 2);
+}
+
+/// What a host gives to `RuntimeBuilder::args` is what `args()` returns to Vex code
+/// (read here through the C function compiled code calls); an argument with a NUL byte
+/// is refused before anything runs.
+#[test]
+fn program_arguments_reach_vex_args() {
+    let rt = RuntimeBuilder::new().workers(1).args(["first", "", "third"]).build().unwrap();
+    // SAFETY: the runtime is live and current on this thread while vex_args reads it;
+    // the vector it returns is released once read.
+    unsafe {
+        ffi::runtime_set_current(rt.as_raw());
+        let v = ffi::vex_args();
+        assert_eq!(ffi::vex_vec_len(v), 3);
+        ffi::vex_vec_release(v);
+        ffi::runtime_set_current(std::ptr::null_mut());
+    }
+    assert_eq!(rt.exit_code(), None);
+    let error = RuntimeBuilder::new().args(["ok", "bad\0arg"]).build().unwrap_err();
+    assert_eq!(error, RuntimeError::ArgumentWithNul(1));
 }

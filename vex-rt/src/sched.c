@@ -696,6 +696,18 @@ static bool deadlocked_now(Runtime *rt, WorkerContext *w) {
     if (atomic_load_explicit(&rt->alive, memory_order_acquire) <= 0) return false;
     if (min_expiration(rt) != UINT64_MAX) return false;
     if (atomic_load_explicit(&rt->reactor.waiters, memory_order_acquire) > 0) return false;
+    /* A worker parked in epoll_wait may have just taken the last I/O events (the waiters
+     * count is down) and be queueing their tasks on its private run queue, which nobody
+     * else sees, while it still counts as parked. Not a deadlock yet: wake it; it leaves
+     * epoll, runs what it got or parks again without I/O to wait for, and then the last
+     * worker to park looks again. */
+    for (int i = 0; i < rt->nworkers; i++) {
+        if (&rt->workers[i] != w &&
+            atomic_load_explicit(&rt->workers[i].parked_in_epoll, memory_order_acquire)) {
+            reactor_wake(&rt->reactor);
+            return false;
+        }
+    }
     /* A blocking job in flight will wake its task (rt_blocking_end re-checks after it). */
     if (atomic_load_explicit(&rt->blocking_inflight, memory_order_seq_cst) > 0) return false;
     return !work_visible(rt, w);

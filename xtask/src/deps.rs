@@ -1,5 +1,6 @@
 //! System dependencies: LLVM 19 for the backend, the sanitizer runtimes for the C
-//! runtime's test runs, and cargo-fuzz for the fuzz targets.
+//! runtime's test runs, curl and Python for the server tests, and cargo-fuzz for the fuzz
+//! targets.
 //!
 //! On Debian/Ubuntu as root the missing distribution packages are installed with
 //! `apt-get`; anywhere else the user gets the exact command to run. Nothing here is
@@ -22,6 +23,9 @@ const PACKAGES: &[&str] = &[
     "liblsan0",
     "gcc",
     "make",
+    // Real clients that drive the example servers in the test suite (tests/servers.rs).
+    "curl",
+    "python3",
 ];
 
 /// Installs whatever of [`PACKAGES`] is missing.

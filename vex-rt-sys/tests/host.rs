@@ -227,3 +227,32 @@ fn program_arguments_reach_vex_args() {
     let error = RuntimeBuilder::new().args(["ok", "bad\0arg"]).build().unwrap_err();
     assert_eq!(error, RuntimeError::ArgumentWithNul(1));
 }
+
+/// The resume function of a task that calls `exit(3)` at once, as compiled code does
+/// (a plain C-ABI frame without destructors, which the runtime unwinds like a panic).
+unsafe extern "C" fn exits_with_3(
+    _ctx: *mut ffi::WorkerContext,
+    _state: *mut std::ffi::c_void,
+) -> ffi::CoroStatus {
+    // SAFETY: called by the runtime on a worker; vex_exit returns to the worker loop.
+    unsafe { ffi::vex_exit(3) }
+}
+
+/// A task's `exit(code)` ends the run with `RuntimeError::Exited`, the other tasks
+/// abandoned, and the host goes on.
+#[test]
+fn exit_from_a_task_ends_the_run_with_its_code() {
+    let rt = RuntimeBuilder::new().workers(2).capture_output(true).build().unwrap();
+    let bystander = rt.spawn(sp(60_000, "never"));
+    // SAFETY: a task of 8 bytes of state and no result, spawned into a live runtime.
+    let f = unsafe {
+        let state = ffi::vex_task_alloc_in(rt.as_raw(), 8, 0, 0, exits_with_3);
+        ffi::vex_task_spawn_in(rt.as_raw(), state)
+    };
+    assert_eq!(rt.run(), Err(RuntimeError::Exited(3)));
+    assert_eq!(rt.exit_code(), Some(3));
+    assert_eq!(bystander.status(), TaskStatus::Pending);
+    assert_eq!(rt.take_output().stdout_text(), "");
+    // SAFETY: the handle is ours; the abandoned task is freed with the runtime.
+    unsafe { ffi::vex_future_release(f) };
+}

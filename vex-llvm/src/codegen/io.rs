@@ -23,45 +23,19 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
     ) -> Result<(), Error> {
         let ctx: BasicMetadataValueEnum<'ctx> = cx.ctx.into();
         let mut call_args: Vec<BasicMetadataValueEnum<'ctx>> = Vec::new();
-        let function = match op {
-            RtOp::IoReadFile => RtFn::IoReadFile,
-            RtOp::IoWriteFile => RtFn::IoWriteFile,
-            RtOp::IoAppendFile => RtFn::IoAppendFile,
-            RtOp::IoRemoveFile => RtFn::IoRemoveFile,
-            RtOp::IoExists => RtFn::IoExists,
-            RtOp::IoFileOpen => RtFn::IoFileOpen,
-            RtOp::IoFileCreate => RtFn::IoFileCreate,
-            RtOp::IoFileOpenAppend => RtFn::IoFileOpenAppend,
-            RtOp::IoFileRead => RtFn::IoFileRead,
-            RtOp::IoFileReadAll => RtFn::IoFileReadAll,
-            RtOp::IoFileWrite => RtFn::IoFileWrite,
-            RtOp::IoTcpBind => RtFn::IoTcpBind,
-            RtOp::IoTcpAccept => RtFn::IoTcpAccept,
-            RtOp::IoTcpConnect => RtFn::IoTcpConnect,
-            RtOp::IoTcpRead => RtFn::IoTcpRead,
-            RtOp::IoTcpWrite => RtFn::IoTcpWrite,
-            RtOp::IoClose => RtFn::IoClose,
-            RtOp::IoListenerPort => RtFn::IoListenerPort,
-            RtOp::IoErrorCode => RtFn::IoErrorCode,
-            RtOp::IoErrorMessage => RtFn::IoErrorMessage,
-            RtOp::Args => RtFn::Args,
-            RtOp::Exit => RtFn::Exit,
-            RtOp::GetEnv => {
-                // The option goes straight into the destination's slot.
-                let out = match dest.and_then(|d| cx.locals[d.index()]) {
-                    Some(slot) => slot,
-                    None => self.temp(cx, &Type::Option(Box::new(Type::String)))?,
-                };
-                self.call_rt(RtFn::GetEnv, &[values[0].into(), out.into()])?;
-                return Ok(());
-            }
-            other => {
-                return Err(Error::Unsupported(format!(
-                    "{} is not an I/O operation",
-                    other.name()
-                )));
-            }
-        };
+        if op == RtOp::GetEnv {
+            // The option goes straight into the destination's slot.
+            let out = match dest.and_then(|d| cx.locals[d.index()]) {
+                Some(slot) => slot,
+                None => self.temp(cx, &Type::Option(Box::new(Type::String)))?,
+            };
+            self.call_rt(RtFn::GetEnv, &[values[0].into(), out.into()])?;
+            return Ok(());
+        }
+        // Every other operation is the runtime function of its name, called with the
+        // worker context when it starts a task, then the operands as they are.
+        let function = RtFn::from_name(op.c_name())
+            .ok_or_else(|| Error::Unsupported(format!("{} has no runtime function", op.name())))?;
         if op.io_future_result().is_some() {
             call_args.push(ctx);
         }

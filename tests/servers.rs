@@ -1,9 +1,9 @@
 //! Example servers driven by real clients (curl and Python's `http.client`), as their
 //! users would: `vex run examples/22_io/http_hello.vx -- 0 N` listens on 127.0.0.1 (a free
 //! port it prints) and serves N connections, each with keep-alive. Every wait is bounded:
-//! a server that does not answer or does not end fails the test and is killed. (The
-//! evaluator prints a program's output when the run ends, so a server there cannot tell
-//! its port to a client: these run compiled.)
+//! a server that does not answer or does not end fails the test and is killed. Every
+//! engine serves: the evaluator writes a program's output as it runs when the output is
+//! not captured, so a client learns the port there too.
 
 #![cfg(feature = "llvm")]
 
@@ -128,4 +128,9 @@ fn drive(engine: &[&str]) {
 #[test]
 fn http_hello_serves_curl_and_python_through_the_jit() {
     drive(&["-O", "2"]);
+}
+
+#[test]
+fn http_hello_serves_curl_and_python_in_the_evaluator() {
+    drive(&["--interp"]);
 }

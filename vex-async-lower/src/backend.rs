@@ -74,17 +74,11 @@ impl Backend for Evaluator {
     fn run_main(&self, module: &Module, config: &RunConfig) -> Result<RunOutput, BackendError> {
         let mut options = eval::Options::new(Mode::Scheduled);
         options.args = config.args.clone();
+        options.stream_output = !config.capture_output;
         let result = eval::run_main(module, options);
         if !result.errors.is_empty() {
             return Err(format!("the evaluator stopped: {}", result.errors.join("; ")).into());
         }
-        if config.capture_output {
-            return Ok(RunOutput::new(result.stdout, result.stderr, result.exit_code));
-        }
-        use std::io::Write as _;
-        std::io::stdout().write_all(result.stdout.as_bytes())?;
-        std::io::stdout().flush()?;
-        std::io::stderr().write_all(result.stderr.as_bytes())?;
-        Ok(RunOutput::new(String::new(), String::new(), result.exit_code))
+        Ok(RunOutput::new(result.stdout, result.stderr, result.exit_code))
     }
 }

@@ -57,21 +57,25 @@ pub struct Options {
     pub cancel_at: Option<(String, u32)>,
     /// What `args()` gives: the program's arguments (LANGUAGE.md §13).
     pub args: Vec<String>,
+    /// Write what the program prints to the process's stdout and stderr as it prints
+    /// it (flushed at every call), instead of collecting it in the [`RunResult`]: a
+    /// server run by the evaluator can tell its port to a client while it runs.
+    pub stream_output: bool,
 }
 
 impl Options {
     /// Default options for a mode.
     pub fn new(mode: Mode) -> Options {
-        Options { mode, fuel: 50_000_000, cancel_at: None, args: Vec::new() }
+        Options { mode, fuel: 50_000_000, cancel_at: None, args: Vec::new(), stream_output: false }
     }
 }
 
 /// What a run produced.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RunResult {
-    /// Everything printed to stdout.
+    /// Everything printed to stdout (empty with [`Options::stream_output`]).
     pub stdout: String,
-    /// Everything printed to stderr.
+    /// Everything printed to stderr (empty with [`Options::stream_output`]).
     pub stderr: String,
     /// The exit code: main's `i32`, 0 for unit, 101 after a panic, the code given to
     /// `exit`.
@@ -354,8 +358,7 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
             m.check_leaks();
         }
         Err(Stop::Panic(msg)) => {
-            m.stderr.extend_from_slice(msg.as_bytes());
-            m.stderr.push(b'\n');
+            m.emit(Stream::Stderr, msg.as_bytes(), true);
             m.out.exit_code = 101;
         }
         Err(Stop::Error(e)) => {
@@ -363,8 +366,7 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
             m.out.exit_code = 102;
         }
         Err(Stop::Deadlock(waiting)) => {
-            m.stderr.extend_from_slice(deadlock_message(waiting as u64).as_bytes());
-            m.stderr.push(b'\n');
+            m.emit(Stream::Stderr, deadlock_message(waiting as u64).as_bytes(), true);
             m.out.exit_code = 101;
         }
         // Like a panic, the program is abandoned whole: no leak check.
@@ -375,7 +377,41 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
     m.out
 }
 
+/// One of the program's output streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
 impl<'m> Machine<'m> {
+    /// Prints `text` (and a newline) on `stream`: collected for the [`RunResult`], or
+    /// written through at once with [`Options::stream_output`]. A closed stream loses
+    /// the text, as it does for compiled programs.
+    fn emit(&mut self, stream: Stream, text: &[u8], newline: bool) {
+        use std::io::Write as _;
+        let nl: &[u8] = if newline { b"\n" } else { b"" };
+        if self.options.stream_output {
+            let _ = match stream {
+                Stream::Stdout => {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(text).and_then(|()| out.write_all(nl)).and_then(|()| out.flush())
+                }
+                Stream::Stderr => {
+                    let mut out = std::io::stderr().lock();
+                    out.write_all(text).and_then(|()| out.write_all(nl))
+                }
+            };
+            return;
+        }
+        let out = match stream {
+            Stream::Stdout => &mut self.stdout,
+            Stream::Stderr => &mut self.stderr,
+        };
+        out.extend_from_slice(text);
+        out.extend_from_slice(nl);
+    }
+
     fn function(&self, name: &str) -> Res<&'m Function> {
         match self.funcs.get(name) {
             Some(f) => Ok(f),

@@ -96,15 +96,12 @@ impl<'m> Machine<'m> {
             },
             RtOp::Print | RtOp::Println | RtOp::Eprint | RtOp::Eprintln => {
                 let text = self.text(&args[0])?;
-                let out = if matches!(op, RtOp::Print | RtOp::Println) {
-                    &mut self.stdout
+                let stream = if matches!(op, RtOp::Print | RtOp::Println) {
+                    Stream::Stdout
                 } else {
-                    &mut self.stderr
+                    Stream::Stderr
                 };
-                out.extend_from_slice(&text);
-                if matches!(op, RtOp::Println | RtOp::Eprintln) {
-                    out.push(b'\n');
-                }
+                self.emit(stream, &text, matches!(op, RtOp::Println | RtOp::Eprintln));
                 Value::Unit
             }
             RtOp::NowMs => Value::Int(i128::from(self.now), IntTy::I64),

@@ -8,12 +8,15 @@
 //! - `cargo xtask fuzz TARGET [SECONDS]` runs one cargo-fuzz target.
 //! - `cargo xtask bench [syntax|check|runtime|e2e]` runs the benchmarks (`e2e`: `bench/run.sh`).
 //! - `cargo xtask proptest [CASES]` runs the property tests with many cases.
+//! - `cargo xtask load [SECONDS]` puts the HTTP example under wrk and chaos clients
+//!   (`load.rs`).
 //! - `cargo xtask deps` only installs the system dependencies.
 //!
 //! It uses nothing but `std`, so it builds in seconds on a fresh machine. It must not
 //! contain compiler logic: it only orders commands.
 
 mod deps;
+mod load;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -31,6 +34,10 @@ commands:
                             name is given; e2e takes bench/run.sh's [quick] [runs=N]
                             [only=cpu,async,values,channels])
   proptest [CASES]          the property tests with CASES cases each (default 10000)
+  load [SECONDS]            load test: examples/22_io/http_hello.vx (release build, two
+                            workers) under `wrk -t2 -c100` for SECONDS (default 30) while
+                            chaos clients abandon connections at random; fails if the
+                            server stops answering, leaks a descriptor or crashes
   deps                      install missing system dependencies only
 ";
 
@@ -45,6 +52,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("proptest") => proptest(&args[1..]),
+        Some("load") => load::load(&args[1..]),
         Some("deps") => deps::ensure_all(),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end benchmarks of Vex against gcc -O2, tokio and Go (see bench/README.md).
 
-Usage: bench/run.sh [quick] [runs=N] [only=GROUP,...]   (groups: cpu, async, values, channels)
+Usage: bench/run.sh [quick] [runs=N] [only=GROUP,...]   (groups: cpu, async, values, channels, io)
 
 Builds every program, runs each workload N times (default 5, at least 3; the
 implementations of one workload alternate within each round so that load changes hit
@@ -10,7 +10,8 @@ child) and peak RSS (ru_maxrss from wait4), with the ratio Vex/baseline of the w
 times. Every implementation's output is compared with Vex's, so a baseline that
 computes something else fails the run. The first table holds the CPU-bound and async
 workloads, the second the v0.2 value layer (Vec, strings, closures) with the goals of
-its issue, the third the v0.2 channels and select against Go and tokio with their goals.
+its issue, the third the v0.2 channels and select against Go and tokio with their goals,
+the fourth the v0.2 I/O servers and file reading against Go and tokio (bench/io.py).
 """
 import os
 import re
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # bench/io_group.py is imported: no __pycache__ in bench/
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
 OUT = os.path.join(BENCH, "out")
@@ -30,7 +32,7 @@ WORKERS = "2"
 
 QUICK = "quick" in sys.argv[1:]
 RUNS = 5
-GROUPS = ("cpu", "async", "values", "channels")
+GROUPS = ("cpu", "async", "values", "channels", "io")
 ONLY = set(GROUPS)
 USAGE = "usage: bench/run.sh [quick] [runs=N] [only=GROUP,...]   (groups: " + ", ".join(GROUPS) + ")"
 for a in sys.argv[1:]:
@@ -195,13 +197,17 @@ def build():
         for n in (_VN, 0):
             bins[f"vecprealloc{n}"] = {"vex": vex_build("vecprealloc", {"N": n}, f"vecprealloc_{n}")}
 
-    if not ONLY & {"async", "channels"}:
+    if "io" in ONLY:
+        import io_group
+        io_group.build(bins, vex_build, go)
+    if not ONLY & {"async", "channels", "io"}:
         return bins
     log("build: tokio baselines (cargo build --release)")
     tokio_dir = os.path.join(BENCH, "baselines", "tokio")
     sh(["cargo", "build", "--release", "-q"], cwd=tokio_dir,
        env=dict(os.environ, CARGO_TARGET_DIR=os.path.join(OUT, "tokio")))
     tokio = os.path.join(OUT, "tokio", "release", "vex-bench-tokio")
+    bins["tokio-io"] = os.path.join(OUT, "tokio", "release", "vex-bench-tokio-io")
 
     if "channels" in ONLY:
         log("build: v0.2 channel programs (vex build -O 2)")
@@ -292,6 +298,9 @@ def main():
         report_values(measure_values(bins))
     if "channels" in ONLY:
         report_channels(measure_channels(bins))
+    if "io" in ONLY:
+        import io_group
+        io_group.report(io_group.measure(bins))
 
 
 def report(rows, susp, susp0, vrun, load, load_end):

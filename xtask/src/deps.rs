@@ -26,6 +26,8 @@ const PACKAGES: &[&str] = &[
     // Real clients that drive the example servers in the test suite (tests/servers.rs).
     "curl",
     "python3",
+    // The HTTP load generator of the benchmarks' io group (bench/io_group.py).
+    "wrk",
 ];
 
 /// Installs whatever of [`PACKAGES`] is missing.

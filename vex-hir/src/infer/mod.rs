@@ -35,6 +35,7 @@ mod builtin;
 mod call;
 mod channel;
 mod closure;
+mod exhaustive;
 mod expr;
 mod io;
 mod pat;

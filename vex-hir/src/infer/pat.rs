@@ -1,6 +1,6 @@
 //! Inference of statements, patterns and `match`: `let` with its optional annotation,
-//! checking a pattern against the scrutinee's type, and the exhaustiveness check of a
-//! `match` over enums and booleans.
+//! checking a pattern against the scrutinee's type, and `match` (its exhaustiveness check
+//! is `exhaustive.rs`).
 
 use super::{HirNode, InferCtx, InferDiagnostic};
 use crate::body::{ExprId, Literal, MatchArm, Pat, PatId, Stmt, StmtId};
@@ -230,91 +230,5 @@ impl InferCtx<'_> {
             });
         }
         result.unwrap_or(Ty::Never)
-    }
-
-    /// What the unguarded arms leave uncovered, described for a person, or `None` when
-    /// they cover every value.
-    fn missing_patterns(&self, ty: &Ty, arms: &[MatchArm]) -> Option<String> {
-        let unguarded: Vec<PatId> =
-            arms.iter().filter(|a| a.guard.is_none()).map(|a| a.pat).collect();
-        if ty.references_error() || unguarded.iter().any(|&p| self.irrefutable(p)) {
-            return None;
-        }
-        let variants_missing = |variants: Vec<(String, bool)>| {
-            let missing: Vec<String> = variants
-                .into_iter()
-                .filter(|(name, _)| !unguarded.iter().any(|&p| self.covers_variant(p, name)))
-                .map(
-                    |(name, payload)| {
-                        if payload { format!("`{name}(..)`") } else { format!("`{name}`") }
-                    },
-                )
-                .collect();
-            (!missing.is_empty()).then(|| missing.join(", "))
-        };
-        match ty {
-            Ty::Enum(loc) => {
-                let enum_name = crate::signature::type_name(self.db, ty).unwrap_or_default();
-                variants_missing(
-                    enum_variants(self.db, *loc)
-                        .into_iter()
-                        .map(|(name, payload)| (format!("{enum_name}.{name}"), !payload.is_empty()))
-                        .collect(),
-                )
-            }
-            Ty::Option(_) => variants_missing(vec![("Some".into(), true), ("None".into(), false)]),
-            Ty::Result(..) => variants_missing(vec![("Ok".into(), true), ("Err".into(), true)]),
-            Ty::Bool => {
-                let missing: Vec<&str> = [true, false]
-                    .into_iter()
-                    .filter(|&b| !unguarded.iter().any(|&p| self.covers_bool(p, b)))
-                    .map(|b| if b { "`true`" } else { "`false`" })
-                    .collect();
-                (!missing.is_empty()).then(|| missing.join(", "))
-            }
-            Ty::Never => None,
-            Ty::Int(_) | Ty::Var(_, VarKind::Int) => {
-                Some("integers other than the listed ones".to_owned())
-            }
-            Ty::String => Some("strings other than the listed ones".to_owned()),
-            _ => Some("values other than the listed ones".to_owned()),
-        }
-    }
-
-    fn irrefutable(&self, pat: PatId) -> bool {
-        match &self.body.pats[pat] {
-            Pat::Wild | Pat::Bind(_) | Pat::Missing | Pat::Unsupported(_) => true,
-            Pat::Or(alternatives) => alternatives.iter().any(|&p| self.irrefutable(p)),
-            Pat::Tuple(elems) => elems.iter().all(|&p| self.irrefutable(p)),
-            Pat::Literal(..) | Pat::Variant { .. } => false,
-        }
-    }
-
-    /// Whether `pat` matches every value of the variant `name` (written `Enum.Variant`
-    /// for user enums, bare for the builtin ones).
-    fn covers_variant(&self, pat: PatId, name: &str) -> bool {
-        match &self.body.pats[pat] {
-            Pat::Variant { ty, variant, fields } => {
-                let written = if self.scope.get(ty).is_none()
-                    && BuiltinVariant::from_name(Some(ty), variant).is_some()
-                {
-                    variant.to_string()
-                } else {
-                    format!("{ty}.{variant}")
-                };
-                written == name
-                    && fields.as_deref().unwrap_or(&[]).iter().all(|&p| self.irrefutable(p))
-            }
-            Pat::Or(alternatives) => alternatives.iter().any(|&p| self.covers_variant(p, name)),
-            _ => self.irrefutable(pat),
-        }
-    }
-
-    fn covers_bool(&self, pat: PatId, value: bool) -> bool {
-        match &self.body.pats[pat] {
-            Pat::Literal(Literal::Bool(b), _) => *b == value,
-            Pat::Or(alternatives) => alternatives.iter().any(|&p| self.covers_bool(p, value)),
-            _ => self.irrefutable(pat),
-        }
     }
 }

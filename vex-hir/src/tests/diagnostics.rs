@@ -128,6 +128,30 @@ fn non_exhaustive_match_names_the_missing_variant() {
 }
 
 #[test]
+fn exhaustive_match_through_nested_patterns() {
+    // Every value is covered only by looking inside `Some(..)`, the tuple and `Ok(..)`.
+    check(
+        "enum E { A(i64), B, C(bool) }\nfn f(x: Option<E>, t: (bool, bool), r: Result<(), string>): i64 {\n    let a = match x { None => 0, Some(E.A(n)) => n, Some(E.B) => 1, Some(E.C(true)) => 2, Some(E.C(false)) => 3 }\n    let b = match t { (true, _) => 1, (false, true) => 2, (_, false) => 3 }\n    let c = match r { Ok(()) => 1, Err(\"x\") | Err(_) => 2 }\n    a + b + c\n}\nfn main() {}\n",
+        expect![""],
+    );
+}
+
+#[test]
+fn non_exhaustive_nested_match_names_a_missing_value() {
+    check(
+        "enum E { A(i64), B, C(bool) }\nfn f(x: Option<E>, t: (bool, bool)): i64 {\n    let a = match x { None => 0, Some(E.A(_)) => 1, Some(E.C(true)) => 2 }\n    let b = match t { (true, _) => 1, (false, false) => 2 }\n    let c = match x { Some(E.A(0)) => 0, Some(E.B) | None => 1, Some(E.C(_)) => 2 }\n    a + b + c\n}\nfn main() {}\n",
+        expect![[r#"
+            E0008 85..147 "match x { None => 0, Some(E.A(_)) => 1, Some(E.C(true)) => 2 }": non-exhaustive match: `Some(E.B)` not covered
+              help: add arms for the missing values, or a `_` arm
+            E0008 160..207 "match t { (true, _) => 1, (false, false) => 2 }": non-exhaustive match: `(false, true)` not covered
+              help: add arms for the missing values, or a `_` arm
+            E0008 220..291 "match x { Some(E.A(0)) => 0, Some(E.B) | None => 1, Some(E.C(_)) => 2 }": non-exhaustive match: `Some(E.A(..))` not covered
+              help: add arms for the missing values, or a `_` arm
+        "#]],
+    );
+}
+
+#[test]
 fn non_exhaustive_match_on_integers() {
     check(
         "fn main() {\n    let x = match 3 { 0 => 1, 1 | 2 => 2, n if n < 0 => 3 }\n}\n",

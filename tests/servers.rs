@@ -1,4 +1,4 @@
-//! Example servers driven by real clients (curl and Python's `http.client`), as their
+//! Example servers driven by real clients (curl, Python's `http.client` and `socket`), as their
 //! users would: `vex run examples/22_io/http_hello.vx -- 0 N` listens on 127.0.0.1 (a free
 //! port it prints) and serves N connections, each with keep-alive. Every wait is bounded:
 //! a server that does not answer or does not end fails the test and is killed. Every
@@ -7,84 +7,17 @@
 
 #![cfg(feature = "llvm")]
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-const LIMIT: Duration = Duration::from_secs(30);
+use std::process::Command;
 
-/// A running `vex run` of a server, killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `vex run ENGINE_ARGS FILE -- 0 CONNECTIONS` and reads the port it prints.
-fn start(engine: &[&str], file: &str, connections: u32) -> Server {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vex"))
-        .arg("run")
-        .args(engine)
-        .args([file, "--", "0", &connections.to_string()])
-        .current_dir(root)
-        .env("VEX_WORKERS", "2")
-        .env_remove("VEX_CLOCK")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("vex runs");
-    let stdout = child.stdout.take().expect("piped");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let line = rx.recv_timeout(LIMIT).expect("the server prints its port");
-    let port = line
-        .trim()
-        .strip_prefix("listening on ")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-    Server { child, port }
-}
-
-/// Waits (bounded) for the server to end after its last connection; its exit status and
-/// stderr.
-fn finish(mut server: Server) -> (i32, String) {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = server.child.try_wait().expect("wait") {
-            let mut stderr = String::new();
-            if let Some(mut e) = server.child.stderr.take() {
-                let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
-            }
-            return (status.code().unwrap_or(-1), stderr);
-        }
-        assert!(start.elapsed() < LIMIT, "the server did not end after its connections");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn run_client(command: &mut Command) -> Output {
-    let output = command.output().expect("the client runs");
-    assert!(output.status.success(), "client failed: {output:?}");
-    output
-}
+use common::{finish, run_client, start};
 
 /// curl reuses one connection for two URLs (keep-alive), Python's http.client sends
 /// three requests on one connection, and curl asks to close a third one.
 fn drive(engine: &[&str]) {
-    let server = start(engine, "examples/22_io/http_hello.vx", 3);
-    let base = format!("http://127.0.0.1:{}", server.port);
+    let (server, port) = start(engine, "examples/22_io/http_hello.vx", &["0", "3"]);
+    let base = format!("http://127.0.0.1:{port}");
     let curl = run_client(Command::new("curl").args([
         "-sS",
         "--max-time",
@@ -101,7 +34,7 @@ fn drive(engine: &[&str]) {
          \x20   r = c.getresponse()\n\
          \x20   print(r.status, r.getheader('Content-Length'), r.read().decode())\n\
          c.close()\n",
-        server.port
+        port
     );
     let python = run_client(Command::new("python3").args(["-c", &script]));
     assert_eq!(
@@ -121,8 +54,8 @@ fn drive(engine: &[&str]) {
     let text = String::from_utf8_lossy(&closing.stdout);
     assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
     assert!(text.contains("Connection: close\r\n"), "{text}");
-    let (code, stderr) = finish(server);
-    assert_eq!((code, stderr.as_str()), (0, ""));
+    let ended = finish(server);
+    assert_eq!((ended.code, ended.stdout.as_str(), ended.stderr.as_str()), (0, "", ""));
 }
 
 #[test]
@@ -133,4 +66,59 @@ fn http_hello_serves_curl_and_python_through_the_jit() {
 #[test]
 fn http_hello_serves_curl_and_python_in_the_evaluator() {
     drive(&["--interp"]);
+}
+
+/// Three Python socket clients on `chat_server.vx -- 0 3`: two chat (one ends its lines
+/// with `\r\n`), a third joins, sends half a line and resets its connection, and the
+/// others see it leave; one leaves with `/quit`, the last by closing its side.
+fn chat(engine: &[&str]) {
+    let (server, port) = start(engine, "examples/22_io/chat_server.vx", &["0", "3"]);
+    let script = format!(
+        "import socket, struct\n\
+         def connect():\n\
+         \x20   s = socket.create_connection(('127.0.0.1', {port}), timeout=10)\n\
+         \x20   return s, s.makefile('rb')\n\
+         def line(f):\n\
+         \x20   print(f.readline().decode().rstrip('\\n'))\n\
+         a, af = connect(); line(af)\n\
+         a.sendall(b'/nick ann\\r\\n'); line(af)\n\
+         b, bf = connect(); line(bf); line(af)\n\
+         c, cf = connect(); line(cf); line(af); line(bf)\n\
+         c.sendall(b'half a li')\n\
+         c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))\n\
+         cf.close(); c.close()\n\
+         line(af); line(bf)\n\
+         b.sendall(b'hi ann\\n'); line(af); line(bf)\n\
+         a.sendall(b'/quit\\n'); line(af); print(af.read() == b'')\n\
+         line(bf)\n\
+         b.shutdown(socket.SHUT_WR); line(bf); print(bf.read() == b'')\n"
+    );
+    let python = run_client(Command::new("python3").args(["-c", &script]));
+    assert_eq!(
+        String::from_utf8_lossy(&python.stdout),
+        "welcome, user1\n* user1 is now ann\n\
+         welcome, user2\n* user2 joined\n\
+         welcome, user3\n* user3 joined\n* user3 joined\n\
+         * user3 left\n* user3 left\n\
+         user2: hi ann\nuser2: hi ann\n\
+         bye\nTrue\n* ann left\n\
+         bye\nTrue\n",
+        "{python:?}"
+    );
+    let ended = finish(server);
+    assert_eq!((ended.code, ended.stdout.as_str()), (0, ""), "{}", ended.stderr);
+    // The reset connection may be reported (by its reader or its writer), nothing else.
+    for line in ended.stderr.lines() {
+        assert!(line.starts_with("connection 3 failed: "), "{}", ended.stderr);
+    }
+}
+
+#[test]
+fn chat_server_serves_python_clients_through_the_jit() {
+    chat(&["-O", "2"]);
+}
+
+#[test]
+fn chat_server_serves_python_clients_in_the_evaluator() {
+    chat(&["--interp"]);
 }

@@ -125,6 +125,7 @@ pub fn fn_ir<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Built> {
         body,
         infer,
         source_map,
+        body_offset: u32::from(vex_hir::lower::body_offset(db, id)),
         path,
         lines,
         def_offset,

@@ -13,7 +13,7 @@ use crate::diagnostics::{Code, Diagnostic, Fix, TextEdit};
 use crate::ids::{ConstLoc, EnumLoc, FunctionLoc, StructLoc};
 use crate::infer::{FixAt, HirNode, InferDiagnostic, infer};
 use crate::item_tree::{item_source_map, item_tree, parse};
-use crate::lower::{BodyId, BodyOwner, body, body_source_map};
+use crate::lower::{BodyId, BodyOwner, body, body_offset, body_source_map};
 use crate::moves::check_moves;
 use crate::scope::duplicate_item_diagnostics;
 use crate::signature::{
@@ -33,13 +33,12 @@ fn file_diagnostics_query(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         parse(db, file).errors().iter().map(Diagnostic::from_syntax_error).collect();
     diagnostics.extend(item_diagnostics(db, file));
     let tree = item_tree(db, file);
-    for index in 0..tree.functions.len() as u32 {
-        let owner = BodyOwner::Function(FunctionLoc { file, index });
-        diagnostics.extend(body_diagnostics(db, BodyId::new(db, owner)).iter().cloned());
-    }
-    for index in 0..tree.consts.len() as u32 {
-        let owner = BodyOwner::Const(ConstLoc { file, index });
-        diagnostics.extend(body_diagnostics(db, BodyId::new(db, owner)).iter().cloned());
+    let functions = (0..tree.functions.len() as u32)
+        .map(|index| BodyOwner::Function(FunctionLoc { file, index }));
+    let consts =
+        (0..tree.consts.len() as u32).map(|index| BodyOwner::Const(ConstLoc { file, index }));
+    for owner in functions.chain(consts) {
+        diagnostics.extend(body_diagnostics(db, BodyId::new(db, owner)));
     }
     diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
     diagnostics
@@ -200,9 +199,21 @@ fn contains_itself(db: &dyn Db, root: &Ty) -> bool {
     false
 }
 
-/// The diagnostics of one body: from lowering, inference and move checking.
+/// The diagnostics of one body, from lowering, inference and move checking, with their
+/// spans in the file.
+pub fn body_diagnostics(db: &dyn Db, id: BodyId<'_>) -> Vec<Diagnostic> {
+    let relative = body_diagnostics_relative(db, id);
+    if relative.is_empty() {
+        return Vec::new();
+    }
+    let offset = body_offset(db, id);
+    relative.iter().map(|d| d.clone().shifted(offset)).collect()
+}
+
+/// The memoised part of [`body_diagnostics`]: spans relative to the body's item
+/// ([`body_offset`]), so that it stays valid when the item moves.
 #[salsa::tracked(returns(ref))]
-pub fn body_diagnostics<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Vec<Diagnostic> {
+fn body_diagnostics_relative<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Vec<Diagnostic> {
     let source_map = body_source_map(db, id);
     let result = infer(db, id);
     let mut out = source_map.diagnostics.clone();

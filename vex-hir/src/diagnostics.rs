@@ -112,6 +112,20 @@ impl Diagnostic {
         self
     }
 
+    /// The same diagnostic with every span (primary, labels, fix edits) moved `by` bytes
+    /// later: a body's diagnostics are found relative to its item and placed in the file
+    /// this way.
+    pub fn shifted(mut self, by: vex_syntax::TextSize) -> Diagnostic {
+        self.range += by;
+        for label in &mut self.labels {
+            label.range += by;
+        }
+        for edit in self.fixes.iter_mut().flat_map(|f| &mut f.edits) {
+            edit.range += by;
+        }
+        self
+    }
+
     /// The diagnostic for one syntax error of the parser.
     pub fn from_syntax_error(error: &vex_syntax::SyntaxError) -> Diagnostic {
         Diagnostic::error(error.range(), error.message())

@@ -1,15 +1,19 @@
 //! Lowering a function's (or constant's) syntax into [`Body`] HIR, and the per-body
 //! queries `body(id)` and `body_source_map(id)`.
 //!
-//! Both queries project one computation, `body_with_source_map`, which re-runs when
-//! its file is re-parsed. `body` holds no positions, so for every function whose text
-//! did not change it comes out equal, salsa backdates it, and `infer` for those
-//! functions is not re-run. See the module doc of [`crate::body`] for the desugarings.
+//! Both queries project one computation, `body_with_source_map`, which lowers the item's
+//! syntax detached from its file ([`body_syntax`]): its spans are relative to the item's
+//! start ([`body_offset`]). So an edit elsewhere in the file, even one that moves this
+//! item, re-lowers nothing: the detached syntax comes out equal, salsa backdates it, and
+//! neither the body, its source map nor `infer` and the body's diagnostics run again.
+//! `body` holds no positions at all, so a whitespace or comment edit inside the item
+//! re-lowers it but re-infers nothing. See the module doc of [`crate::body`] for the
+//! desugarings.
 
 use std::sync::Arc;
 
-use vex_syntax::TextRange;
 use vex_syntax::ast::{self, AstNode, FStringPiece, LiteralKind};
+use vex_syntax::{GreenNode, SyntaxNode, TextRange, TextSize};
 
 use crate::body::{
     ArithOp, BinaryOp, Body, BodySourceMap, CmpOp, Expr, ExprId, ForIter, FormatPiece, Label,
@@ -19,7 +23,7 @@ use crate::body::{
 use crate::db::Db;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ids::{ConstLoc, FunctionLoc};
-use crate::item_tree::{const_syntax, function_syntax, lower_type};
+use crate::item_tree::{const_syntax, function_syntax, item_source_map, lower_type};
 use crate::ty::{FloatTy, IntTy};
 
 /// What owns a body: a function or a constant's initialiser.
@@ -48,20 +52,42 @@ mod interned {
     }
 }
 
-/// The body and its source map, computed together.
+/// The syntax of a body's item (the function or the const), detached from its file: equal
+/// across edits elsewhere in the file, which is what keeps those edits from re-lowering
+/// every body after them.
+#[salsa::tracked]
+pub fn body_syntax<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Option<GreenNode> {
+    let node = match id.owner(db) {
+        BodyOwner::Function(loc) => function_syntax(db, loc.file, loc.index)?.syntax().clone(),
+        BodyOwner::Const(loc) => const_syntax(db, loc.file, loc.index)?.syntax().clone(),
+    };
+    Some(node.green().into_owned())
+}
+
+/// Where a body's item starts in its file: the spans of [`body_source_map`] are relative
+/// to it.
+pub fn body_offset(db: &dyn Db, id: BodyId<'_>) -> TextSize {
+    let (file, index, consts) = match id.owner(db) {
+        BodyOwner::Function(loc) => (loc.file, loc.index, false),
+        BodyOwner::Const(loc) => (loc.file, loc.index, true),
+    };
+    let map = item_source_map(db, file);
+    let nodes = if consts { &map.const_nodes } else { &map.function_nodes };
+    nodes.get(index as usize).map_or(TextSize::new(0), |ptr| ptr.text_range().start())
+}
+
+/// The body and its source map, computed together from the detached syntax.
 #[salsa::tracked(returns(ref))]
 pub fn body_with_source_map<'db>(
     db: &'db dyn Db,
     id: BodyId<'db>,
 ) -> (Arc<Body>, Arc<BodySourceMap>) {
     let mut lowerer = Lowerer::default();
+    let root = body_syntax(db, id).clone().map(SyntaxNode::new_root);
     match id.owner(db) {
-        BodyOwner::Function(loc) => {
-            let syntax = function_syntax(db, loc.file, loc.index);
-            lowerer.lower_function(syntax);
-        }
-        BodyOwner::Const(loc) => {
-            let value = const_syntax(db, loc.file, loc.index).and_then(|c| c.value());
+        BodyOwner::Function(_) => lowerer.lower_function(root.and_then(ast::Fn::cast)),
+        BodyOwner::Const(_) => {
+            let value = root.and_then(ast::Const::cast).and_then(|c| c.value());
             lowerer.body.root = lowerer.lower_opt_expr(value);
         }
     }
@@ -74,7 +100,7 @@ pub fn body<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Body> {
     Arc::clone(&body_with_source_map(db, id).0)
 }
 
-/// The spans of one body's HIR nodes.
+/// The spans of one body's HIR nodes, relative to [`body_offset`].
 #[salsa::tracked(returns(ref))]
 pub fn body_source_map<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<BodySourceMap> {
     Arc::clone(&body_with_source_map(db, id).1)

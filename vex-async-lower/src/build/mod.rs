@@ -125,8 +125,10 @@ pub struct BodyInput<'a> {
     pub body: &'a Body,
     /// Inference results.
     pub infer: &'a InferenceResult,
-    /// Spans.
+    /// Spans, relative to `body_offset`.
     pub source_map: &'a BodySourceMap,
+    /// Byte offset of the body's item in its file (`vex_hir::lower::body_offset`).
+    pub body_offset: u32,
     /// The file's path as given, for panic locations.
     pub path: &'a str,
     /// Lines of the file, for panic and statement locations.
@@ -446,9 +448,10 @@ impl<'a, 'b> Builder<'a, 'b> {
     /// Makes `range`'s start (or its last character, with `end`) the current location
     /// and returns the previous one.
     fn move_to(&mut self, range: Option<vex_syntax::TextRange>, end: bool) -> Loc {
+        let at = self.input.body_offset;
         let loc = match range {
-            Some(r) if end => self.rel_loc(u32::from(r.end()).saturating_sub(1)),
-            Some(r) => self.rel_loc(u32::from(r.start())),
+            Some(r) if end => self.rel_loc(at + u32::from(r.end()).saturating_sub(1)),
+            Some(r) => self.rel_loc(at + u32::from(r.start())),
             None => self.cur,
         };
         std::mem::replace(&mut self.cur, loc)
@@ -483,7 +486,8 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     fn loc(&self, e: ExprId) -> SourceLoc {
-        let offset = self.input.source_map.exprs.get(e).map_or(0, |r| u32::from(r.start()));
+        let relative = self.input.source_map.exprs.get(e).map_or(0, |r| u32::from(r.start()));
+        let offset = self.input.body_offset + relative;
         source_loc(self.input.path, self.input.lines, offset)
     }
 

@@ -801,7 +801,8 @@ bool vex_future_is_ready(const VexFuture *f);
  * current runtime, as for vex_task_spawn; aborts without one). No operation ever blocks a
  * worker thread:
  *  - Sockets are non-blocking; the op task tries the system call and, on EAGAIN, waits on
- *    the runtime's epoll reactor (worker_await_io) and tries again.
+ *    the runtime's epoll reactor and tries again (a read waits at once, without trying,
+ *    when the last read emptied the socket and nothing was reported since).
  *  - File operations (open, read, write, unlink, stat) run on a bounded pool of blocking
  *    threads inside the runtime (VEX_BLOCKING_THREADS, default 4, read when the runtime
  *    first needs the pool; threads are started on demand). The op task submits one job in

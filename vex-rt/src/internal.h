@@ -196,11 +196,23 @@ typedef struct IoSlot {
     uint32_t events;    /* EventType bits */
 } IoSlot;
 
-/* The armed slots of one fd and the generation of its current epoll arming. */
+/* What the reactor knows of one fd: its waiting slots and the readiness its events
+ * reported. */
 typedef struct IoFd {
-    int32_t head;
-    uint32_t gen;
+    int32_t head;          /* the fd's list of waiting slots */
+    uint32_t gen;          /* epoll token generation (reactor_forget bumps it) */
+    uint32_t ready;        /* EPOLL* bits reported since a wait last consumed them */
+    bool added;            /* in the epoll set (edge-triggered, all interests) */
+    _Atomic uint32_t tick; /* events seen on this fd; read without the lock */
+    _Atomic uint32_t drained; /* 1 + the tick of a read that emptied it (0: none) */
+    _Atomic bool closed;      /* an event reported a hang-up, read hang-up or error */
 } IoFd;
+
+/* The per-fd table: REACTOR_FD_CHUNKS chunks of 2^REACTOR_FD_CHUNK_BITS entries, each
+ * allocated on first use and never moved, so reactor_fd_tick can read an entry without
+ * the lock. Covers fds below 2^24. */
+#define REACTOR_FD_CHUNK_BITS 12
+#define REACTOR_FD_CHUNKS 4096
 
 typedef struct VexReactor {
     int epfd;
@@ -208,21 +220,37 @@ typedef struct VexReactor {
     pthread_mutex_t lock;
     IoSlot *slots;
     int32_t nslots, cap, free_head;
-    IoFd *fds; /* indexed by fd */
-    int32_t nfds;
+    _Atomic(IoFd *) *fd_chunks; /* REACTOR_FD_CHUNKS entries */
     _Atomic size_t waiters;      /* armed registrations */
     _Atomic bool driver_busy;    /* one worker at a time runs epoll_wait */
 } VexReactor;
 
 int reactor_init(VexReactor *r);
 void reactor_destroy(VexReactor *r);
+/* `since` of a wait that has no earlier attempt to compare with (level-triggered). */
+#define REACTOR_ANY_TICK UINT64_MAX
 /* Arms a one-shot wait (other tasks may wait on the same fd); stores the slot id into
- * t->wait. The caller gives the
- * registration one task reference (returned by poll, or dropped by the caller when
- * reactor_cancel returns true). Returns false on epoll error (wake the task at once). */
-bool reactor_register(VexReactor *r, VexTask *t, int fd, EventType type);
+ * t->wait. With since = REACTOR_ANY_TICK the wait is level-triggered: it ends at once
+ * if fd is ready now (one epoll_ctl). Else `since` is reactor_fd_tick(fd) read before
+ * an attempt that found fd not ready, and no system call is made: an event reported
+ * after that read ends the wait at once (returns false, the caller runs the task again),
+ * an earlier one is stale. The caller gives the registration one task reference
+ * (returned by poll, or dropped by the caller when reactor_cancel returns true).
+ * Returns false when the task must run again at once (ready, or an epoll error). */
+bool reactor_register(VexReactor *r, VexTask *t, int fd, EventType type, uint64_t since);
 /* Disarms t's registration if still armed; returns true if it was. */
 bool reactor_cancel(VexReactor *r, VexTask *t);
+/* The count of events reported on fd so far (any thread, no lock). */
+uint32_t reactor_fd_tick(VexReactor *r, int fd);
+/* Records that a read started at `tick` (reactor_fd_tick) emptied fd's input (it
+ * returned fewer bytes than asked for), and asks whether that is still the last news of
+ * it and no hang-up was reported (a read would see the end of the stream): then a read
+ * can wait at once (with that tick) instead of trying. Any thread, no lock. */
+void reactor_set_drained(VexReactor *r, int fd, uint32_t tick);
+bool reactor_is_drained(VexReactor *r, int fd, uint32_t tick);
+/* Drops what the reactor knows of fd; called before the fd is closed (its number may
+ * come back for another file, whose readiness is not this one's). */
+void reactor_forget(VexReactor *r, int fd);
 /* Waits up to timeout_ms (-1: forever, 0: poll); stores up to REACTOR_BATCH ready tasks
  * into out (each carrying the reference its registration held). Returns count. */
 #define REACTOR_BATCH 64
@@ -388,6 +416,10 @@ uint64_t rt_deadline_after(Runtime *rt, uint64_t ms);
 /* Records a wait until `deadline` or a wake-up (whichever comes first; the worker
  * disarms the timer before the task runs again). */
 void rt_await_deadline(WorkerContext *w, uint64_t deadline);
+/* worker_await_io after an attempt that found fd not ready, `tick` being
+ * reactor_fd_tick(fd) read before the attempt: no system call to arm the wait, which
+ * ends at once if an event came in since (see reactor_register). */
+void rt_await_io_since(WorkerContext *w, int fd, EventType type, uint32_t tick);
 /* The worker's xorshift generator (fixed seed in deterministic mode). Owner only. */
 uint64_t worker_rand(WorkerContext *w);
 

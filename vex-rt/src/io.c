@@ -100,6 +100,13 @@ VexIoHandle *io_handle_new(Runtime *rt, uint8_t kind, int fd) {
     return h;
 }
 
+/* Closes a handle's descriptor (nobody uses it any more). A socket's fd leaves the
+ * reactor first: its number may come back for another file. */
+static void handle_close_fd(VexIoHandle *h, int fd) {
+    if (h->kind != VEX_IO_FILE) reactor_forget(&h->rt->reactor, fd);
+    close(fd);
+}
+
 VexIoHandle *vex_io_handle_retain(VexIoHandle *h) {
     if (h) atomic_fetch_add_explicit(&h->refs, 1, memory_order_relaxed);
     return h;
@@ -114,7 +121,7 @@ void vex_io_handle_release(VexIoHandle *h) {
     else rt->handles = h->next;
     if (h->next) h->next->prev = h->prev;
     pthread_mutex_unlock(&rt->io_lock);
-    if (h->fd >= 0) close(h->fd);
+    if (h->fd >= 0) handle_close_fd(h, h->fd);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }
@@ -133,7 +140,7 @@ void vex_io_close(VexIoHandle *h) {
         }
     }
     pthread_mutex_unlock(&h->lock);
-    if (fd >= 0) close(fd);
+    if (fd >= 0) handle_close_fd(h, fd);
 }
 
 int32_t vex_io_handle_kind(const VexIoHandle *h) { return h->kind; }
@@ -165,7 +172,7 @@ static void io_use_end(IoOp *op) {
     }
     pthread_mutex_unlock(&h->lock);
     op->holds_use = false;
-    if (fd >= 0) close(fd);
+    if (fd >= 0) handle_close_fd(h, fd);
 }
 
 static void elem_handle_retain(void *elem) { vex_io_handle_retain(*(VexIoHandle **)elem); }

@@ -2,7 +2,9 @@
  * net.c — the TCP operations of LANGUAGE.md §13: TcpListener.bind, l.accept,
  * TcpStream.connect, s.read, s.write. Each is an op task (io.c) over non-blocking
  * sockets: it tries the system call and, when the socket is not ready (EAGAIN, a connect
- * in progress), waits on the runtime's epoll reactor (worker_await_io) and tries again.
+ * in progress), waits on the runtime's epoll reactor (rt_await_io_since, with the fd's
+ * event tick read before the attempt) and tries again. A read skips the attempt when the
+ * last read emptied the socket and no event came since (reactor_is_drained).
  * Cancellation withdraws the reactor registration before the task runs (sched.c), so a
  * cancelled op finishes at once. A handle closed while an op waits on it is shut down,
  * which wakes the op; it then ends with EBADF.
@@ -183,13 +185,18 @@ static int connect_step(IoOp *op, Runtime *rt) {
     return 0;
 }
 
-static int read_step(IoOp *op) {
+/* `tick`: reactor_fd_tick before the step. */
+static int read_step(IoOp *op, VexReactor *r, uint32_t tick) {
     if (op->num == 0) return 0; /* "" */
+    /* The last read emptied the socket and no event came since: a read would only see
+     * EAGAIN (the wait ends at once if an event comes in meanwhile). */
+    if (reactor_is_drained(r, op->fd, tick)) return EVENT_READ;
     char buf[READ_CHUNK];
     size_t want = op->num < (int64_t)READ_CHUNK ? (size_t)op->num : READ_CHUNK;
     for (;;) {
         ssize_t n = read(op->fd, buf, want);
         if (n > 0) {
+            if ((size_t)n < want) reactor_set_drained(r, op->fd, tick);
             op->out_str = vex_string_from_bytes(buf, (size_t)n);
             return 0;
         }
@@ -239,12 +246,16 @@ static CoroStatus net_resume(WorkerContext *ctx, void *state) {
             return io_op_finish(ctx, op);
         }
     }
+    /* Read before the attempt: if it finds the socket not ready, the wait (no system
+     * call to arm it) ends at once when an event came in meanwhile. A socket this step
+     * creates (bind, connect) has no readiness recorded yet: any tick will do. */
+    uint32_t tick = reactor_fd_tick(&ctx->rt->reactor, op->fd);
     int wait = 0;
     switch (op->kind) {
     case NET_BIND: wait = bind_step(op, ctx->rt); break;
     case NET_ACCEPT: wait = accept_step(op, ctx->rt); break;
     case NET_CONNECT: wait = connect_step(op, ctx->rt); break;
-    case NET_READ: wait = read_step(op); break;
+    case NET_READ: wait = read_step(op, &ctx->rt->reactor, tick); break;
     case NET_WRITE: wait = write_step(op); break;
     }
     if (wait == 0) {
@@ -253,7 +264,7 @@ static CoroStatus net_resume(WorkerContext *ctx, void *state) {
             op->err = EBADF;
         return io_op_finish(ctx, op);
     }
-    worker_await_io(ctx, op->fd, (EventType)wait);
+    rt_await_io_since(ctx, op->fd, (EventType)wait, tick);
     return CORO_STATUS_YIELDED;
 }
 

@@ -36,7 +36,8 @@
  * there only behind a long queue, see task_complete); then the published deque (FIFO at
  * the top), then the private ring; then the injector. An idle worker steals half of a
  * victim's deque, takes over other workers' due timers, polls I/O, and after a short
- * spin parks on a futex (or blocks in epoll_wait if it holds the reactor). Parked
+ * spin parks on a futex (or blocks in epoll_wait if it holds the reactor; when tasks
+ * wait for I/O and the reactor is free it takes it at once, without spinning). Parked
  * workers are woken one at a time; parker and notifier both do a read-modify-write of
  * num_parked between publishing and checking, so no wake-up is lost. A busy worker
  * notices a newly idle one at its next scheduling decision (a relaxed load of num_idle)
@@ -524,7 +525,8 @@ static bool register_wait(WorkerContext *w, VexTask *t) {
         if (is_cancelled(t)) return true;
         t->wait_kind = WAIT_IO;
         task_ref(t); /* the reactor's reference */
-        if (!reactor_register(&rt->reactor, t, w->pending_fd, w->pending_events)) {
+        if (!reactor_register(&rt->reactor, t, w->pending_fd, w->pending_events,
+                              w->pending_arg)) {
             task_unref(t);
             t->wait_kind = WAIT_NONE;
             return true;
@@ -813,6 +815,14 @@ static VexTask *worker_idle_search(WorkerContext *w) {
             if (virtual_jump(w)) return NULL;
             break;
         }
+        /* Tasks wait for I/O and nobody drives the reactor: park now as its driver
+         * (blocked in epoll_wait, which the readiness itself ends) instead of spinning.
+         * The spin rounds, each with an epoll_wait(0), would take the CPU from whatever
+         * is at the other end of the sockets: with a loopback peer on the same cores
+         * (the echo benchmark), the peer's turn is what this worker waits for. */
+        if (atomic_load_explicit(&rt->reactor.waiters, memory_order_relaxed) > 0 &&
+            !atomic_load_explicit(&rt->reactor.driver_busy, memory_order_relaxed))
+            break;
         if (round < SPIN_ROUNDS / 2) {
             for (int i = 0; i < 64; i++) cpu_relax();
         } else {
@@ -1199,6 +1209,14 @@ void worker_await_io(WorkerContext *ctx, int fd, EventType type) {
     ctx->pending_kind = WAIT_IO;
     ctx->pending_fd = fd;
     ctx->pending_events = type;
+    ctx->pending_arg = REACTOR_ANY_TICK;
+}
+
+void rt_await_io_since(WorkerContext *w, int fd, EventType type, uint32_t tick) {
+    w->pending_kind = WAIT_IO;
+    w->pending_fd = fd;
+    w->pending_events = type;
+    w->pending_arg = tick;
 }
 
 void worker_yield(WorkerContext *ctx) { ctx->pending_kind = WAIT_YIELD; }

@@ -22,6 +22,20 @@ pub use vex_syntax as syntax;
 pub use compiler::{Compiler, Engine, FileDiagnostic, RunError, RunOptions, RunOutput};
 pub use diagnostics::{Diagnostic, Severity};
 
+/// Formats a Vex source file in the canonical layout that `vex fmt` writes: 4-space
+/// indentation, lines of at most 100 characters where they can break, one statement per
+/// line, trailing commas in broken lists, comments kept where they were. A file with
+/// syntax errors is not formatted: its errors are returned (see [`vex_fmt`] for the
+/// layout and the algorithm).
+///
+/// ```
+/// let formatted = vex::format("fn main(){println( 1+2 )}").unwrap();
+/// assert_eq!(formatted, "fn main() { println(1 + 2) }\n");
+/// ```
+pub fn format(text: &str) -> Result<String, Vec<syntax::SyntaxError>> {
+    vex_fmt::format(text)
+}
+
 /// Parses `text` and returns its syntax errors as [`Diagnostic`]s, in source order.
 pub fn syntax_diagnostics(text: &str) -> Vec<Diagnostic> {
     syntax::parse(text).errors().iter().map(Diagnostic::from_syntax_error).collect()

@@ -43,6 +43,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Format files in the canonical layout (4-space indent, 100 columns, trailing
+    /// commas in broken lists), rewriting the files that change. Files with syntax
+    /// errors are reported and left untouched.
+    Fmt {
+        /// The `.vx` files to format (a directory means the `.vx` files under it).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing: print the files that are not formatted, with their first
+        /// differing line, and exit with status 1 if there is any.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print an intermediate form of a program.
     Emit {
         /// What to print.
@@ -126,6 +138,7 @@ fn main() -> ExitCode {
             Some((compiler, _)) => check(&compiler, format),
             None => ExitCode::from(2),
         },
+        Command::Fmt { files, check } => fmt(&files, check),
         Command::Emit { what, files, dot, opt_level } => {
             let Some((compiler, paths)) = load_program(&files) else {
                 return ExitCode::from(2);
@@ -230,6 +243,94 @@ fn parse(file: &Path, dump: bool) -> ExitCode {
         eprint!("{}", diagnostics::render(diagnostic, &name, &text));
     }
     summary(diagnostics.iter())
+}
+
+/// `vex fmt`: formats each file (rewriting it only if it changes) or, with `check`,
+/// reports the files that would change. Exit status 1 if a file has syntax errors or,
+/// with `check`, is not formatted; 2 if a file cannot be read or written.
+fn fmt(args: &[PathBuf], check: bool) -> ExitCode {
+    let mut files = Vec::new();
+    for arg in args {
+        if let Err(err) = vx_files(arg, &mut files) {
+            eprintln!("vex: cannot read {}: {err}", arg.display());
+            return ExitCode::from(2);
+        }
+    }
+    let mut status = ExitCode::SUCCESS;
+    let mut unformatted = 0;
+    for file in files {
+        let Some(text) = read(&file) else { return ExitCode::from(2) };
+        let name = display(&file);
+        let formatted = match vex::format(&text) {
+            Ok(formatted) => formatted,
+            Err(errors) => {
+                for error in &errors {
+                    let diagnostic = Diagnostic::from_syntax_error(error);
+                    eprint!("{}", diagnostics::render(&diagnostic, &name, &text));
+                }
+                eprintln!("{name}: not formatted: it has syntax errors");
+                status = ExitCode::FAILURE;
+                continue;
+            }
+        };
+        if formatted == text {
+            continue;
+        }
+        if check {
+            unformatted += 1;
+            println!("{name}: not formatted");
+            print!("{}", first_difference(&text, &formatted));
+            continue;
+        }
+        if let Err(err) = std::fs::write(&file, &formatted) {
+            eprintln!("vex: cannot write {name}: {err}");
+            return ExitCode::from(2);
+        }
+    }
+    if unformatted > 0 {
+        eprintln!("{unformatted} file{} not formatted", if unformatted == 1 { "" } else { "s" });
+        status = ExitCode::FAILURE;
+    }
+    status
+}
+
+/// `path` if it is a file, else the `.vx` files under the directory `path`, at any
+/// depth, sorted.
+fn vx_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !path.is_dir() {
+        out.push(path.to_owned());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(path)?.filter_map(|entry| entry.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            vx_files(&entry, out)?;
+        } else if entry.extension().is_some_and(|ext| ext == "vx") {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// The first line where `before` and `after` differ, as a short diff.
+fn first_difference(before: &str, after: &str) -> String {
+    let old: Vec<&str> = before.lines().collect();
+    let new: Vec<&str> = after.lines().collect();
+    let line = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    let mut out = format!(
+        "  line {}:
+",
+        line + 1
+    );
+    for text in old.iter().skip(line).take(3) {
+        out.push_str(&format!("  - {text}\n"));
+    }
+    for text in new.iter().skip(line).take(3) {
+        out.push_str(&format!("  + {text}\n"));
+    }
+    out
 }
 
 /// Loads the program made of `args`: files, and directories standing for their `.vx`

@@ -339,3 +339,59 @@ fn run_passes_arguments_after_a_double_dash() {
         );
     }
 }
+
+/// `vex fmt --check` reports a file out of layout and changes nothing, `vex fmt` rewrites
+/// it (after which `--check` passes), and a file with a syntax error is reported and
+/// left as it is.
+#[test]
+fn fmt_checks_rewrites_and_leaves_broken_files_alone() {
+    let dir = std::env::temp_dir().join(format!("vex-cli-fmt-{}-{}", std::process::id(), unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let messy = "fn main(){let x=[1,2,3]\n\n\n  println( x[0] )}\n";
+    let broken = "fn main( {\n";
+    std::fs::write(dir.join("a.vx"), messy).unwrap();
+    std::fs::write(dir.join("b.vx"), broken).unwrap();
+    let vex = |args: &[&str]| {
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_vex")).args(args).current_dir(&dir).output().unwrap();
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    };
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let check = vex(&["fmt", "--check", "a.vx"]);
+    assert!(check.starts_with("exit: 1\n"), "{check}");
+    assert_eq!(read("a.vx"), messy);
+    expect![[r#"
+        exit: 1
+        --- stdout
+        --- stderr
+        b.vx:1:9: error: expected `)`, found `{`
+           1 | fn main( {
+             |         ^
+        b.vx:1:11: error: expected `}`, found end of file
+           1 | fn main( {
+             |           ^
+        b.vx: not formatted: it has syntax errors
+    "#]]
+    .assert_eq(&vex(&["fmt", "a.vx", "b.vx"]));
+    expect![[r#"
+        fn main() {
+            let x = [1, 2, 3]
+
+            println(x[0])
+        }
+    "#]]
+    .assert_eq(&read("a.vx"));
+    assert_eq!(read("b.vx"), broken);
+    expect![[r#"
+        exit: 0
+        --- stdout
+        --- stderr
+    "#]]
+    .assert_eq(&vex(&["fmt", "--check", "a.vx"]));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -6,7 +6,7 @@
 //!   and a short smoke run of every fuzz target.
 //! - `cargo xtask run FILE.vx` runs a Vex program through the `vex` CLI.
 //! - `cargo xtask fuzz TARGET [SECONDS]` runs one cargo-fuzz target.
-//! - `cargo xtask bench [syntax|check|runtime|e2e]` runs the benchmarks (`e2e`: `bench/run.sh`).
+//! - `cargo xtask bench [syntax|fmt|check|runtime|e2e]` runs the benchmarks (`e2e`: `bench/run.sh`).
 //! - `cargo xtask proptest [CASES]` runs the property tests with many cases.
 //! - `cargo xtask load [SECONDS]` puts the HTTP example under wrk and chaos clients
 //!   (`load.rs`).
@@ -30,7 +30,7 @@ commands:
   test [--no-fuzz]          install missing system deps, then run every test suite
   run FILE.vx [ARGS...]     run a Vex program with the `vex` CLI (release build)
   fuzz TARGET [SECONDS]     run a cargo-fuzz target (default 60 seconds)
-  bench [NAME] [ARGS]       run benchmarks: syntax, check, runtime, e2e (all when no
+  bench [NAME] [ARGS]       run benchmarks: syntax, fmt, check, runtime, e2e (all when no
                             name is given; e2e takes bench/run.sh's [quick] [runs=N]
                             [only=cpu,async,values,channels])
   proptest [CASES]          the property tests with CASES cases each (default 10000)
@@ -155,6 +155,12 @@ fn bench(args: &[String]) -> Result {
             cargo(&["bench", "--package", "vex-syntax"])
         })?;
     }
+    if matches!(which, "all" | "fmt") {
+        known = true;
+        step("bench: vex-fmt format throughput", || {
+            cargo(&["bench", "--package", "vex-fmt", "--bench", "fmt"])
+        })?;
+    }
     if matches!(which, "all" | "check") {
         known = true;
         step("bench: vex-hir check, from scratch and after an edit", || {
@@ -175,7 +181,9 @@ fn bench(args: &[String]) -> Result {
         })?;
     }
     if !known {
-        return Err(format!("unknown benchmark `{which}`; known: syntax, check, runtime, e2e"));
+        return Err(format!(
+            "unknown benchmark `{which}`; known: syntax, fmt, check, runtime, e2e"
+        ));
     }
     Ok(())
 }

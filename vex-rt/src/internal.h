@@ -308,6 +308,10 @@ struct WorkerContext {
     VexTask *lifo;
     uint32_t lifo_streak;
     uint32_t tick;
+    /* Socket operations the running task has completed in place (net.c) since the
+     * worker took it from a queue; at IO_INLINE_BUDGET the next one suspends it, so that
+     * a task on a connection that is always ready still lets the others run. */
+    uint32_t io_inline;
     uint64_t rng;
     /* The wait recorded by the running resume function. */
     uint8_t pending_kind;
@@ -518,6 +522,8 @@ typedef struct IoOp {
 
 /* A new op task (zeroed state; not spawned) on ctx's runtime (NULL: the current one). */
 IoOp *io_op_alloc(WorkerContext *ctx, uint8_t kind, uint8_t payload, coro_resume_func resume);
+/* Stores the operands (retained), without spawning the op. */
+void io_op_operands(IoOp *op, VexIoHandle *h, VexString *str, VexString *data, int64_t num);
 /* Stores the operands (retained) and spawns the op. */
 VexFuture *io_op_spawn(WorkerContext *ctx, IoOp *op, VexIoHandle *h, VexString *str,
                        VexString *data, int64_t num);

@@ -221,12 +221,16 @@ IoOp *io_op_alloc(WorkerContext *ctx, uint8_t kind, uint8_t payload, coro_resume
     return op;
 }
 
-VexFuture *io_op_spawn(WorkerContext *ctx, IoOp *op, VexIoHandle *h, VexString *str,
-                       VexString *data, int64_t num) {
+void io_op_operands(IoOp *op, VexIoHandle *h, VexString *str, VexString *data, int64_t num) {
     op->h = vex_io_handle_retain(h);
     op->str = vex_string_retain(str);
     op->data = vex_string_retain(data);
     op->num = num;
+}
+
+VexFuture *io_op_spawn(WorkerContext *ctx, IoOp *op, VexIoHandle *h, VexString *str,
+                       VexString *data, int64_t num) {
+    io_op_operands(op, h, str, data, num);
     return vex_task_spawn(ctx, op);
 }
 

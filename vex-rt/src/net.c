@@ -268,9 +268,45 @@ static CoroStatus net_resume(WorkerContext *ctx, void *state) {
     return CORO_STATUS_YIELDED;
 }
 
+/* Socket operations a task may complete in place per resumption (see net_try_now). */
+#define IO_INLINE_BUDGET 32
+
+/* A read or a write called on a worker outside deterministic mode runs its first
+ * attempt in the calling task: when the socket is ready (a busy connection's common
+ * case) the caller gets a finished future, with no op task scheduled and no suspension
+ * of its own at the await. Only an attempt that would wait spawns the op task, which
+ * goes on from there (a write from the bytes already sent). At most IO_INLINE_BUDGET
+ * operations complete in place per resumption of a task (as tokio's cooperative budget):
+ * the next one goes through its op task, so the awaiting task suspends and the worker's
+ * other tasks and timers get their turn even when a connection is always ready.
+ * Deterministic mode keeps every operation in its op task, the order the evaluator
+ * reproduces. Returns NULL when the op task must run. */
+static VexFuture *net_try_now(WorkerContext *ctx, IoOp *op) {
+    op->tag = 1; /* net_resume's first-run checks are done here */
+    if (op->kind == NET_READ && op->num < 0) {
+        op->err = EINVAL;
+    } else if (!io_op_use(op)) {
+        op->err = EBADF;
+    } else {
+        VexReactor *r = &ctx->rt->reactor;
+        uint32_t tick = reactor_fd_tick(r, op->fd);
+        int wait = op->kind == NET_READ ? read_step(op, r, tick) : write_step(op);
+        if (wait) return NULL;
+    }
+    io_op_finish(ctx, op);
+    return rt_finished_future(op);
+}
+
 static VexFuture *net_op(WorkerContext *ctx, uint8_t kind, uint8_t payload, VexIoHandle *h,
                          VexString *str, VexString *data, int64_t num) {
     IoOp *op = io_op_alloc(ctx, kind, payload, net_resume);
+    if (ctx && !ctx->rt->virtual_clock && (kind == NET_READ || kind == NET_WRITE) &&
+        ctx->io_inline < IO_INLINE_BUDGET) {
+        ctx->io_inline++;
+        io_op_operands(op, h, str, data, num);
+        VexFuture *done = net_try_now(ctx, op);
+        return done ? done : vex_task_spawn(ctx, op);
+    }
     return io_op_spawn(ctx, op, h, str, data, num);
 }
 

@@ -554,6 +554,7 @@ static void run_task(WorkerContext *w, VexTask *t) {
         memory_order_acquire, memory_order_relaxed)) {
     }
     if (t->wait_kind != WAIT_NONE) disarm(w->rt, t);
+    w->io_inline = 0;
     for (;;) {
         w->current = t;
         w->pending_kind = WAIT_NONE;

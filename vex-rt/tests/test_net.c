@@ -6,7 +6,9 @@
  * the peer closing mid-read (""); a write to a peer that has gone (EPIPE/ECONNRESET, no
  * SIGPIPE); ECONNREFUSED; EADDRINUSE; invalid hosts and ports; close while an accept or a
  * read waits (EBADF); cancellation of tasks blocked in accept and read; a server waiting
- * on accept in deterministic mode does not hold the virtual clock; 10,000 connections
+ * on accept in deterministic mode does not hold the virtual clock; reads and writes on a
+ * ready socket complete in place (not in deterministic mode), at most a budget of them
+ * before the task lets others run; 10,000 connections
  * (VEX_STRESS_SCALE shrinks it) leave the descriptor count where it was.
  */
 #include "io_test.h"
@@ -620,6 +622,130 @@ TEST(virtual_clock_is_not_held_by_a_server_waiting_on_accept) {
     CHECK_EQ_U(atomic_load(&task_failures), 0);
 }
 
+/* ---- Ready sockets complete in place, within a budget ------------------------------------- */
+
+#define INPLACE_WRITES 200
+
+typedef struct {
+    uint32_t tag;
+    VexFuture *child;
+    const bool *done;
+    int64_t ticks;
+} Ticker;
+
+/* Yields until *done, counting its turns. */
+static CoroStatus ticker_main(WorkerContext *ctx, void *p) {
+    Ticker *s = p;
+    BEGIN(s)
+    while (!*s->done) {
+        AWAIT(s, vex_yield_future(), NULL);
+        s->ticks++;
+    }
+    END
+    return CORO_STATUS_DONE;
+cancel_exit:
+    return vex_task_finish_cancelled(ctx);
+}
+
+typedef struct {
+    uint32_t tag;
+    VexFuture *child;
+    IoRes r;
+    VexIoHandle *l, *client, *server;
+    int64_t port, i;
+    int64_t ready_writes, ready_reads; /* ops whose future had finished when made */
+    int64_t ticks_during_writes;
+    const Ticker *ticker;
+    bool done;
+} InPlace;
+
+/* Connects to its own listener, writes INPLACE_WRITES one-byte chunks (the socket has
+ * room for all of them), then reads them back ten bytes at a time. */
+static CoroStatus in_place_main(WorkerContext *ctx, void *p) {
+    InPlace *s = p;
+    BEGIN(s)
+    AWAIT(s, vex_io_tcp_connect(ctx, S("127.0.0.1"), s->port), &s->r);
+    TCHECK(s->r.tag == VEX_IO_OK);
+    s->client = s->r.u.h;
+    AWAIT(s, vex_io_tcp_accept(ctx, s->l), &s->r);
+    TCHECK(s->r.tag == VEX_IO_OK);
+    s->server = s->r.u.h;
+    s->ticks_during_writes = -s->ticker->ticks;
+    for (s->i = 0; s->i < INPLACE_WRITES; s->i++) {
+        s->child = vex_io_tcp_write(ctx, s->client, S("x"));
+        if (vex_future_is_ready(s->child)) s->ready_writes++;
+        AWAIT(s, s->child, &s->r);
+        TCHECK(s->r.tag == VEX_IO_OK);
+    }
+    s->ticks_during_writes += s->ticker->ticks;
+    for (s->i = 0; s->i < INPLACE_WRITES; s->i += (int64_t)vex_string_len(s->r.u.s)) {
+        vex_string_release(s->i ? s->r.u.s : NULL);
+        s->child = vex_io_tcp_read(ctx, s->server, 10);
+        if (vex_future_is_ready(s->child)) s->ready_reads++;
+        AWAIT(s, s->child, &s->r);
+        TCHECK(s->r.tag == VEX_IO_OK && s->r.u.s != NULL);
+        if (s->r.tag != VEX_IO_OK || s->r.u.s == NULL) break;
+    }
+    vex_string_release(s->r.u.s);
+    END
+    s->done = true;
+    vex_io_handle_release(s->client);
+    vex_io_handle_release(s->server);
+    vex_io_handle_release(s->l);
+    return CORO_STATUS_DONE;
+cancel_exit:
+    s->done = true;
+    vex_io_handle_release(s->client);
+    vex_io_handle_release(s->server);
+    vex_io_handle_release(s->l);
+    return vex_task_finish_cancelled(ctx);
+}
+
+static void in_place_with(bool virtual_clock) {
+    Runtime *rt = make_runtime(1, virtual_clock, false);
+    VexIoHandle *l = listen_on(rt);
+    if (!l) {
+        atomic_fetch_add(&task_failures, 1);
+        runtime_destroy(rt);
+        return;
+    }
+    InPlace *ip = task_new(rt, sizeof *ip, in_place_main);
+    Ticker *tk = task_new(rt, sizeof *tk, ticker_main);
+    ip->l = l;
+    ip->port = vex_io_listener_port(l);
+    ip->ticker = tk;
+    tk->done = &ip->done;
+    VexFuture *ft = vex_task_spawn_in(rt, tk);
+    VexFuture *fi = vex_task_spawn_in(rt, ip);
+    runtime_run(rt);
+    fprintf(stderr, "  %s: %lld of %d writes and %lld reads finished when made, %lld turns of "
+            "another task during the writes\n", virtual_clock ? "deterministic" : "real clock",
+            (long long)ip->ready_writes, INPLACE_WRITES, (long long)ip->ready_reads,
+            (long long)ip->ticks_during_writes);
+    if (virtual_clock) {
+        /* Every operation goes through its op task, as the evaluator does. */
+        TCHECK(ip->ready_writes == 0 && ip->ready_reads == 0);
+    } else {
+        /* Most complete in place; every 33rd suspends the task, so the other one runs. */
+        TCHECK(ip->ready_writes >= INPLACE_WRITES / 2);
+        TCHECK(ip->ready_reads >= 1);
+        TCHECK(ip->ticks_during_writes >= 1);
+    }
+    TCHECK(balanced(rt));
+    vex_future_release(ft);
+    vex_future_release(fi);
+    runtime_destroy(rt);
+}
+
+TEST(ready_sockets_complete_in_place_within_a_budget) {
+    int fds = count_fds();
+    atomic_store(&task_failures, 0);
+    in_place_with(false);
+    in_place_with(true);
+    CHECK_EQ_U(atomic_load(&task_failures), 0);
+    CHECK_EQ_U(count_fds(), fds);
+}
+
 /* ---- 10,000 connections ---------------------------------------------------------------------- */
 
 typedef struct {
@@ -724,6 +850,7 @@ int main(void) {
     RUN(refused_in_use_and_invalid_addresses_are_io_errors);
     RUN(cancelling_tasks_blocked_in_accept_and_read_frees_their_handles);
     RUN(virtual_clock_is_not_held_by_a_server_waiting_on_accept);
+    RUN(ready_sockets_complete_in_place_within_a_budget);
     RUN(stress_ten_thousand_connections_leave_the_descriptor_count_unchanged);
     HARNESS_END();
 }

@@ -729,36 +729,15 @@ fn spaced(
     true
 }
 
+/// A name or a literal token: a whole operand by itself.
+fn is_atom(kind: SyntaxKind) -> bool {
+    matches!(kind, IDENT | BUILTIN_IDENT | INT_NUMBER | FLOAT_NUMBER | STRING | TRUE_KW | FALSE_KW)
+}
+
 fn is_operand_end(kind: SyntaxKind) -> bool {
-    matches!(
-        kind,
-        IDENT
-            | BUILTIN_IDENT
-            | INT_NUMBER
-            | FLOAT_NUMBER
-            | STRING
-            | TRUE_KW
-            | FALSE_KW
-            | R_PAREN
-            | R_BRACK
-            | FSTRING_END
-            | QUESTION
-    )
+    is_atom(kind) || matches!(kind, R_PAREN | R_BRACK | FSTRING_END | QUESTION)
 }
 
 fn is_operand_start(kind: SyntaxKind) -> bool {
-    matches!(
-        kind,
-        IDENT
-            | BUILTIN_IDENT
-            | INT_NUMBER
-            | FLOAT_NUMBER
-            | STRING
-            | TRUE_KW
-            | FALSE_KW
-            | L_PAREN
-            | L_BRACK
-            | MINUS
-            | FSTRING_START
-    )
+    is_atom(kind) || matches!(kind, L_PAREN | L_BRACK | MINUS | FSTRING_START)
 }

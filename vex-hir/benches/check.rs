@@ -8,31 +8,14 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use salsa::{Durability, Setter};
-use vex_hir::testing::large_program;
-use vex_hir::{Program, RootDatabase, SourceFile};
+use vex_hir::testing::{large_program, load_program};
+use vex_hir::{RootDatabase, SourceFile};
 
 const LINES: usize = 100_000;
 
 // The allocator the `vex` binary uses (src/main.rs).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn load(files: &[(String, String)]) -> (RootDatabase, Vec<SourceFile>) {
-    let mut db = RootDatabase::default();
-    // The durability policy of `vex::Compiler`: files start medium-durable and become
-    // low-durable when edited.
-    let inputs: Vec<SourceFile> = files
-        .iter()
-        .map(|(path, text)| {
-            SourceFile::builder(path.clone(), text.clone())
-                .path_durability(Durability::MEDIUM)
-                .text_durability(Durability::MEDIUM)
-                .new(&db)
-        })
-        .collect();
-    Program::get(&db).set_files(&mut db).with_durability(Durability::MEDIUM).to(inputs.clone());
-    (db, inputs)
-}
 
 fn check_all(db: &RootDatabase, files: &[SourceFile]) -> usize {
     files.iter().map(|&f| vex_hir::file_diagnostics(db, f).len()).sum()
@@ -75,7 +58,7 @@ fn scenario(c: &mut Criterion, name: &str, lines_per_file: usize) {
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
 
     let started = Instant::now();
-    let (mut db, inputs) = load(&files);
+    let (mut db, inputs) = load_program(&files);
     let errors = check_all(&db, &inputs);
     let scratch = started.elapsed();
     assert_eq!(errors, 0, "the generated program must check cleanly");
@@ -101,7 +84,7 @@ fn scenario(c: &mut Criterion, name: &str, lines_per_file: usize) {
     group.sample_size(10);
     group.bench_function("from_scratch_100k_lines", |b| {
         b.iter(|| {
-            let (db, inputs) = load(&files);
+            let (db, inputs) = load_program(&files);
             check_all(&db, &inputs)
         })
     });

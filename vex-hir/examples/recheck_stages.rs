@@ -9,10 +9,10 @@
 use std::time::{Duration, Instant};
 
 use salsa::{Durability, Setter};
+use vex_hir::RootDatabase;
 use vex_hir::ids::FunctionLoc;
 use vex_hir::lower::{BodyId, BodyOwner};
-use vex_hir::testing::large_program;
-use vex_hir::{Program, RootDatabase, SourceFile};
+use vex_hir::testing::{large_program, load_program};
 
 // The allocator the `vex` binary uses.
 #[global_allocator]
@@ -25,17 +25,7 @@ const STAGES: [&str; 6] =
 fn main() {
     let per_file = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let files = large_program(100_000, per_file, 2026);
-    let mut db = RootDatabase::default();
-    let inputs: Vec<SourceFile> = files
-        .iter()
-        .map(|(path, text)| {
-            SourceFile::builder(path.clone(), text.clone())
-                .path_durability(Durability::MEDIUM)
-                .text_durability(Durability::MEDIUM)
-                .new(&db)
-        })
-        .collect();
-    Program::get(&db).set_files(&mut db).with_durability(Durability::MEDIUM).to(inputs.clone());
+    let (mut db, inputs) = load_program(&files);
     let check_all = |db: &RootDatabase| -> usize {
         inputs.iter().map(|&f| vex_hir::file_diagnostics(db, f).len()).sum()
     };

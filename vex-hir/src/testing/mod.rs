@@ -163,6 +163,28 @@ pub fn large_program(lines: usize, lines_per_file: usize, seed: u64) -> Vec<(Str
     files
 }
 
+/// A database holding `files` (`(path, text)` pairs) as the program, with the durability
+/// policy of `vex::Compiler`: files start medium-durable, and an editor sets an edited
+/// text low-durable. For the re-check benchmarks.
+pub fn load_program(files: &[(String, String)]) -> (crate::RootDatabase, Vec<crate::SourceFile>) {
+    use salsa::{Durability, Setter};
+    let mut db = crate::RootDatabase::default();
+    let inputs: Vec<crate::SourceFile> = files
+        .iter()
+        .map(|(path, text)| {
+            crate::SourceFile::builder(path.clone(), text.clone())
+                .path_durability(Durability::MEDIUM)
+                .text_durability(Durability::MEDIUM)
+                .new(&db)
+        })
+        .collect();
+    crate::Program::get(&db)
+        .set_files(&mut db)
+        .with_durability(Durability::MEDIUM)
+        .to(inputs.clone());
+    (db, inputs)
+}
+
 /// The number of proptest cases to run: `VEX_PROPTEST_CASES` when set (as
 /// `cargo xtask proptest` does for long runs), else `default` (the CI budget).
 pub fn proptest_cases(default: u32) -> u32 {

@@ -195,6 +195,27 @@ impl InferCtx<'_> {
                 self.report(Code::UnknownMember, HirNode::Expr(expr), message);
                 None
             }
+            Some(ItemRef::Const(_)) => {
+                // `LIMIT.max(…)` reads as a path when `LIMIT` is not a local; the value is
+                // meant, which the parentheses say.
+                self.result.diagnostics.push(InferDiagnostic {
+                    code: Code::UnknownName,
+                    message: format!(
+                        "`{ty}` is a constant, not a type: `{ty}.{member}` is read as a path"
+                    ),
+                    at: HirNode::Expr(expr),
+                    label: None,
+                    note: None,
+                    fix: Some(InferFix {
+                        message: format!("use the constant's value: `({ty}).{member}`"),
+                        edits: vec![(
+                            FixAt::Replace(HirNode::Expr(expr)),
+                            format!("({ty}).{member}"),
+                        )],
+                    }),
+                });
+                None
+            }
             _ => {
                 self.report(
                     Code::UnknownName,

@@ -413,3 +413,14 @@ async fn main() {
         "#]],
     );
 }
+
+#[test]
+fn a_method_called_on_a_constant_suggests_parentheses() {
+    check(
+        "const BODY: string = \"hi\"\nfn main() {\n    let n = BODY.len()\n}\n",
+        expect![[r#"
+            E0001 50..58 "BODY.len": `BODY` is a constant, not a type: `BODY.len` is read as a path
+              fix: use the constant's value: `(BODY).len` [50..58 "(BODY).len"]
+        "#]],
+    );
+}

@@ -5,107 +5,28 @@
 use std::collections::BTreeMap;
 
 use salsa::{Durability, Setter};
-use vex_hir::{Program, RootDatabase, SourceFile};
+use vex_hir::{Program as HirProgram, RootDatabase, SourceFile};
 
-use vex_async_lower::backend::{Backend, RunConfig};
+use vex_async_lower::backend::{Backend, HostFunction};
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::program::{Config, Engine, OptLevel, Program};
 
-pub use vex_async_lower::backend::RunOutput;
-
-/// The engine that runs a program.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Engine {
-    /// The reference evaluator: no LLVM needed; always deterministic.
-    Interpreter,
-    /// LLVM, compiled in memory and run in this process (feature `llvm`).
-    #[cfg(feature = "llvm")]
-    Jit,
-    /// LLVM, linked into a standalone executable and run as a child process (feature
-    /// `llvm`).
-    #[cfg(feature = "llvm")]
-    Executable,
-}
-
-impl Default for Engine {
-    /// The JIT when LLVM is available, else the evaluator.
-    fn default() -> Engine {
-        #[cfg(feature = "llvm")]
-        return Engine::Jit;
-        #[cfg(not(feature = "llvm"))]
-        return Engine::Interpreter;
-    }
-}
-
-/// How [`Compiler::run`] runs `main`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RunOptions {
-    /// The engine.
-    pub engine: Engine,
-    /// LLVM optimisation level, 0 to 3.
-    pub opt_level: u8,
-    /// Worker threads; 0 means one per CPU.
-    pub workers: u32,
-    /// Deterministic mode: one worker and a virtual clock (LANGUAGE.md §6.9).
-    pub virtual_clock: bool,
-    /// Collect stdout and stderr in the result instead of printing them.
-    pub capture_output: bool,
-    /// The program's arguments: what `args()` gives (LANGUAGE.md §13).
-    pub args: Vec<String>,
-}
-
-impl Default for RunOptions {
-    fn default() -> RunOptions {
-        RunOptions {
-            engine: Engine::default(),
-            opt_level: 2,
-            workers: 0,
-            virtual_clock: false,
-            capture_output: true,
-            args: Vec::new(),
-        }
-    }
-}
-
-impl RunOptions {
-    /// The default options with another engine.
-    pub fn with_engine(engine: Engine) -> RunOptions {
-        RunOptions { engine, ..RunOptions::default() }
-    }
-}
-
-/// Why a program could not be run to a normal end.
+/// Why a program could not be compiled, built or run. How a run *ended* (a panic, `exit`,
+/// a deadlock, an interrupt) is not an error: it is the [`crate::Ending`] of its
+/// [`crate::Outcome`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum RunError {
-    /// The program has errors; nothing was run.
+pub enum Error {
+    /// The program has errors; nothing was compiled.
     #[error("the program has {} error(s)", .0.len())]
     Diagnostics(Vec<FileDiagnostic>),
     /// No file defines `fn main`.
     #[error("the program has no `main` function")]
     NoMain,
-    /// The program panicked (LANGUAGE.md §7). `output` holds what it printed, its
-    /// stderr ending with the panic line.
-    #[error("{message}")]
-    Panicked {
-        /// `panic at FILE:LINE:COL: MESSAGE`.
-        message: String,
-        /// Everything captured, exit code 101.
-        output: RunOutput,
-    },
-    /// Every task left waits and nothing can wake one (LANGUAGE.md §11): the run was
-    /// ended, in every engine, with the same line on stderr and exit code 101.
-    #[error("{message}")]
-    Deadlocked {
-        /// `deadlock: N tasks wait forever and nothing can wake them`.
-        message: String,
-        /// Everything captured, exit code 101.
-        output: RunOutput,
-    },
-    /// The engine failed (LLVM or the linker reported an error, or the evaluator found
-    /// a broken invariant of the lowered program: a compiler bug).
+    /// The engine failed (LLVM or the linker reported an error, a host function does
+    /// not match the program, or the evaluator found a broken invariant of the lowered
+    /// program: a compiler bug).
     #[error("{engine}: {message}")]
     Engine {
         /// Which engine.
@@ -187,7 +108,7 @@ impl Compiler {
 
     fn update_program(&mut self) {
         let files: Vec<SourceFile> = self.files.values().copied().collect();
-        Program::get(&self.db)
+        HirProgram::get(&self.db)
             .set_files(&mut self.db)
             .with_durability(Durability::MEDIUM)
             .to(files);
@@ -252,65 +173,41 @@ impl Compiler {
         vex_async_lower::emit::emit_dot(&self.db)
     }
 
-    /// Runs `main` and returns what it printed and its exit code; a panic of the program
-    /// is returned as [`RunError::Panicked`] and a deadlock as [`RunError::Deadlocked`]
-    /// (with captured output: the host keeps running). The program must check without
-    /// errors.
+    /// Compiles the program as `config` says, once: the returned [`Program`] runs
+    /// `main` any number of times, from any thread. The program must check without
+    /// errors and have a `main`.
     ///
     /// ```
     /// let mut compiler = vex::Compiler::new();
     /// compiler.set_file("main.vx", "async fn main(): i32 {\n    await async_sleep(5)\n    println(\"hi\")\n    7\n}\n");
-    /// let output = compiler.run(&vex::RunOptions::default()).unwrap();
-    /// assert_eq!((output.stdout.as_str(), output.exit_code), ("hi\n", 7));
-    ///
-    /// compiler.set_file("main.vx", "fn main() { $panic(\"boom\") }\n");
-    /// let error = compiler.run(&vex::RunOptions::default()).unwrap_err();
-    /// assert_eq!(error.to_string(), "panic at main.vx:1:13: boom");
+    /// let program = compiler.compile(&vex::Config::default()).unwrap();
+    /// let outcome = program.run(&vex::RunOptions::default()).unwrap();
+    /// assert_eq!((outcome.stdout.as_str(), outcome.exit_code()), ("hi\n", 7));
     ///
     /// compiler.set_file("main.vx", "fn main() {\n    let ch = Channel.new<i64>(0)\n    println(<-ch)\n}\n");
-    /// let error = compiler.run(&vex::RunOptions::default()).unwrap_err();
-    /// assert_eq!(error.to_string(), "deadlock: 1 task waits forever and nothing can wake it");
+    /// let outcome = compiler.compile(&vex::Config::default()).unwrap().run(&vex::RunOptions::default()).unwrap();
+    /// assert_eq!(outcome.ending, vex::Ending::Deadlocked { tasks: 1 });
+    /// assert_eq!(outcome.stderr, "deadlock: 1 task waits forever and nothing can wake it\n");
     /// ```
-    pub fn run(&self, options: &RunOptions) -> Result<RunOutput, RunError> {
+    pub fn compile(&self, config: &Config) -> Result<Program, Error> {
         self.ready_to_lower()?;
         let module = vex_async_lower::module_ir(&self.db);
-        let mut config = RunConfig::default();
-        config.workers = options.workers;
-        config.virtual_clock = options.virtual_clock;
-        config.capture_output = options.capture_output;
-        config.host_functions = self.host_functions.clone();
-        config.args = options.args.clone();
-        let backend = self.backend(options)?;
-        let output = backend
-            .run_main(&module, &config)
-            .map_err(|e| RunError::Engine { engine: backend.name(), message: e.to_string() })?;
-        match last_stderr_line(&output) {
-            Some(message) if message.starts_with("panic at ") => {
-                Err(RunError::Panicked { message, output })
-            }
-            Some(message) if message.starts_with("deadlock: ") => {
-                Err(RunError::Deadlocked { message, output })
-            }
-            _ => Ok(output),
-        }
-    }
-
-    fn backend(&self, options: &RunOptions) -> Result<Box<dyn Backend>, RunError> {
-        Ok(match options.engine {
-            Engine::Interpreter => Box::new(vex_async_lower::backend::Evaluator),
-            #[cfg(feature = "llvm")]
-            Engine::Jit => {
-                Box::new(vex_llvm::JitBackend { opt_level: opt_level(options.opt_level)? })
-            }
-            #[cfg(feature = "llvm")]
-            Engine::Executable => {
-                Box::new(vex_llvm::AotBackend { opt_level: opt_level(options.opt_level)? })
-            }
-        })
+        let backend = backend(config)?;
+        let host: Vec<HostFunction<'_>> = self
+            .host_functions
+            .iter()
+            .map(|(name, address)| HostFunction { name, address: *address })
+            .collect();
+        let compiled = backend
+            .compile(&module, &host)
+            .map_err(|e| Error::Engine { engine: backend.name(), message: e.to_string() })?;
+        Ok(Program::new(compiled, backend.name(), config.clone()))
     }
 
     /// Provides the `extern "C"` function `name` of the program (LANGUAGE.md §3) from the
-    /// host, for the JIT. Functions not provided are looked up in the process (libc).
+    /// host, for the JIT: bound when the program is compiled, which fails if the program
+    /// declares no such function. Functions not provided are looked up in the process
+    /// (libc).
     ///
     /// # Safety
     /// `address` must be a function with exactly the C signature the program declares
@@ -325,59 +222,59 @@ impl Compiler {
     pub fn build_executable(
         &self,
         output: &std::path::Path,
-        opt_level: u8,
-    ) -> Result<(), RunError> {
+        opt_level: OptLevel,
+    ) -> Result<(), Error> {
         self.ready_to_lower()?;
         #[cfg(feature = "llvm")]
         {
-            let backend = vex_llvm::AotBackend { opt_level: self::opt_level(opt_level)? };
+            let backend = vex_llvm::AotBackend { opt_level };
             let module = vex_async_lower::module_ir(&self.db);
             backend
                 .build(&module, output)
-                .map_err(|e| RunError::Engine { engine: "aot", message: e.to_string() })
+                .map_err(|e| Error::Engine { engine: "aot", message: e.to_string() })
         }
         #[cfg(not(feature = "llvm"))]
         {
             let _ = (output, opt_level);
-            Err(RunError::Unavailable("building executables needs the `llvm` feature".into()))
+            Err(Error::Unavailable("building executables needs the `llvm` feature".into()))
         }
     }
 
     /// The program's LLVM IR after optimisation at `opt_level` (`vex emit llvm`).
-    pub fn emit_llvm(&self, opt_level: u8) -> Result<String, RunError> {
+    pub fn emit_llvm(&self, opt_level: OptLevel) -> Result<String, Error> {
         self.ready_to_lower()?;
         #[cfg(feature = "llvm")]
         {
             let module = vex_async_lower::module_ir(&self.db);
-            vex_llvm::emit_llvm_ir(&module, self::opt_level(opt_level)?)
-                .map_err(|e| RunError::Engine { engine: "llvm", message: e.to_string() })
+            vex_llvm::emit_llvm_ir(&module, opt_level)
+                .map_err(|e| Error::Engine { engine: "llvm", message: e.to_string() })
         }
         #[cfg(not(feature = "llvm"))]
         {
             let _ = opt_level;
-            Err(RunError::Unavailable("LLVM output needs the `llvm` feature".into()))
+            Err(Error::Unavailable("LLVM output needs the `llvm` feature".into()))
         }
     }
 
     /// Errors and a missing `main` stop lowering.
-    fn ready_to_lower(&self) -> Result<(), RunError> {
+    fn ready_to_lower(&self) -> Result<(), Error> {
         let errors: Vec<FileDiagnostic> = self
             .diagnostics()
             .into_iter()
             .filter(|d| d.diagnostic.severity == Severity::Error)
             .collect();
         if !errors.is_empty() {
-            return Err(RunError::Diagnostics(errors));
+            return Err(Error::Diagnostics(errors));
         }
         if !self.has_main() {
-            return Err(RunError::NoMain);
+            return Err(Error::NoMain);
         }
         Ok(())
     }
 
     /// Whether some file defines a free function `main`.
     pub fn has_main(&self) -> bool {
-        let scope = vex_hir::scope::program_scope(&self.db, Program::get(&self.db));
+        let scope = vex_hir::scope::program_scope(&self.db, HirProgram::get(&self.db));
         matches!(scope.get("main"), Some(vex_hir::scope::ItemRef::Function(_)))
     }
 
@@ -387,23 +284,13 @@ impl Compiler {
     }
 }
 
-/// The last stderr line of a run that ended with exit code 101: a panic (`panic at …`,
-/// LANGUAGE.md §7) or a deadlock (`deadlock: …`, §11) when the runtime or the evaluator
-/// wrote it.
-fn last_stderr_line(output: &RunOutput) -> Option<String> {
-    if output.exit_code != 101 {
-        return None;
-    }
-    output.stderr.lines().last().map(str::to_owned)
-}
-
-#[cfg(feature = "llvm")]
-fn opt_level(level: u8) -> Result<vex_llvm::OptLevel, RunError> {
-    match level {
-        0 => Ok(vex_llvm::OptLevel::O0),
-        1 => Ok(vex_llvm::OptLevel::O1),
-        2 => Ok(vex_llvm::OptLevel::O2),
-        3 => Ok(vex_llvm::OptLevel::O3),
-        _ => Err(RunError::Unavailable(format!("no optimisation level {level}; use 0 to 3"))),
-    }
+/// The engine `config` names.
+fn backend(config: &Config) -> Result<Box<dyn Backend>, Error> {
+    Ok(match config.engine {
+        Engine::Interpreter => Box::new(vex_async_lower::backend::Evaluator),
+        #[cfg(feature = "llvm")]
+        Engine::Jit => Box::new(vex_llvm::JitBackend { opt_level: config.opt_level }),
+        #[cfg(feature = "llvm")]
+        Engine::Executable => Box::new(vex_llvm::AotBackend { opt_level: config.opt_level }),
+    })
 }

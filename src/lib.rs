@@ -15,12 +15,17 @@
 
 mod compiler;
 pub mod diagnostics;
+mod program;
 
 pub use vex_hir as hir;
 pub use vex_syntax as syntax;
 
-pub use compiler::{Compiler, Engine, FileDiagnostic, RunError, RunOptions, RunOutput};
+pub use compiler::{Compiler, Error, FileDiagnostic};
 pub use diagnostics::{Diagnostic, Severity};
+pub use program::{
+    Config, Ending, Engine, InterruptHandle, Interruption, OptLevel, Outcome, Panic, Program,
+    RunOptions, SourceLocation,
+};
 
 /// Formats a Vex source file in the canonical layout that `vex fmt` writes: 4-space
 /// indentation, lines of at most 100 characters where they can break, one statement per

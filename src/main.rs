@@ -92,6 +92,10 @@ enum Command {
         /// Worker threads (default: `VEX_WORKERS`, else one per CPU).
         #[arg(long)]
         workers: Option<u32>,
+        /// Stop the program after this many milliseconds: its tasks are abandoned and
+        /// `vex` exits with status 124 (as `timeout(1)` does).
+        #[arg(long, value_name = "MS")]
+        timeout: Option<u64>,
         /// The program's arguments, after `--` (what `args()` gives).
         #[arg(last = true)]
         args: Vec<String>,
@@ -158,14 +162,14 @@ fn main() -> ExitCode {
                 Emit::Ir => print!("{}", compiler.emit_ir()),
                 Emit::AsyncIr if dot => print!("{}", compiler.emit_async_dot()),
                 Emit::AsyncIr => print!("{}", compiler.emit_async_ir()),
-                Emit::Llvm => match compiler.emit_llvm(opt_level) {
+                Emit::Llvm => match compiler.emit_llvm(opt_level_of(opt_level)) {
                     Ok(text) => print!("{text}"),
                     Err(error) => return fail(&compiler, error),
                 },
             }
             status
         }
-        Command::Run { files, interp, aot, opt_level, workers, args } => {
+        Command::Run { files, interp, aot, opt_level, workers, timeout, args } => {
             let Some((compiler, _)) = load_program(&files) else {
                 return ExitCode::from(2);
             };
@@ -175,19 +179,22 @@ fn main() -> ExitCode {
                 (false, true) => vex::Engine::Executable,
                 _ => vex::Engine::default(),
             };
-            let mut options = vex::RunOptions::with_engine(engine);
-            options.opt_level = opt_level;
-            options.workers = workers.or_else(env_workers).unwrap_or(0);
-            options.virtual_clock = std::env::var("VEX_CLOCK").is_ok_and(|c| c == "virtual");
-            options.capture_output = false;
-            options.args = args;
-            run(&compiler, &options)
+            let config = vex::Config::new()
+                .engine(engine)
+                .opt_level(opt_level_of(opt_level))
+                .workers(workers.or_else(env_workers).unwrap_or(0))
+                .deterministic(std::env::var("VEX_CLOCK").is_ok_and(|c| c == "virtual"));
+            let mut options = vex::RunOptions::new().capture_output(false).args(args);
+            if let Some(ms) = timeout {
+                options = options.deadline(std::time::Duration::from_millis(ms));
+            }
+            run(&compiler, &config, &options)
         }
         Command::Build { files, output, opt_level } => {
             let Some((compiler, _)) = load_program(&files) else {
                 return ExitCode::from(2);
             };
-            match compiler.build_executable(&output, opt_level) {
+            match compiler.build_executable(&output, opt_level_of(opt_level)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => fail(&compiler, error),
             }
@@ -195,34 +202,37 @@ fn main() -> ExitCode {
     }
 }
 
+/// The level of `-O N` (clap has checked that N is 0 to 3).
+fn opt_level_of(n: u8) -> vex::OptLevel {
+    vex::OptLevel::from_number(n).unwrap_or(vex::OptLevel::O3)
+}
+
 fn env_workers() -> Option<u32> {
     std::env::var("VEX_WORKERS").ok()?.trim().parse().ok()
 }
 
-/// Runs the program and exits as it did (its exit code; 101 after a panic or a deadlock).
-fn run(compiler: &Compiler, options: &vex::RunOptions) -> ExitCode {
-    match compiler.run(options) {
-        Ok(output) => finish(&output),
-        Err(vex::RunError::Panicked { output, .. } | vex::RunError::Deadlocked { output, .. }) => {
-            finish(&output)
-        }
-        Err(error) => fail(compiler, error),
-    }
-}
-
-fn finish(output: &vex::RunOutput) -> ExitCode {
+/// Compiles and runs the program and exits as it did: its exit code, 101 after a panic
+/// or a deadlock, 124 when the timeout stopped it.
+fn run(compiler: &Compiler, config: &vex::Config, options: &vex::RunOptions) -> ExitCode {
+    let outcome = match compiler.compile(config).and_then(|program| program.run(options)) {
+        Ok(outcome) => outcome,
+        Err(error) => return fail(compiler, error),
+    };
     use std::io::Write as _;
-    let _ = std::io::stdout().write_all(output.stdout.as_bytes());
+    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
     let _ = std::io::stdout().flush();
-    let _ = std::io::stderr().write_all(output.stderr.as_bytes());
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    if let vex::Ending::Interrupted(vex::Interruption::Deadline) = outcome.ending {
+        eprintln!("vex: the program ran out of time and was stopped");
+    }
     // Like the OS: an exit status is the low byte of the code.
-    ExitCode::from((output.exit_code & 0xFF) as u8)
+    ExitCode::from((outcome.exit_code() & 0xFF) as u8)
 }
 
 /// Reports why a program could not be built or run.
-fn fail(compiler: &Compiler, error: vex::RunError) -> ExitCode {
+fn fail(compiler: &Compiler, error: vex::Error) -> ExitCode {
     match error {
-        vex::RunError::Diagnostics(_) => check(compiler, Format::Text),
+        vex::Error::Diagnostics(_) => check(compiler, Format::Text),
         error => {
             eprintln!("vex: {error}");
             ExitCode::from(2)

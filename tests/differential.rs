@@ -6,21 +6,17 @@
 #![cfg(feature = "llvm")]
 
 use proptest::prelude::*;
-use vex::{Compiler, Engine, RunOptions};
+use vex::{Compiler, Config, Engine, OptLevel, RunOptions};
 use vex_hir::testing::{GenConfig, proptest_cases, well_typed_program};
 
-fn run(compiler: &Compiler, engine: Engine, opt_level: u8) -> (String, String, i32) {
-    let mut options = RunOptions::with_engine(engine);
-    options.opt_level = opt_level;
-    options.workers = 1;
-    options.virtual_clock = true;
-    options.capture_output = true;
-    match compiler.run(&options) {
-        Ok(out) => (out.stdout, out.stderr, out.exit_code),
-        Err(vex::RunError::Panicked { output, .. } | vex::RunError::Deadlocked { output, .. }) => {
-            (output.stdout, output.stderr, output.exit_code)
+fn run(compiler: &Compiler, engine: Engine, opt_level: OptLevel) -> (String, String, i32) {
+    let config = Config::new().engine(engine).opt_level(opt_level).workers(1).deterministic(true);
+    match compiler.compile(&config).and_then(|program| program.run(&RunOptions::new())) {
+        Ok(out) => {
+            let code = out.exit_code();
+            (out.stdout, out.stderr, code)
         }
-        Err(error) => panic!("{engine:?} -O{opt_level}: {error}"),
+        Err(error) => panic!("{engine:?} -O{opt_level:?}: {error}"),
     }
 }
 
@@ -40,13 +36,13 @@ fn check_seed(seed: u64) -> Result<(), TestCaseError> {
     let program = well_typed_program(seed, &config());
     let mut compiler = Compiler::new();
     compiler.set_file("gen.vx", program.clone());
-    let reference = run(&compiler, Engine::Interpreter, 0);
-    for opt_level in [0, 2] {
+    let reference = run(&compiler, Engine::Interpreter, OptLevel::O0);
+    for opt_level in [OptLevel::O0, OptLevel::O2] {
         let compiled = run(&compiler, Engine::Jit, opt_level);
         prop_assert_eq!(
             &compiled,
             &reference,
-            "-O{} differs on seed {}:\n{}",
+            "{:?} differs on seed {}:\n{}",
             opt_level,
             seed,
             program

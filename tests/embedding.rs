@@ -1,12 +1,16 @@
-//! The embedding API as a Rust host uses it: add files, get diagnostics, run `main`
-//! through the JIT with output captured, provide `extern "C"` functions, and get a
-//! panic of the program back as an error while the host keeps running.
+//! The embedding API as a Rust host uses it: add files, get diagnostics, compile once and
+//! run `main` many times (also from several threads) in every engine, provide
+//! `extern "C"` functions, and get how each run ended as data — returned, exited,
+//! panicked with its location, deadlocked, interrupted — while the host keeps running.
 
 #![cfg(feature = "llvm")]
 
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
 
-use vex::{Compiler, Engine, RunError, RunOptions};
+use vex::{
+    Compiler, Config, Ending, Engine, Error, InterruptHandle, Interruption, OptLevel, RunOptions,
+};
 
 static LOGGED: AtomicI64 = AtomicI64::new(0);
 
@@ -18,32 +22,60 @@ extern "C" fn host_log(code: i64) {
     LOGGED.fetch_add(code, Ordering::SeqCst);
 }
 
-fn deterministic(engine: Engine) -> RunOptions {
-    let mut options = RunOptions::with_engine(engine);
-    options.workers = 1;
-    options.virtual_clock = true;
-    options
+const ENGINES: [Engine; 3] = [Engine::Interpreter, Engine::Jit, Engine::Executable];
+
+fn deterministic(engine: Engine) -> Config {
+    Config::new().engine(engine).workers(1).deterministic(true)
+}
+
+fn compiler(text: &str) -> Compiler {
+    let mut compiler = Compiler::new();
+    compiler.set_file("main.vx", text);
+    compiler
 }
 
 #[test]
 fn run_main_capturing_output_and_exit_code() {
-    let mut compiler = Compiler::new();
-    compiler.set_file(
-        "main.vx",
+    let compiler = compiler(
         "async fn twice(x: i64): i64 {\n    await async_sleep(10)\n    x * 2\n}\nasync fn main(): i32 {\n    let v = await twice(21)\n    println(f\"v = {v}\")\n    v as i32\n}\n",
     );
-    for engine in [Engine::Interpreter, Engine::Jit, Engine::Executable] {
-        let output = compiler.run(&deterministic(engine)).unwrap();
-        assert_eq!(output.stdout, "v = 42\n", "{engine:?}");
-        assert_eq!(output.exit_code, 42, "{engine:?}");
+    for engine in ENGINES {
+        let program = compiler.compile(&deterministic(engine)).unwrap();
+        let outcome = program.run(&RunOptions::new()).unwrap();
+        assert_eq!(outcome.stdout, "v = 42\n", "{engine:?}");
+        assert_eq!(outcome.ending, Ending::Returned(42), "{engine:?}");
+    }
+}
+
+/// A program compiled once runs many times, from several threads at once, each run with
+/// its own output and ending.
+#[test]
+fn a_program_compiled_once_runs_concurrently_from_many_threads() {
+    let compiler = compiler(
+        "async fn main(): i32 {\n    let n = match args()[0].toInt() {\n        Some(v) => v,\n        None => 0,\n    }\n    await async_sleep(2)\n    println(f\"run {n}\")\n    n as i32\n}\n",
+    );
+    for engine in ENGINES {
+        let program = compiler.compile(&Config::new().engine(engine).workers(2)).unwrap();
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let program = program.clone();
+                scope.spawn(move || {
+                    for i in 0..5 {
+                        let n = t * 10 + i;
+                        let options = RunOptions::new().args([n.to_string()]);
+                        let outcome = program.run(&options).unwrap();
+                        assert_eq!(outcome.stdout, format!("run {n}\n"), "{engine:?}");
+                        assert_eq!(outcome.ending, Ending::Returned(n), "{engine:?}");
+                    }
+                });
+            }
+        });
     }
 }
 
 #[test]
 fn host_functions_are_called_from_vex() {
-    let mut compiler = Compiler::new();
-    compiler.set_file(
-        "main.vx",
+    let mut compiler = compiler(
         "extern \"C\" fn host_scale(x: i64, factor: i64): i64\nextern \"C\" fn host_log(code: i64)\nfn main() {\n    host_log(host_scale(7, 6))\n    println(host_scale(2, 3))\n}\n",
     );
     // SAFETY: both functions have exactly the C signatures the program declares.
@@ -52,62 +84,211 @@ fn host_functions_are_called_from_vex() {
         compiler.provide_host_function("host_log", host_log as *const ());
     }
     let before = LOGGED.load(Ordering::SeqCst);
-    let output = compiler.run(&deterministic(Engine::Jit)).unwrap();
-    assert_eq!(output.stdout, "6\n");
+    let program = compiler.compile(&deterministic(Engine::Jit)).unwrap();
+    let outcome = program.run(&RunOptions::new()).unwrap();
+    assert_eq!(outcome.stdout, "6\n");
     assert_eq!(LOGGED.load(Ordering::SeqCst) - before, 42);
-}
-
-#[test]
-fn a_panic_is_an_error_and_the_host_keeps_running() {
-    let mut compiler = Compiler::new();
-    compiler.set_file("main.vx", "fn main() {\n    println(\"before\")\n    let a = [1, 2, 3]\n    let i = 5\n    println(a[i])\n}\n");
-    for _ in 0..3 {
-        let error = compiler.run(&deterministic(Engine::Jit)).unwrap_err();
-        let RunError::Panicked { message, output } = error else { panic!("expected a panic") };
-        assert_eq!(message, "panic at main.vx:5:13: index out of bounds: index 5, length 3");
-        assert_eq!(output.stdout, "before\n");
-        assert_eq!(output.exit_code, 101);
+    // The engines that cannot call host functions say so when compiling.
+    for engine in [Engine::Interpreter, Engine::Executable] {
+        let error = compiler.compile(&deterministic(engine)).unwrap_err();
+        assert!(error.to_string().contains("host function"), "{engine:?}: {error}");
     }
 }
 
 #[test]
-fn errors_and_a_missing_main_stop_before_running() {
-    let mut compiler = Compiler::new();
-    compiler.set_file("main.vx", "fn main() { let x: i32 = \"no\" }\n");
-    assert!(
-        matches!(compiler.run(&RunOptions::default()), Err(RunError::Diagnostics(d)) if d.len() == 1)
+fn a_host_function_the_program_does_not_declare_is_an_error_at_compile_time() {
+    let mut compiler =
+        compiler("extern \"C\" fn host_scale(x: i64, factor: i64): i64\nfn main() {}\n");
+    // SAFETY: never called: compiling fails first.
+    unsafe { compiler.provide_host_function("host_sacle", host_scale as *const ()) };
+    let error = compiler.compile(&deterministic(Engine::Jit)).unwrap_err();
+    assert!(error.to_string().contains("host_sacle"), "{error}");
+}
+
+/// A panic is an ending with its message and location, the same in every engine and
+/// whether output is captured or not; the host keeps running and can run again.
+#[test]
+fn a_panic_is_data_and_the_host_keeps_running() {
+    let compiler = compiler(
+        "fn main() {\n    println(\"before\")\n    let a = [1, 2, 3]\n    let i = 5\n    println(a[i])\n}\n",
     );
-    compiler.set_file("main.vx", "fn helper() {}\n");
-    assert!(matches!(compiler.run(&RunOptions::default()), Err(RunError::NoMain)));
+    for engine in ENGINES {
+        let program = compiler.compile(&deterministic(engine)).unwrap();
+        for capture in [true, false, true] {
+            let outcome = program.run(&RunOptions::new().capture_output(capture)).unwrap();
+            let Ending::Panicked(panic) = &outcome.ending else {
+                panic!("{engine:?}: {outcome:?}")
+            };
+            assert_eq!(panic.message, "index out of bounds: index 5, length 3", "{engine:?}");
+            assert_eq!(
+                (panic.location.file.as_str(), panic.location.line, panic.location.column),
+                ("main.vx", 5, 13),
+                "{engine:?}"
+            );
+            assert_eq!(outcome.exit_code(), 101);
+            if capture {
+                assert_eq!(outcome.stdout, "before\n", "{engine:?}");
+                assert_eq!(outcome.stderr, format!("{panic}\n"), "{engine:?}");
+            }
+        }
+    }
+}
+
+/// What a program prints is not how it ended: printing a panic-like line and exiting
+/// with 101 is an exit, not a panic.
+#[test]
+fn an_ending_is_never_read_from_the_output() {
+    let compiler = compiler(
+        "fn main() {\n    eprintln(\"panic at main.vx:1:1: not really\")\n    exit(101)\n}\n",
+    );
+    for engine in ENGINES {
+        let program = compiler.compile(&deterministic(engine)).unwrap();
+        let outcome = program.run(&RunOptions::new()).unwrap();
+        assert_eq!(outcome.ending, Ending::Exited(101), "{engine:?}");
+    }
 }
 
 #[test]
-fn editing_a_file_changes_what_runs() {
-    let mut compiler = Compiler::new();
-    compiler.set_file("main.vx", "fn main() { println(1) }\n");
-    assert_eq!(compiler.run(&deterministic(Engine::Jit)).unwrap().stdout, "1\n");
+fn deadlocks_are_endings_in_every_engine() {
+    let compiler =
+        compiler("fn main() {\n    let ch = Channel.new<i64>(0)\n    println(<-ch)\n}\n");
+    for engine in ENGINES {
+        let outcome =
+            compiler.compile(&deterministic(engine)).unwrap().run(&RunOptions::new()).unwrap();
+        assert_eq!(outcome.ending, Ending::Deadlocked { tasks: 1 }, "{engine:?}");
+        assert_eq!(outcome.exit_code(), 101);
+    }
+}
+
+#[test]
+fn errors_and_a_missing_main_stop_before_compiling() {
+    let mut compiler = compiler("fn main() { let x: i32 = \"no\" }\n");
+    assert!(
+        matches!(compiler.compile(&Config::default()), Err(Error::Diagnostics(d)) if d.len() == 1)
+    );
+    compiler.set_file("main.vx", "fn helper() {}\n");
+    assert!(matches!(compiler.compile(&Config::default()), Err(Error::NoMain)));
+}
+
+#[test]
+fn editing_a_file_changes_what_compiles() {
+    let mut compiler = compiler("fn main() { println(1) }\n");
+    let first = compiler.compile(&deterministic(Engine::Jit)).unwrap();
     compiler.set_file("util.vx", "fn value(): i64 { 2 }\n");
     compiler.set_file("main.vx", "fn main() { println(value()) }\n");
-    assert_eq!(compiler.run(&deterministic(Engine::Jit)).unwrap().stdout, "2\n");
+    let second = compiler.compile(&deterministic(Engine::Jit)).unwrap();
+    // The first program is unaffected by the edit.
+    assert_eq!(first.run(&RunOptions::new()).unwrap().stdout, "1\n");
+    assert_eq!(second.run(&RunOptions::new()).unwrap().stdout, "2\n");
 }
 
 /// A host gives the program its arguments (`args()`), and `exit(code)` ends the run with
-/// that exit code as an ordinary result: the host keeps running, in every engine.
+/// that exit code as an ordinary ending: the host keeps running, in every engine.
 #[test]
 fn arguments_and_exit_codes_reach_the_host() {
-    let mut compiler = Compiler::new();
-    compiler.set_file(
-        "main.vx",
+    let compiler = compiler(
         "async fn main() {\n    go {\n        await async_sleep(50)\n        println(\"not reached\")\n    }\n    println(f\"args: {args()}\")\n    await async_sleep(1)\n    exit(args().len() as i32)\n}\n",
     );
-    for engine in [Engine::Interpreter, Engine::Jit, Engine::Executable] {
-        let mut options = deterministic(engine);
-        options.args = vec!["a".to_string(), "b c".to_string()];
-        let output = compiler.run(&options).unwrap();
-        assert_eq!(output.stdout, "args: [a, b c]\n", "{engine:?}");
-        assert_eq!(output.exit_code, 2, "{engine:?}");
+    for engine in ENGINES {
+        let program = compiler.compile(&deterministic(engine)).unwrap();
+        let options = RunOptions::new().args(["a", "b c"]);
+        let outcome = program.run(&options).unwrap();
+        assert_eq!(outcome.stdout, "args: [a, b c]\n", "{engine:?}");
+        assert_eq!(outcome.ending, Ending::Exited(2), "{engine:?}");
         // Twice: the runtime is per run, so nothing of the first exit remains.
-        let again = compiler.run(&options).unwrap();
-        assert_eq!(again, output, "{engine:?}");
+        assert_eq!(program.run(&options).unwrap(), outcome, "{engine:?}");
+    }
+}
+
+/// A runaway loop — with and without calls, in a task and in `main` — is stopped by a
+/// deadline in every engine and at every optimisation level; the program stays usable.
+#[test]
+fn deadlines_stop_runaway_loops() {
+    let compiler = compiler(
+        "fn spin(n: i64): i64 { n + 1 }\nasync fn main() {\n    go {\n        let! i = 0\n        loop { i = spin(i) }\n    }\n    println(\"started\")\n    loop {}\n}\n",
+    );
+    for (engine, level) in [
+        (Engine::Interpreter, OptLevel::O0),
+        (Engine::Jit, OptLevel::O0),
+        (Engine::Jit, OptLevel::O2),
+        (Engine::Executable, OptLevel::O2),
+    ] {
+        let program =
+            compiler.compile(&Config::new().engine(engine).opt_level(level).workers(2)).unwrap();
+        for _ in 0..2 {
+            let start = Instant::now();
+            let outcome =
+                program.run(&RunOptions::new().deadline(Duration::from_millis(30))).unwrap();
+            assert_eq!(
+                outcome.ending,
+                Ending::Interrupted(Interruption::Deadline),
+                "{engine:?} {level:?}"
+            );
+            assert_eq!(outcome.exit_code(), 124);
+            assert_eq!(outcome.stdout, "started\n", "{engine:?} {level:?}");
+            assert!(start.elapsed() < Duration::from_secs(10), "{engine:?} {level:?}");
+        }
+    }
+}
+
+/// An interrupt handle raised from another thread stops a run; a raised handle stops
+/// later runs at once; runs without it are unaffected.
+#[test]
+fn interrupt_handles_stop_runs_from_another_thread() {
+    let compiler = compiler("fn main() {\n    let! n = 0\n    while true { n = n + 1 }\n}\n");
+    for engine in ENGINES {
+        let program = compiler.compile(&Config::new().engine(engine)).unwrap();
+        let handle = InterruptHandle::new();
+        let stopper = handle.clone();
+        let thread = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(30));
+            stopper.interrupt();
+        });
+        let outcome = program.run(&RunOptions::new().interrupt(&handle)).unwrap();
+        thread.join().unwrap();
+        assert_eq!(outcome.ending, Ending::Interrupted(Interruption::Requested), "{engine:?}");
+        assert!(handle.is_interrupted());
+        let again = program.run(&RunOptions::new().interrupt(&handle)).unwrap();
+        assert_eq!(again.ending, Ending::Interrupted(Interruption::Requested), "{engine:?}");
+    }
+    let finite = compiler_for_finite();
+    let outcome = finite.compile(&Config::default()).unwrap().run(&RunOptions::new()).unwrap();
+    assert_eq!(outcome.ending, Ending::Returned(0));
+}
+
+fn compiler_for_finite() -> Compiler {
+    compiler("fn main() {\n    let! n = 0\n    while n < 1000 { n = n + 1 }\n}\n")
+}
+
+/// The evaluator's fuel counts every loop iteration, even of an empty loop.
+#[test]
+fn fuel_bounds_the_evaluator_even_on_empty_loops() {
+    let compiler = compiler("fn main() {\n    println(\"go\")\n    loop {}\n}\n");
+    let config = Config::new().engine(Engine::Interpreter).fuel(Some(10_000));
+    let outcome = compiler.compile(&config).unwrap().run(&RunOptions::new()).unwrap();
+    assert_eq!(outcome.ending, Ending::Interrupted(Interruption::Fuel));
+    assert_eq!(outcome.stdout, "go\n");
+}
+
+/// Unbounded recursion is a located `stack overflow` panic in every engine, at -O0
+/// (where every call makes a frame) and -O2; the host lives on.
+#[test]
+fn stack_overflow_is_a_located_panic() {
+    let compiler = compiler(
+        "fn depth(n: i64): i64 {\n    if n == 0 { return 0 }\n    (depth(n - 1) + n) % 1000\n}\nasync fn deep(): i64 { depth(1000000000) }\nasync fn main() {\n    println(await deep())\n}\n",
+    );
+    for (engine, level) in [
+        (Engine::Interpreter, OptLevel::O0),
+        (Engine::Jit, OptLevel::O0),
+        (Engine::Jit, OptLevel::O2),
+        (Engine::Executable, OptLevel::O0),
+    ] {
+        let program = compiler.compile(&Config::new().engine(engine).opt_level(level)).unwrap();
+        let outcome = program.run(&RunOptions::new()).unwrap();
+        let Ending::Panicked(panic) = &outcome.ending else {
+            panic!("{engine:?} {level:?}: {outcome:?}")
+        };
+        assert!(panic.message.starts_with("stack overflow"), "{engine:?} {level:?}: {panic}");
+        assert_eq!((panic.location.line, panic.location.column), (1, 4), "{engine:?} {level:?}");
     }
 }

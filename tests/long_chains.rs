@@ -3,27 +3,31 @@
 //! test-thread stack: the parser takes up to 4096 chain links, the stages after it
 //! recurse on them with a growable stack.
 
-use vex::{Compiler, Engine, RunOptions};
+use vex::{Compiler, Config, Engine, OptLevel, RunOptions};
 
-fn run(text: &str, engine: Engine, opt_level: u8) -> (String, i32) {
+fn run(text: &str, engine: Engine, opt_level: OptLevel) -> (String, i32) {
     let mut compiler = Compiler::new();
     compiler.set_file("chain.vx", text.to_string());
     let diagnostics = compiler.diagnostics();
     assert!(diagnostics.is_empty(), "{:?}", diagnostics.first());
-    let mut options = RunOptions::with_engine(engine);
-    options.opt_level = opt_level;
-    options.workers = 1;
-    options.virtual_clock = true;
-    options.capture_output = true;
-    let out = compiler.run(&options).unwrap_or_else(|e| panic!("{engine:?}: {e}"));
-    (out.stdout, out.exit_code)
+    let config = Config::new().engine(engine).opt_level(opt_level).workers(1).deterministic(true);
+    let out = compiler
+        .compile(&config)
+        .and_then(|program| program.run(&RunOptions::new()))
+        .unwrap_or_else(|e| panic!("{engine:?}: {e}"));
+    let code = out.exit_code();
+    (out.stdout, code)
 }
 
-fn engines() -> Vec<(Engine, u8)> {
+fn engines() -> Vec<(Engine, OptLevel)> {
     #[cfg(feature = "llvm")]
-    return vec![(Engine::Interpreter, 0), (Engine::Jit, 0), (Engine::Jit, 2)];
+    return vec![
+        (Engine::Interpreter, OptLevel::O0),
+        (Engine::Jit, OptLevel::O0),
+        (Engine::Jit, OptLevel::O2),
+    ];
     #[cfg(not(feature = "llvm"))]
-    return vec![(Engine::Interpreter, 0)];
+    return vec![(Engine::Interpreter, OptLevel::O0)];
 }
 
 #[test]
@@ -34,7 +38,7 @@ fn a_sum_of_four_thousand_terms() {
         terms.join(" + ")
     );
     for (engine, opt) in engines() {
-        assert_eq!(run(&text, engine, opt), ("8002000\n".to_string(), 0), "{engine:?} -O{opt}");
+        assert_eq!(run(&text, engine, opt), ("8002000\n".to_string(), 0), "{engine:?} {opt:?}");
     }
 }
 
@@ -52,7 +56,7 @@ fn string_building_and_method_chains() {
         assert_eq!(
             run(&text, engine, opt),
             (format!("{expected}\n2000\n"), 0),
-            "{engine:?} -O{opt}"
+            "{engine:?} {opt:?}"
         );
     }
 }

@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
         });
     if lowered.function("main").is_some() && !does_io {
         let mut options = Options::new(Mode::Scheduled);
-        options.fuel = 100_000;
+        options.fuel = Some(100_000);
         let result = run_main(&lowered, options);
         // Ownership bugs are bugs whatever the program does; running out of fuel or
         // calling an extern the evaluator does not model is not.

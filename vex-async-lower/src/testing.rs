@@ -209,8 +209,9 @@ pub fn check_cancellation(lowered: &Module) -> Result<usize, String> {
         for k in 1..cases.len() as u32 {
             let mut options = Options::new(Mode::Scheduled);
             options.cancel_at = Some((name.clone(), k));
-            options.fuel = 2_000_000;
+            options.fuel = Some(2_000_000);
             let result = run_main(lowered, options);
+            out_of_fuel(&result)?;
             if !result.errors.is_empty() {
                 return Err(format!("cancel {name} at {k}: {:?}", result.errors));
             }
@@ -220,16 +221,28 @@ pub fn check_cancellation(lowered: &Module) -> Result<usize, String> {
     Ok(runs)
 }
 
+/// A run that used up its fuel proves nothing: reported as the error `out of fuel`.
+fn out_of_fuel(result: &RunResult) -> Result<(), String> {
+    match result.ending {
+        crate::backend::Ending::Interrupted(crate::backend::Interruption::Fuel) => {
+            Err("out of fuel".to_string())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Sequential evaluation of the built IR and scheduled evaluation of the transformed IR
 /// print the same and end with the same code, both without evaluator errors.
 pub fn check_differential(built: &Module, lowered: &Module) -> Result<RunResult, String> {
     validate_module(built, Stage::Built).map_err(|e| format!("built: {}", e[0]))?;
     validate_module(lowered, Stage::Transformed).map_err(|e| format!("lowered: {}", e[0]))?;
     let mut options = Options::new(Mode::Sequential);
-    options.fuel = 2_000_000;
+    options.fuel = Some(2_000_000);
     let sequential = run_main(built, options.clone());
     options.mode = Mode::Scheduled;
     let scheduled = run_main(lowered, options);
+    out_of_fuel(&sequential)?;
+    out_of_fuel(&scheduled)?;
     if !sequential.errors.is_empty() || !scheduled.errors.is_empty() {
         return Err(format!("errors: {:?} / {:?}", sequential.errors, scheduled.errors));
     }

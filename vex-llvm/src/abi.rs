@@ -324,6 +324,15 @@ runtime_functions! {
     RuntimePanicMessage = runtime_panic_message(Ptr) -> Ptr;
     RuntimeShutdown = runtime_shutdown(Ptr) -> Void;
     RuntimeDestroy = runtime_destroy(Ptr) -> Void;
+    RuntimePanicInfo = runtime_panic_info(Ptr, Ptr) -> Bool;
+    RuntimeInterrupt = runtime_interrupt(Ptr) -> Void;
+    RuntimeInterrupted = runtime_interrupted(Ptr) -> Bool;
+    GuardHit = vex_guard_hit(Ptr, I32, I32) -> Void;
+    GuardThreadLimit = vex_guard_thread_limit() -> Usize;
+    GuardSet = vex_guard_set(Usize) -> Usize;
+    ProgramRun = vex_program_run(Ptr, Ptr, I32, Ptr) -> I32;
+    ExeMain = vex_exe_main(I32, Ptr, Ptr) -> I32;
+    ReportWrite = vex_report_write(Ptr, Ptr) -> I32;
     RuntimeCurrent = runtime_current() -> Ptr;
     RuntimeSetCurrent = runtime_set_current(Ptr) -> Void;
     RuntimeSetSink = runtime_set_sink(Ptr, Ptr, Ptr) -> Void;

@@ -1,18 +1,26 @@
 //! The LLVM engines behind `vex_async_lower::backend::Backend`: [`JitBackend`] compiles
-//! a lowered module in memory and runs it in this process; [`AotBackend`] builds an
-//! executable and runs it as a child process. The `vex` facade picks one by name; the
-//! reference evaluator implements the same trait.
+//! a lowered module in memory once, into a program run in this process as often as
+//! wanted; [`AotBackend`] builds an executable once and runs it as a child process per
+//! run. The `vex` facade picks one by name; the reference evaluator implements the same
+//! trait.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use inkwell::context::Context;
-use vex_async_lower::backend::{Backend, BackendError, RunConfig, RunOutput};
+use vex_async_lower::backend::{
+    Backend, BackendError, Compiled, Ending, HostFunction, Interruption, RunOutcome, RunRequest,
+};
 use vex_async_lower::ir;
+use vex_rt_sys::ProgramReport;
+use vex_rt_sys::ffi::VexRunMain;
 
 use crate::aot::{LinkOptions, build_executable};
 use crate::codegen::{CodegenOptions, compile_module, compile_module_with};
-use crate::{HostTarget, Jit, OptLevel, RunOptions, TargetOptions};
+use crate::jit::{ending_of, run_entry};
+use crate::{Error, HostTarget, Jit, OptLevel, TargetOptions};
 
 /// Compiles with LLVM and runs in-process (the default engine of `vex run`).
 #[derive(Debug, Clone, Copy)]
@@ -21,44 +29,85 @@ pub struct JitBackend {
     pub opt_level: OptLevel,
 }
 
+impl JitBackend {
+    /// Compiles `module` into a program that runs in this process.
+    pub fn compile_program(
+        &self,
+        module: &ir::Module,
+        host_functions: &[HostFunction<'_>],
+    ) -> Result<JitProgram, Error> {
+        let context = Box::new(Context::create());
+        // SAFETY: the module, the engine and every value made from this reference live
+        // in the JitProgram next to the boxed context, and are dropped before it (field
+        // order); the box never moves its contents.
+        let context_ref: &'static Context = unsafe { &*(&*context as *const Context) };
+        let target =
+            HostTarget::new(TargetOptions { opt_level: self.opt_level, native_cpu: true })?;
+        let llvm = compile_module(context_ref, &target, module, false)?;
+        if self.opt_level != OptLevel::O0 {
+            crate::opt::optimize(&llvm, &target, self.opt_level, false)?;
+        }
+        let jit = Jit::new(llvm, self.opt_level)?;
+        for host in host_functions {
+            // SAFETY: the caller of compile gives addresses of functions with the
+            // signatures the program declares (see `HostFunction`).
+            if !unsafe { jit.bind_host_function(host.name, host.address) } {
+                return Err(Error::UnknownHostFunction(host.name.to_string()));
+            }
+        }
+        // Generates the machine code now, so runs only call it.
+        let entry = jit.entry()?;
+        Ok(JitProgram { entry, jit, _context: context })
+    }
+}
+
 impl Backend for JitBackend {
     fn name(&self) -> &'static str {
         "jit"
     }
 
-    fn run_main(&self, module: &ir::Module, config: &RunConfig) -> Result<RunOutput, BackendError> {
-        let context = Context::create();
-        let target =
-            HostTarget::new(TargetOptions { opt_level: self.opt_level, native_cpu: true })?;
-        let llvm = compile_module(&context, &target, module, false)?;
-        if self.opt_level != OptLevel::O0 {
-            crate::opt::optimize(&llvm, &target, self.opt_level, false)?;
-        }
-        let jit = Jit::new(llvm, self.opt_level)?;
-        for (name, address) in &config.host_functions {
-            // SAFETY: the host registered `address` as the implementation of the
-            // `extern "C"` function `name`, with the signature the program declares
-            // (see `RunConfig::host_functions`).
-            unsafe { jit.bind_host_function(name, *address) };
-        }
-        let options = RunOptions {
-            workers: config.workers,
-            virtual_clock: config.virtual_clock,
-            capture_output: config.capture_output,
-            args: config.args.clone(),
-        };
-        let outcome = jit.run_main(&options)?;
-        Ok(RunOutput::new(
-            outcome.output.stdout_text(),
-            outcome.output.stderr_text(),
-            outcome.exit_code,
-        ))
+    fn compile(
+        &self,
+        module: &ir::Module,
+        host_functions: &[HostFunction<'_>],
+    ) -> Result<Arc<dyn Compiled>, BackendError> {
+        Ok(Arc::new(self.compile_program(module, host_functions)?))
     }
 }
 
-/// Builds a standalone executable (linked with the runtime's static library) in a
-/// temporary directory and runs it, passing the configuration through `VEX_WORKERS` and
-/// `VEX_CLOCK`. Host functions cannot be bound into a separate process.
+/// A program compiled in memory: its machine code and the LLVM objects that own it.
+pub struct JitProgram {
+    entry: VexRunMain,
+    jit: Jit<'static>,
+    _context: Box<Context>,
+}
+
+// SAFETY: after compile_program returns, the LLVM context, module and engine are never
+// used again except to be dropped (once, by the last owner); runs only call the finished
+// machine code, which is immutable and reentrant (every run has its own runtime).
+unsafe impl Send for JitProgram {}
+// SAFETY: see above: shared access only ever calls the entry.
+unsafe impl Sync for JitProgram {}
+
+impl JitProgram {
+    /// The compiled module's engine (for lookups of other compiled functions).
+    pub fn jit(&self) -> &Jit<'static> {
+        &self.jit
+    }
+}
+
+impl Compiled for JitProgram {
+    fn run_main(&self, request: &RunRequest) -> Result<RunOutcome, BackendError> {
+        // SAFETY: entry is this program's vex_run_main, alive as long as self.
+        Ok(unsafe { run_entry(self.entry, request) }?)
+    }
+}
+
+/// Builds a standalone executable (linked with the runtime's static library) once, in a
+/// private temporary directory removed with the program, and runs it as a child process
+/// per run, passing the configuration through `VEX_WORKERS` and `VEX_CLOCK` and reading
+/// how it ended from the report it writes to `VEX_REPORT_FILE`. Host functions cannot be
+/// bound into a separate process.
 #[derive(Debug, Clone, Copy)]
 pub struct AotBackend {
     /// The optimisation level.
@@ -67,7 +116,7 @@ pub struct AotBackend {
 
 impl AotBackend {
     /// Builds the executable for `module` at `output`.
-    pub fn build(&self, module: &ir::Module, output: &std::path::Path) -> Result<(), BackendError> {
+    pub fn build(&self, module: &ir::Module, output: &Path) -> Result<(), Error> {
         let context = Context::create();
         let target =
             HostTarget::new(TargetOptions { opt_level: self.opt_level, native_cpu: false })?;
@@ -85,33 +134,126 @@ impl Backend for AotBackend {
         "aot"
     }
 
-    fn run_main(&self, module: &ir::Module, config: &RunConfig) -> Result<RunOutput, BackendError> {
-        if !config.host_functions.is_empty() {
-            return Err("host functions need the JIT: an executable runs in its own process".into());
+    fn compile(
+        &self,
+        module: &ir::Module,
+        host_functions: &[HostFunction<'_>],
+    ) -> Result<Arc<dyn Compiled>, BackendError> {
+        if let Some(f) = host_functions.first() {
+            return Err(format!(
+                "host functions need the JIT: an executable runs in its own process (`{}` was given)",
+                f.name
+            )
+            .into());
         }
         let dir = TempDir::new()?;
         let exe = dir.0.join("program");
         self.build(module, &exe)?;
-        let mut command = Command::new(&exe);
-        command.args(&config.args);
-        command.env("VEX_WORKERS", config.workers.to_string());
-        if config.virtual_clock {
+        Ok(Arc::new(ExecutableProgram { exe, dir, runs: AtomicU64::new(0) }))
+    }
+}
+
+/// A built executable in its own directory (removed on drop).
+struct ExecutableProgram {
+    exe: PathBuf,
+    dir: TempDir,
+    runs: AtomicU64,
+}
+
+impl Compiled for ExecutableProgram {
+    fn run_main(&self, request: &RunRequest) -> Result<RunOutcome, BackendError> {
+        let run = self.runs.fetch_add(1, Ordering::Relaxed);
+        let report_path = self.dir.0.join(format!("report-{run}"));
+        let _ = std::fs::remove_file(&report_path);
+        let mut command = Command::new(&self.exe);
+        command.args(&request.args);
+        command.env("VEX_WORKERS", request.workers.to_string());
+        command.env("VEX_REPORT_FILE", &report_path);
+        if request.virtual_clock {
             command.env("VEX_CLOCK", "virtual");
         } else {
             command.env_remove("VEX_CLOCK");
         }
-        if config.capture_output {
-            let output = command.output()?;
-            Ok(RunOutput::new(
-                String::from_utf8_lossy(&output.stdout).into_owned(),
-                String::from_utf8_lossy(&output.stderr).into_owned(),
-                exit_code(output.status),
-            ))
+        if request.capture_output {
+            command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        }
+        let mut child = command.spawn()?;
+        let child_id = child.id();
+        // Killing must never reach a process that reused the pid: the hook kills only
+        // while the child is known unreaped (see `wait_unreaped`).
+        let state =
+            Arc::new(ChildState { reaped: Mutex::new(false), killed: AtomicBool::new(false) });
+        let hook_state = state.clone();
+        let hook = request.interrupt.on_trigger(move || hook_state.kill(child_id));
+        let readers = [
+            child.stdout.take().map(|out| std::thread::spawn(move || read_all(out))),
+            child.stderr.take().map(|err| std::thread::spawn(move || read_all(err))),
+        ];
+        let waited = wait_unreaped(child_id);
+        *state.reaped.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        drop(hook);
+        let status = child.wait()?;
+        waited?;
+        let [stdout, stderr] =
+            readers.map(|reader| reader.map(|r| r.join().unwrap_or_default()).unwrap_or_default());
+        let ending = if state.killed.load(Ordering::SeqCst) {
+            Ending::Interrupted(request.interrupt.reason().unwrap_or(Interruption::Requested))
         } else {
-            let status = command.status()?;
-            Ok(RunOutput::new(String::new(), String::new(), exit_code(status)))
+            match ProgramReport::read_file(&report_path) {
+                Ok(report) => ending_of(report, &request.interrupt),
+                // No report: the process died before the runtime could write one.
+                Err(_) => Ending::Exited(exit_code(status)),
+            }
+        };
+        let _ = std::fs::remove_file(&report_path);
+        Ok(RunOutcome::new(
+            ending,
+            String::from_utf8_lossy(&stdout).into_owned(),
+            String::from_utf8_lossy(&stderr).into_owned(),
+        ))
+    }
+}
+
+/// Whether the child was reaped (then its pid may be reused) and whether we killed it.
+struct ChildState {
+    reaped: Mutex<bool>,
+    killed: AtomicBool,
+}
+
+impl ChildState {
+    fn kill(&self, pid: u32) {
+        let reaped = self.reaped.lock().unwrap_or_else(|e| e.into_inner());
+        if !*reaped {
+            self.killed.store(true, Ordering::SeqCst);
+            // SAFETY: kill has no memory effects; the pid is our unreaped child.
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
         }
     }
+}
+
+/// Waits until the child `pid` has exited without reaping it (`waitid` with
+/// `WNOWAIT`), so its pid stays ours until `Child::wait`.
+fn wait_unreaped(pid: u32) -> std::io::Result<()> {
+    loop {
+        // SAFETY: info is a valid out pointer; the call only waits.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let rc = unsafe {
+            libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT)
+        };
+        if rc == 0 {
+            return Ok(());
+        }
+        let error = std::io::Error::last_os_error();
+        if error.kind() != std::io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
+}
+
+fn read_all(mut from: impl std::io::Read) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let _ = from.read_to_end(&mut bytes);
+    bytes
 }
 
 fn exit_code(status: std::process::ExitStatus) -> i32 {
@@ -120,12 +262,11 @@ fn exit_code(status: std::process::ExitStatus) -> i32 {
     status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
 }
 
-/// A private directory for one build, removed on drop.
+/// A private directory for one program, removed on drop.
 struct TempDir(PathBuf);
 
 impl TempDir {
     fn new() -> std::io::Result<TempDir> {
-        use std::sync::atomic::{AtomicU64, Ordering};
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("vex-aot-{}-{n}", std::process::id()));
@@ -141,7 +282,7 @@ impl Drop for TempDir {
 }
 
 /// The LLVM IR text of `module` after optimisation at `opt_level` (`vex emit llvm`).
-pub fn emit_llvm_ir(module: &ir::Module, opt_level: OptLevel) -> Result<String, BackendError> {
+pub fn emit_llvm_ir(module: &ir::Module, opt_level: OptLevel) -> Result<String, Error> {
     let context = Context::create();
     let target = HostTarget::new(TargetOptions { opt_level, native_cpu: false })?;
     let llvm = compile_module(&context, &target, module, true)?;

@@ -23,6 +23,12 @@ pub enum Error {
         /// The C function it maps to.
         c_name: &'static str,
     },
+    /// The runtime for a run could not be made.
+    #[error("runtime: {0}")]
+    Runtime(String),
+    /// A host function was given for a name the program declares differently.
+    #[error("host function `{0}`: the program has no `extern \"C\"` declaration of that name")]
+    UnknownHostFunction(String),
     /// A symbol the caller asked for is not in the compiled code.
     #[error("no function `{0}` in the compiled code")]
     MissingFunction(String),

@@ -26,7 +26,7 @@ pub mod target;
 #[cfg(test)]
 mod testing;
 
-pub use backend::{AotBackend, JitBackend, emit_llvm_ir};
+pub use backend::{AotBackend, JitBackend, JitProgram, emit_llvm_ir};
 pub use error::Error;
-pub use jit::{Jit, RunOptions, RunOutcome};
+pub use jit::{Jit, run_entry};
 pub use target::{HostTarget, OptLevel, TargetOptions};

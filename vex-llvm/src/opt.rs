@@ -43,7 +43,9 @@ pub fn optimize(
     options.set_loop_vectorization(vectorize);
     options.set_loop_slp_vectorization(vectorize);
     options.set_loop_interleaving(vectorize);
-    module.run_passes(level.pipeline(), target.machine(), options).map_err(Error::llvm)
+    module
+        .run_passes(crate::target::pipeline(level), target.machine(), options)
+        .map_err(Error::llvm)
 }
 
 #[cfg(test)]

@@ -10,44 +10,25 @@ use inkwell::targets::{
 };
 use std::sync::OnceLock;
 
-/// How much the optimiser works. Maps to LLVM's `default<ON>` pipelines and to the code
-/// generator's level.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OptLevel {
-    /// No optimisation (fastest compile, easiest debugging).
-    #[default]
-    O0,
-    /// Light optimisation.
-    O1,
-    /// The usual release level.
-    O2,
-    /// Aggressive optimisation.
-    O3,
+pub use vex_async_lower::backend::OptLevel;
+
+/// The new pass manager's pipeline text for `level` (`default<O2>`).
+pub fn pipeline(level: OptLevel) -> &'static str {
+    match level {
+        OptLevel::O0 => "default<O0>",
+        OptLevel::O1 => "default<O1>",
+        OptLevel::O2 => "default<O2>",
+        _ => "default<O3>",
+    }
 }
 
-impl OptLevel {
-    /// Every level, lowest first.
-    pub const ALL: [OptLevel; 4] = [OptLevel::O0, OptLevel::O1, OptLevel::O2, OptLevel::O3];
-
-    /// The new pass manager's pipeline text for this level (`default<O2>`).
-    pub fn pipeline(self) -> &'static str {
-        match self {
-            OptLevel::O0 => "default<O0>",
-            OptLevel::O1 => "default<O1>",
-            OptLevel::O2 => "default<O2>",
-            OptLevel::O3 => "default<O3>",
-        }
-    }
-
-    /// The code generator's level.
-    pub fn codegen_level(self) -> OptimizationLevel {
-        match self {
-            OptLevel::O0 => OptimizationLevel::None,
-            OptLevel::O1 => OptimizationLevel::Less,
-            OptLevel::O2 => OptimizationLevel::Default,
-            OptLevel::O3 => OptimizationLevel::Aggressive,
-        }
+/// The code generator's level for `level`.
+pub fn codegen_level(level: OptLevel) -> OptimizationLevel {
+    match level {
+        OptLevel::O0 => OptimizationLevel::None,
+        OptLevel::O1 => OptimizationLevel::Less,
+        OptLevel::O2 => OptimizationLevel::Default,
+        _ => OptimizationLevel::Aggressive,
     }
 }
 
@@ -97,7 +78,7 @@ impl HostTarget {
                 &triple,
                 &cpu,
                 &features,
-                options.opt_level.codegen_level(),
+                codegen_level(options.opt_level),
                 RelocMode::PIC,
                 CodeModel::Default,
             )

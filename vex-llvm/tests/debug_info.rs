@@ -108,7 +108,7 @@ fn the_jit_runs_code_with_debug_info() {
         }
         let jit = Jit::new(llvm, level).unwrap();
         let outcome = jit.run_main(&deterministic()).unwrap();
-        assert_eq!((outcome.output.stdout_text(), outcome.exit_code), ("42\n".into(), 0));
+        assert_eq!((outcome.stdout.as_str(), outcome.exit_code()), ("42\n", 0));
     }
 }
 

@@ -305,6 +305,57 @@ pub const VEX_OPTION_NONE: u32 = 1;
 /// What `vex_catch_panic` returns when the code called `vex_exit`.
 pub const VEX_CATCH_EXIT: c_int = -1;
 
+/// What `vex_catch_panic` returns when the code was stopped by an interrupt.
+pub const VEX_CATCH_INTERRUPTED: c_int = -2;
+
+/// `VexPanicInfo`: a panic's parts (strings owned by the runtime).
+#[repr(C)]
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug)]
+pub struct VexPanicInfo {
+    pub file: *const c_char,
+    pub message: *const c_char,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// `VexEnding`: how a program's run ended.
+pub type VexEnding = i32;
+/// Ending: `main` returned.
+pub const VEX_ENDING_RETURNED: VexEnding = 0;
+/// Ending: a task called `exit`.
+pub const VEX_ENDING_EXITED: VexEnding = 1;
+/// Ending: a task panicked.
+pub const VEX_ENDING_PANICKED: VexEnding = 2;
+/// Ending: every task left waits forever.
+pub const VEX_ENDING_DEADLOCKED: VexEnding = 3;
+/// Ending: `runtime_interrupt` stopped the run.
+pub const VEX_ENDING_INTERRUPTED: VexEnding = 4;
+/// Ending: `main` ended without a value.
+pub const VEX_ENDING_UNFINISHED: VexEnding = 5;
+/// The exit code of an interrupted run.
+pub const VEX_INTERRUPTED_EXIT_CODE: i32 = 124;
+/// The exit code of a run whose `main` ended without a value.
+pub const VEX_UNFINISHED_EXIT_CODE: i32 = 1;
+/// Bytes of stack left below a thread's guard (`VEX_GUARD_MARGIN`).
+pub const VEX_GUARD_MARGIN: usize = 256 << 10;
+
+/// `VexRunReport`: what a program's run produced.
+#[repr(C)]
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug)]
+pub struct VexRunReport {
+    pub ending: VexEnding,
+    pub exit_code: i32,
+    pub deadlocked: u64,
+    pub panic: VexPanicInfo,
+}
+
+/// `VexMainWrapper`.
+pub type VexMainWrapper = unsafe extern "C" fn(ctx: *mut WorkerContext) -> *mut VexFuture;
+/// `VexRunMain`: the generated `vex_run_main`.
+pub type VexRunMain = unsafe extern "C" fn(rt: *mut Runtime, report: *mut VexRunReport) -> i32;
+
 /// `VexAbiEntry`: one size or offset reported by C.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -335,6 +386,20 @@ unsafe extern "C" {
     pub fn runtime_set_args(rt: *mut Runtime, argc: i32, argv: *const *const c_char);
     pub fn runtime_exited(rt: *const Runtime) -> bool;
     pub fn runtime_exit_code(rt: *const Runtime) -> i32;
+    pub fn runtime_panic_info(rt: *const Runtime, out: *mut VexPanicInfo) -> bool;
+    pub fn runtime_interrupt(rt: *mut Runtime);
+    pub fn runtime_interrupted(rt: *const Runtime) -> bool;
+    pub fn vex_guard_hit(file: *const c_char, line: u32, col: u32) -> !;
+    pub fn vex_guard_thread_limit() -> usize;
+    pub fn vex_guard_set(limit: usize) -> usize;
+    pub fn vex_program_run(
+        rt: *mut Runtime,
+        main: VexMainWrapper,
+        result_size: u32,
+        report: *mut VexRunReport,
+    ) -> i32;
+    pub fn vex_exe_main(argc: c_int, argv: *mut *mut c_char, run_main: VexRunMain) -> c_int;
+    pub fn vex_report_write(path: *const c_char, report: *const VexRunReport) -> c_int;
 
     pub fn worker_await_after(ctx: *mut WorkerContext, millis: u64);
     pub fn worker_await_io(ctx: *mut WorkerContext, fd: c_int, ty: EventType);

@@ -289,6 +289,11 @@ impl Runtime {
         self.inner.raw.as_ptr()
     }
 
+    /// Holds the run lock: runs of one runtime are serialised.
+    pub(crate) fn lock_run(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.inner.run_lock.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Number of workers.
     pub fn workers(&self) -> usize {
         // SAFETY: raw is a live runtime.

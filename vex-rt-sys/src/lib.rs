@@ -69,6 +69,7 @@
 pub mod chan;
 pub mod ffi;
 pub mod host;
+pub mod program;
 
 pub use chan::{
     BlockingError, ChanValue, ChanWait, Channel, Closed, RecvOp, SendOp, TryRecvError, TrySendError,
@@ -77,6 +78,7 @@ pub use host::{
     CancelToken, Context, Counters, JoinError, Output, OutputCapture, Runtime, RuntimeBuilder,
     RuntimeError, StateMachine, Step, TaskHandle, TaskStatus,
 };
+pub use program::{ProgramEnding, ProgramReport};
 
 /// Directory that holds `libvexrt.a` (for linking generated executables).
 pub const LIB_DIR: &str = env!("VEX_RT_LIB_DIR");

@@ -186,6 +186,102 @@ bool runtime_exited(const Runtime *rt);
  *  tells the two apart if a program exits with -1). */
 int32_t runtime_exit_code(const Runtime *rt);
 
+/** The run's first panic, in parts: `panic at FILE:LINE:COL: MESSAGE`. */
+typedef struct VexPanicInfo {
+    const char *file;    /* owned by the runtime */
+    const char *message; /* owned by the runtime */
+    uint32_t line;
+    uint32_t col;
+} VexPanicInfo;
+/** Fills `out` with the record of the run's first panic and returns true, or returns
+ *  false when no task panicked. The strings live until runtime_destroy. */
+bool runtime_panic_info(const Runtime *rt, VexPanicInfo *out);
+
+/* ---- Guards: stack overflow and interrupts ----------------------------------------- */
+/*
+ * Compiled Vex code checks, at every function entry and loop head, that the stack
+ * pointer is above its thread's *guard* and calls vex_guard_hit when it is not. On
+ * x86-64 the guard lives at %fs:0x70, the thread-control-block word glibc reserves for
+ * split stacks (nothing else in a Vex process uses it; 0, its initial value, means "no
+ * limit"), so the check is one load, one compare and a branch never taken.
+ *
+ *  - A worker sets its guard to VEX_GUARD_MARGIN bytes above the low end of its stack
+ *    while it runs tasks (and restores the previous value when it leaves): deep
+ *    recursion reaches vex_guard_hit, which panics with `stack overflow` at the
+ *    location the check names, with the margin left to print and unwind.
+ *  - runtime_interrupt sets every running worker's guard to UINTPTR_MAX: the next check
+ *    of any task fails, and vex_guard_hit unwinds it like vex_exit does (nothing printed),
+ *    so even `loop {}` stops within one iteration.
+ *  - A host thread that calls compiled code directly sets its own guard with
+ *    vex_guard_set (vex_guard_thread_limit gives the value for its stack).
+ */
+#define VEX_GUARD_MARGIN ((uintptr_t)256 << 10)
+/** Called by compiled code when a guard check fails at FILE:LINE:COL. Interrupted
+ *  runtime: abandons the current task and unwinds to its worker loop (off-worker: to
+ *  vex_catch_panic, which returns VEX_CATCH_INTERRUPTED). Otherwise panics with
+ *  `stack overflow`. Never returns. */
+_Noreturn void vex_guard_hit(const char *file, uint32_t line, uint32_t col);
+/** Interrupts a running runtime from any thread: records it (runtime_interrupted), stops
+ *  the run (runtime_run returns as soon as every worker has left the task it runs,
+ *  which its next guard check forces) and wakes idle workers. Unfinished tasks are
+ *  abandoned as after a panic. Idempotent; not after runtime_destroy has begun. */
+void runtime_interrupt(Runtime *rt);
+/** True once runtime_interrupt was called. */
+bool runtime_interrupted(const Runtime *rt);
+/** The guard value for the calling thread's stack: VEX_GUARD_MARGIN above its low end,
+ *  or 0 (no check) where the stack's bounds cannot be known. Cached per thread. */
+uintptr_t vex_guard_thread_limit(void);
+/** Sets the calling thread's guard and returns its previous value (0 on targets without
+ *  a guard slot, where compiled code has no checks). */
+uintptr_t vex_guard_set(uintptr_t limit);
+
+/* ---- Program entry ----------------------------------------------------------------- */
+
+/** How a program's run ended (VexRunReport.ending). */
+typedef enum VexEnding {
+    VEX_ENDING_RETURNED = 0,    /* main returned (exit_code: its i32, 0 for unit) */
+    VEX_ENDING_EXITED = 1,      /* a task called exit(code) */
+    VEX_ENDING_PANICKED = 2,    /* a task panicked: runtime_panic_info; exit code 101 */
+    VEX_ENDING_DEADLOCKED = 3,  /* every task left waits forever; exit code 101 */
+    VEX_ENDING_INTERRUPTED = 4, /* runtime_interrupt stopped it; exit code 124 */
+    VEX_ENDING_UNFINISHED = 5   /* main's task ended without a value; exit code 1 */
+} VexEnding;
+#define VEX_INTERRUPTED_EXIT_CODE 124
+#define VEX_UNFINISHED_EXIT_CODE 1
+
+/** What a program's run produced. The panic strings belong to the runtime. */
+typedef struct VexRunReport {
+    int32_t ending;        /* VexEnding */
+    int32_t exit_code;     /* the process status this ending maps to */
+    uint64_t deadlocked;   /* tasks left waiting, for VEX_ENDING_DEADLOCKED */
+    VexPanicInfo panic;    /* for VEX_ENDING_PANICKED */
+} VexRunReport;
+
+/** A program's `main` as the entry sees it: the wrapper of an async function (lowering
+ *  wraps a synchronous `main`), called off-worker with a NULL context. */
+typedef VexFuture *(*VexMainWrapper)(WorkerContext *ctx);
+
+/** Runs a program on `rt` (created by the caller, with its arguments set): spawns `main`
+ *  as the first task, runs rt until every task finished or the run stopped, takes main's
+ *  result (`result_size` 0 for unit, 4 for i32) and fills `report` (may be NULL).
+ *  Returns report->exit_code. The first stop wins: exit, then panic, then interrupt,
+ *  then deadlock. */
+int32_t vex_program_run(Runtime *rt, VexMainWrapper main, uint32_t result_size,
+                        VexRunReport *report);
+/** The generated `vex_run_main(rt, report)` of a program: vex_program_run with its own
+ *  `main`. */
+typedef int32_t (*VexRunMain)(Runtime *rt, VexRunReport *report);
+/** The body of an executable's C `main`: reads VEX_WORKERS (not a number: one per CPU)
+ *  and VEX_CLOCK (`virtual`: deterministic), creates the runtime (with deadlock
+ *  detection), passes argv[1..argc) as the program's arguments, runs it and returns its
+ *  exit code (70 when the runtime cannot be created). With VEX_REPORT_FILE set, also
+ *  writes the report there (for hosts that run executables: see vex_report_write). */
+int vex_exe_main(int argc, char **argv, VexRunMain run_main);
+/** Writes `report` as text to `path`: `vex-report 1`, then one `key value` line each for
+ *  ending, exit_code, deadlocked, line and col, then `file LEN` and `message LEN` lines
+ *  each followed by LEN raw bytes and a newline. Returns 0, or -1 with errno. */
+int vex_report_write(const char *path, const VexRunReport *report);
+
 /* ---- Tasks and futures ------------------------------------------------------------- */
 
 /** Size of the task header that precedes every state struct. */
@@ -1015,6 +1111,8 @@ _Noreturn void vex_panic_cstr(const char *file, uint32_t line, uint32_t col, con
  *  code outside tasks). */
 int vex_catch_panic(void (*fn)(void *), void *arg);
 #define VEX_CATCH_EXIT (-1)
+/** What vex_catch_panic returns when fn was stopped by an interrupt (vex_guard_hit). */
+#define VEX_CATCH_INTERRUPTED (-2)
 
 /* ---- ABI description (for layout tests) ------------------------------------------------- */
 

@@ -19,6 +19,8 @@
 #define VEX_LIKELY(x) __builtin_expect(!!(x), 1)
 #define VEX_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define VEX_CACHELINE 64
+/* Stack size of the worker threads a runtime starts (worker 0 runs on the caller). */
+#define VEX_WORKER_STACK_SIZE ((size_t)8 << 20)
 
 /* ---- Task header ------------------------------------------------------------------ */
 
@@ -335,6 +337,10 @@ struct WorkerContext {
     size_t nfired, fired_cap;
     jmp_buf panic_jmp;
     pthread_t thread;
+    /* This worker's thread's guard slot while it runs the worker loop (guard.c), and
+     * the value it held before; guarded by rt->guard_lock. */
+    _Atomic uintptr_t *guard_slot;
+    uintptr_t guard_saved;
     /* Counters (written by the owner only). */
     _Atomic uint64_t c_spawned, c_finished, c_cancelled, c_steals, c_parks;
     /* Parking (written by other workers: a line of its own). */
@@ -360,7 +366,9 @@ struct Runtime {
     _Atomic bool panicked;
     _Atomic bool running;
     _Atomic uint64_t deadlocked; /* tasks left waiting by a deadlock (detect_deadlock) */
-    char *panic_message;
+    char *panic_message; /* the first panic's line; its parts follow */
+    char *panic_file, *panic_text;
+    uint32_t panic_line, panic_col;
     /* Idle workers. */
     _Alignas(VEX_CACHELINE) pthread_mutex_t idle_lock;
     int *parked_stack;
@@ -395,7 +403,16 @@ struct Runtime {
     VexVec *args;
     _Atomic bool exited;
     _Atomic int32_t exit_code;
+    /* Interrupts (guard.c): set once by runtime_interrupt; guard_lock orders writes to
+     * the workers' guard slots against workers entering and leaving their loops. */
+    _Atomic bool interrupted;
+    pthread_mutex_t guard_lock;
 };
+
+/* Guards (guard.c): a worker sets its thread's stack guard when it enters its loop and
+ * restores it when it leaves. */
+void rt_guard_enter(WorkerContext *w);
+void rt_guard_leave(WorkerContext *w);
 
 /* Thread-locals. */
 extern _Thread_local WorkerContext *vex_tls_worker;
@@ -551,6 +568,9 @@ VexString *string_resize(VexString *s, size_t len);
 
 /* Output (print.c). */
 void rt_write(Runtime *rt, int stream, const char *bytes, size_t len);
-void rt_record_panic(Runtime *rt, const char *line);
+/* Prints `panic at FILE:LINE:COL: MSG` and, for the run's first panic, records its parts
+ * (runtime_panic_info); then stops rt. rt may be NULL (only printed). (print.c) */
+void rt_record_panic(Runtime *rt, const char *file, uint32_t line, uint32_t col,
+                     const char *msg);
 
 #endif

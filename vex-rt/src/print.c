@@ -64,25 +64,36 @@ void vex_print(int stream, const VexString *s, bool newline) {
            newline ? 1 : 0);
 }
 
-void rt_record_panic(Runtime *rt, const char *line) {
-    write2(rt, 2, line, strlen(line), "\n", 1);
-    pthread_mutex_lock(&rt->out_lock);
-    if (!rt->panic_message) rt->panic_message = strdup(line);
-    pthread_mutex_unlock(&rt->out_lock);
-    rt_stop_for_panic(rt);
-}
-
-_Noreturn void vex_panic_cstr(const char *file, uint32_t line, uint32_t col, const char *msg) {
+void rt_record_panic(Runtime *rt, const char *file, uint32_t line, uint32_t col,
+                     const char *msg) {
     if (!file) file = "<unknown>";
     if (!msg) msg = "";
     size_t cap = strlen(file) + strlen(msg) + 64;
-    char *buf = malloc(cap);
-    if (buf) snprintf(buf, cap, "panic at %s:%u:%u: %s", file, line, col, msg);
-    const char *text = buf ? buf : "panic";
-    Runtime *rt = runtime_current();
-    if (rt) rt_record_panic(rt, text);
-    else write2(NULL, 2, text, strlen(text), "\n", 1);
-    free(buf);
+    char *text = malloc(cap);
+    if (text) snprintf(text, cap, "panic at %s:%u:%u: %s", file, line, col, msg);
+    const char *shown = text ? text : "panic";
+    if (rt) {
+        write2(rt, 2, shown, strlen(shown), "\n", 1);
+        pthread_mutex_lock(&rt->out_lock);
+        /* The first panic is the run's record (later ones race to stop the same run). */
+        if (!rt->panic_message && text) {
+            rt->panic_message = text;
+            rt->panic_file = strdup(file);
+            rt->panic_text = strdup(msg);
+            rt->panic_line = line;
+            rt->panic_col = col;
+            text = NULL;
+        }
+        pthread_mutex_unlock(&rt->out_lock);
+        rt_stop_for_panic(rt);
+    } else {
+        write2(NULL, 2, shown, strlen(shown), "\n", 1);
+    }
+    free(text);
+}
+
+_Noreturn void vex_panic_cstr(const char *file, uint32_t line, uint32_t col, const char *msg) {
+    rt_record_panic(runtime_current(), file, line, col, msg);
     rt_unwind(101, -1);
 }
 

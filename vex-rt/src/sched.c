@@ -856,12 +856,14 @@ static void worker_loop(WorkerContext *w) {
 static void worker_main(WorkerContext *w) {
     vex_tls_worker = w;
     vex_tls_runtime = w->rt;
+    rt_guard_enter(w);
     if (setjmp(w->panic_jmp) != 0) {
         /* A task panicked (vex_panic recorded it and stopped the runtime). */
         w->current = NULL;
     }
     worker_loop(w);
     flush_finished(w); /* after a stop: keeps the counters exact */
+    rt_guard_leave(w);
     vex_tls_worker = NULL;
 }
 
@@ -926,6 +928,7 @@ Runtime *runtime_create_with(const VexRuntimeOptions *o) {
     pthread_mutex_init(&rt->idle_lock, NULL);
     pthread_mutex_init(&rt->alloc_lock, NULL);
     pthread_mutex_init(&rt->out_lock, NULL);
+    pthread_mutex_init(&rt->guard_lock, NULL);
     rt->big_list.next = rt->big_list.prev = &rt->big_list;
     rt->clock_origin_ns = mono_ns();
     rt->sink = o->sink;
@@ -945,12 +948,18 @@ void runtime_run(Runtime *rt) {
     }
     atomic_store(&rt->done, false);
     atomic_store(&rt->running, true);
+    /* Workers get stacks of a known size (not whatever RLIMIT_STACK says), so how deep
+     * Vex code may recurse before its `stack overflow` panic is the same everywhere. */
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, VEX_WORKER_STACK_SIZE);
     for (int i = 1; i < rt->nworkers; i++) {
-        if (pthread_create(&rt->workers[i].thread, NULL, worker_thread, &rt->workers[i]) != 0) {
+        if (pthread_create(&rt->workers[i].thread, &attr, worker_thread, &rt->workers[i]) != 0) {
             fprintf(stderr, "vex-rt: cannot start worker thread\n");
             abort();
         }
     }
+    pthread_attr_destroy(&attr);
     worker_main(&rt->workers[0]);
     for (int i = 1; i < rt->nworkers; i++) pthread_join(rt->workers[i].thread, NULL);
     atomic_store(&rt->running, false);
@@ -977,7 +986,10 @@ void runtime_destroy(Runtime *rt) {
     pthread_mutex_destroy(&rt->idle_lock);
     pthread_mutex_destroy(&rt->alloc_lock);
     pthread_mutex_destroy(&rt->out_lock);
+    pthread_mutex_destroy(&rt->guard_lock);
     free(rt->panic_message);
+    free(rt->panic_file);
+    free(rt->panic_text);
     free(rt->parked_stack);
     free(rt->workers);
     free(rt);
@@ -1319,10 +1331,7 @@ void rt_blocking_notify(Runtime *rt) { notify_if_parked(rt); }
 
 CoroStatus vex_task_finish_panicked(WorkerContext *ctx, const char *file, uint32_t line,
                                     uint32_t col, const char *msg) {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "panic at %s:%u:%u: %s", file ? file : "<unknown>", line, col,
-             msg ? msg : "");
-    rt_record_panic(ctx->rt, buf);
+    rt_record_panic(ctx->rt, file, line, col, msg);
     ctx->finish_kind = VEX_OUTCOME_PANICKED;
     return CORO_STATUS_DONE;
 }

@@ -14,15 +14,40 @@ impl<'m> Machine<'m> {
             return Ok(Value::Future(Some(self.tasks.len() - 1)));
         }
         if self.depth >= MAX_CALL_DEPTH {
-            return Err(Stop::Panic(format!(
-                "panic at {}:{}:{}: stack overflow: more than {MAX_CALL_DEPTH} nested calls (calling `{}`)",
-                f.loc.file, f.loc.line, f.loc.col, f.name
-            )));
+            return Err(Stop::Panic(Panic {
+                message: format!(
+                    "stack overflow: more than {MAX_CALL_DEPTH} nested calls (calling `{}`)",
+                    f.name
+                ),
+                location: SourceLocation {
+                    file: f.loc.file.to_string(),
+                    line: f.loc.line,
+                    column: f.loc.col,
+                },
+            }));
         }
         self.depth += 1;
         let result = vex_hir::ensure_stack(|| self.exec(f, args));
         self.depth -= 1;
         result
+    }
+
+    /// Takes one step: spends fuel, and every [`INTERRUPT_POLL_STEPS`] steps looks at
+    /// the interrupt.
+    fn tick(&mut self) -> Res<()> {
+        if let Some(fuel) = &mut self.fuel {
+            if *fuel == 0 {
+                return Err(Stop::Interrupted(Interruption::Fuel));
+            }
+            *fuel -= 1;
+        }
+        self.steps += 1;
+        if self.steps.is_multiple_of(INTERRUPT_POLL_STEPS)
+            && let Some(why) = self.options.interrupt.as_ref().and_then(Interrupt::reason)
+        {
+            return Err(Stop::Interrupted(why));
+        }
+        Ok(())
     }
 
     pub(super) fn exec(&mut self, f: &'m Function, args: Vec<Value>) -> Res<Value> {
@@ -39,12 +64,10 @@ impl<'m> Machine<'m> {
         loop {
             let b = &f.blocks[block];
             for stmt in &b.stmts {
-                if self.fuel == 0 {
-                    return err("out of fuel");
-                }
-                self.fuel -= 1;
+                self.tick()?;
                 self.stmt(&mut frame, stmt)?;
             }
+            self.tick()?;
             block = match &b.term {
                 Terminator::Goto(t) => t.index(),
                 Terminator::Branch { cond, then_block, else_block } => {
@@ -70,10 +93,14 @@ impl<'m> Machine<'m> {
                 Terminator::Panic { loc, message } => {
                     let m = self.operand(&frame, message)?;
                     let text = String::from_utf8_lossy(&self.text(&m)?).into_owned();
-                    return Err(Stop::Panic(format!(
-                        "panic at {}:{}:{}: {text}",
-                        loc.file, loc.line, loc.col
-                    )));
+                    return Err(Stop::Panic(Panic {
+                        message: text,
+                        location: SourceLocation {
+                            file: loc.file.to_string(),
+                            line: loc.line,
+                            column: loc.col,
+                        },
+                    }));
                 }
                 Terminator::Unreachable => {
                     return err(format!("{}: reached unreachable code (bb{block})", f.name));

@@ -33,6 +33,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
+use crate::backend::{Ending, Interrupt, Interruption, Panic, SourceLocation};
 use crate::ir::*;
 
 /// Which IR the evaluator runs.
@@ -50,8 +51,13 @@ pub enum Mode {
 pub struct Options {
     /// The mode.
     pub mode: Mode,
-    /// Stop after this many executed statements (a guard against endless loops).
-    pub fuel: u64,
+    /// Stop after this many steps (statements and block ends, so every loop iteration
+    /// costs at least one): the run ends as [`Ending::Interrupted`] with
+    /// [`Interruption::Fuel`]. `None`: no limit.
+    pub fuel: Option<u64>,
+    /// Stops the run (as [`Ending::Interrupted`]) once raised; polled every
+    /// [`INTERRUPT_POLL_STEPS`] steps.
+    pub interrupt: Option<Interrupt>,
     /// Scheduled mode: cancel the task running function `.0` when it reaches its
     /// suspension number `.1` (for cancellation tests).
     pub cancel_at: Option<(String, u32)>,
@@ -66,7 +72,14 @@ pub struct Options {
 impl Options {
     /// Default options for a mode.
     pub fn new(mode: Mode) -> Options {
-        Options { mode, fuel: 50_000_000, cancel_at: None, args: Vec::new(), stream_output: false }
+        Options {
+            mode,
+            fuel: Some(50_000_000),
+            interrupt: None,
+            cancel_at: None,
+            args: Vec::new(),
+            stream_output: false,
+        }
     }
 }
 
@@ -77,8 +90,10 @@ pub struct RunResult {
     pub stdout: String,
     /// Everything printed to stderr (empty with [`Options::stream_output`]).
     pub stderr: String,
+    /// How the run ended (an evaluation error: [`Ending::Unfinished`]).
+    pub ending: Ending,
     /// The exit code: main's `i32`, 0 for unit, 101 after a panic, the code given to
-    /// `exit`.
+    /// `exit` ([`Ending::exit_code`]; 102 after an evaluation error).
     pub exit_code: i32,
     /// Evaluation errors: undefined reads, reference-count violations, leaks, fuel.
     pub errors: Vec<String>,
@@ -125,7 +140,9 @@ enum Value {
 
 #[derive(Debug)]
 enum Stop {
-    Panic(String),
+    Panic(Panic),
+    /// The fuel ran out or the host raised the interrupt.
+    Interrupted(Interruption),
     Error(String),
     /// Every task left waits, and nothing can wake one: how many.
     Deadlock(usize),
@@ -281,7 +298,9 @@ struct Machine<'m> {
     now: i64,
     current: Option<usize>,
     wait: Option<Wait>,
-    fuel: u64,
+    fuel: Option<u64>,
+    /// Steps taken (see `Machine::tick`).
+    steps: u64,
     /// Nested calls of ordinary functions now running (see `MAX_CALL_DEPTH`).
     depth: u32,
     defer_records: Vec<Option<DeferRecord>>,
@@ -310,6 +329,9 @@ struct Machine<'m> {
     out: RunResult,
 }
 
+/// How many steps pass between two looks at [`Options::interrupt`].
+pub const INTERRUPT_POLL_STEPS: u64 = 1024;
+
 /// The most nested calls the evaluator runs; one more is a panic (`stack overflow`)
 /// rather than an overflow of the host's stack. Calls run on a growable stack
 /// (`vex_hir::ensure_stack`), so the limit does not depend on the thread.
@@ -321,6 +343,7 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
         funcs: module.functions.iter().map(|f| (&*f.name, f)).collect(),
         types: module.type_defs(),
         fuel: options.fuel,
+        steps: 0,
         options,
         strings: Vec::new(),
         literals: FxHashMap::default(),
@@ -352,26 +375,29 @@ pub fn run_main(module: &Module, options: Options) -> RunResult {
         stderr: Vec::new(),
         out: RunResult::default(),
     };
-    match m.run() {
-        Ok(code) => {
-            m.out.exit_code = code;
+    let ending = match m.run() {
+        Ok(ending) => {
             m.check_leaks();
+            ending
         }
-        Err(Stop::Panic(msg)) => {
-            m.emit(Stream::Stderr, msg.as_bytes(), true);
-            m.out.exit_code = 101;
+        Err(Stop::Panic(panic)) => {
+            m.emit(Stream::Stderr, panic.to_string().as_bytes(), true);
+            Ending::Panicked(panic)
         }
         Err(Stop::Error(e)) => {
             m.out.errors.push(e);
-            m.out.exit_code = 102;
+            Ending::Unfinished
         }
         Err(Stop::Deadlock(waiting)) => {
             m.emit(Stream::Stderr, deadlock_message(waiting as u64).as_bytes(), true);
-            m.out.exit_code = 101;
+            Ending::Deadlocked { tasks: waiting as u64 }
         }
         // Like a panic, the program is abandoned whole: no leak check.
-        Err(Stop::Exit(code)) => m.out.exit_code = code,
-    }
+        Err(Stop::Exit(code)) => Ending::Exited(code),
+        Err(Stop::Interrupted(why)) => Ending::Interrupted(why),
+    };
+    m.out.exit_code = if m.out.errors.is_empty() { ending.exit_code() } else { 102 };
+    m.out.ending = ending;
     m.out.stdout = String::from_utf8_lossy(&m.stdout).into_owned();
     m.out.stderr = String::from_utf8_lossy(&m.stderr).into_owned();
     m.out
@@ -419,7 +445,7 @@ impl<'m> Machine<'m> {
         }
     }
 
-    fn run(&mut self) -> Res<i32> {
+    fn run(&mut self) -> Res<Ending> {
         let main = self.function("main")?;
         // `main` is always a task (lowering wraps a synchronous one).
         let result = match self.options.mode {
@@ -440,14 +466,14 @@ impl<'m> Machine<'m> {
                     Outcome::Value(v) => v,
                     // Cancelled, or waiting for something that never happens: the same
                     // status the compiled program entry uses.
-                    _ => return Ok(UNFINISHED_MAIN_EXIT_CODE),
+                    _ => return Ok(Ending::Unfinished),
                 }
             }
         };
-        Ok(match result {
+        Ok(Ending::Returned(match result {
             Value::Int(v, _) => v as i32,
             _ => 0,
-        })
+        }))
     }
 
     fn check_leaks(&mut self) {

@@ -32,6 +32,7 @@
 mod channels;
 mod closures;
 mod combinators;
+mod guard;
 mod io;
 mod places;
 mod runtime;
@@ -126,6 +127,7 @@ pub fn compile_module_with<'ctx>(
         elem_types: HashMap::new(),
         elem_helpers: Vec::new(),
         debug,
+        guards: guard::target_has_guard(&target.triple()),
     };
     for function in &module.functions {
         if function.has_waits() {
@@ -211,6 +213,8 @@ struct Codegen<'a, 'ctx> {
     elem_helpers: Vec<(Type, FunctionValue<'ctx>, FunctionValue<'ctx>)>,
     /// Line tables, when asked for.
     debug: Option<DebugInfo<'ctx>>,
+    /// Whether functions and loops get guard checks (see `guard`).
+    guards: bool,
 }
 
 /// Per-function state of the walker.
@@ -507,11 +511,26 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 locals[local.index()] = Some(slot);
             }
         }
-        self.builder.build_unconditional_branch(blocks[0])?;
         let mut cx =
             FnCx { ir: function, function: value, self_call, ctx, locals, blocks, ret_slot, entry };
+        // An environment's drop function runs on whatever thread drops the last
+        // reference, outside any task: it gets no checks (it neither loops over Vex code
+        // nor recurses into it).
+        let guards = self.guards && takes_ctx(function);
+        if guards {
+            let (line, col) = function.line_col(ir::Loc { line: 0, col: function.loc.col });
+            self.guard_check(&cx, line, col)?;
+        }
+        self.builder.build_unconditional_branch(cx.blocks[0])?;
+        let loop_heads = if guards { guard::loop_heads(function) } else { Vec::new() };
         for (idx, block) in function.blocks.iter().enumerate() {
             self.builder.position_at_end(cx.blocks[idx]);
+            if loop_heads.get(idx).copied().unwrap_or(false) {
+                let loc = block.stmts_with_locs().next().map_or(block.term_loc, |(_, loc)| loc);
+                self.set_location(scope, function, loc);
+                let (line, col) = function.line_col(loc);
+                self.guard_check(&cx, line, col)?;
+            }
             for (stmt, loc) in block.stmts_with_locs() {
                 self.set_location(scope, function, loc);
                 self.stmt(&mut cx, stmt)?;

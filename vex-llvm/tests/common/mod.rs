@@ -8,11 +8,12 @@
 use inkwell::context::Context;
 use salsa::Setter;
 use std::path::{Path, PathBuf};
+use vex_async_lower::backend::RunRequest;
 use vex_async_lower::eval::{Mode, Options, run_main};
 use vex_async_lower::ir;
 use vex_hir::{Program, RootDatabase, SourceFile};
 use vex_llvm::codegen::{CodegenOptions, compile_module, compile_module_with};
-use vex_llvm::{Error, HostTarget, Jit, OptLevel, RunOptions, TargetOptions};
+use vex_llvm::{Error, HostTarget, Jit, OptLevel, TargetOptions};
 
 /// The repository's root.
 pub fn root() -> PathBuf {
@@ -41,8 +42,8 @@ pub fn target_options(level: OptLevel, native_cpu: bool) -> TargetOptions {
 }
 
 /// One worker, the virtual clock, output captured: a deterministic run.
-pub fn deterministic() -> RunOptions {
-    let mut options = RunOptions::default();
+pub fn deterministic() -> RunRequest {
+    let mut options = RunRequest::default();
     options.workers = 1;
     options.virtual_clock = true;
     options.capture_output = true;
@@ -62,7 +63,8 @@ pub fn run_jit(module: &ir::Module, level: OptLevel) -> Result<Observed, Error> 
     }
     let jit = Jit::new(llvm, level)?;
     let outcome = jit.run_main(&deterministic())?;
-    Ok((outcome.output.stdout_text(), outcome.output.stderr_text(), outcome.exit_code))
+    let exit_code = outcome.exit_code();
+    Ok((outcome.stdout, outcome.stderr, exit_code))
 }
 
 /// Builds an executable with line tables (like `vex build`) and runs it

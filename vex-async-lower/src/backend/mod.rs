@@ -1,0 +1,237 @@
+//! The interface between a lowered program and an engine that runs it: the one
+//! execution seam of every engine.
+//!
+//! A [`Backend`] compiles a module *after* the coroutine transform
+//! ([`crate::module_ir`]) into a [`Compiled`] program, made once and run any number of
+//! times, from any thread; each run reports a [`RunOutcome`] whose [`Ending`] is data
+//! filled from the engine's own record of the run (never by reading its output). The
+//! reference evaluator implements it here ([`Evaluator`]) and the LLVM backend in
+//! `vex-llvm` (JIT and executables), so a new engine plugs in the same way. A backend
+//! must not re-analyse source code.
+
+mod interrupt;
+
+use std::sync::Arc;
+
+pub use interrupt::{DeadlineGuard, HookGuard, Interrupt, Interruption};
+
+use crate::eval::{self, Mode};
+use crate::ir::Module;
+
+/// How much the optimiser of a compiling engine works (LLVM's `-O0` to `-O3`; the
+/// evaluator ignores it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OptLevel {
+    /// No optimisation: the fastest compile, the easiest debugging.
+    #[default]
+    O0,
+    /// Light optimisation.
+    O1,
+    /// The usual release level.
+    O2,
+    /// Aggressive optimisation.
+    O3,
+}
+
+impl OptLevel {
+    /// Every level, lowest first.
+    pub const ALL: [OptLevel; 4] = [OptLevel::O0, OptLevel::O1, OptLevel::O2, OptLevel::O3];
+
+    /// The level for `-O N` (0 to 3).
+    pub fn from_number(n: u8) -> Option<OptLevel> {
+        OptLevel::ALL.get(usize::from(n)).copied()
+    }
+}
+
+/// How to run a compiled program's `main` once.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RunRequest {
+    /// Worker threads; 0 means one per CPU. The evaluator always uses one.
+    pub workers: u32,
+    /// Deterministic mode: one worker and a virtual clock that jumps to the next timer
+    /// when no task is ready (LANGUAGE.md §6.9).
+    pub virtual_clock: bool,
+    /// Collect stdout and stderr in the [`RunOutcome`] instead of writing them to the
+    /// process's own streams.
+    pub capture_output: bool,
+    /// The program's arguments, what `args()` gives (LANGUAGE.md §13).
+    pub args: Vec<String>,
+    /// Raised (by the host, or by a deadline) to stop the run: it then ends as
+    /// [`Ending::Interrupted`].
+    pub interrupt: Interrupt,
+    /// The evaluator's budget of steps (statements and block ends: every loop iteration
+    /// costs at least one); `None` for no limit. Compiled engines ignore it.
+    pub fuel: Option<u64>,
+}
+
+/// The source position of a panic.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SourceLocation {
+    /// The path the file was compiled under.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column in characters (0 when only the line is known).
+    pub column: u32,
+}
+
+/// A panic of a Vex task (LANGUAGE.md §7), as the runtime recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Panic {
+    /// The panic's message (`index out of bounds: index 5, length 3`, `stack overflow`).
+    pub message: String,
+    /// Where it happened.
+    pub location: SourceLocation,
+}
+
+impl std::fmt::Display for Panic {
+    /// `panic at FILE:LINE:COL: MESSAGE`, the line a program prints.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let l = &self.location;
+        write!(f, "panic at {}:{}:{}: {}", l.file, l.line, l.column, self.message)
+    }
+}
+
+/// How a run of `main` ended.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Ending {
+    /// `main` returned: its `i32`, or 0 for `()`.
+    Returned(i32),
+    /// A task called `exit(code)` (LANGUAGE.md §13).
+    Exited(i32),
+    /// A task panicked; the run stopped (exit code 101).
+    Panicked(Panic),
+    /// Every task left waits and nothing can wake one (LANGUAGE.md §11; exit code 101).
+    Deadlocked {
+        /// How many tasks were left waiting.
+        tasks: u64,
+    },
+    /// The run was stopped from outside (exit code 124, as `timeout(1)` uses).
+    Interrupted(Interruption),
+    /// `main`'s task ended without a value (exit code 1).
+    #[default]
+    Unfinished,
+}
+
+/// The exit code of an interrupted run.
+pub const INTERRUPTED_EXIT_CODE: i32 = 124;
+
+impl Ending {
+    /// The process exit code this ending maps to (what `vex run` exits with).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Ending::Returned(code) | Ending::Exited(code) => *code,
+            Ending::Panicked(_) | Ending::Deadlocked { .. } => 101,
+            Ending::Interrupted(_) => INTERRUPTED_EXIT_CODE,
+            Ending::Unfinished => crate::ir::UNFINISHED_MAIN_EXIT_CODE,
+        }
+    }
+}
+
+/// What a run printed and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunOutcome {
+    /// How the run ended.
+    pub ending: Ending,
+    /// Captured stdout (empty unless [`RunRequest::capture_output`]).
+    pub stdout: String,
+    /// Captured stderr, including a panic's `panic at FILE:LINE:COL: MSG` line.
+    pub stderr: String,
+}
+
+impl RunOutcome {
+    /// An outcome from its parts.
+    pub fn new(ending: Ending, stdout: String, stderr: String) -> RunOutcome {
+        RunOutcome { ending, stdout, stderr }
+    }
+
+    /// The process exit code of the run ([`Ending::exit_code`]).
+    pub fn exit_code(&self) -> i32 {
+        self.ending.exit_code()
+    }
+}
+
+/// An error of a backend: the program could not be compiled or started (not a panic or
+/// an interrupt of the program, which are [`Ending`]s).
+pub type BackendError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A host function for a program's `extern "C"` declaration: name and address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostFunction<'a> {
+    /// The declared name.
+    pub name: &'a str,
+    /// The address of a C-ABI function with the declared signature.
+    pub address: usize,
+}
+
+/// An engine that compiles lowered programs.
+pub trait Backend {
+    /// A short name for messages (`interp`, `jit`, `aot`).
+    fn name(&self) -> &'static str;
+
+    /// Compiles `module` (IR after the coroutine transform) into a program that can be
+    /// run many times, binding its `extern "C"` declarations to `host_functions` where
+    /// given (engines that cannot call host functions refuse a non-empty list).
+    fn compile(
+        &self,
+        module: &Module,
+        host_functions: &[HostFunction<'_>],
+    ) -> Result<Arc<dyn Compiled>, BackendError>;
+}
+
+/// A compiled program: runs `main`, any number of times, concurrently from any thread.
+pub trait Compiled: Send + Sync {
+    /// Runs `main` to completion, with every task drained (LANGUAGE.md §6.8), or until
+    /// the run stops (panic, `exit`, deadlock, interrupt).
+    fn run_main(&self, request: &RunRequest) -> Result<RunOutcome, BackendError>;
+}
+
+/// The reference evaluator as a [`Backend`]: always deterministic (one worker, virtual
+/// clock); `extern "C"` calls are limited to the functions it knows (`abs`, `labs`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Evaluator;
+
+impl Backend for Evaluator {
+    fn name(&self) -> &'static str {
+        "interp"
+    }
+
+    fn compile(
+        &self,
+        module: &Module,
+        host_functions: &[HostFunction<'_>],
+    ) -> Result<Arc<dyn Compiled>, BackendError> {
+        if let Some(f) = host_functions.first() {
+            return Err(format!(
+                "the evaluator cannot call host functions (`{}` was given)",
+                f.name
+            )
+            .into());
+        }
+        Ok(Arc::new(EvaluatedProgram { module: Arc::new(module.clone()) }))
+    }
+}
+
+/// A program for the evaluator: the lowered module itself.
+struct EvaluatedProgram {
+    module: Arc<Module>,
+}
+
+impl Compiled for EvaluatedProgram {
+    fn run_main(&self, request: &RunRequest) -> Result<RunOutcome, BackendError> {
+        let mut options = eval::Options::new(Mode::Scheduled);
+        options.args = request.args.clone();
+        options.stream_output = !request.capture_output;
+        options.fuel = request.fuel;
+        options.interrupt = Some(request.interrupt.clone());
+        let result = eval::run_main(&self.module, options);
+        if !result.errors.is_empty() {
+            return Err(format!("the evaluator stopped: {}", result.errors.join("; ")).into());
+        }
+        Ok(RunOutcome::new(result.ending, result.stdout, result.stderr))
+    }
+}

@@ -1,0 +1,126 @@
+//! Guard checks (`vex_rt.h`, "Guards"): at every function entry and at the head of every
+//! loop, compiled code compares the stack pointer with its thread's guard and calls
+//! `vex_guard_hit` when it is below. One check serves two ends: deep recursion becomes a
+//! located `stack overflow` panic instead of a crash of the host, and an interrupt (the
+//! runtime raises every worker's guard to the top of memory) stops any task, even
+//! `loop {}`, at its next check.
+//!
+//! On x86-64 Linux the guard is the word at `%fs:0x70` (address space 257 is LLVM's
+//! `%fs`-relative memory). The load is volatile so that it stays in every loop iteration:
+//! another thread writes the word to interrupt.
+
+use super::{Codegen, FnCx};
+use crate::Error;
+use crate::abi::RtFn;
+use inkwell::AddressSpace;
+use inkwell::IntPredicate;
+use inkwell::targets::TargetTriple;
+use inkwell::values::{BasicMetadataValueEnum, BasicValue};
+use vex_async_lower::ir;
+
+/// The offset of the guard word in the thread-control block (glibc's `__private_ss`).
+const GUARD_OFFSET: u64 = 0x70;
+/// LLVM's address space for `%fs`-relative memory on x86.
+const FS_ADDRESS_SPACE: u16 = 257;
+
+/// Whether code for `triple` gets guard checks: x86-64 Linux with glibc, where the
+/// runtime keeps the guard at `%fs:0x70`.
+pub fn target_has_guard(triple: &TargetTriple) -> bool {
+    let triple = triple.as_str().to_string_lossy();
+    triple.starts_with("x86_64") && triple.contains("linux") && triple.contains("gnu")
+}
+
+/// For each block of `function`, whether it heads a loop: whether some edge found by a
+/// depth-first walk from the entry goes back to it (every cycle of the graph passes
+/// through such a block, so a check there bounds every loop).
+pub fn loop_heads(function: &ir::Function) -> Vec<bool> {
+    let n = function.blocks.len();
+    let mut heads = vec![false; n];
+    // 0: unvisited, 1: on the walk's stack, 2: done.
+    let mut mark = vec![0u8; n];
+    let mut stack: Vec<(usize, Vec<ir::BlockId>)> = Vec::new();
+    if n == 0 {
+        return heads;
+    }
+    mark[0] = 1;
+    stack.push((0, function.blocks[0].term.successors()));
+    while let Some((block, successors)) = stack.last_mut() {
+        let block = *block;
+        match successors.pop() {
+            Some(next) => {
+                let next = next.0 as usize;
+                match mark[next] {
+                    0 => {
+                        mark[next] = 1;
+                        let successors = function.blocks[next].term.successors();
+                        stack.push((next, successors));
+                    }
+                    1 => heads[next] = true,
+                    _ => {}
+                }
+            }
+            None => {
+                mark[block] = 2;
+                stack.pop();
+            }
+        }
+    }
+    heads
+}
+
+impl<'ctx> Codegen<'_, 'ctx> {
+    /// Emits a guard check at the builder's position, naming `line:col` of `function`'s
+    /// file when it fails, and leaves the builder in the block after it.
+    pub(super) fn guard_check(
+        &mut self,
+        cx: &FnCx<'_, 'ctx>,
+        line: u32,
+        col: u32,
+    ) -> Result<(), Error> {
+        let i64_type = self.context.i64_type();
+        let fs_ptr = self.context.ptr_type(AddressSpace::from(FS_ADDRESS_SPACE));
+        let slot = i64_type.const_int(GUARD_OFFSET, false).const_to_pointer(fs_ptr);
+        let limit = self.builder.build_load(i64_type, slot, "guard")?;
+        limit.as_instruction_value().expect("a load").set_volatile(true).map_err(Error::llvm)?;
+        let read_register = self.intrinsic("llvm.read_register", &[i64_type.into()])?;
+        let rsp = self.context.metadata_node(&[self.context.metadata_string("rsp").into()]);
+        let sp = self
+            .builder
+            .build_call(read_register, &[BasicMetadataValueEnum::MetadataValue(rsp)], "sp")?
+            .try_as_basic_value()
+            .basic()
+            .expect("returns i64")
+            .into_int_value();
+        let below =
+            self.builder.build_int_compare(IntPredicate::ULT, sp, limit.into_int_value(), "")?;
+        let expect = self.intrinsic("llvm.expect", &[self.context.bool_type().into()])?;
+        let below = self
+            .builder
+            .build_call(
+                expect,
+                &[below.into(), self.context.bool_type().const_zero().into()],
+                "guard_hit",
+            )?
+            .try_as_basic_value()
+            .basic()
+            .expect("returns i1")
+            .into_int_value();
+        let hit = self.context.append_basic_block(cx.function, "guard_hit");
+        let pass = self.context.append_basic_block(cx.function, "guard_pass");
+        self.builder.build_conditional_branch(below, hit, pass)?;
+        self.builder.position_at_end(hit);
+        let file = self.c_string(&cx.ir.loc.file);
+        let i32_type = self.context.i32_type();
+        self.call_rt(
+            RtFn::GuardHit,
+            &[
+                file.into(),
+                i32_type.const_int(u64::from(line), false).into(),
+                i32_type.const_int(u64::from(col), false).into(),
+            ],
+        )?;
+        self.builder.build_unreachable()?;
+        self.builder.position_at_end(pass);
+        Ok(())
+    }
+}

@@ -292,3 +292,17 @@ fn stack_overflow_is_a_located_panic() {
         assert_eq!((panic.location.line, panic.location.column), (1, 4), "{engine:?} {level:?}");
     }
 }
+
+/// An `extern "C"` function that nothing provides is an error before anything runs (it
+/// used to be a call of address 0).
+#[test]
+fn a_missing_host_function_is_an_error_before_running() {
+    let compiler = compiler(
+        "extern \"C\" fn host_not_there(x: i64): i64\nfn main() {\n    println(host_not_there(1))\n}\n",
+    );
+    let error = compiler.compile(&deterministic(Engine::Jit)).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "jit: `extern \"C\" fn host_not_there` is not provided by the host and not found in this process"
+    );
+}

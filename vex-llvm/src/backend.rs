@@ -55,6 +55,10 @@ impl JitBackend {
                 return Err(Error::UnknownHostFunction(host.name.to_string()));
             }
         }
+        let bound: Vec<&str> = host_functions.iter().map(|h| h.name).collect();
+        if let Some(name) = jit.unresolved_functions(&bound).into_iter().next() {
+            return Err(Error::UnresolvedFunction(name));
+        }
         // Generates the machine code now, so runs only call it.
         let entry = jit.entry()?;
         Ok(JitProgram { entry, jit, _context: context })

@@ -29,6 +29,10 @@ pub enum Error {
     /// A host function was given for a name the program declares differently.
     #[error("host function `{0}`: the program has no `extern \"C\"` declaration of that name")]
     UnknownHostFunction(String),
+    /// The program declares an `extern "C"` function that neither the host provides nor
+    /// the process contains.
+    #[error("`extern \"C\" fn {0}` is not provided by the host and not found in this process")]
+    UnresolvedFunction(String),
     /// A symbol the caller asked for is not in the compiled code.
     #[error("no function `{0}` in the compiled code")]
     MissingFunction(String),

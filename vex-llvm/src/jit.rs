@@ -71,6 +71,24 @@ impl<'ctx> Jit<'ctx> {
         }
     }
 
+    /// The functions the module declares but does not define that nothing will provide:
+    /// not runtime functions, not LLVM intrinsics, not in `bound` (host functions bound
+    /// with [`Jit::bind_host_function`]) and not found in this process by the dynamic
+    /// linker. Calling one would jump to address 0, so a program with any must not run.
+    pub fn unresolved_functions(&self, bound: &[&str]) -> Vec<String> {
+        self.module
+            .get_functions()
+            .filter(|f| f.count_basic_blocks() == 0)
+            .map(|f| f.get_name().to_string_lossy().into_owned())
+            .filter(|name| {
+                !name.starts_with("llvm.")
+                    && RtFn::from_name(name).is_none()
+                    && !bound.contains(&name.as_str())
+                    && !process_has_symbol(name)
+            })
+            .collect()
+    }
+
     /// The module being executed.
     pub fn module(&self) -> &Module<'ctx> {
         &self.module
@@ -117,6 +135,14 @@ impl<'ctx> Jit<'ctx> {
         // SAFETY: `entry` is this module's vex_run_main, alive as long as self.
         unsafe { run_entry(entry, request) }
     }
+}
+
+/// Whether the dynamic linker finds `name` in this process (the C library and every
+/// other loaded object).
+fn process_has_symbol(name: &str) -> bool {
+    let Ok(name) = std::ffi::CString::new(name) else { return false };
+    // SAFETY: dlsym only reads the NUL-terminated name.
+    !unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) }.is_null()
 }
 
 /// Runs a program's entry on a new runtime made as `request` says (workers, clock,

@@ -306,3 +306,27 @@ fn a_missing_host_function_is_an_error_before_running() {
         "jit: `extern \"C\" fn host_not_there` is not provided by the host and not found in this process"
     );
 }
+
+static DEFERS_RUN: AtomicI64 = AtomicI64::new(0);
+
+extern "C" fn host_defer_ran(n: i64) {
+    DEFERS_RUN.fetch_add(n, Ordering::SeqCst);
+}
+
+/// The tasks an interrupted run leaves are cancelled: their defers run (here: a host
+/// function counts them), while what they print is discarded; a task that never started
+/// does not run at all.
+#[test]
+fn an_interrupted_run_cancels_its_tasks_and_their_defers_run() {
+    let mut compiler = compiler(
+        "extern \"C\" fn host_defer_ran(n: i64)\nasync fn hold(n: i64) {\n    defer {\n        host_defer_ran(n)\n        println(\"discarded\")\n    }\n    await async_sleep(100000)\n}\nasync fn never_started() {\n    host_defer_ran(1000)\n}\nasync fn main() {\n    go hold(1)\n    go hold(10)\n    await async_sleep(1)\n    go never_started()\n    println(\"spinning\")\n    loop {}\n}\n",
+    );
+    // SAFETY: the signature matches the declaration.
+    unsafe { compiler.provide_host_function("host_defer_ran", host_defer_ran as *const ()) };
+    let program = compiler.compile(&Config::new().workers(1)).unwrap();
+    let before = DEFERS_RUN.load(Ordering::SeqCst);
+    let outcome = program.run(&RunOptions::new().deadline(Duration::from_millis(20))).unwrap();
+    assert_eq!(outcome.ending, Ending::Interrupted(Interruption::Deadline));
+    assert_eq!(outcome.stdout, "spinning\n");
+    assert_eq!(DEFERS_RUN.load(Ordering::SeqCst) - before, 11);
+}

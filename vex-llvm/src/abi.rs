@@ -327,6 +327,8 @@ runtime_functions! {
     RuntimePanicInfo = runtime_panic_info(Ptr, Ptr) -> Bool;
     RuntimeInterrupt = runtime_interrupt(Ptr) -> Void;
     RuntimeInterrupted = runtime_interrupted(Ptr) -> Bool;
+    RuntimeTeardown = runtime_teardown(Ptr) -> Void;
+    TaskTornDown = vex_task_torn_down(Ptr) -> Bool;
     GuardHit = vex_guard_hit(Ptr, I32, I32) -> Void;
     GuardThreadLimit = vex_guard_thread_limit() -> Usize;
     GuardSet = vex_guard_set(Usize) -> Usize;

@@ -137,6 +137,10 @@ impl<'ctx> Jit<'ctx> {
     }
 }
 
+/// How long the teardown of a stopped run may take before what is left of it is
+/// abandoned (a task's cancel path that never ends).
+pub const TEARDOWN_BUDGET: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Whether the dynamic linker finds `name` in this process (the C library and every
 /// other loaded object).
 fn process_has_symbol(name: &str) -> bool {
@@ -171,8 +175,15 @@ pub unsafe fn run_entry(
     let hook = request.interrupt.on_trigger(move || interrupted.interrupt());
     // SAFETY: the caller guarantees `entry`.
     let report = unsafe { runtime.run_program(entry) };
-    drop(hook);
     let output = runtime.take_output();
+    // The tasks a stopped run left release what they hold, within a budget.
+    let budget = Interrupt::new();
+    let stopped = runtime.clone();
+    let _budget_hook = budget.on_trigger(move || stopped.interrupt());
+    let _deadline = budget.trigger_at(std::time::Instant::now() + TEARDOWN_BUDGET);
+    // SAFETY: the tasks' code is `entry`'s module, alive during the call (see above).
+    unsafe { runtime.teardown() };
+    drop(hook);
     Ok(RunOutcome::new(
         ending_of(report, &request.interrupt),
         output.stdout_text(),

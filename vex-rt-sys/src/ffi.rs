@@ -388,6 +388,8 @@ unsafe extern "C" {
     pub fn runtime_exit_code(rt: *const Runtime) -> i32;
     pub fn runtime_panic_info(rt: *const Runtime, out: *mut VexPanicInfo) -> bool;
     pub fn runtime_interrupt(rt: *mut Runtime);
+    pub fn runtime_teardown(rt: *mut Runtime);
+    pub fn vex_task_torn_down(ctx: *mut WorkerContext) -> bool;
     pub fn runtime_interrupted(rt: *const Runtime) -> bool;
     pub fn vex_guard_hit(file: *const c_char, line: u32, col: u32) -> !;
     pub fn vex_guard_thread_limit() -> usize;

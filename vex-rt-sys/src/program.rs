@@ -156,6 +156,22 @@ impl Runtime {
         }
     }
 
+    /// After a run that stopped with tasks left (`runtime_teardown`): cancels them and
+    /// runs them down their cancel paths so they release what they hold; their output
+    /// is discarded. Stop a teardown that takes too long with [`Runtime::interrupt`].
+    ///
+    /// # Safety
+    /// The code of every task left (compiled program code) must still be alive.
+    pub unsafe fn teardown(&self) {
+        let _guard = self.lock_run();
+        // SAFETY: the runtime is live and not running (run_lock); the caller guarantees
+        // the tasks' code.
+        unsafe {
+            ffi::runtime_teardown(self.as_raw());
+            ffi::runtime_set_current(std::ptr::null_mut());
+        }
+    }
+
     /// Interrupts a run of this runtime from any thread (`runtime_interrupt`): every task
     /// stops at its next guard check or suspension, and the run ends as interrupted.
     pub fn interrupt(&self) {

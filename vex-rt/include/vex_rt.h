@@ -268,6 +268,21 @@ typedef VexFuture *(*VexMainWrapper)(WorkerContext *ctx);
  *  then deadlock. */
 int32_t vex_program_run(Runtime *rt, VexMainWrapper main, uint32_t result_size,
                         VexRunReport *report);
+/** After a run that stopped (panic, exit, interrupt, deadlock) with tasks left, finishes
+ *  them so that they release what they hold: every task left is cancelled and the
+ *  runtime runs again until they have finished. A suspended task goes down its cancel
+ *  path (its defers run); one that never started finishes without running
+ *  (vex_task_torn_down); tasks abandoned halfway (the one that panicked, called exit or
+ *  was interrupted) stay abandoned. What the tasks print meanwhile is discarded: the
+ *  run's output ends where it stopped. Guards are lowered for the teardown; a
+ *  runtime_interrupt during it stops it (what is left then is abandoned). Nothing to do
+ *  after a run that ended normally. For hosts that keep running after the run (not
+ *  needed before a process exits). Call from the thread that ran the program. */
+void runtime_teardown(Runtime *rt);
+/** True while runtime_teardown runs: a task that starts then releases its arguments and
+ *  finishes as cancelled without running its body (the code at the start of every
+ *  resume function asks). */
+bool vex_task_torn_down(WorkerContext *ctx);
 /** The generated `vex_run_main(rt, report)` of a program: vex_program_run with its own
  *  `main`. */
 typedef int32_t (*VexRunMain)(Runtime *rt, VexRunReport *report);

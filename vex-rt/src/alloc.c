@@ -54,6 +54,7 @@ static uint8_t class_of(size_t size) {
 }
 
 static void push_block(VexFreeLists *fl, uint8_t cls, void *b) {
+    atomic_store_explicit(&((VexTask *)b)->state, TS_FREED, memory_order_relaxed);
     *(void **)b = fl->head[cls];
     fl->head[cls] = b;
 }
@@ -69,6 +70,7 @@ static bool new_chunk(Runtime *rt, VexFreeLists *fl, uint8_t cls) {
     rt->region_next += SLAB_CHUNK_SIZE;
     pthread_mutex_unlock(&rt->alloc_lock);
     c->rt = rt;
+    c->cls = cls;
     uint32_t size = class_sizes[cls];
     char *start = (char *)c + VEX_CACHELINE;
     char *end = (char *)c + SLAB_CHUNK_SIZE;
@@ -179,6 +181,29 @@ void slab_free(Runtime *rt, WorkerContext *w, void *block, uint8_t cls) {
 Runtime *task_runtime(VexTask *t) {
     if (t->size_class == SIZE_CLASS_BIG) return ((VexBigHeader *)t - 1)->rt;
     return ((VexChunk *)((uintptr_t)t & ~(uintptr_t)(SLAB_CHUNK_SIZE - 1)))->rt;
+}
+
+void slab_each_task(Runtime *rt, void (*fn)(VexTask *t, void *arg), void *arg) {
+    for (VexChunk *region = rt->regions; region; region = region->next) {
+        /* Chunks are carved from a region's start; only the newest region has uncarved
+         * space (from region_next on). */
+        char *start = (char *)region;
+        char *end = region == rt->regions && rt->region_next ? rt->region_next
+                                                             : start + SLAB_REGION_SIZE;
+        for (char *at = start; at < end; at += SLAB_CHUNK_SIZE) {
+            VexChunk *c = (VexChunk *)at;
+            uint32_t size = class_sizes[c->cls];
+            for (char *b = at + VEX_CACHELINE; b + size <= at + SLAB_CHUNK_SIZE; b += size) {
+                VexTask *t = (VexTask *)b;
+                if (atomic_load_explicit(&t->state, memory_order_relaxed) != TS_FREED) fn(t, arg);
+            }
+        }
+    }
+    for (VexBigHeader *h = rt->big_list.next; h != &rt->big_list;) {
+        VexBigHeader *next = h->next; /* fn may free the task */
+        fn((VexTask *)(h + 1), arg);
+        h = next;
+    }
 }
 
 void slab_destroy(Runtime *rt) {

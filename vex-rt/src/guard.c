@@ -64,7 +64,7 @@ void rt_guard_enter(WorkerContext *w) {
     pthread_mutex_lock(&rt->guard_lock);
     w->guard_saved = atomic_load_explicit(slot, memory_order_relaxed);
     w->guard_slot = slot;
-    atomic_store_explicit(slot, atomic_load(&rt->interrupted) ? UINTPTR_MAX : limit,
+    atomic_store_explicit(slot, atomic_load(&rt->guards_raised) ? UINTPTR_MAX : limit,
                           memory_order_relaxed);
     pthread_mutex_unlock(&rt->guard_lock);
 #else
@@ -84,6 +84,7 @@ void rt_guard_leave(WorkerContext *w) {
 void runtime_interrupt(Runtime *rt) {
     atomic_store(&rt->interrupted, true);
     pthread_mutex_lock(&rt->guard_lock);
+    atomic_store(&rt->guards_raised, true);
     for (int i = 0; i < rt->nworkers; i++) {
         _Atomic uintptr_t *slot = rt->workers[i].guard_slot;
         if (slot) atomic_store_explicit(slot, UINTPTR_MAX, memory_order_relaxed);
@@ -98,6 +99,7 @@ bool runtime_interrupted(const Runtime *rt) {
 
 _Noreturn void vex_guard_hit(const char *file, uint32_t line, uint32_t col) {
     Runtime *rt = runtime_current();
-    if (rt && runtime_interrupted(rt)) rt_unwind(VEX_CATCH_INTERRUPTED, VEX_INTERRUPTED_EXIT_CODE);
+    if (rt && atomic_load(&rt->guards_raised))
+        rt_unwind(VEX_CATCH_INTERRUPTED, VEX_INTERRUPTED_EXIT_CODE);
     vex_panic_cstr(file, line, col, "stack overflow");
 }

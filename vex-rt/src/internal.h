@@ -42,6 +42,9 @@ enum {
     TS_OUTCOME_SHIFT = 5, /* 2 bits: VexOutcome once COMPLETE */
     TS_OUTCOME_MASK = 3u << 5,
     TS_TAKEN = 1u << 7, /* a handle took the VALUE result (moved it out of the state) */
+    /* Not a task: a free block of task memory (every block on a free list carries it, so
+     * runtime_teardown can tell live tasks from free blocks by walking the chunks). */
+    TS_FREED = 0xFFFFFFFFu,
 };
 
 /* What an idle task waits for (VexTask.wait_kind). */
@@ -173,6 +176,7 @@ size_t wheel_advance(VexWheel *w, uint64_t now, void (*fire)(void *arg, VexTask 
 typedef struct VexChunk {
     struct VexChunk *next; /* next region (only in a region's first chunk) */
     Runtime *rt;
+    uint8_t cls; /* the size class of its blocks */
 } VexChunk;
 
 /* Header in front of big (malloc'ed) tasks. */
@@ -406,6 +410,8 @@ struct Runtime {
     /* Interrupts (guard.c): set once by runtime_interrupt; guard_lock orders writes to
      * the workers' guard slots against workers entering and leaving their loops. */
     _Atomic bool interrupted;
+    _Atomic bool guards_raised; /* every guard at UINTPTR_MAX (an interrupt in force) */
+    _Atomic bool tearing_down;  /* runtime_teardown: tasks start only to finish */
     pthread_mutex_t guard_lock;
 };
 
@@ -422,6 +428,9 @@ extern _Thread_local Runtime *vex_tls_runtime;
 void *slab_alloc(Runtime *rt, WorkerContext *w, size_t size, uint8_t *cls);
 void slab_free(Runtime *rt, WorkerContext *w, void *block, uint8_t cls);
 void slab_destroy(Runtime *rt);
+/* Calls fn(t, arg) for every block of task memory that holds a task (not a free block),
+ * in no particular order. Not while the runtime runs. */
+void slab_each_task(Runtime *rt, void (*fn)(VexTask *t, void *arg), void *arg);
 Runtime *task_runtime(VexTask *t);
 
 /* Clock (sched.c). */

@@ -1200,6 +1200,29 @@ static void task_cancel(VexTask *t) {
 }
 
 void vex_future_cancel(VexFuture *f) { task_cancel((VexTask *)f); }
+
+bool vex_task_torn_down(WorkerContext *ctx) {
+    return atomic_load_explicit(&ctx->rt->tearing_down, memory_order_relaxed);
+}
+
+static void cancel_live(VexTask *t, void *arg) {
+    (void)arg;
+    task_cancel(t);
+}
+
+static void discard_output(void *user, int stream, const char *bytes, size_t len) {
+    (void)user, (void)stream, (void)bytes, (void)len;
+}
+
+void runtime_teardown(Runtime *rt) {
+    if (!atomic_load(&rt->stop) || atomic_load(&rt->alive) <= 0) return;
+    atomic_store(&rt->tearing_down, true);
+    atomic_store(&rt->guards_raised, false);
+    runtime_set_sink(rt, discard_output, NULL);
+    slab_each_task(rt, cancel_live, NULL);
+    atomic_store(&rt->stop, false);
+    runtime_run(rt);
+}
 CancelToken *vex_future_cancel_token(VexFuture *f) { return (CancelToken *)f; }
 void cancel_token_cancel(CancelToken *t) { task_cancel((VexTask *)t); }
 

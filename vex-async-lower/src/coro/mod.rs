@@ -89,7 +89,7 @@ pub fn transform(function: &Function, types: &TypeDefs) -> Transformed {
     let saved = saved_locals::saved_locals(&function, &liveness);
     let layout = layout::layout(&function, &saved, &format!("{}.state", function.name), types);
     let info = CoroInfo { function, saved, layout };
-    let resume = split::resume_function(&info.function, &info);
+    let resume = split::resume_function(&info.function, &info, types);
     let wrapper = split::wrapper_function(&info.function, &info, types);
     let drop_result = split::drop_result_function(&info.function, &info, types);
     Transformed { info, resume, wrapper, drop_result }

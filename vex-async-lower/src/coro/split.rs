@@ -90,7 +90,7 @@ fn shift(b: BlockId) -> BlockId {
 }
 
 /// Builds the resume function.
-pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
+pub fn resume_function(function: &Function, info: &CoroInfo, types: &TypeDefs) -> Function {
     let state_name = info.layout.def.name.clone();
     // Pinned locals saved at some suspension live in their fields; the others never
     // wait, so they stay ordinary locals.
@@ -128,8 +128,36 @@ pub fn resume_function(function: &Function, info: &CoroInfo) -> Function {
         split.out.blocks.push(block);
     }
     let trap = split.new_block(Vec::new(), Terminator::Unreachable, entry);
-    let start =
-        split.new_block(split.loads(&info.saved.start), Terminator::Goto(BlockId(1)), entry);
+    // A task that starts while the runtime tears a stopped run down only releases its
+    // arguments and finishes as cancelled (`runtime_teardown` in vex_rt.h).
+    let torn_down = split.new_local("torn_down", Type::Bool);
+    let status = split.new_local("status", Type::CoroStatus);
+    let mut releases: Vec<Stmt> = info
+        .saved
+        .start
+        .iter()
+        .filter(|l| function.local_ty(**l).needs_drop(types))
+        .map(|l| Stmt::Release(Place::local(*l)))
+        .collect();
+    releases.push(split.store_tag(info.layout.tag.done));
+    releases.push(Stmt::Runtime {
+        dest: Some(status),
+        op: RtOp::TaskFinishCancelled,
+        args: vec![],
+    });
+    let finish_unstarted =
+        split.new_block(releases, Terminator::Return(Some(Operand::local(status))), entry);
+    let mut start_stmts = split.loads(&info.saved.start);
+    start_stmts.push(Stmt::Runtime { dest: Some(torn_down), op: RtOp::TornDown, args: vec![] });
+    let start = split.new_block(
+        start_stmts,
+        Terminator::Branch {
+            cond: Operand::local(torn_down),
+            then_block: finish_unstarted,
+            else_block: BlockId(1),
+        },
+        entry,
+    );
     let mut cases = vec![(0, start)];
     for suspension in &info.saved.suspensions {
         let b = shift(suspension.block).index();

@@ -106,6 +106,8 @@ impl<'m> Machine<'m> {
             }
             RtOp::NowMs => Value::Int(i128::from(self.now), IntTy::I64),
             RtOp::IsCancelled => Value::Bool(self.current.is_some_and(|t| self.tasks[t].cancelled)),
+            // The evaluator never tears a run down (see `runtime_teardown` in vex_rt.h).
+            RtOp::TornDown => Value::Bool(false),
             RtOp::FutureCancel => {
                 match args[0] {
                     Value::Future(None) => {}

@@ -35,6 +35,10 @@ pub enum RtOp {
     NowMs,
     /// `vex_task_cancelled(ctx) -> bool`; `false` outside tasks.
     IsCancelled,
+    /// `vex_task_torn_down(ctx) -> bool`: the runtime is tearing down a stopped run, so a
+    /// task that starts must only release its arguments (asked at the start of every
+    /// resume function; always `false` in the evaluator, which has no teardown).
+    TornDown,
     /// `vex_future_cancel(f)` (the future is borrowed; NULL, a moved-out future, is
     /// ignored).
     FutureCancel,
@@ -350,6 +354,7 @@ impl RtOp {
             RtOp::Print | RtOp::Println | RtOp::Eprint | RtOp::Eprintln => "vex_print",
             RtOp::NowMs => "now_ms",
             RtOp::IsCancelled => "vex_task_cancelled",
+            RtOp::TornDown => "vex_task_torn_down",
             RtOp::FutureCancel => "vex_future_cancel",
             RtOp::FuturePollOrRegister => "vex_future_poll_or_register",
             RtOp::WorkerYield => "worker_yield",
@@ -445,6 +450,7 @@ impl RtOp {
             RtOp::Eprintln => "eprintln",
             RtOp::NowMs => "now_ms",
             RtOp::IsCancelled => "is_cancelled",
+            RtOp::TornDown => "torn_down",
             RtOp::FutureCancel => "future_cancel",
             RtOp::FuturePollOrRegister => "future_poll_or_register",
             RtOp::WorkerYield => "worker_yield",
@@ -538,7 +544,7 @@ impl RtOp {
             RtOp::StringFromBool => (vec![Bool], String),
             RtOp::Print | RtOp::Println | RtOp::Eprint | RtOp::Eprintln => (vec![String], Unit),
             RtOp::NowMs => (vec![], i64),
-            RtOp::IsCancelled => (vec![], Bool),
+            RtOp::IsCancelled | RtOp::TornDown => (vec![], Bool),
             // The future's result type does not matter to these.
             RtOp::FutureCancel | RtOp::FuturePollOrRegister | RtOp::TaskSpawn => {
                 (vec![], if self == RtOp::FuturePollOrRegister { Bool } else { Unit })

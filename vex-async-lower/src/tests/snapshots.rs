@@ -64,17 +64,19 @@ fn sleep_then_return() {
                 %3: i64 // tmp
                 %4: *f.state // state
                 %5: u8 // tag
-                %6: bool // cancelled
+                %6: bool // torn_down
                 %7: CoroStatus // status
+                %8: bool // cancelled
+                %9: CoroStatus // status
               bb0:
                 %5 = load %4->0
                 store %4->0 = 255u8
-                switch %5 [0 => bb5, 1 => bb7, _ => bb4]
+                switch %5 [0 => bb6, 1 => bb8, _ => bb4]
               bb1:
                 store %4->2 = %0
                 store %4->0 = 1u8
                 rt worker_await_after(10i64)
-                goto bb8
+                goto bb9
               bb2:
                 %1 = add %0, 1i64
                 %2 = %1
@@ -84,20 +86,25 @@ fn sleep_then_return() {
                 return DONE
               bb3:
                 store %4->0 = 254u8
-                %7 = rt task_finish_cancelled()
-                return %7
+                %9 = rt task_finish_cancelled()
+                return %9
               bb4:
                 unreachable
               bb5:
-                %0 = load %4->2
-                goto bb1
+                store %4->0 = 254u8
+                %7 = rt task_finish_cancelled()
+                return %7
               bb6:
-                %6 = rt is_cancelled()
-                branch %6, bb3, bb2
-              bb7:
                 %0 = load %4->2
-                goto bb6
+                %6 = rt torn_down()
+                branch %6, bb5, bb1
+              bb7:
+                %8 = rt is_cancelled()
+                branch %8, bb3, bb2
               bb8:
+                %0 = load %4->2
+                goto bb7
+              bb9:
                 return YIELDED
             }
         "#]],
@@ -210,10 +217,12 @@ fn await_child_holding_a_string() {
                 %1: i64 // tmp
                 %2: *child.state // state
                 %3: u8 // tag
+                %4: bool // torn_down
+                %5: CoroStatus // status
               bb0:
                 %3 = load %2->0
                 store %2->0 = 255u8
-                switch %3 [0 => bb3, _ => bb2]
+                switch %3 [0 => bb4, _ => bb2]
               bb1:
                 %0 = 5i64
                 %1 = %0
@@ -223,7 +232,12 @@ fn await_child_holding_a_string() {
               bb2:
                 unreachable
               bb3:
-                goto bb1
+                store %2->0 = 254u8
+                %5 = rt task_finish_cancelled()
+                return %5
+              bb4:
+                %4 = rt torn_down()
+                branch %4, bb3, bb1
             }
 
             wrapper fn parent(%0: string) -> Future<i64> {
@@ -258,15 +272,17 @@ fn await_child_holding_a_string() {
                 %16: string // name
                 %17: *parent.state // state
                 %18: u8 // tag
-                %19: bool // cancelled
-                %20: i32 // outcome
-                %21: bool // ok
-                %22: bool // ready
-                %23: CoroStatus // status
+                %19: bool // torn_down
+                %20: CoroStatus // status
+                %21: bool // cancelled
+                %22: i32 // outcome
+                %23: bool // ok
+                %24: bool // ready
+                %25: CoroStatus // status
               bb0:
                 %18 = load %17->0
                 store %17->0 = 255u8
-                switch %18 [0 => bb11, 1 => bb15, _ => bb10]
+                switch %18 [0 => bb12, 1 => bb16, _ => bb10]
               bb1:
                 %1 = no_defers
                 %2 = %0
@@ -278,8 +294,8 @@ fn await_child_holding_a_string() {
                 store %17->3 = %1
                 store %17->4 = %4
                 store %17->0 = 1u8
-                %22 = rt future_poll_or_register(%4)
-                branch %22, bb17, bb16
+                %24 = rt future_poll_or_register(%4)
+                branch %24, bb18, bb17
               bb2:
                 %6 = %5
                 %7 = add %6, 1i64
@@ -310,8 +326,8 @@ fn await_child_holding_a_string() {
               bb8:
                 release %0
                 store %17->0 = 254u8
-                %23 = rt task_finish_cancelled()
-                return %23
+                %25 = rt task_finish_cancelled()
+                return %25
               bb9:
                 %15 = rt defer_take(%1)
                 %1 = rt defer_pop(%1)
@@ -322,29 +338,35 @@ fn await_child_holding_a_string() {
               bb10:
                 unreachable
               bb11:
-                %0 = load %17->2
-                goto bb1
+                release %0
+                store %17->0 = 254u8
+                %20 = rt task_finish_cancelled()
+                return %20
               bb12:
-                %20 = rt future_take(%4, &%5)
-                %21 = eq %20, 1i32
-                branch %21, bb2, bb3
+                %0 = load %17->2
+                %19 = rt torn_down()
+                branch %19, bb11, bb1
               bb13:
+                %22 = rt future_take(%4, &%5)
+                %23 = eq %22, 1i32
+                branch %23, bb2, bb3
+              bb14:
                 rt future_cancel(%4)
                 release %4
                 goto bb3
-              bb14:
-                %19 = rt is_cancelled()
-                branch %19, bb13, bb12
               bb15:
+                %21 = rt is_cancelled()
+                branch %21, bb14, bb13
+              bb16:
                 %0 = load %17->2
                 %1 = load %17->3
                 %4 = load %17->4
-                goto bb14
-              bb16:
-                return YIELDED
+                goto bb15
               bb17:
+                return YIELDED
+              bb18:
                 store %17->0 = 255u8
-                goto bb14
+                goto bb15
             }
         "#]],
     );
@@ -574,15 +596,17 @@ fn wrapper_registers_drop_result_and_stored_sleep_is_a_future() {
                 %5: string // tmp
                 %6: *f.state // state
                 %7: u8 // tag
-                %8: bool // cancelled
-                %9: i32 // outcome
-                %10: bool // ok
-                %11: bool // ready
-                %12: CoroStatus // status
+                %8: bool // torn_down
+                %9: CoroStatus // status
+                %10: bool // cancelled
+                %11: i32 // outcome
+                %12: bool // ok
+                %13: bool // ready
+                %14: CoroStatus // status
               bb0:
                 %7 = load %6->0
                 store %6->0 = 255u8
-                switch %7 [0 => bb5, 1 => bb9, _ => bb4]
+                switch %7 [0 => bb6, 1 => bb10, _ => bb4]
               bb1:
                 %0 = rt sleep_future(5i64)
                 %1 = %0
@@ -591,8 +615,8 @@ fn wrapper_registers_drop_result_and_stored_sleep_is_a_future() {
                 store %6->2 = %1
                 store %6->3 = %2
                 store %6->0 = 1u8
-                %11 = rt future_poll_or_register(%2)
-                branch %11, bb11, bb10
+                %13 = rt future_poll_or_register(%2)
+                branch %13, bb12, bb11
               bb2:
                 %3 = rt string_concat("x", "y")
                 %4 = %3
@@ -604,32 +628,37 @@ fn wrapper_registers_drop_result_and_stored_sleep_is_a_future() {
               bb3:
                 release %1
                 store %6->0 = 254u8
-                %12 = rt task_finish_cancelled()
-                return %12
+                %14 = rt task_finish_cancelled()
+                return %14
               bb4:
                 unreachable
               bb5:
-                goto bb1
+                store %6->0 = 254u8
+                %9 = rt task_finish_cancelled()
+                return %9
               bb6:
-                %9 = rt future_take(%2)
-                %10 = eq %9, 1i32
-                branch %10, bb2, bb3
+                %8 = rt torn_down()
+                branch %8, bb5, bb1
               bb7:
+                %11 = rt future_take(%2)
+                %12 = eq %11, 1i32
+                branch %12, bb2, bb3
+              bb8:
                 rt future_cancel(%2)
                 release %2
                 goto bb3
-              bb8:
-                %8 = rt is_cancelled()
-                branch %8, bb7, bb6
               bb9:
+                %10 = rt is_cancelled()
+                branch %10, bb8, bb7
+              bb10:
                 %1 = load %6->2
                 %2 = load %6->3
-                goto bb8
-              bb10:
-                return YIELDED
+                goto bb9
               bb11:
+                return YIELDED
+              bb12:
                 store %6->0 = 255u8
-                goto bb8
+                goto bb9
             }
 
             drop_result fn f.drop_result(%0: *f.state) -> () {
@@ -707,16 +736,18 @@ async fn main() {
             %2: string // text
             %3: *main.state // state
             %4: u8 // tag
-            %5: bool // cancelled
+            %5: bool // torn_down
             %6: CoroStatus // status
+            %7: bool // cancelled
+            %8: CoroStatus // status
           bb0:
             %4 = load %3->0 @ 6:10
             store %3->0 = 255u8 @ 6:10
-            switch %4 [0 => bb5, 1 => bb7, _ => bb4] @ 6:10
+            switch %4 [0 => bb6, 1 => bb8, _ => bb4] @ 6:10
           bb1:
             store %3->0 = 1u8 @ 7:5
             rt worker_await_after(1i64) @ 7:5
-            goto bb8 @ 7:5
+            goto bb9 @ 7:5
           bb2:
             %0 = call main.go0() @ 8:5
             release %0 @ 8:5
@@ -728,18 +759,23 @@ async fn main() {
             return DONE @ 12:1
           bb3:
             store %3->0 = 254u8 @ 7:5
-            %6 = rt task_finish_cancelled() @ 7:5
-            return %6 @ 7:5
+            %8 = rt task_finish_cancelled() @ 7:5
+            return %8 @ 7:5
           bb4:
             unreachable @ 6:10
           bb5:
-            goto bb1 @ 6:10
+            store %3->0 = 254u8 @ 6:10
+            %6 = rt task_finish_cancelled() @ 6:10
+            return %6 @ 6:10
           bb6:
-            %5 = rt is_cancelled() @ 7:5
-            branch %5, bb3, bb2 @ 7:5
+            %5 = rt torn_down() @ 6:10
+            branch %5, bb5, bb1 @ 6:10
           bb7:
-            goto bb6 @ 7:5
+            %7 = rt is_cancelled() @ 7:5
+            branch %7, bb3, bb2 @ 7:5
           bb8:
+            goto bb7 @ 7:5
+          bb9:
             return YIELDED @ 7:5
         }
 
@@ -756,10 +792,12 @@ async fn main() {
         resume fn main.go0.resume(%0: *main.go0.state) -> CoroStatus { @ main.vx:8:5
             %0: *main.go0.state // state
             %1: u8 // tag
+            %2: bool // torn_down
+            %3: CoroStatus // status
           bb0:
             %1 = load %0->0 @ 8:5
             store %0->0 = 255u8 @ 8:5
-            switch %1 [0 => bb3, _ => bb2] @ 8:5
+            switch %1 [0 => bb4, _ => bb2] @ 8:5
           bb1:
             rt println("hi") @ 9:9
             store %0->0 = 254u8 @ 10:5
@@ -767,7 +805,12 @@ async fn main() {
           bb2:
             unreachable @ 8:5
           bb3:
-            goto bb1 @ 8:5
+            store %0->0 = 254u8 @ 8:5
+            %3 = rt task_finish_cancelled() @ 8:5
+            return %3 @ 8:5
+          bb4:
+            %2 = rt torn_down() @ 8:5
+            branch %2, bb3, bb1 @ 8:5
         }
     "#]]
     .assert_eq(&format!("{lowered:#}"));

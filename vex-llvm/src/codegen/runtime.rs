@@ -218,6 +218,8 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 ]);
                 Some(phi.as_basic_value())
             }
+            // Only at the start of resume functions, which always run with a context.
+            RtOp::TornDown => self.call_rt(RtFn::TaskTornDown, &[ctx])?,
             RtOp::FutureCancel => self.call_rt(RtFn::FutureCancel, &[values[0].into()])?,
             RtOp::FuturePollOrRegister => {
                 self.call_rt(RtFn::FuturePollOrRegister, &[ctx, values[0].into()])?

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use salsa::{Durability, Setter};
 use vex_hir::{Program as HirProgram, RootDatabase, SourceFile};
 
-use vex_async_lower::backend::{Backend, HostFunction};
+use vex_async_lower::backend::{Backend, HostFunction, host_signature};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::program::{Config, Engine, OptLevel, Program};
@@ -34,9 +34,23 @@ pub enum Error {
         /// What it reported.
         message: String,
     },
-    /// The engine is not available in this build.
+    /// The engine is not available in this build, or cannot do what was asked.
     #[error("{0}")]
     Unavailable(String),
+    /// The program has no free function of that name that a host can call (one whose
+    /// parameters and result are scalars, `bool`, `string`, `()` or tuples of them).
+    #[error("the program has no function `{0}` that a host can call")]
+    NoFunction(String),
+    /// The function exists with another signature than the one asked for.
+    #[error("`{function}` is `{declared}`, not `{requested}`")]
+    Signature {
+        /// The function.
+        function: String,
+        /// Its signature in the program.
+        declared: String,
+        /// The signature the host asked for.
+        requested: String,
+    },
 }
 
 /// A diagnostic together with the path of the file it belongs to.
@@ -201,7 +215,13 @@ impl Compiler {
         let compiled = backend
             .compile(&module, &host)
             .map_err(|e| Error::Engine { engine: backend.name(), message: e.to_string() })?;
-        Ok(Program::new(compiled, backend.name(), config.clone()))
+        let signatures = module
+            .functions
+            .iter()
+            .filter_map(|f| Some((f.name.to_string(), host_signature(f)?)))
+            .filter(|(name, _)| self.is_free_function(name))
+            .collect();
+        Ok(Program::new(compiled, backend.name(), config.clone(), signatures))
     }
 
     /// Provides the `extern "C"` function `name` of the program (LANGUAGE.md §3) from the
@@ -270,6 +290,12 @@ impl Compiler {
             return Err(Error::NoMain);
         }
         Ok(())
+    }
+
+    /// Whether `name` is a free function of the program (not a constant's initialiser).
+    fn is_free_function(&self, name: &str) -> bool {
+        let scope = vex_hir::scope::program_scope(&self.db, HirProgram::get(&self.db));
+        matches!(scope.get(name), Some(vex_hir::scope::ItemRef::Function(_)))
     }
 
     /// Whether some file defines a free function `main`.

@@ -13,6 +13,8 @@
 //! assert_eq!(parse.syntax_node().to_string(), "fn main() { println(\"hi\") }\n");
 //! ```
 
+#[cfg(feature = "llvm")]
+mod call;
 mod compiler;
 pub mod diagnostics;
 mod program;
@@ -20,6 +22,8 @@ mod program;
 pub use vex_hir as hir;
 pub use vex_syntax as syntax;
 
+#[cfg(feature = "llvm")]
+pub use call::{AsyncCall, AsyncFunc, CallError, Func, Param, Params, Value, VexType};
 pub use compiler::{Compiler, Error, FileDiagnostic};
 pub use diagnostics::{Diagnostic, Severity};
 pub use program::{

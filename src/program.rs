@@ -4,10 +4,13 @@
 //! data (returned, exited, panicked with its location, deadlocked, interrupted).
 //! Deadlines and [`InterruptHandle`]s stop runaway runs; the host keeps running.
 
+use std::collections::HashMap;
 use std::sync::Arc;
+#[cfg(feature = "llvm")]
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use vex_async_lower::backend::{Compiled, Interrupt, RunRequest};
+use vex_async_lower::backend::{Compiled, HostSignature, Interrupt, RunRequest};
 
 pub use vex_async_lower::backend::{
     Ending, Interruption, OptLevel, Panic, RunOutcome as Outcome, SourceLocation,
@@ -231,14 +234,74 @@ impl InterruptHandle {
 /// ```
 #[derive(Clone)]
 pub struct Program {
-    compiled: Arc<dyn Compiled>,
-    engine: &'static str,
-    config: Config,
+    inner: Arc<ProgramInner>,
+}
+
+/// What the clones of a [`Program`] share.
+pub(crate) struct ProgramInner {
+    pub(crate) compiled: Arc<dyn Compiled>,
+    pub(crate) engine: &'static str,
+    pub(crate) config: Config,
+    /// The functions a host can call, by name.
+    #[cfg_attr(not(feature = "llvm"), allow(dead_code))]
+    pub(crate) signatures: HashMap<String, HostSignature>,
+    /// The runtime typed calls run on, made on first use (see `crate::Func`). Declared
+    /// before nothing that it needs: it is dropped first, while the code lives.
+    #[cfg(feature = "llvm")]
+    serving: OnceLock<ServingRuntime>,
+}
+
+impl Drop for ProgramInner {
+    fn drop(&mut self) {
+        // The serving runtime's tasks run the program's code: stop them first.
+        #[cfg(feature = "llvm")]
+        drop(self.serving.take());
+    }
 }
 
 impl std::fmt::Debug for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Program").field("engine", &self.engine).finish_non_exhaustive()
+        f.debug_struct("Program").field("engine", &self.inner.engine).finish_non_exhaustive()
+    }
+}
+
+/// A runtime that serves a program's typed calls, running in a background thread until
+/// the program is dropped.
+#[cfg(feature = "llvm")]
+struct ServingRuntime {
+    runtime: vex_rt_sys::Runtime,
+    thread: Option<std::thread::JoinHandle<Result<(), vex_rt_sys::RuntimeError>>>,
+}
+
+#[cfg(feature = "llvm")]
+impl Drop for ServingRuntime {
+    fn drop(&mut self) {
+        self.runtime.shutdown();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        // SAFETY: the tasks' code belongs to the program, which is still alive (see
+        // ProgramInner's Drop).
+        unsafe { self.runtime.teardown() };
+    }
+}
+
+#[cfg(feature = "llvm")]
+impl ProgramInner {
+    /// The serving runtime, made and started on first use.
+    pub(crate) fn serving_runtime(&self) -> &vex_rt_sys::Runtime {
+        &self
+            .serving
+            .get_or_init(|| {
+                let runtime = vex_rt_sys::RuntimeBuilder::new()
+                    .workers(self.config.workers as usize)
+                    .serving(true)
+                    .build()
+                    .expect("the serving runtime could not be created");
+                let thread = Some(runtime.run_in_background());
+                ServingRuntime { runtime, thread }
+            })
+            .runtime
     }
 }
 
@@ -247,13 +310,28 @@ impl Program {
         compiled: Arc<dyn Compiled>,
         engine: &'static str,
         config: Config,
+        signatures: HashMap<String, HostSignature>,
     ) -> Program {
-        Program { compiled, engine, config }
+        Program {
+            inner: Arc::new(ProgramInner {
+                compiled,
+                engine,
+                config,
+                signatures,
+                #[cfg(feature = "llvm")]
+                serving: OnceLock::new(),
+            }),
+        }
+    }
+
+    #[cfg(feature = "llvm")]
+    pub(crate) fn inner(&self) -> &Arc<ProgramInner> {
+        &self.inner
     }
 
     /// The configuration the program was compiled with.
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.inner.config
     }
 
     /// Runs `main` to its end: every task drained (LANGUAGE.md §6.8), or the run
@@ -279,14 +357,16 @@ impl Program {
         });
         let _deadline = options.deadline.map(|after| interrupt.trigger_at(Instant::now() + after));
         let mut request = RunRequest::default();
-        request.workers = self.config.workers;
-        request.virtual_clock = self.config.deterministic;
+        let config = &self.inner.config;
+        request.workers = config.workers;
+        request.virtual_clock = config.deterministic;
         request.capture_output = options.capture_output;
         request.args = options.args.clone();
         request.interrupt = interrupt;
-        request.fuel = self.config.fuel;
-        self.compiled
+        request.fuel = config.fuel;
+        self.inner
+            .compiled
             .run_main(&request)
-            .map_err(|e| crate::Error::Engine { engine: self.engine, message: e.to_string() })
+            .map_err(|e| crate::Error::Engine { engine: self.inner.engine, message: e.to_string() })
     }
 }

@@ -85,9 +85,7 @@ fn repeated_stack_overflows_at_every_level() {
         for i in 0..20 {
             let args: Vec<&str> = if i % 2 == 0 { vec![] } else { vec!["in a task"] };
             let outcome = program.run(&RunOptions::new().args(args)).unwrap();
-            let Ending::Panicked(panic) = &outcome.ending else {
-                panic!("{level:?}: {outcome:?}")
-            };
+            let Ending::Panicked(panic) = &outcome.ending else { panic!("{level:?}: {outcome:?}") };
             assert_eq!(panic.to_string(), "panic at main.vx:1:4: stack overflow", "{level:?}");
         }
     }

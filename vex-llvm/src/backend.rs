@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use inkwell::context::Context;
 use vex_async_lower::backend::{
     Backend, BackendError, Compiled, Ending, HostFunction, Interruption, RunOutcome, RunRequest,
+    host_signature,
 };
 use vex_async_lower::ir;
 use vex_rt_sys::ProgramReport;
@@ -59,9 +60,15 @@ impl JitBackend {
         if let Some(name) = jit.unresolved_functions(&bound).into_iter().next() {
             return Err(Error::UnresolvedFunction(name));
         }
-        // Generates the machine code now, so runs only call it.
+        // Generates the machine code now, so runs and calls only call it.
         let entry = jit.entry()?;
-        Ok(JitProgram { entry, jit, _context: context })
+        let mut host_calls = std::collections::HashMap::new();
+        for function in module.functions.iter().filter(|f| host_signature(f).is_some()) {
+            let address =
+                jit.function_address(&crate::codegen::host_call_symbol(&function.name))?;
+            host_calls.insert(function.name.to_string(), address);
+        }
+        Ok(JitProgram { entry, host_calls, jit, _context: context })
     }
 }
 
@@ -82,6 +89,8 @@ impl Backend for JitBackend {
 /// A program compiled in memory: its machine code and the LLVM objects that own it.
 pub struct JitProgram {
     entry: VexRunMain,
+    /// The host entries of the functions a host can call, by name.
+    host_calls: std::collections::HashMap<String, usize>,
     jit: Jit<'static>,
     _context: Box<Context>,
 }
@@ -104,6 +113,10 @@ impl Compiled for JitProgram {
     fn run_main(&self, request: &RunRequest) -> Result<RunOutcome, BackendError> {
         // SAFETY: entry is this program's vex_run_main, alive as long as self.
         Ok(unsafe { run_entry(self.entry, request) }?)
+    }
+
+    fn host_call_address(&self, name: &str) -> Option<usize> {
+        self.host_calls.get(name).copied()
     }
 }
 

@@ -94,6 +94,9 @@ pub struct VexRuntimeOptions {
     pub sink: Option<vex_output_sink>,
     /// Passed to `sink`.
     pub sink_user: *mut c_void,
+    /// A runtime serving a host's calls (runs until shut down; a panic ends only its
+    /// task or call).
+    pub serving: bool,
 }
 
 /// `VexCounters`.
@@ -351,6 +354,9 @@ pub struct VexRunReport {
     pub panic: VexPanicInfo,
 }
 
+/// `VexHostEntry`: a compiled function's host entry.
+pub type VexHostEntry =
+    unsafe extern "C" fn(ctx: *mut WorkerContext, args: *mut c_void, ret: *mut c_void);
 /// `VexMainWrapper`.
 pub type VexMainWrapper = unsafe extern "C" fn(ctx: *mut WorkerContext) -> *mut VexFuture;
 /// `VexRunMain`: the generated `vex_run_main`.
@@ -389,6 +395,13 @@ unsafe extern "C" {
     pub fn runtime_panic_info(rt: *const Runtime, out: *mut VexPanicInfo) -> bool;
     pub fn runtime_interrupt(rt: *mut Runtime);
     pub fn runtime_teardown(rt: *mut Runtime);
+    pub fn vex_future_panic_info(f: *const VexFuture, out: *mut VexPanicInfo) -> bool;
+    pub fn vex_thread_panic_info(out: *mut VexPanicInfo) -> bool;
+    pub fn vex_future_notify(
+        f: *mut VexFuture,
+        func: unsafe extern "C" fn(user: *mut c_void),
+        user: *mut c_void,
+    );
     pub fn vex_task_torn_down(ctx: *mut WorkerContext) -> bool;
     pub fn runtime_interrupted(rt: *const Runtime) -> bool;
     pub fn vex_guard_hit(file: *const c_char, line: u32, col: u32) -> !;
@@ -774,6 +787,7 @@ unsafe extern "C" {
     pub fn vex_print(stream: c_int, s: *const VexString, newline: bool);
     pub fn vex_panic(file: *const c_char, line: u32, col: u32, msg: *const VexString) -> !;
     pub fn vex_panic_cstr(file: *const c_char, line: u32, col: u32, msg: *const c_char) -> !;
+    pub fn vex_catch_call(entry: VexHostEntry, args: *mut c_void, ret: *mut c_void) -> c_int;
     pub fn vex_catch_panic(f: unsafe extern "C" fn(*mut c_void), arg: *mut c_void) -> c_int;
 
     pub fn vex_abi_entries(count: *mut usize) -> *const VexAbiEntry;

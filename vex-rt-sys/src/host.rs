@@ -119,6 +119,8 @@ pub struct RuntimeBuilder {
     pub detect_deadlock: bool,
     /// What `args()` returns to Vex code (see [`RuntimeBuilder::args`]).
     pub args: Vec<String>,
+    /// Serve a host's calls (see [`RuntimeBuilder::serving`]).
+    pub serving: bool,
 }
 
 impl RuntimeBuilder {
@@ -156,6 +158,14 @@ impl RuntimeBuilder {
         self.args = args.into_iter().map(Into::into).collect();
         self
     }
+    /// Makes a runtime that serves a host's calls rather than running one program: its
+    /// run ([`Runtime::run_in_background`]) keeps the workers until
+    /// [`Runtime::shutdown`], and a panic ends only the task (or the call) that panicked,
+    /// never the run; nothing is printed for it. Real clock, no deadlock detection.
+    pub fn serving(mut self, on: bool) -> RuntimeBuilder {
+        self.serving = on;
+        self
+    }
     /// Captures output (read it with [`Runtime::take_output`]).
     pub fn capture_output(mut self, on: bool) -> RuntimeBuilder {
         self.capture_output = on;
@@ -180,6 +190,7 @@ impl RuntimeBuilder {
             detect_deadlock: self.detect_deadlock,
             sink,
             sink_user,
+            serving: self.serving,
         };
         // SAFETY: options is a valid VexRuntimeOptions; sink_user points into `capture`,
         // which the returned Inner keeps alive for as long as the C runtime exists.
@@ -343,6 +354,14 @@ impl Runtime {
             .name("vex-runtime".to_string())
             .spawn(move || rt.run())
             .expect("cannot start the runtime thread")
+    }
+
+    /// Stops the runtime's run as soon as possible (`runtime_shutdown`): idle workers
+    /// wake and leave, running tasks stop at their next guard check; unfinished tasks are
+    /// abandoned. From any thread. The way to end a serving runtime's run.
+    pub fn shutdown(&self) {
+        // SAFETY: the runtime is live while self exists; the call is thread-safe.
+        unsafe { ffi::runtime_shutdown(self.as_raw()) }
     }
 
     /// Whether a task panicked (the run then stopped; see [`Runtime::panic_message`]).

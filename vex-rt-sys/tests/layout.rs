@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::ffi::CStr;
 use std::mem::{align_of, offset_of, size_of};
 use vex_rt_sys::ffi::{
-    self, VexAbiEntry, VexCounters, VexElemType, VexEnv, VexRuntimeOptions, VexSelectArm,
-    VexString, VexVec,
+    self, VexAbiEntry, VexCounters, VexElemType, VexEnv, VexPanicInfo, VexRunReport,
+    VexRuntimeOptions, VexSelectArm, VexString, VexVec,
 };
 
 /// The task header as C lays it out (private to vex-rt, but its size is ABI).
@@ -81,8 +81,10 @@ fn rust_and_c_agree_on_every_shared_struct() {
         rust,
         VexRuntimeOptions,
         "VexRuntimeOptions",
-        [workers, virtual_clock, detect_deadlock, sink, sink_user]
+        [workers, virtual_clock, detect_deadlock, sink, sink_user, serving]
     );
+    rust_layout!(rust, VexPanicInfo, "VexPanicInfo", [file, message, line, col]);
+    rust_layout!(rust, VexRunReport, "VexRunReport", [ending, exit_code, deadlocked, panic]);
     rust_layout!(
         rust,
         VexCounters,

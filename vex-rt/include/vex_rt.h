@@ -144,6 +144,13 @@ typedef struct VexRuntimeOptions {
     bool detect_deadlock;
     vex_output_sink sink;   /* NULL: write(2) to fds 1/2 */
     void *sink_user;        /* passed to sink */
+    /* A runtime that serves a host's calls rather than running one program: runtime_run
+     * keeps its workers until runtime_shutdown (an idle one parks), and a panic (or
+     * exit, or a stack overflow) ends only the task that panicked — its outcome is
+     * PANICKED and vex_future_panic_info tells where — or, off-worker inside
+     * vex_catch_panic, only that call (vex_thread_panic_info). Nothing is printed and
+     * the runtime runs on. Implies the real clock and no deadlock detection. */
+    bool serving;
 } VexRuntimeOptions;
 
 typedef struct VexCounters {
@@ -167,7 +174,9 @@ bool runtime_panicked(const Runtime *rt);
 uint64_t runtime_deadlocked(const Runtime *rt);
 /** The panic line (`panic at FILE:LINE:COL: MSG`, no newline) or NULL. Owned by rt. */
 const char *runtime_panic_message(const Runtime *rt);
-/** Asks a running runtime_run to return as soon as possible (tasks are abandoned). */
+/** Asks a running runtime_run to return as soon as possible (tasks are abandoned): idle
+ *  workers wake, and every running worker's guard is raised so that a task that never
+ *  suspends stops at its next guard check. Panics and exit stop a run the same way. */
 void runtime_shutdown(Runtime *rt);
 /** Frees the runtime and every task and allocation it still owns. Not while running. */
 void runtime_destroy(Runtime *rt);
@@ -197,6 +206,19 @@ typedef struct VexPanicInfo {
  *  false when no task panicked. The strings live until runtime_destroy. */
 bool runtime_panic_info(const Runtime *rt, VexPanicInfo *out);
 
+/** For a serving runtime: where the task of `f` panicked (true), or false when it did
+ *  not. The strings live as long as the task. */
+bool vex_future_panic_info(const VexFuture *f, VexPanicInfo *out);
+/** For a serving runtime: the last panic off-worker on the calling thread (inside
+ *  vex_catch_panic), or false when there was none. The strings stay valid until the
+ *  thread's next panic. */
+bool vex_thread_panic_info(VexPanicInfo *out);
+/** Calls fn(user) once, on some worker, as soon as the task of `f` has finished (at once
+ *  on a worker if it already has): a helper task awaits it. The helper holds its own
+ *  reference to `f`; the caller keeps its handle and takes the value itself (nobody else
+ *  may await `f`). For hosts that wake a waiter (a Rust future's waker). */
+void vex_future_notify(VexFuture *f, void (*fn)(void *user), void *user);
+
 /* ---- Guards: stack overflow and interrupts ----------------------------------------- */
 /*
  * Compiled Vex code checks, at every function entry and loop head, that the stack
@@ -209,15 +231,16 @@ bool runtime_panic_info(const Runtime *rt, VexPanicInfo *out);
  *    while it runs tasks (and restores the previous value when it leaves): deep
  *    recursion reaches vex_guard_hit, which panics with `stack overflow` at the
  *    location the check names, with the margin left to print and unwind.
- *  - runtime_interrupt sets every running worker's guard to UINTPTR_MAX: the next check
- *    of any task fails, and vex_guard_hit unwinds it like vex_exit does (nothing printed),
- *    so even `loop {}` stops within one iteration.
+ *  - runtime_interrupt (and every other stop: a panic, vex_exit, runtime_shutdown) sets
+ *    every running worker's guard to UINTPTR_MAX: the next check of any task fails, and
+ *    vex_guard_hit unwinds it like vex_exit does (nothing printed), so even `loop {}`
+ *    stops within one iteration.
  *  - A host thread that calls compiled code directly sets its own guard with
  *    vex_guard_set (vex_guard_thread_limit gives the value for its stack).
  */
 #define VEX_GUARD_MARGIN ((uintptr_t)256 << 10)
-/** Called by compiled code when a guard check fails at FILE:LINE:COL. Interrupted
- *  runtime: abandons the current task and unwinds to its worker loop (off-worker: to
+/** Called by compiled code when a guard check fails at FILE:LINE:COL. Stopped runtime
+ *  (guards raised): abandons the current task and unwinds to its worker loop (off-worker: to
  *  vex_catch_panic, which returns VEX_CATCH_INTERRUPTED). Otherwise panics with
  *  `stack overflow`. Never returns. */
 _Noreturn void vex_guard_hit(const char *file, uint32_t line, uint32_t col);
@@ -1126,6 +1149,13 @@ _Noreturn void vex_panic_cstr(const char *file, uint32_t line, uint32_t col, con
  *  code outside tasks). */
 int vex_catch_panic(void (*fn)(void *), void *arg);
 #define VEX_CATCH_EXIT (-1)
+/** A compiled function's host entry: its parameters laid out like a tuple at `args`, its
+ *  result stored at `ret` (see vex-llvm's host calls). */
+typedef void (*VexHostEntry)(WorkerContext *ctx, void *args, void *ret);
+/** Calls a host entry on this thread (no worker context) with vex_catch_panic's landing
+ *  pad and result codes; no frame of the host's language sits between the landing pad
+ *  and the compiled code. */
+int vex_catch_call(VexHostEntry entry, void *args, void *ret);
 /** What vex_catch_panic returns when fn was stopped by an interrupt (vex_guard_hit). */
 #define VEX_CATCH_INTERRUPTED (-2)
 

@@ -81,8 +81,7 @@ void rt_guard_leave(WorkerContext *w) {
     if (slot) atomic_store_explicit(slot, w->guard_saved, memory_order_relaxed);
 }
 
-void runtime_interrupt(Runtime *rt) {
-    atomic_store(&rt->interrupted, true);
+void rt_raise_guards(Runtime *rt) {
     pthread_mutex_lock(&rt->guard_lock);
     atomic_store(&rt->guards_raised, true);
     for (int i = 0; i < rt->nworkers; i++) {
@@ -90,6 +89,10 @@ void runtime_interrupt(Runtime *rt) {
         if (slot) atomic_store_explicit(slot, UINTPTR_MAX, memory_order_relaxed);
     }
     pthread_mutex_unlock(&rt->guard_lock);
+}
+
+void runtime_interrupt(Runtime *rt) {
+    atomic_store(&rt->interrupted, true);
     runtime_shutdown(rt);
 }
 

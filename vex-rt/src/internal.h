@@ -412,6 +412,11 @@ struct Runtime {
     _Atomic bool interrupted;
     _Atomic bool guards_raised; /* every guard at UINTPTR_MAX (an interrupt in force) */
     _Atomic bool tearing_down;  /* runtime_teardown: tasks start only to finish */
+    bool serving;               /* VexRuntimeOptions.serving */
+    /* Serving: where tasks panicked (vex_future_panic_info), dropped when they are freed;
+     * under out_lock. */
+    struct VexTaskPanic *task_panics;
+    _Atomic int64_t ntask_panics;
     pthread_mutex_t guard_lock;
 };
 
@@ -419,6 +424,22 @@ struct Runtime {
  * restores it when it leaves. */
 void rt_guard_enter(WorkerContext *w);
 void rt_guard_leave(WorkerContext *w);
+/* Every stop (panic, exit, interrupt, shutdown) raises every running worker's guard, so
+ * a task that never suspends is stopped at its next check (vex_guard_hit then unwinds
+ * it silently). */
+void rt_raise_guards(Runtime *rt);
+
+/* Serving runtimes (print.c): a panic, exit or stack overflow of the current task or call
+ * is recorded for it alone and unwinds it without stopping the runtime. */
+_Noreturn void rt_serving_panic(Runtime *rt, const char *file, uint32_t line, uint32_t col,
+                                const char *msg);
+/* Records where task t panicked (serving runtimes; print.c). */
+void rt_note_task_panic(Runtime *rt, const VexTask *t, const char *file, uint32_t line,
+                        uint32_t col, const char *msg);
+/* Forgets the panic record of a task being freed (print.c). */
+void rt_forget_task_panic(Runtime *rt, VexTask *t);
+/* Finishes the current task as PANICKED (waking its awaiter) before an unwind (sched.c). */
+void rt_complete_current_panicked(WorkerContext *w);
 
 /* Thread-locals. */
 extern _Thread_local WorkerContext *vex_tls_worker;

@@ -93,8 +93,101 @@ void rt_record_panic(Runtime *rt, const char *file, uint32_t line, uint32_t col,
 }
 
 _Noreturn void vex_panic_cstr(const char *file, uint32_t line, uint32_t col, const char *msg) {
-    rt_record_panic(runtime_current(), file, line, col, msg);
+    Runtime *rt = runtime_current();
+    if (rt && rt->serving) rt_serving_panic(rt, file, line, col, msg);
+    rt_record_panic(rt, file, line, col, msg);
     rt_unwind(101, -1);
+}
+
+/* ---- Panics of serving runtimes ---------------------------------------------------------- */
+
+typedef struct VexTaskPanic {
+    struct VexTaskPanic *next;
+    const VexTask *task;
+    char *file, *message;
+    uint32_t line, col;
+} VexTaskPanic;
+
+static _Thread_local char *tls_panic_file, *tls_panic_message;
+static _Thread_local uint32_t tls_panic_line, tls_panic_col;
+static _Thread_local bool tls_panicked;
+
+void rt_note_task_panic(Runtime *rt, const VexTask *t, const char *file, uint32_t line,
+                        uint32_t col, const char *msg) {
+    VexTaskPanic *p = malloc(sizeof *p);
+    if (!p) return;
+    p->task = t;
+    p->file = strdup(file ? file : "<unknown>");
+    p->message = strdup(msg ? msg : "");
+    p->line = line;
+    p->col = col;
+    pthread_mutex_lock(&rt->out_lock);
+    p->next = rt->task_panics;
+    rt->task_panics = p;
+    pthread_mutex_unlock(&rt->out_lock);
+    atomic_fetch_add(&rt->ntask_panics, 1);
+}
+
+_Noreturn void rt_serving_panic(Runtime *rt, const char *file, uint32_t line, uint32_t col,
+                                const char *msg) {
+    if (!file) file = "<unknown>";
+    if (!msg) msg = "";
+    WorkerContext *w = vex_tls_worker;
+    if (w && w->rt == rt && w->current) {
+        rt_note_task_panic(rt, w->current, file, line, col, msg);
+        rt_complete_current_panicked(w);
+        longjmp(w->panic_jmp, 1);
+    }
+    free(tls_panic_file);
+    free(tls_panic_message);
+    tls_panic_file = strdup(file);
+    tls_panic_message = strdup(msg);
+    tls_panic_line = line;
+    tls_panic_col = col;
+    tls_panicked = true;
+    rt_unwind(101, -1);
+}
+
+void rt_forget_task_panic(Runtime *rt, VexTask *t) {
+    pthread_mutex_lock(&rt->out_lock);
+    for (VexTaskPanic **at = &rt->task_panics; *at; at = &(*at)->next) {
+        VexTaskPanic *p = *at;
+        if (p->task != t) continue;
+        *at = p->next;
+        free(p->file);
+        free(p->message);
+        free(p);
+        atomic_fetch_sub(&rt->ntask_panics, 1);
+        break;
+    }
+    pthread_mutex_unlock(&rt->out_lock);
+}
+
+bool vex_future_panic_info(const VexFuture *f, VexPanicInfo *out) {
+    const VexTask *t = (const VexTask *)f;
+    Runtime *rt = task_runtime((VexTask *)t);
+    bool found = false;
+    pthread_mutex_lock(&rt->out_lock);
+    for (VexTaskPanic *p = rt->task_panics; p; p = p->next) {
+        if (p->task != t) continue;
+        out->file = p->file ? p->file : "<unknown>";
+        out->message = p->message ? p->message : "";
+        out->line = p->line;
+        out->col = p->col;
+        found = true;
+        break;
+    }
+    pthread_mutex_unlock(&rt->out_lock);
+    return found;
+}
+
+bool vex_thread_panic_info(VexPanicInfo *out) {
+    if (!tls_panicked) return false;
+    out->file = tls_panic_file ? tls_panic_file : "<unknown>";
+    out->message = tls_panic_message ? tls_panic_message : "";
+    out->line = tls_panic_line;
+    out->col = tls_panic_col;
+    return true;
 }
 
 /* Shared by panics and vex_exit: the worker loop's landing pad, else vex_catch_panic's,
@@ -117,6 +210,19 @@ _Noreturn void rt_unwind(int catch_result, int process_status) {
 
 _Noreturn void vex_panic(const char *file, uint32_t line, uint32_t col, const VexString *msg) {
     vex_panic_cstr(file, line, col, vex_string_bytes(msg));
+}
+
+int vex_catch_call(VexHostEntry entry, void *args, void *ret) {
+    jmp_buf buf;
+    jmp_buf *volatile prev = tls_catch;
+    tls_catch = &buf;
+    if (setjmp(buf) != 0) {
+        tls_catch = prev;
+        return tls_catch_result;
+    }
+    entry(NULL, args, ret);
+    tls_catch = prev;
+    return 0;
 }
 
 int vex_catch_panic(void (*fn)(void *), void *arg) {

@@ -47,6 +47,12 @@ void vex_get_env(const VexString *name, void *out) {
 
 _Noreturn void vex_exit(int32_t code) {
     Runtime *rt = runtime_current();
+    if (rt && rt->serving) {
+        /* A host's call, not a program: exit ends only the call, like a panic. */
+        char msg[64];
+        snprintf(msg, sizeof msg, "exit(%d) called outside a program's run", (int)code);
+        rt_serving_panic(rt, "<exit>", 0, 0, msg);
+    }
     if (rt) rt_stop_for_exit(rt, code);
     rt_unwind(VEX_CATCH_EXIT, code & 0xFF); /* the status the system would keep */
 }

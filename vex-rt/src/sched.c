@@ -112,6 +112,8 @@ static void task_free(VexTask *t) {
             if (drop) drop(w, task_state(t));
         }
     }
+    if (VEX_UNLIKELY(atomic_load_explicit(&rt->ntask_panics, memory_order_relaxed) > 0))
+        rt_forget_task_panic(rt, t);
     slab_free(rt, w, t, t->size_class);
 }
 
@@ -453,7 +455,7 @@ static void flush_finished(WorkerContext *w) {
     if (n == 0) return;
     w->finished_pending = 0;
     Runtime *rt = w->rt;
-    if (atomic_fetch_sub_explicit(&rt->alive, n, memory_order_acq_rel) == n) {
+    if (atomic_fetch_sub_explicit(&rt->alive, n, memory_order_acq_rel) == n && !rt->serving) {
         atomic_store_explicit(&rt->done, true, memory_order_release);
         notify_all(rt);
     }
@@ -887,15 +889,16 @@ Runtime *runtime_create_with(const VexRuntimeOptions *o) {
         n = cpus > 0 ? (int)cpus : 1;
     }
     if (n > 1024) n = 1024;
-    if (o->virtual_clock) n = 1;
+    if (o->virtual_clock && !o->serving) n = 1;
     Runtime *rt = aligned_alloc(VEX_CACHELINE, (sizeof(Runtime) + 63) & ~(size_t)63);
     if (!rt) return NULL;
     memset(rt, 0, sizeof *rt);
     static _Atomic uint64_t next_runtime_id;
     rt->id = atomic_fetch_add(&next_runtime_id, 1) + 1;
     rt->nworkers = n;
-    rt->virtual_clock = o->virtual_clock;
-    rt->detect_deadlock = o->detect_deadlock;
+    rt->serving = o->serving;
+    rt->virtual_clock = o->virtual_clock && !o->serving;
+    rt->detect_deadlock = o->detect_deadlock && !o->serving;
     size_t wsize = ((size_t)n * sizeof(WorkerContext) + 63) & ~(size_t)63;
     rt->workers = aligned_alloc(VEX_CACHELINE, wsize);
     rt->parked_stack = malloc((size_t)n * sizeof(int));
@@ -942,7 +945,7 @@ int runtime_workers(const Runtime *rt) { return rt->nworkers; }
 void runtime_run(Runtime *rt) {
     Runtime *prev = vex_tls_runtime;
     vex_tls_runtime = rt;
-    if (atomic_load(&rt->stop) || atomic_load(&rt->alive) == 0) {
+    if (atomic_load(&rt->stop) || (atomic_load(&rt->alive) == 0 && !rt->serving)) {
         vex_tls_runtime = prev;
         return;
     }
@@ -968,6 +971,7 @@ void runtime_run(Runtime *rt) {
 
 void runtime_shutdown(Runtime *rt) {
     atomic_store(&rt->stop, true);
+    rt_raise_guards(rt);
     notify_all(rt);
 }
 
@@ -1201,6 +1205,29 @@ static void task_cancel(VexTask *t) {
 
 void vex_future_cancel(VexFuture *f) { task_cancel((VexTask *)f); }
 
+typedef struct NotifyState {
+    VexFuture *f;
+    void (*fn)(void *user);
+    void *user;
+} NotifyState;
+
+static CoroStatus notify_resume(WorkerContext *ctx, void *s) {
+    NotifyState *n = s;
+    if (!vex_future_poll_or_register(ctx, n->f)) return CORO_STATUS_YIELDED;
+    n->fn(n->user);
+    vex_future_release(n->f);
+    return CORO_STATUS_DONE;
+}
+
+void vex_future_notify(VexFuture *f, void (*fn)(void *user), void *user) {
+    Runtime *rt = task_runtime((VexTask *)f);
+    NotifyState *n = vex_task_alloc_in(rt, sizeof(NotifyState), 0, 0, notify_resume);
+    n->f = vex_future_retain(f);
+    n->fn = fn;
+    n->user = user;
+    vex_future_release(vex_task_spawn_in(rt, n));
+}
+
 bool vex_task_torn_down(WorkerContext *ctx) {
     return atomic_load_explicit(&ctx->rt->tearing_down, memory_order_relaxed);
 }
@@ -1218,6 +1245,10 @@ void runtime_teardown(Runtime *rt) {
     if (!atomic_load(&rt->stop) || atomic_load(&rt->alive) <= 0) return;
     atomic_store(&rt->tearing_down, true);
     atomic_store(&rt->guards_raised, false);
+    /* The teardown ends when its tasks have finished or can make no progress, also for
+     * a serving runtime (which otherwise runs until shut down). */
+    rt->serving = false;
+    rt->detect_deadlock = true;
     runtime_set_sink(rt, discard_output, NULL);
     slab_each_task(rt, cancel_live, NULL);
     atomic_store(&rt->stop, false);
@@ -1297,6 +1328,13 @@ CoroStatus vex_task_finish_cancelled(WorkerContext *ctx) {
     return CORO_STATUS_DONE;
 }
 
+void rt_complete_current_panicked(WorkerContext *w) {
+    VexTask *t = w->current;
+    if (!t) return;
+    w->current = NULL;
+    task_complete(w, t, VEX_OUTCOME_PANICKED);
+}
+
 /* Marks the current task as abandoned by a panic (it stays allocated until destroy). */
 void rt_abandon_current(WorkerContext *w) {
     VexTask *t = w->current;
@@ -1313,16 +1351,14 @@ void rt_abandon_current(WorkerContext *w) {
 
 void rt_stop_for_panic(Runtime *rt) {
     atomic_store(&rt->panicked, true);
-    atomic_store(&rt->stop, true);
-    notify_all(rt);
+    runtime_shutdown(rt);
 }
 
 void rt_stop_for_exit(Runtime *rt, int32_t code) {
     bool expected = false;
     if (atomic_compare_exchange_strong(&rt->exited, &expected, true))
         atomic_store(&rt->exit_code, code);
-    atomic_store(&rt->stop, true);
-    notify_all(rt);
+    runtime_shutdown(rt);
 }
 
 bool runtime_exited(const Runtime *rt) { return atomic_load(&((Runtime *)rt)->exited); }
@@ -1354,7 +1390,10 @@ void rt_blocking_notify(Runtime *rt) { notify_if_parked(rt); }
 
 CoroStatus vex_task_finish_panicked(WorkerContext *ctx, const char *file, uint32_t line,
                                     uint32_t col, const char *msg) {
-    rt_record_panic(ctx->rt, file, line, col, msg);
+    if (ctx->rt->serving && ctx->current)
+        rt_note_task_panic(ctx->rt, ctx->current, file, line, col, msg);
+    else
+        rt_record_panic(ctx->rt, file, line, col, msg);
     ctx->finish_kind = VEX_OUTCOME_PANICKED;
     return CORO_STATUS_DONE;
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 pub use interrupt::{DeadlineGuard, HookGuard, Interrupt, Interruption};
 
 use crate::eval::{self, Mode};
-use crate::ir::Module;
+use crate::ir::{FunctionKind, Module, Type};
 
 /// How much the optimiser of a compiling engine works (LLVM's `-O0` to `-O3`; the
 /// evaluator ignores it).
@@ -159,6 +159,43 @@ impl RunOutcome {
 /// an interrupt of the program, which are [`Ending`]s).
 pub type BackendError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The signature of a function a host can call ([`host_signature`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostSignature {
+    /// The parameter types.
+    pub params: Vec<Type>,
+    /// The result type (for an async function, the type of its future's value).
+    pub ret: Type,
+    /// Whether calling it spawns a task (an `async fn`).
+    pub is_async: bool,
+}
+
+/// Whether a host can pass or receive values of type `ty`: scalars, `bool`, `string`,
+/// `()` and tuples of them.
+pub fn host_type(ty: &Type) -> bool {
+    match ty {
+        Type::Unit | Type::Bool | Type::Int(_) | Type::Float(_) | Type::String => true,
+        Type::Tuple(items) => items.iter().all(host_type),
+        _ => false,
+    }
+}
+
+/// The signature of `function` if a host can call it: a free function (no `.` in its IR
+/// name: not a method, closure, `go` block or coroutine piece), synchronous or the
+/// wrapper of an async one, whose parameter and result types a host can pass
+/// ([`host_type`]). Engines that run code in this process give such functions an entry
+/// ([`Compiled::host_call_address`]).
+pub fn host_signature(function: &crate::ir::Function) -> Option<HostSignature> {
+    let (ret, is_async) = match (&function.kind, &function.ret) {
+        (FunctionKind::Sync, ret) => (ret, false),
+        (FunctionKind::Wrapper { .. }, Type::Future(inner)) => (&**inner, true),
+        _ => return None,
+    };
+    let params: Vec<Type> = function.params.iter().map(|p| function.local_ty(*p).clone()).collect();
+    (!function.name.contains('.') && host_type(ret) && params.iter().all(host_type))
+        .then(|| HostSignature { params, ret: ret.clone(), is_async })
+}
+
 /// A host function for a program's `extern "C"` declaration: name and address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HostFunction<'a> {
@@ -188,6 +225,16 @@ pub trait Compiled: Send + Sync {
     /// Runs `main` to completion, with every task drained (LANGUAGE.md §6.8), or until
     /// the run stops (panic, `exit`, deadlock, interrupt).
     fn run_main(&self, request: &RunRequest) -> Result<RunOutcome, BackendError>;
+
+    /// The address of the host entry of the function `name` (one with a
+    /// [`host_signature`]): a C function `void entry(WorkerContext *ctx, void *args,
+    /// void *ret)` taking the parameters laid out like the IR tuple of their types and
+    /// storing the result (an async function's `VexFuture *`) at `ret`. `None` for
+    /// engines that do not run code in this process.
+    fn host_call_address(&self, name: &str) -> Option<usize> {
+        let _ = name;
+        None
+    }
 }
 
 /// The reference evaluator as a [`Backend`]: always deterministic (one worker, virtual

@@ -24,10 +24,16 @@ const GUARD_OFFSET: u64 = 0x70;
 const FS_ADDRESS_SPACE: u16 = 257;
 
 /// Whether code for `triple` gets guard checks: x86-64 Linux with glibc, where the
-/// runtime keeps the guard at `%fs:0x70`.
+/// runtime keeps the guard at `%fs:0x70` — unless the environment variable
+/// `VEX_GUARD_CHECKS` is `off`, which exists only to measure what the checks cost
+/// (`bench/`): code compiled so crashes on deep recursion and cannot be interrupted.
 pub fn target_has_guard(triple: &TargetTriple) -> bool {
     let triple = triple.as_str().to_string_lossy();
-    triple.starts_with("x86_64") && triple.contains("linux") && triple.contains("gnu")
+    let measuring_without = std::env::var_os("VEX_GUARD_CHECKS").is_some_and(|v| v == "off");
+    triple.starts_with("x86_64")
+        && triple.contains("linux")
+        && triple.contains("gnu")
+        && !measuring_without
 }
 
 /// For each block of `function`, whether it heads a loop: whether some edge found by a

@@ -33,6 +33,7 @@ mod channels;
 mod closures;
 mod combinators;
 mod guard;
+mod host_calls;
 mod io;
 mod places;
 mod runtime;
@@ -65,6 +66,9 @@ use vex_async_lower::ir::{
     self, AggregateKind, BinOp, Const, FloatTy, FunctionKind, IntTy, Operand, Place, Proj, RtOp,
     Rvalue, Stmt, Terminator, Type, TypeDefs, UnOp, UpdateOp,
 };
+
+pub use host_calls::host_call_symbol;
+use vex_async_lower::backend::host_signature;
 
 /// The LLVM name of the Vex function `name`.
 pub fn function_symbol(name: &str) -> String {
@@ -166,6 +170,9 @@ pub fn compile_module_with<'ctx>(
         }
     }
     cg.builder.unset_current_debug_location();
+    for function in module.functions.iter().filter(|f| host_signature(f).is_some()) {
+        cg.define_host_thunk(function)?;
+    }
     // After every function: only their vector operations ask for element types.
     cg.define_elem_helpers()?;
     if let Some(debug) = cg.debug.take() {

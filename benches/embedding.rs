@@ -1,0 +1,51 @@
+//! What one run of a compiled program costs a Rust host: `Program::run` of a program
+//! compiled once (JIT, O2), with its output captured (the default `RunOptions`).
+//!
+//! - `run_hello/workers=1` and `run_hello/workers=default` (one per CPU): `main` prints
+//!   one line.
+//! - `run_hello_async/...`: an `async fn main` that awaits `async_sleep(0)` first, so the
+//!   run goes through a suspension and the timer before it prints.
+//!
+//! The project's goal: at most 50 µs per run. `cargo bench --bench embedding`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+const HELLO: &str = "fn main() { println(\"hello\") }\n";
+const HELLO_ASYNC: &str =
+    "async fn main() {\n    await async_sleep(0)\n    println(\"hello\")\n}\n";
+
+/// Compiles `source` as `main.vx` with `config` and checks that one run prints `hello`.
+fn compile(source: &str, config: &vex::Config) -> vex::Program {
+    let mut compiler = vex::Compiler::new();
+    compiler.set_file("main.vx", source);
+    let program = compiler.compile(config).expect("the program compiles");
+    let outcome = program.run(&vex::RunOptions::new()).expect("the program runs");
+    assert_eq!(outcome.stdout, "hello\n", "unexpected output: {outcome:?}");
+    program
+}
+
+fn bench_runs(c: &mut Criterion, group: &str, source: &str) {
+    let mut group = c.benchmark_group(group);
+    for (name, config) in
+        [("workers=1", vex::Config::new().workers(1)), ("workers=default", vex::Config::new())]
+    {
+        let program = compile(source, &config);
+        let options = vex::RunOptions::new();
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(program.run(&options).expect("the program runs")));
+        });
+    }
+    group.finish();
+}
+
+fn run_hello(c: &mut Criterion) {
+    bench_runs(c, "run_hello", HELLO);
+}
+
+fn run_hello_async(c: &mut Criterion) {
+    bench_runs(c, "run_hello_async", HELLO_ASYNC);
+}
+
+criterion_group!(benches, run_hello, run_hello_async);
+criterion_main!(benches);

@@ -80,6 +80,11 @@ fn test(args: &[String]) -> Result {
     deps::ensure_all()?;
     let started = Instant::now();
     step("Rust workspace tests", || cargo(&["test", "--workspace", "--all-features", "--locked"]))?;
+    for example in host_examples()? {
+        step(&format!("Rust host example: {example}"), || {
+            cargo(&["run", "--quiet", "--locked", "--example", &example])
+        })?;
+    }
     step("vex without LLVM (no default features) builds and tests", || {
         cargo(&["test", "--package", "vex", "--no-default-features", "--locked"])
     })?;
@@ -253,6 +258,21 @@ fn step(name: &str, body: impl FnOnce() -> Result) -> Result {
     body().map_err(|e| format!("{name}: {e}"))?;
     eprintln!("xtask: <== {name}: ok in {:.1?}", started.elapsed());
     Ok(())
+}
+
+/// The Rust host programs in `examples/` (each asserts what it shows, so running it is a
+/// test).
+fn host_examples() -> Result<Vec<String>> {
+    let dir = project_root().join("examples");
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 fn cargo(args: &[&str]) -> Result {

@@ -462,7 +462,7 @@ runtime_functions! {
 impl RtFn {
     /// Whether the function never returns (`_Noreturn` in the header).
     pub fn is_noreturn(self) -> bool {
-        matches!(self, RtFn::Panic | RtFn::PanicCstr | RtFn::Exit)
+        matches!(self, RtFn::Panic | RtFn::PanicCstr | RtFn::Exit | RtFn::GuardHit)
     }
 
     /// The function with C symbol `name`, if it is a runtime function.

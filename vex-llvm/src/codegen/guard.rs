@@ -6,8 +6,14 @@
 //! `loop {}`, at its next check.
 //!
 //! On x86-64 Linux the guard is the word at `%fs:0x70` (address space 257 is LLVM's
-//! `%fs`-relative memory). The load is volatile so that it stays in every loop iteration:
-//! another thread writes the word to interrupt.
+//! `%fs`-relative memory). At loop heads the load is volatile, so that it stays in every
+//! iteration (another thread writes the word to interrupt); at function entries of
+//! optimised code it is a plain load, which the optimiser may merge with another check's.
+//! The slow path is a call of `vex_guard_hit` (cold, noreturn) that may write memory, as
+//! it does: declaring it read-only would let instruction selection drop the call. So a
+//! function with a check is never `memory(none)`, and the optimiser no longer merges two
+//! calls of a pure recursive function (bench/RESULTS.md: fib). What the checks cost is
+//! measured there.
 
 use super::{Codegen, FnCx};
 use crate::Error;
@@ -17,6 +23,15 @@ use inkwell::IntPredicate;
 use inkwell::targets::TargetTriple;
 use inkwell::values::{BasicMetadataValueEnum, BasicValue};
 use vex_async_lower::ir;
+
+/// Where a guard check is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum GuardSite {
+    /// A function's entry.
+    Entry,
+    /// The head of a loop.
+    LoopHead,
+}
 
 /// The offset of the guard word in the thread-control block (glibc's `__private_ss`).
 const GUARD_OFFSET: u64 = 0x70;
@@ -80,6 +95,7 @@ impl<'ctx> Codegen<'_, 'ctx> {
     pub(super) fn guard_check(
         &mut self,
         cx: &FnCx<'_, 'ctx>,
+        at: GuardSite,
         line: u32,
         col: u32,
     ) -> Result<(), Error> {
@@ -87,7 +103,13 @@ impl<'ctx> Codegen<'_, 'ctx> {
         let fs_ptr = self.context.ptr_type(AddressSpace::from(FS_ADDRESS_SPACE));
         let slot = i64_type.const_int(GUARD_OFFSET, false).const_to_pointer(fs_ptr);
         let limit = self.builder.build_load(i64_type, slot, "guard")?;
-        limit.as_instruction_value().expect("a load").set_volatile(true).map_err(Error::llvm)?;
+        let load = limit.as_instruction_value().expect("a load");
+        // At entries (when optimising) a plain load: the optimiser may merge it with
+        // another check's (a stale value only delays an interrupt to the next loop head).
+        // Unoptimised code keeps it volatile: LLVM's fast instruction selector (-O0)
+        // drops the %fs segment of other loads from address space 257.
+        let volatile = at == GuardSite::LoopHead || !self.guards_optimised;
+        load.set_volatile(volatile).map_err(Error::llvm)?;
         let read_register = self.intrinsic("llvm.read_register", &[i64_type.into()])?;
         let rsp = self.context.metadata_node(&[self.context.metadata_string("rsp").into()]);
         let sp = self

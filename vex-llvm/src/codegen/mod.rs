@@ -132,6 +132,7 @@ pub fn compile_module_with<'ctx>(
         elem_helpers: Vec::new(),
         debug,
         guards: guard::target_has_guard(&target.triple()),
+        guards_optimised: target.options().opt_level != crate::OptLevel::O0,
     };
     for function in &module.functions {
         if function.has_waits() {
@@ -222,6 +223,8 @@ struct Codegen<'a, 'ctx> {
     debug: Option<DebugInfo<'ctx>>,
     /// Whether functions and loops get guard checks (see `guard`).
     guards: bool,
+    /// Whether the module will be optimised (entry checks may then be plain loads).
+    guards_optimised: bool,
 }
 
 /// Per-function state of the walker.
@@ -526,7 +529,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
         let guards = self.guards && takes_ctx(function);
         if guards {
             let (line, col) = function.line_col(ir::Loc { line: 0, col: function.loc.col });
-            self.guard_check(&cx, line, col)?;
+            self.guard_check(&cx, guard::GuardSite::Entry, line, col)?;
         }
         self.builder.build_unconditional_branch(cx.blocks[0])?;
         let loop_heads = if guards { guard::loop_heads(function) } else { Vec::new() };
@@ -536,7 +539,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 let loc = block.stmts_with_locs().next().map_or(block.term_loc, |(_, loc)| loc);
                 self.set_location(scope, function, loc);
                 let (line, col) = function.line_col(loc);
-                self.guard_check(&cx, line, col)?;
+                self.guard_check(&cx, guard::GuardSite::LoopHead, line, col)?;
             }
             for (stmt, loc) in block.stmts_with_locs() {
                 self.set_location(scope, function, loc);

@@ -276,16 +276,19 @@ impl Compiler {
         }
     }
 
-    /// Errors and a missing `main` stop lowering.
-    fn ready_to_lower(&self) -> Result<(), Error> {
+    /// Errors stop lowering (a missing `main` does not; see `ready_to_lower`).
+    pub(crate) fn check_for_lowering(&self) -> Result<(), Error> {
         let errors: Vec<FileDiagnostic> = self
             .diagnostics()
             .into_iter()
             .filter(|d| d.diagnostic.severity == Severity::Error)
             .collect();
-        if !errors.is_empty() {
-            return Err(Error::Diagnostics(errors));
-        }
+        if errors.is_empty() { Ok(()) } else { Err(Error::Diagnostics(errors)) }
+    }
+
+    /// Errors and a missing `main` stop lowering.
+    fn ready_to_lower(&self) -> Result<(), Error> {
+        self.check_for_lowering()?;
         if !self.has_main() {
             return Err(Error::NoMain);
         }
@@ -304,8 +307,9 @@ impl Compiler {
         matches!(scope.get("main"), Some(vex_hir::scope::ItemRef::Function(_)))
     }
 
-    /// The database, for tools that run their own queries on top of Vex's.
-    pub fn db(&self) -> &RootDatabase {
+    /// The database, for tools that run their own queries on top of Vex's (see
+    /// [`crate::unstable::database`]).
+    pub(crate) fn db(&self) -> &RootDatabase {
         &self.db
     }
 }

@@ -19,8 +19,9 @@ mod compiler;
 pub mod diagnostics;
 mod program;
 
-pub use vex_hir as hir;
 pub use vex_syntax as syntax;
+
+pub mod unstable;
 
 #[cfg(feature = "llvm")]
 pub use call::{AsyncCall, AsyncFunc, CallError, Func, Param, Params, Value, VexType};

@@ -82,7 +82,7 @@ fn test(args: &[String]) -> Result {
     step("Rust workspace tests", || cargo(&["test", "--workspace", "--all-features", "--locked"]))?;
     for example in host_examples()? {
         step(&format!("Rust host example: {example}"), || {
-            cargo(&["run", "--quiet", "--locked", "--example", &example])
+            cargo(&["run", "--quiet", "--locked", "--all-features", "--example", &example])
         })?;
     }
     step("vex without LLVM (no default features) builds and tests", || {

@@ -176,13 +176,18 @@ pub unsafe fn run_entry(
     // SAFETY: the caller guarantees `entry`.
     let report = unsafe { runtime.run_program(entry) };
     let output = runtime.take_output();
-    // The tasks a stopped run left release what they hold, within a budget.
-    let budget = Interrupt::new();
-    let stopped = runtime.clone();
-    let _budget_hook = budget.on_trigger(move || stopped.interrupt());
-    let _deadline = budget.trigger_at(std::time::Instant::now() + TEARDOWN_BUDGET);
-    // SAFETY: the tasks' code is `entry`'s module, alive during the call (see above).
-    unsafe { runtime.teardown() };
+    // The tasks a stopped run left release what they hold, within a budget (a run that
+    // ended normally left none).
+    let stopped_run =
+        !matches!(report.ending, ProgramEnding::Returned(_) | ProgramEnding::Unfinished);
+    if stopped_run {
+        let budget = Interrupt::new();
+        let stopped = runtime.clone();
+        let _budget_hook = budget.on_trigger(move || stopped.interrupt());
+        let _deadline = budget.trigger_at(std::time::Instant::now() + TEARDOWN_BUDGET);
+        // SAFETY: the tasks' code is `entry`'s module, alive during the call (see above).
+        unsafe { runtime.teardown() };
+    }
     drop(hook);
     Ok(RunOutcome::new(
         ending_of(report, &request.interrupt),

@@ -23,9 +23,43 @@
 #define SLAB_REGION_SIZE (2u << 20)
 #define SLAB_HUGE_AFTER 2 /* regions mapped before huge pages are requested */
 
+/* Regions of destroyed runtimes kept for the next runtimes of the process (mapping,
+ * trimming and unmapping a region costs more than a whole short run: page faults and,
+ * for munmap, TLB shootdowns on every CPU). At most REGION_CACHE_MAX (4 MiB) are kept;
+ * only small-page regions, so a cached region behaves like a fresh one. */
+#define REGION_CACHE_MAX 2
+static pthread_mutex_t region_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *region_cache[REGION_CACHE_MAX];
+static int region_cache_len;
+
+static char *cached_region(void) {
+    pthread_mutex_lock(&region_cache_lock);
+    char *r = region_cache_len > 0 ? region_cache[--region_cache_len] : NULL;
+    pthread_mutex_unlock(&region_cache_lock);
+    return r;
+}
+
+static bool cache_region(char *r) {
+    pthread_mutex_lock(&region_cache_lock);
+    bool kept = region_cache_len < REGION_CACHE_MAX;
+    if (kept) region_cache[region_cache_len++] = r;
+    pthread_mutex_unlock(&region_cache_lock);
+    return kept;
+}
+
 /* Maps a new region aligned to its size (the caller holds alloc_lock). */
 static bool new_region(Runtime *rt) {
     size_t size = SLAB_REGION_SIZE;
+    char *cached = rt->nregions < SLAB_HUGE_AFTER ? cached_region() : NULL;
+    if (cached) {
+        rt->nregions++;
+        VexChunk *first = (VexChunk *)cached;
+        first->next = rt->regions;
+        rt->regions = first;
+        rt->region_next = cached;
+        rt->region_end = cached + size;
+        return true;
+    }
     char *p = mmap(NULL, 2 * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) return false;
     char *start = (char *)(((uintptr_t)p + size - 1) & ~(uintptr_t)(size - 1));
@@ -208,9 +242,13 @@ void slab_each_task(Runtime *rt, void (*fn)(VexTask *t, void *arg), void *arg) {
 
 void slab_destroy(Runtime *rt) {
     VexChunk *c = rt->regions;
+    /* Regions are listed newest first: the oldest ones, mapped with small pages, come
+     * last. */
+    uint32_t index = rt->nregions;
     while (c) {
         VexChunk *next = c->next;
-        munmap(c, SLAB_REGION_SIZE);
+        index--;
+        if (index >= SLAB_HUGE_AFTER || !cache_region((char *)c)) munmap(c, SLAB_REGION_SIZE);
         c = next;
     }
     rt->regions = NULL;

@@ -1268,6 +1268,12 @@ static uint64_t sleep_deadline(Runtime *rt, uint64_t millis) {
 }
 
 void worker_await_after(WorkerContext *ctx, uint64_t millis) {
+    if (millis == 0 && !ctx->rt->virtual_clock) {
+        /* Rounding up to the next whole millisecond would make a sleep of 0 wait up to
+         * 1 ms: it lets the other ready tasks run, like a yield. */
+        ctx->pending_kind = WAIT_YIELD;
+        return;
+    }
     ctx->pending_kind = WAIT_SLEEP;
     ctx->pending_arg = sleep_deadline(ctx->rt, millis);
 }

@@ -9,11 +9,15 @@
 //! `%fs`-relative memory). At loop heads the load is volatile, so that it stays in every
 //! iteration (another thread writes the word to interrupt); at function entries of
 //! optimised code it is a plain load, which the optimiser may merge with another check's.
-//! The slow path is a call of `vex_guard_hit` (cold, noreturn) that may write memory, as
-//! it does: declaring it read-only would let instruction selection drop the call. So a
-//! function with a check is never `memory(none)`, and the optimiser no longer merges two
-//! calls of a pure recursive function (bench/RESULTS.md: fib). What the checks cost is
-//! measured there.
+//! The slow path calls `vex_guard_hit` (cold, noreturn), which may write memory, as it
+//! does: a function with a check is therefore never `memory(none)`, and the optimiser no
+//! longer merges two calls of a pure recursive function (bench/RESULTS.md: fib).
+//! Declaring it read-only does not work: instruction selection then drops the call.
+//!
+//! Executables get entry checks only: nothing interrupts them but a signal (`vex run
+//! --aot --timeout` kills the child), so their loops need no check and keep their
+//! vectorised, unrolled shape. In-process code (the JIT) checks every loop head: what that
+//! costs in tight loops is measured in `bench/RESULTS.md`.
 
 use super::{Codegen, FnCx};
 use crate::Error;

@@ -133,6 +133,7 @@ pub fn compile_module_with<'ctx>(
         debug,
         guards: guard::target_has_guard(&target.triple()),
         guards_optimised: target.options().opt_level != crate::OptLevel::O0,
+        loop_guards: !options.with_c_main,
     };
     for function in &module.functions {
         if function.has_waits() {
@@ -225,6 +226,9 @@ struct Codegen<'a, 'ctx> {
     guards: bool,
     /// Whether the module will be optimised (entry checks may then be plain loads).
     guards_optimised: bool,
+    /// Whether loop heads get checks too: only for in-process code, which a host may
+    /// interrupt (an executable is stopped by a signal).
+    loop_guards: bool,
 }
 
 /// Per-function state of the walker.
@@ -532,7 +536,8 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             self.guard_check(&cx, guard::GuardSite::Entry, line, col)?;
         }
         self.builder.build_unconditional_branch(cx.blocks[0])?;
-        let loop_heads = if guards { guard::loop_heads(function) } else { Vec::new() };
+        let loop_heads =
+            if guards && self.loop_guards { guard::loop_heads(function) } else { Vec::new() };
         for (idx, block) in function.blocks.iter().enumerate() {
             self.builder.position_at_end(cx.blocks[idx]);
             if loop_heads.get(idx).copied().unwrap_or(false) {

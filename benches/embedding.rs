@@ -6,7 +6,11 @@
 //! - `run_hello_async/...`: an `async fn main` that awaits `async_sleep(0)` first, so the
 //!   run goes through a suspension and the timer before it prints.
 //!
-//! The project's goal: at most 50 µs per run. `cargo bench --bench embedding`.
+//! - `call/add`: a typed call of `fn add(a: i64, b: i64): i64` from Rust;
+//!   `call/async_wait`: a call of a trivial `async fn` and a blocking wait for its future.
+//!
+//! The project's goals: at most 50 µs per run, 100 ns per typed call, 2 µs per async
+//! call. `cargo bench --bench embedding`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -47,5 +51,28 @@ fn run_hello_async(c: &mut Criterion) {
     bench_runs(c, "run_hello_async", HELLO_ASYNC);
 }
 
-criterion_group!(benches, run_hello, run_hello_async);
+/// A typed call of `fn add(a: i64, b: i64): i64` (goal: <= 100 ns) and of an async
+/// function whose future the host waits for (goal: <= 2 µs).
+fn calls(c: &mut Criterion) {
+    let mut compiler = vex::Compiler::new();
+    compiler.set_file(
+        "main.vx",
+        "fn add(a: i64, b: i64): i64 { a + b }\nasync fn inc(x: i64): i64 { x + 1 }\nfn main() {}\n",
+    );
+    let program = compiler.compile(&vex::Config::new()).expect("the program compiles");
+    let add = program.func::<(i64, i64), i64>("add").expect("add");
+    let inc = program.async_func::<(i64,), i64>("inc").expect("inc");
+    assert_eq!(add.call((1, 2)), Ok(3));
+    assert_eq!(inc.call((1,)).wait(), Ok(2));
+    let mut group = c.benchmark_group("call");
+    group.bench_function("add", |b| {
+        b.iter(|| black_box(add.call(black_box((20, 22)))));
+    });
+    group.bench_function("async_wait", |b| {
+        b.iter(|| black_box(inc.call(black_box((41,))).wait()));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, run_hello, run_hello_async, calls);
 criterion_main!(benches);

@@ -9,6 +9,10 @@
 //! - `call/add`: a typed call of `fn add(a: i64, b: i64): i64` from Rust;
 //!   `call/async_wait`: a call of a trivial `async fn` and a blocking wait for its future.
 //!
+//! - `host_fn_x1000/*`: 1000 calls from Vex of a host closure against 1000 calls of a
+//!   Vex function (-O0, so neither is inlined away): the difference per call is the
+//!   overhead of calling into the host.
+//!
 //! The project's goals: at most 50 µs per run, 100 ns per typed call, 2 µs per async
 //! call. `cargo bench --bench embedding`.
 
@@ -74,5 +78,25 @@ fn calls(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, run_hello, run_hello_async, calls);
+/// What a call of a host closure costs Vex code (goal: <= 20 ns over a call of a Vex
+/// function): a loop of 1000 calls of `host_id` against one of 1000 calls of the same
+/// function written in Vex (kept out of line).
+fn host_function_calls(c: &mut Criterion) {
+    let mut compiler = vex::Compiler::new();
+    compiler.set_file(
+        "main.vx",
+        "extern \"C\" fn host_id(x: i64): i64\nfn vex_id(x: i64): i64 {\n    if x < 0 { $panic(\"negative\") }\n    x\n}\nfn through_host(n: i64): i64 {\n    let! s = 0\n    for i in 0..n { s = s + host_id(i) }\n    s\n}\nfn through_vex(n: i64): i64 {\n    let! s = 0\n    for i in 0..n { s = s + vex_id(i) }\n    s\n}\nfn main() {}\n",
+    );
+    compiler.define_host_fn("host_id", |(x,): (i64,)| x);
+    let program = compiler.compile(&vex::Config::new().opt_level(vex::OptLevel::O0)).unwrap();
+    let through_host = program.func::<(i64,), i64>("through_host").unwrap();
+    let through_vex = program.func::<(i64,), i64>("through_vex").unwrap();
+    assert_eq!(through_host.call((1000,)), through_vex.call((1000,)));
+    let mut group = c.benchmark_group("host_fn_x1000");
+    group.bench_function("host_closure", |b| b.iter(|| black_box(through_host.call((1000,)))));
+    group.bench_function("vex_function", |b| b.iter(|| black_box(through_vex.call((1000,)))));
+    group.finish();
+}
+
+criterion_group!(benches, run_hello, run_hello_async, calls, host_function_calls);
 criterion_main!(benches);

@@ -258,6 +258,136 @@ tuples! {
     (A 0, B 1, C 2, D 3, E 4, F 5),
 }
 
+/// The parameters of a host function as the host receives them: `()` or a tuple of
+/// [`Value`]s, one per parameter of the `extern "C"` declaration.
+pub trait HostArgs: sealed::Sealed + Sized {
+    /// The parameter types.
+    fn types() -> Vec<Type>;
+    /// Reads the arguments from their offsets.
+    ///
+    /// # Safety
+    /// `src` must hold the tuple layout of `types()`, whose field offsets are `at`.
+    #[doc(hidden)]
+    unsafe fn load_all(src: *const u8, at: &[u64]) -> Self;
+}
+
+impl HostArgs for () {
+    fn types() -> Vec<Type> {
+        Vec::new()
+    }
+    unsafe fn load_all(_src: *const u8, _at: &[u64]) -> Self {}
+}
+
+macro_rules! host_args {
+    ($(($($name:ident $index:tt),+)),* $(,)?) => {$(
+        impl<$($name: Value),+> HostArgs for ($($name,)+) {
+            fn types() -> Vec<Type> { vec![$($name::vex_type()),+] }
+            unsafe fn load_all(src: *const u8, at: &[u64]) -> Self {
+                // SAFETY: the offsets are those of `types()` at src.
+                unsafe { ($($name::load(src.add(at[$index] as usize)),)+) }
+            }
+        }
+    )*};
+}
+
+host_args! {
+    (A 0),
+    (A 0, B 1),
+    (A 0, B 1, C 2),
+    (A 0, B 1, C 2, D 3),
+    (A 0, B 1, C 2, D 3, E 4),
+    (A 0, B 1, C 2, D 3, E 4, F 5),
+}
+
+/// A host closure as a program sees it: the closure and the offsets of its arguments.
+pub(crate) struct HostClosure<F> {
+    function: F,
+    offsets: Vec<u64>,
+    name: String,
+}
+
+/// A host closure registered with a [`crate::Compiler`], type-erased.
+#[derive(Clone)]
+pub(crate) struct RegisteredClosure {
+    pub(crate) name: String,
+    pub(crate) params: Vec<Type>,
+    pub(crate) ret: Type,
+    pub(crate) dispatch: vex_async_lower::backend::HostDispatch,
+    /// Keeps the closure alive; `data` points into it.
+    pub(crate) keep: Arc<dyn std::any::Any + Send + Sync>,
+    pub(crate) data: usize,
+}
+
+impl RegisteredClosure {
+    pub(crate) fn new<A, R, F>(name: &str, function: F) -> RegisteredClosure
+    where
+        A: HostArgs + 'static,
+        R: Param + 'static,
+        F: Fn(A) -> R + Send + Sync + 'static,
+    {
+        let params = A::types();
+        let (_, offsets) = offsets(&params);
+        let closure = Arc::new(HostClosure { function, offsets, name: name.to_string() });
+        let data = Arc::as_ptr(&closure) as usize;
+        RegisteredClosure {
+            name: name.to_string(),
+            params,
+            ret: R::vex_type(),
+            dispatch: dispatch::<A, R, F>,
+            keep: closure,
+            data,
+        }
+    }
+}
+
+thread_local! {
+    /// The message of the last host closure that panicked on this thread.
+    static HOST_PANIC: std::cell::RefCell<std::ffi::CString> = std::cell::RefCell::default();
+}
+
+/// The dispatcher of a host closure (see `vex_async_lower::backend::HostDispatch`): reads
+/// the arguments, calls the closure and stores its result; a panic of the closure is
+/// caught and its message returned, for the calling Vex task to panic with.
+unsafe extern "C" fn dispatch<A, R, F>(
+    data: *const c_void,
+    args: *mut u8,
+    ret: *mut u8,
+) -> *const std::ffi::c_char
+where
+    A: HostArgs,
+    R: Param,
+    F: Fn(A) -> R,
+{
+    // SAFETY: `data` is the `HostClosure<F>` this dispatcher was registered with, kept
+    // alive by the program; the buffers have the layouts of A and R.
+    let closure = unsafe { &*data.cast::<HostClosure<F>>() };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: as above.
+        let args = unsafe { A::load_all(args, &closure.offsets) };
+        (closure.function)(args)
+    }));
+    match result {
+        Ok(value) => {
+            // SAFETY: `ret` has room for an R.
+            unsafe { value.store(ret) };
+            std::ptr::null()
+        }
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string());
+            let text = format!("host function `{}` panicked: {what}", closure.name);
+            let text = std::ffi::CString::new(text.replace('\0', " ")).unwrap_or_default();
+            HOST_PANIC.with(|slot| {
+                *slot.borrow_mut() = text;
+                slot.borrow().as_ptr()
+            })
+        }
+    }
+}
+
 /// A buffer aligned for every value a host passes (at most 8-byte alignment).
 struct Buffer(Vec<u64>);
 

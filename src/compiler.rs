@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use salsa::{Durability, Setter};
 use vex_hir::{Program as HirProgram, RootDatabase, SourceFile};
 
-use vex_async_lower::backend::{Backend, HostFunction, host_signature};
+use vex_async_lower::backend::{Backend, HostBinding, HostFunction, host_signature};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::program::{Config, Engine, OptLevel, Program};
@@ -80,6 +80,8 @@ pub struct Compiler {
     db: RootDatabase,
     files: BTreeMap<String, SourceFile>,
     host_functions: Vec<(String, usize)>,
+    #[cfg(feature = "llvm")]
+    host_closures: Vec<crate::call::RegisteredClosure>,
 }
 
 impl Default for Compiler {
@@ -91,7 +93,13 @@ impl Default for Compiler {
 impl Compiler {
     /// A compiler with no files.
     pub fn new() -> Compiler {
-        Compiler { db: RootDatabase::default(), files: BTreeMap::new(), host_functions: Vec::new() }
+        Compiler {
+            db: RootDatabase::default(),
+            files: BTreeMap::new(),
+            host_functions: Vec::new(),
+            #[cfg(feature = "llvm")]
+            host_closures: Vec::new(),
+        }
     }
 
     /// Adds the file at `path`, or replaces its text if it is already part of the
@@ -207,11 +215,34 @@ impl Compiler {
         self.ready_to_lower()?;
         let module = vex_async_lower::module_ir(&self.db);
         let backend = backend(config)?;
-        let host: Vec<HostFunction<'_>> = self
+        let mut host: Vec<HostFunction<'_>> = self
             .host_functions
             .iter()
-            .map(|(name, address)| HostFunction { name, address: *address })
+            .map(|(name, address)| HostFunction { name, binding: HostBinding::Address(*address) })
             .collect();
+        #[cfg(feature = "llvm")]
+        for closure in &self.host_closures {
+            let declared = module.externs.iter().find(|e| *e.name == *closure.name);
+            let Some(declared) = declared else {
+                return Err(Error::NoFunction(format!("extern \"C\" fn {}", closure.name)));
+            };
+            if declared.params != closure.params || declared.ret != closure.ret {
+                let show = |params: &[vex_async_lower::ir::Type],
+                            ret: &vex_async_lower::ir::Type| {
+                    let params: Vec<String> = params.iter().map(ToString::to_string).collect();
+                    format!("extern \"C\" fn({}): {ret}", params.join(", "))
+                };
+                return Err(Error::Signature {
+                    function: closure.name.clone(),
+                    declared: show(&declared.params, &declared.ret),
+                    requested: show(&closure.params, &closure.ret),
+                });
+            }
+            host.push(HostFunction {
+                name: &closure.name,
+                binding: HostBinding::Closure { dispatch: closure.dispatch, data: closure.data },
+            });
+        }
         let compiled = backend
             .compile(&module, &host)
             .map_err(|e| Error::Engine { engine: backend.name(), message: e.to_string() })?;
@@ -221,7 +252,42 @@ impl Compiler {
             .filter_map(|f| Some((f.name.to_string(), host_signature(f)?)))
             .filter(|(name, _)| self.is_free_function(name))
             .collect();
-        Ok(Program::new(compiled, backend.name(), config.clone(), signatures))
+        #[cfg(feature = "llvm")]
+        let keep = self.host_closures.iter().map(|c| c.keep.clone()).collect();
+        #[cfg(not(feature = "llvm"))]
+        let keep = Vec::new();
+        Ok(Program::new(compiled, backend.name(), config.clone(), signatures, keep))
+    }
+
+    /// Provides the `extern "C"` function `name` of the program (LANGUAGE.md §3) as a
+    /// Rust closure, with state if it likes: `A` is `()` or a tuple of the parameter
+    /// types, `R` the result type. [`Compiler::compile`] checks them against the
+    /// declaration (a missing declaration or another signature is an error before
+    /// anything runs). A panic of the closure becomes a panic of the calling Vex task, at
+    /// the call (`host function `NAME` panicked: MESSAGE`). Works in the JIT and the
+    /// evaluator; the executable engine refuses host functions.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicI64, Ordering};
+    /// let mut compiler = vex::Compiler::new();
+    /// compiler.set_file("main.vx", "extern \"C\" fn record(x: i64): i64\nfn main() {\n    println(record(2) + record(3))\n}\n");
+    /// let total = Arc::new(AtomicI64::new(0));
+    /// let seen = total.clone();
+    /// compiler.define_host_fn("record", move |(x,): (i64,)| seen.fetch_add(x, Ordering::SeqCst) + x);
+    /// let outcome = compiler.compile(&vex::Config::default()).unwrap().run(&vex::RunOptions::default()).unwrap();
+    /// assert_eq!(outcome.stdout, "7\n");
+    /// assert_eq!(total.load(Ordering::SeqCst), 5);
+    /// ```
+    #[cfg(feature = "llvm")]
+    pub fn define_host_fn<A, R, F>(&mut self, name: &str, function: F)
+    where
+        A: crate::call::HostArgs + 'static,
+        R: crate::call::Param + 'static,
+        F: Fn(A) -> R + Send + Sync + 'static,
+    {
+        self.host_closures.retain(|c| c.name != name);
+        self.host_closures.push(crate::call::RegisteredClosure::new::<A, R, F>(name, function));
     }
 
     /// Provides the `extern "C"` function `name` of the program (LANGUAGE.md §3) from the

@@ -24,7 +24,7 @@ pub use vex_syntax as syntax;
 pub mod unstable;
 
 #[cfg(feature = "llvm")]
-pub use call::{AsyncCall, AsyncFunc, CallError, Func, Param, Params, Value, VexType};
+pub use call::{AsyncCall, AsyncFunc, CallError, Func, HostArgs, Param, Params, Value, VexType};
 pub use compiler::{Compiler, Error, FileDiagnostic};
 pub use diagnostics::{Diagnostic, Severity};
 pub use program::{

@@ -249,6 +249,8 @@ pub(crate) struct ProgramInner {
     /// before nothing that it needs: it is dropped first, while the code lives.
     #[cfg(feature = "llvm")]
     serving: OnceLock<ServingRuntime>,
+    /// The host closures the compiled code calls (dropped after it, see Drop).
+    _host_closures: Vec<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl Drop for ProgramInner {
@@ -311,6 +313,7 @@ impl Program {
         engine: &'static str,
         config: Config,
         signatures: HashMap<String, HostSignature>,
+        host_closures: Vec<Arc<dyn std::any::Any + Send + Sync>>,
     ) -> Program {
         Program {
             inner: Arc::new(ProgramInner {
@@ -320,6 +323,7 @@ impl Program {
                 signatures,
                 #[cfg(feature = "llvm")]
                 serving: OnceLock::new(),
+                _host_closures: host_closures,
             }),
         }
     }

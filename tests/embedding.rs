@@ -330,3 +330,52 @@ fn an_interrupted_run_cancels_its_tasks_and_their_defers_run() {
     assert_eq!(outcome.stdout, "spinning\n");
     assert_eq!(DEFERS_RUN.load(Ordering::SeqCst) - before, 11);
 }
+
+/// Host functions as Rust closures with state, in the JIT and the evaluator: checked
+/// against the declaration when compiling; a panic of the closure is a panic of the
+/// calling task at the call, and the host lives on.
+#[test]
+fn host_closures_with_state_in_the_jit_and_the_evaluator() {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicU32;
+    let text = "extern \"C\" fn tally(x: i64, weight: f64): f64\nextern \"C\" fn flag(on: bool): bool\nextern \"C\" fn fail(code: i32): i32\nfn main() {\n    println(tally(2, 0.5) + tally(4, 1.0))\n    println(flag(true))\n    if args().len() > 0 {\n        println(fail(7))\n    }\n}\n";
+    for engine in [Engine::Jit, Engine::Interpreter] {
+        let mut compiler = compiler(text);
+        let calls = Arc::new(AtomicU32::new(0));
+        let counted = calls.clone();
+        compiler.define_host_fn("tally", move |(x, weight): (i64, f64)| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            x as f64 * weight
+        });
+        compiler.define_host_fn("flag", |(on,): (bool,)| !on);
+        compiler.define_host_fn("fail", |(code,): (i32,)| -> i32 { panic!("code {code}") });
+        let program = compiler.compile(&deterministic(engine)).unwrap();
+        let outcome = program.run(&RunOptions::new()).unwrap();
+        assert_eq!(outcome.stdout, "5\nfalse\n", "{engine:?}");
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "{engine:?}");
+        let outcome = program.run(&RunOptions::new().args(["fail"])).unwrap();
+        let Ending::Panicked(panic) = &outcome.ending else { panic!("{engine:?}: {outcome:?}") };
+        assert_eq!(panic.message, "host function `fail` panicked: code 7", "{engine:?}");
+        assert_eq!(panic.location.file, "main.vx");
+        // The program and the host carry on.
+        assert_eq!(program.run(&RunOptions::new()).unwrap().stdout, "5\nfalse\n");
+    }
+}
+
+#[test]
+fn host_closures_are_checked_against_their_declarations() {
+    let mut wrong = compiler("extern \"C\" fn scale(x: i64): i64\nfn main() {}\n");
+    wrong.define_host_fn("scale", |(x,): (i32,)| x * 2);
+    let error = wrong.compile(&deterministic(Engine::Jit)).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`scale` is `extern \"C\" fn(i64): i64`, not `extern \"C\" fn(i32): i32`"
+    );
+    let mut missing = compiler("fn main() {}\n");
+    missing.define_host_fn("nowhere", |(): ()| 1i64);
+    assert!(matches!(missing.compile(&deterministic(Engine::Jit)), Err(Error::NoFunction(_))));
+    // The executable engine cannot call into the host.
+    let mut exe = compiler("extern \"C\" fn scale(x: i64): i64\nfn main() {}\n");
+    exe.define_host_fn("scale", |(x,): (i64,)| x * 2);
+    assert!(exe.compile(&deterministic(Engine::Executable)).is_err());
+}

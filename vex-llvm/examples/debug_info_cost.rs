@@ -27,7 +27,7 @@ fn start_up(module: &ir::Module, level: OptLevel, debug_info: bool) -> Duration 
     let target = HostTarget::new(TargetOptions::default()).unwrap();
     let context = Context::create();
     let start = Instant::now();
-    let options = CodegenOptions { with_c_main: false, debug_info };
+    let options = CodegenOptions { with_c_main: false, debug_info, ..CodegenOptions::default() };
     let llvm = compile_module_with(&context, &target, module, options).unwrap();
     if level != OptLevel::O0 {
         vex_llvm::opt::optimize(&llvm, &target, level, false).unwrap();

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use inkwell::context::Context;
 use vex_async_lower::backend::{
-    Backend, BackendError, Compiled, Ending, HostFunction, Interruption, RunOutcome, RunRequest,
-    host_signature,
+    Backend, BackendError, Compiled, Ending, HostBinding, HostFunction, Interruption, RunOutcome,
+    RunRequest, host_signature,
 };
 use vex_async_lower::ir;
 use vex_rt_sys::ProgramReport;
@@ -44,15 +44,39 @@ impl JitBackend {
         let context_ref: &'static Context = unsafe { &*(&*context as *const Context) };
         let target =
             HostTarget::new(TargetOptions { opt_level: self.opt_level, native_cpu: true })?;
-        let llvm = compile_module(context_ref, &target, module, false)?;
+        let closures: Vec<(&str, usize, usize)> = host_functions
+            .iter()
+            .filter_map(|h| match h.binding {
+                HostBinding::Closure { dispatch, data } => Some((h.name, dispatch as usize, data)),
+                HostBinding::Address(_) => None,
+            })
+            .collect();
+        let options = CodegenOptions {
+            host_closures: closures.iter().map(|c| c.0.to_string()).collect(),
+            ..CodegenOptions::default()
+        };
+        let llvm = compile_module_with(context_ref, &target, module, options)?;
         if self.opt_level != OptLevel::O0 {
             crate::opt::optimize(&llvm, &target, self.opt_level, false)?;
         }
         let jit = Jit::new(llvm, self.opt_level)?;
+        // Each closure's `{ dispatch, data }` lives in host memory the program owns; the
+        // module's global `vex.host.NAME` is mapped onto it.
+        // (Filled once and never changed: the addresses of its elements stay put.)
+        let closure_slots: Vec<[usize; 2]> = closures.iter().map(|c| [c.1, c.2]).collect();
+        for ((name, _, _), slot) in closures.iter().zip(&closure_slots) {
+            let symbol = crate::codegen::host_closure_symbol(name);
+            if let Some(global) = jit.module().get_global(&symbol) {
+                jit.map_global(&global, slot.as_ptr() as usize);
+            } else if !module.externs.iter().any(|e| &*e.name == *name) {
+                return Err(Error::UnknownHostFunction(name.to_string()));
+            }
+        }
         for host in host_functions {
+            let HostBinding::Address(address) = host.binding else { continue };
             // SAFETY: the caller of compile gives addresses of functions with the
-            // signatures the program declares (see `HostFunction`).
-            if !unsafe { jit.bind_host_function(host.name, host.address) } {
+            // signatures the program declares (see `HostBinding::Address`).
+            if !unsafe { jit.bind_host_function(host.name, address) } {
                 return Err(Error::UnknownHostFunction(host.name.to_string()));
             }
         }
@@ -68,7 +92,7 @@ impl JitBackend {
                 jit.function_address(&crate::codegen::host_call_symbol(&function.name))?;
             host_calls.insert(function.name.to_string(), address);
         }
-        Ok(JitProgram { entry, host_calls, jit, _context: context })
+        Ok(JitProgram { entry, host_calls, jit, _closure_slots: closure_slots, _context: context })
     }
 }
 
@@ -92,6 +116,8 @@ pub struct JitProgram {
     /// The host entries of the functions a host can call, by name.
     host_calls: std::collections::HashMap<String, usize>,
     jit: Jit<'static>,
+    /// `{ dispatch, data }` of each host closure, which the compiled code reads.
+    _closure_slots: Vec<[usize; 2]>,
     _context: Box<Context>,
 }
 
@@ -139,7 +165,8 @@ impl AotBackend {
             HostTarget::new(TargetOptions { opt_level: self.opt_level, native_cpu: false })?;
         // Executables carry DWARF line tables, so debuggers and profilers show Vex
         // file:line (`vex build`, and the AOT engine of `vex run`).
-        let options = CodegenOptions { with_c_main: true, debug_info: true };
+        let options =
+            CodegenOptions { with_c_main: true, debug_info: true, ..CodegenOptions::default() };
         let llvm = compile_module_with(&context, &target, module, options)?;
         build_executable(&llvm, output, self.opt_level, &LinkOptions::default())?;
         Ok(())

@@ -89,6 +89,12 @@ impl<'ctx> Jit<'ctx> {
             .collect()
     }
 
+    /// Maps the global `global` (a declaration of the module) onto host memory at
+    /// `address`. Before the first function lookup.
+    pub fn map_global(&self, global: &inkwell::values::GlobalValue<'ctx>, address: usize) {
+        self.engine.add_global_mapping(global, address);
+    }
+
     /// The module being executed.
     pub fn module(&self) -> &Module<'ctx> {
         &self.module

@@ -57,7 +57,8 @@ fn debug_info_gives_every_instruction_its_vex_line() {
     let module = lower("located.vx", LOCATED);
     let target = HostTarget::new(TargetOptions::default()).unwrap();
     let context = Context::create();
-    let options = CodegenOptions { with_c_main: true, debug_info: true };
+    let options =
+        CodegenOptions { with_c_main: true, debug_info: true, ..CodegenOptions::default() };
     let llvm = compile_module_with(&context, &target, &module, options).unwrap();
     let text = llvm.print_to_string().to_string();
     assert!(text.contains("!DIFile(filename: \"located.vx\""), "{text}");
@@ -101,7 +102,8 @@ fn the_jit_runs_code_with_debug_info() {
     for level in [OptLevel::O0, OptLevel::O2] {
         let context = Context::create();
         let target = HostTarget::new(TargetOptions::default()).unwrap();
-        let options = CodegenOptions { with_c_main: false, debug_info: true };
+        let options =
+            CodegenOptions { with_c_main: false, debug_info: true, ..CodegenOptions::default() };
         let llvm = compile_module_with(&context, &target, &module, options).unwrap();
         if level != OptLevel::O0 {
             vex_llvm::opt::optimize(&llvm, &target, level, false).unwrap();

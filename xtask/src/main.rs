@@ -10,11 +10,15 @@
 //! - `cargo xtask proptest [CASES]` runs the property tests with many cases.
 //! - `cargo xtask load [SECONDS]` puts the HTTP example under wrk and chaos clients
 //!   (`load.rs`).
+//! - `cargo xtask api [--update]` checks the public API of `vex` against `api/vex.txt`
+//!   (or rewrites it): `api.rs`.
 //! - `cargo xtask deps` only installs the system dependencies.
 //!
-//! It uses nothing but `std`, so it builds in seconds on a fresh machine. It must not
-//! contain compiler logic: it only orders commands.
+//! It uses nothing but `std` (and, for `api`, the types of rustdoc's JSON), so it builds
+//! in seconds on a fresh machine. It must not contain compiler logic: it only orders
+//! commands.
 
+mod api;
 mod deps;
 mod load;
 
@@ -38,6 +42,8 @@ commands:
                             workers) under `wrk -t2 -c100` for SECONDS (default 30) while
                             chaos clients abandon connections at random; fails if the
                             server stops answering, leaks a descriptor or crashes
+  api [--update]            check the public API of vex against api/vex.txt; --update
+                            rewrites the file after an intended change
   deps                      install missing system dependencies only
 ";
 
@@ -53,6 +59,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("proptest") => proptest(&args[1..]),
         Some("load") => load::load(&args[1..]),
+        Some("api") => api::api(&args[1..]),
         Some("deps") => deps::ensure_all(),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -80,6 +87,7 @@ fn test(args: &[String]) -> Result {
     deps::ensure_all()?;
     let started = Instant::now();
     step("Rust workspace tests", || cargo(&["test", "--workspace", "--all-features", "--locked"]))?;
+    step("public API of vex matches api/vex.txt", || api::check(false))?;
     for example in host_examples()? {
         step(&format!("Rust host example: {example}"), || {
             cargo(&["run", "--quiet", "--locked", "--all-features", "--example", &example])

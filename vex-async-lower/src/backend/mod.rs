@@ -196,13 +196,39 @@ pub fn host_signature(function: &crate::ir::Function) -> Option<HostSignature> {
         .then(|| HostSignature { params, ret: ret.clone(), is_async })
 }
 
-/// A host function for a program's `extern "C"` declaration: name and address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A host function for a program's `extern "C"` declaration.
+#[derive(Debug, Clone, Copy)]
 pub struct HostFunction<'a> {
     /// The declared name.
     pub name: &'a str,
-    /// The address of a C-ABI function with the declared signature.
-    pub address: usize,
+    /// How the host provides it.
+    pub binding: HostBinding,
+}
+
+/// The dispatcher of a host closure: called with the closure's `data`, the arguments laid
+/// out like the IR tuple of the declared parameter types at `args`, and room for the
+/// result at `ret`. Returns NULL, or the message of a panic of the closure (a C string
+/// valid until the calling thread's next call of a dispatcher), which the caller turns
+/// into a panic of the calling Vex task at the call site.
+pub type HostDispatch = unsafe extern "C" fn(
+    data: *const std::ffi::c_void,
+    args: *mut u8,
+    ret: *mut u8,
+) -> *const std::ffi::c_char;
+
+/// How the host provides an `extern "C"` function.
+#[derive(Debug, Clone, Copy)]
+pub enum HostBinding {
+    /// A C function with exactly the declared signature, at this address (JIT only).
+    Address(usize),
+    /// A closure behind a dispatcher (every engine that runs code in this process, and
+    /// the evaluator); `data` stays valid as long as the compiled program.
+    Closure {
+        /// Calls the closure.
+        dispatch: HostDispatch,
+        /// The closure.
+        data: usize,
+    },
 }
 
 /// An engine that compiles lowered programs.
@@ -252,21 +278,38 @@ impl Backend for Evaluator {
         module: &Module,
         host_functions: &[HostFunction<'_>],
     ) -> Result<Arc<dyn Compiled>, BackendError> {
-        if let Some(f) = host_functions.first() {
-            return Err(format!(
-                "the evaluator cannot call host functions (`{}` was given)",
-                f.name
-            )
-            .into());
+        let mut host = Vec::new();
+        for f in host_functions {
+            match f.binding {
+                HostBinding::Closure { dispatch, data } => {
+                    host.push((f.name.to_string(), dispatch, data));
+                }
+                HostBinding::Address(_) => {
+                    return Err(format!(
+                        "the evaluator cannot call a host function given as an address (`{}`): \
+                         give it as a closure",
+                        f.name
+                    )
+                    .into());
+                }
+            }
         }
-        Ok(Arc::new(EvaluatedProgram { module: Arc::new(module.clone()) }))
+        Ok(Arc::new(EvaluatedProgram { module: Arc::new(module.clone()), host }))
     }
 }
 
 /// A program for the evaluator: the lowered module itself.
 struct EvaluatedProgram {
     module: Arc<Module>,
+    /// Host closures: name, dispatcher, data.
+    host: Vec<(String, HostDispatch, usize)>,
 }
+
+// SAFETY: the closure data pointers belong to `Send + Sync` closures the host keeps alive
+// with the program (see `HostBinding::Closure`).
+unsafe impl Send for EvaluatedProgram {}
+// SAFETY: see above.
+unsafe impl Sync for EvaluatedProgram {}
 
 impl Compiled for EvaluatedProgram {
     fn run_main(&self, request: &RunRequest) -> Result<RunOutcome, BackendError> {
@@ -275,6 +318,7 @@ impl Compiled for EvaluatedProgram {
         options.stream_output = !request.capture_output;
         options.fuel = request.fuel;
         options.interrupt = Some(request.interrupt.clone());
+        options.host = self.host.clone();
         let result = eval::run_main(&self.module, options);
         if !result.errors.is_empty() {
             return Err(format!("the evaluator stopped: {}", result.errors.join("; ")).into());

@@ -32,6 +32,52 @@ impl<'m> Machine<'m> {
         result
     }
 
+    /// Calls a host closure for the extern `func`: the arguments go in a buffer laid out
+    /// like the IR tuple of the declared parameter types, the result comes back in
+    /// another; a panic of the closure is a panic of the calling task.
+    fn call_host(
+        &mut self,
+        caller: &Function,
+        func: &str,
+        dispatch: HostDispatch,
+        data: usize,
+        args: &[Value],
+    ) -> Res<Value> {
+        let Some(decl) = self.externs.iter().find(|e| &*e.name == func) else {
+            return err(format!("unknown extern function {func}"));
+        };
+        let (layout, offsets) = layout::fields_layout(decl.params.iter(), &self.types);
+        let mut buffer = vec![0u64; (layout.size as usize).div_ceil(8).max(1)];
+        let bytes: &mut [u8] = bytemuck_bytes(&mut buffer);
+        for ((value, ty), offset) in args.iter().zip(&decl.params).zip(&offsets) {
+            write_scalar(&mut bytes[*offset as usize..], ty, value)?;
+        }
+        let ret_size = layout::layout_of(&decl.ret, &self.types).size;
+        let mut ret = vec![0u64; (ret_size as usize).div_ceil(8).max(1)];
+        // SAFETY: the dispatcher reads the parameters of the declared types from the
+        // buffer and writes a value of the declared result type (see `HostDispatch`).
+        let message = unsafe {
+            dispatch(
+                data as *const std::ffi::c_void,
+                buffer.as_mut_ptr().cast(),
+                ret.as_mut_ptr().cast(),
+            )
+        };
+        if !message.is_null() {
+            // SAFETY: a non-null result is a C string (see `HostDispatch`).
+            let text = unsafe { std::ffi::CStr::from_ptr(message) }.to_string_lossy().into_owned();
+            return Err(Stop::Panic(Panic {
+                message: text,
+                location: SourceLocation {
+                    file: caller.loc.file.to_string(),
+                    line: caller.loc.line,
+                    column: caller.loc.col,
+                },
+            }));
+        }
+        read_scalar(bytemuck_bytes(&mut ret), &decl.ret)
+    }
+
     /// Takes one step: spends fuel, and every [`INTERRUPT_POLL_STEPS`] steps looks at
     /// the interrupt.
     fn tick(&mut self) -> Res<()> {
@@ -178,6 +224,14 @@ impl<'m> Machine<'m> {
             }
             Stmt::CallExtern { dest, func, args } => {
                 let args = args.iter().map(|a| self.operand(frame, a)).collect::<Res<Vec<_>>>()?;
+                let host = self.options.host.iter().find(|h| *h.0 == **func).map(|h| (h.1, h.2));
+                if let Some((dispatch, data)) = host {
+                    let v = self.call_host(frame.f, func, dispatch, data, &args)?;
+                    if let Some(d) = dest {
+                        self.write(frame, d, v)?;
+                    }
+                    return Ok(());
+                }
                 let v = match (&**func, args.as_slice()) {
                     ("abs", [Value::Int(x, ty)]) => Value::Int(normalize(x.abs(), *ty), *ty),
                     ("labs" | "llabs", [Value::Int(x, ty)]) => {
@@ -307,4 +361,60 @@ impl<'m> Machine<'m> {
             }
         }
     }
+}
+
+/// The bytes of a buffer of words.
+fn bytemuck_bytes(words: &mut [u64]) -> &mut [u8] {
+    // SAFETY: u8 has no alignment or validity requirements; the length covers the words.
+    unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr().cast(), words.len() * 8) }
+}
+
+/// Writes a scalar value of type `ty` at the start of `at` (little endian, the layout of
+/// `ir::layout`).
+fn write_scalar(at: &mut [u8], ty: &Type, value: &Value) -> Res<()> {
+    match (ty, value) {
+        (Type::Bool, Value::Bool(b)) => at[0] = u8::from(*b),
+        (Type::Int(int), Value::Int(v, _)) => {
+            let n = (int.bits() / 8) as usize;
+            at[..n].copy_from_slice(&(*v as u64).to_le_bytes()[..n]);
+        }
+        (Type::Float(FloatTy::F64), Value::Float(v, _)) => {
+            at[..8].copy_from_slice(&v.to_le_bytes())
+        }
+        (Type::Float(FloatTy::F32), Value::Float(v, _)) => {
+            at[..4].copy_from_slice(&(*v as f32).to_le_bytes())
+        }
+        (Type::Unit, _) => {}
+        (ty, v) => return err(format!("cannot pass {v:?} to a host function as {ty:?}")),
+    }
+    Ok(())
+}
+
+/// Reads a scalar value of type `ty` from the start of `at`.
+fn read_scalar(at: &[u8], ty: &Type) -> Res<Value> {
+    Ok(match ty {
+        Type::Unit => Value::Unit,
+        Type::Bool => Value::Bool(at[0] != 0),
+        Type::Int(int) => {
+            let n = (int.bits() / 8) as usize;
+            let mut raw = [0u8; 8];
+            raw[..n].copy_from_slice(&at[..n]);
+            let unsigned = u64::from_le_bytes(raw) as i128;
+            let bits = int.bits();
+            let v = if int.is_signed() && bits < 128 && unsigned >= 1i128 << (bits - 1) {
+                unsigned - (1i128 << bits)
+            } else {
+                unsigned
+            };
+            Value::Int(v, *int)
+        }
+        Type::Float(FloatTy::F64) => {
+            Value::Float(f64::from_le_bytes(at[..8].try_into().expect("8 bytes")), FloatTy::F64)
+        }
+        Type::Float(FloatTy::F32) => Value::Float(
+            f64::from(f32::from_le_bytes(at[..4].try_into().expect("4 bytes"))),
+            FloatTy::F32,
+        ),
+        other => return err(format!("a host function cannot return {other:?}")),
+    })
 }

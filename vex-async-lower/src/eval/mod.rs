@@ -33,7 +33,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use crate::backend::{Ending, Interrupt, Interruption, Panic, SourceLocation};
+use crate::backend::{Ending, HostDispatch, Interrupt, Interruption, Panic, SourceLocation};
 use crate::ir::*;
 
 /// Which IR the evaluator runs.
@@ -58,6 +58,9 @@ pub struct Options {
     /// Stops the run (as [`Ending::Interrupted`]) once raised; polled every
     /// [`INTERRUPT_POLL_STEPS`] steps.
     pub interrupt: Option<Interrupt>,
+    /// Host closures for `extern "C"` declarations: name, dispatcher and data (see
+    /// [`crate::backend::HostBinding::Closure`]).
+    pub host: Vec<(String, HostDispatch, usize)>,
     /// Scheduled mode: cancel the task running function `.0` when it reaches its
     /// suspension number `.1` (for cancellation tests).
     pub cancel_at: Option<(String, u32)>,
@@ -76,6 +79,7 @@ impl Options {
             mode,
             fuel: Some(50_000_000),
             interrupt: None,
+            host: Vec::new(),
             cancel_at: None,
             args: Vec::new(),
             stream_output: false,
@@ -285,6 +289,8 @@ struct StateObj {
 }
 
 struct Machine<'m> {
+    /// The program's `extern "C"` declarations.
+    externs: &'m [ExternDecl],
     funcs: FxHashMap<&'m str, &'m Function>,
     types: TypeDefs,
     options: Options,
@@ -341,6 +347,7 @@ pub const MAX_CALL_DEPTH: u32 = 10_000;
 pub fn run_main(module: &Module, options: Options) -> RunResult {
     let mut m = Machine {
         funcs: module.functions.iter().map(|f| (&*f.name, f)).collect(),
+        externs: &module.externs,
         types: module.type_defs(),
         fuel: options.fuel,
         steps: 0,

@@ -67,7 +67,7 @@ use vex_async_lower::ir::{
     Rvalue, Stmt, Terminator, Type, TypeDefs, UnOp, UpdateOp,
 };
 
-pub use host_calls::host_call_symbol;
+pub use host_calls::{host_call_symbol, host_closure_symbol};
 use vex_async_lower::backend::host_signature;
 
 /// The LLVM name of the Vex function `name`.
@@ -76,7 +76,7 @@ pub fn function_symbol(name: &str) -> String {
 }
 
 /// What [`compile_module_with`] generates besides the program's functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CodegenOptions {
     /// Also define the C `main` of an executable (the JIT needs only `vex_run_main`).
     pub with_c_main: bool,
@@ -85,6 +85,10 @@ pub struct CodegenOptions {
     /// from the IR's statement locations. Executables (`vex build`) turn it on; the JIT
     /// leaves it off (nothing there reads it, and it costs compile time).
     pub debug_info: bool,
+    /// The `extern "C"` declarations the host provides as closures: their calls go
+    /// through the dispatcher in the global `vex.host.NAME` (`{ dispatch, data }`, mapped
+    /// by the JIT onto host memory) instead of a C symbol.
+    pub host_closures: Vec<String>,
 }
 
 /// Generates the LLVM module for a lowered IR module. With `with_c_main`, the module
@@ -96,7 +100,8 @@ pub fn compile_module<'ctx>(
     module: &ir::Module,
     with_c_main: bool,
 ) -> Result<Module<'ctx>, Error> {
-    compile_module_with(context, target, module, CodegenOptions { with_c_main, debug_info: false })
+    let options = CodegenOptions { with_c_main, ..CodegenOptions::default() };
+    compile_module_with(context, target, module, options)
 }
 
 /// Generates the LLVM module for a lowered IR module as `options` say.
@@ -134,6 +139,7 @@ pub fn compile_module_with<'ctx>(
         guards: guard::target_has_guard(&target.triple()),
         guards_optimised: target.options().opt_level != crate::OptLevel::O0,
         loop_guards: !options.with_c_main,
+        host_closures: options.host_closures.clone(),
     };
     for function in &module.functions {
         if function.has_waits() {
@@ -229,6 +235,8 @@ struct Codegen<'a, 'ctx> {
     /// Whether loop heads get checks too: only for in-process code, which a host may
     /// interrupt (an executable is stopped by a signal).
     loop_guards: bool,
+    /// See [`CodegenOptions::host_closures`].
+    host_closures: Vec<String>,
 }
 
 /// Per-function state of the walker.
@@ -246,6 +254,8 @@ struct FnCx<'a, 'ctx> {
     /// Where an aggregate result goes.
     ret_slot: Option<PointerValue<'ctx>>,
     entry: BasicBlock<'ctx>,
+    /// The source line and column of the statement being generated.
+    loc: (u32, u32),
 }
 
 fn is_aggregate(ty: &Type) -> bool {
@@ -525,8 +535,17 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
                 locals[local.index()] = Some(slot);
             }
         }
-        let mut cx =
-            FnCx { ir: function, function: value, self_call, ctx, locals, blocks, ret_slot, entry };
+        let mut cx = FnCx {
+            ir: function,
+            function: value,
+            self_call,
+            ctx,
+            locals,
+            blocks,
+            ret_slot,
+            entry,
+            loc: function.line_col(ir::Loc { line: 0, col: function.loc.col }),
+        };
         // An environment's drop function runs on whatever thread drops the last
         // reference, outside any task: it gets no checks (it neither loops over Vex code
         // nor recurses into it).
@@ -548,6 +567,7 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             }
             for (stmt, loc) in block.stmts_with_locs() {
                 self.set_location(scope, function, loc);
+                cx.loc = function.line_col(loc);
                 self.stmt(&mut cx, stmt)?;
             }
             self.set_location(scope, function, block.term_loc);

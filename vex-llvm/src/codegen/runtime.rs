@@ -19,6 +19,9 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
             .iter()
             .find(|e| &*e.name == func)
             .ok_or_else(|| Error::MissingFunction(func.to_string()))?;
+        if self.host_closures.iter().any(|c| c.as_str() == func) {
+            return self.call_host_closure(cx, dest, decl, args);
+        }
         let c_type = |ty: &Type| -> Option<BasicTypeEnum<'ctx>> {
             match ty {
                 Type::Bool => Some(self.context.bool_type().into()),

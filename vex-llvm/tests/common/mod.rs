@@ -72,7 +72,8 @@ pub fn run_jit(module: &ir::Module, level: OptLevel) -> Result<Observed, Error> 
 pub fn run_aot(module: &ir::Module, dir: &Path, level: OptLevel) -> Result<Observed, Error> {
     let context = Context::create();
     let target = HostTarget::new(target_options(level, false))?;
-    let options = CodegenOptions { with_c_main: true, debug_info: true };
+    let options =
+        CodegenOptions { with_c_main: true, debug_info: true, ..CodegenOptions::default() };
     let llvm = compile_module_with(&context, &target, module, options)?;
     let exe = dir.join("program");
     vex_llvm::aot::build_executable(&llvm, &exe, level, &vex_llvm::aot::LinkOptions::default())?;

@@ -385,7 +385,10 @@ fn backend(config: &Config) -> Result<Box<dyn Backend>, Error> {
     Ok(match config.engine {
         Engine::Interpreter => Box::new(vex_async_lower::backend::Evaluator),
         #[cfg(feature = "llvm")]
-        Engine::Jit => Box::new(vex_llvm::JitBackend { opt_level: config.opt_level }),
+        Engine::Jit => Box::new(vex_llvm::JitBackend {
+            opt_level: config.opt_level,
+            loop_checks: config.interruptible_loops,
+        }),
         #[cfg(feature = "llvm")]
         Engine::Executable => Box::new(vex_llvm::AotBackend { opt_level: config.opt_level }),
     })

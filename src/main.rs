@@ -183,7 +183,10 @@ fn main() -> ExitCode {
                 .engine(engine)
                 .opt_level(opt_level_of(opt_level))
                 .workers(workers.or_else(env_workers).unwrap_or(0))
-                .deterministic(std::env::var("VEX_CLOCK").is_ok_and(|c| c == "virtual"));
+                .deterministic(std::env::var("VEX_CLOCK").is_ok_and(|c| c == "virtual"))
+                // Only a timeout needs loops that can be interrupted; without one,
+                // loops keep their full speed.
+                .interruptible_loops(timeout.is_some());
             let mut options = vex::RunOptions::new().capture_output(false).args(args);
             if let Some(ms) = timeout {
                 options = options.deadline(std::time::Duration::from_millis(ms));

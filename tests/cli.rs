@@ -395,3 +395,26 @@ fn fmt_checks_rewrites_and_leaves_broken_files_alone() {
     .assert_eq(&vex(&["fmt", "--check", "a.vx"]));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `vex run --timeout MS` stops a program that does not end, in every engine, with exit
+/// status 124 and a line on stderr; what it printed before stays.
+#[test]
+fn run_timeout_stops_a_runaway_program() {
+    let files = [(
+        "spin.vx",
+        "fn main() {\n    println(\"start\")\n    let! n = 0\n    while true { n = n + 1 }\n}\n",
+    )];
+    for engine in ["--interp", "--aot", "-O2"] {
+        run(
+            &files,
+            &["run", engine, "--timeout", "100", "spin.vx"],
+            expect![[r#"
+                exit: 124
+                --- stdout
+                start
+                --- stderr
+                vex: the program ran out of time and was stopped
+            "#]],
+        );
+    }
+}

@@ -379,3 +379,16 @@ fn host_closures_are_checked_against_their_declarations() {
     exe.define_host_fn("scale", |(x,): (i64,)| x * 2);
     assert!(exe.compile(&deterministic(Engine::Executable)).is_err());
 }
+
+/// Without loop checks (`Config::interruptible_loops(false)`), a deadline still stops a
+/// loop that calls a (not inlined) function, at that function's entry.
+#[test]
+fn without_loop_checks_deadlines_act_at_function_entries() {
+    let compiler = compiler(
+        "fn step(n: i64): i64 { n + 1 }\nfn main() {\n    let! n = 0\n    loop { n = step(n) }\n}\n",
+    );
+    let config = Config::new().opt_level(OptLevel::O0).interruptible_loops(false);
+    let program = compiler.compile(&config).unwrap();
+    let outcome = program.run(&RunOptions::new().deadline(Duration::from_millis(20))).unwrap();
+    assert_eq!(outcome.ending, Ending::Interrupted(Interruption::Deadline));
+}

@@ -28,6 +28,9 @@ use crate::{Error, HostTarget, Jit, OptLevel, TargetOptions};
 pub struct JitBackend {
     /// The optimisation level.
     pub opt_level: OptLevel,
+    /// Guard checks at loop heads, so that an interrupt stops even a loop without
+    /// calls (see `CodegenOptions::no_loop_checks`).
+    pub loop_checks: bool,
 }
 
 impl JitBackend {
@@ -53,6 +56,7 @@ impl JitBackend {
             .collect();
         let options = CodegenOptions {
             host_closures: closures.iter().map(|c| c.0.to_string()).collect(),
+            no_loop_checks: !self.loop_checks,
             ..CodegenOptions::default()
         };
         let llvm = compile_module_with(context_ref, &target, module, options)?;

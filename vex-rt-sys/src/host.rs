@@ -449,7 +449,13 @@ impl Runtime {
             );
             init(state);
             let fut = ffi::vex_task_spawn_in(self.as_raw(), state);
-            TaskHandle { raw: Some(NonNull::new_unchecked(fut)), rt: self.clone(), _t: PhantomData }
+            TaskHandle {
+                raw: Some(NonNull::new_unchecked(fut)),
+                rt: self.clone(),
+                waker: Arc::default(),
+                notifying: false,
+                _t: PhantomData,
+            }
         }
     }
 }
@@ -647,18 +653,21 @@ unsafe extern "C" fn drop_result<M: StateMachine>(
 /// another thread runs the runtime ([`Runtime::run_in_background`]), cancel it, and take
 /// its value with [`TaskHandle::join`].
 ///
-/// The host-thread waits poll the task's state (`vex_future_outcome`) with a backoff: a
-/// few `yield`s, then sleeps from 20 µs doubling up to 1 ms. The C runtime has no
-/// completion callback, a future has a single waiter slot (the task that awaits it;
-/// occupying it with a watcher task would break a later `await` of the same future by
-/// Vex code), and futures from compiled code cannot be made to signal a condition
-/// variable; polling works for every future and also notices a runtime stopped by a
-/// panic. The cost is at most about 1 ms of extra latency and about 1000 wake-ups per
-/// second of a long wait. (Blocking channel operations do not poll: their helper task
-/// signals a condition variable, see [`crate::Channel::recv_timeout`].)
+/// A handle is also a [`std::future::Future`] of the task's result (see its `impl`):
+/// awaiting it neither runs nor drains the runtime, and the task's completion wakes the
+/// awaiting Rust task through `vex_future_notify`. The blocking waits below
+/// ([`TaskHandle::wait`], [`TaskHandle::wait_timeout`]) poll the task's state with a
+/// backoff instead (a few `yield`s, then sleeps from 20 µs doubling up to 1 ms): they
+/// also notice a runtime stopped by a panic, and leave the future's single waiter slot
+/// free for Vex code that may await it later. (Blocking channel operations do not poll:
+/// their helper task signals a condition variable, see [`crate::Channel::recv_timeout`].)
 pub struct TaskHandle<T> {
     raw: Option<NonNull<ffi::VexFuture>>,
     rt: Runtime,
+    /// The waker of the last poll as a [`std::future::Future`], and whether the
+    /// completion notification (`vex_future_notify`) is registered.
+    waker: Arc<Mutex<Option<std::task::Waker>>>,
+    notifying: bool,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -710,7 +719,13 @@ impl<T> TaskHandle<T> {
     /// releases exactly those references.
     pub unsafe fn from_raw(rt: &Runtime, fut: *mut ffi::VexFuture) -> TaskHandle<T> {
         let raw = NonNull::new(fut).expect("TaskHandle::from_raw: null future");
-        TaskHandle { raw: Some(raw), rt: rt.clone(), _t: PhantomData }
+        TaskHandle {
+            raw: Some(raw),
+            rt: rt.clone(),
+            waker: Arc::default(),
+            notifying: false,
+            _t: PhantomData,
+        }
     }
 
     /// The raw future handle (still owned by `self`), e.g. to pass to compiled Vex code
@@ -799,6 +814,89 @@ impl<T> TaskHandle<T> {
                     Ok(out.assume_init())
                 }
             }
+        }
+    }
+}
+
+impl<T> TaskHandle<T> {
+    /// The task's result once it has finished (moving the value out), `None` while it
+    /// runs.
+    fn finished(&mut self) -> Option<Result<T, JoinError>> {
+        match self.status() {
+            TaskStatus::Pending => None,
+            TaskStatus::Cancelled => Some(Err(JoinError::Cancelled)),
+            TaskStatus::Panicked => {
+                let mut info = MaybeUninit::<ffi::VexPanicInfo>::zeroed();
+                // SAFETY: the handle holds a reference; the record's strings are valid.
+                let message = unsafe {
+                    ffi::vex_future_panic_info(self.fut(), info.as_mut_ptr()).then(|| {
+                        let info = info.assume_init_ref();
+                        format!(
+                            "panic at {}:{}:{}: {}",
+                            CStr::from_ptr(info.file).to_string_lossy(),
+                            info.line,
+                            info.col,
+                            CStr::from_ptr(info.message).to_string_lossy()
+                        )
+                    })
+                };
+                let message = message.or_else(|| self.rt.panic_message());
+                Some(Err(JoinError::Panicked(message.unwrap_or_else(|| "panic".to_string()))))
+            }
+            TaskStatus::Finished => {
+                let fut = self.raw.take().expect("live handle").as_ptr();
+                let mut out = MaybeUninit::<T>::uninit();
+                // SAFETY: finished with a value: the result slot holds a T (the spawn
+                // contract), copied out once and the handle released by take.
+                unsafe {
+                    ffi::vex_future_take(std::ptr::null_mut(), fut, out.as_mut_ptr().cast());
+                    Some(Ok(out.assume_init()))
+                }
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn wake_handle(user: *mut c_void) {
+    // SAFETY: `user` is the Arc a TaskHandle's poll handed over, taken back once.
+    let slot =
+        unsafe { Arc::from_raw(user.cast_const().cast::<Mutex<Option<std::task::Waker>>>()) };
+    let waker = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(waker) = waker {
+        waker.wake();
+    }
+}
+
+impl<T> Unpin for TaskHandle<T> {}
+
+/// A task handle is a future of the task's result: awaiting it neither runs nor drains
+/// the runtime (some thread must run it, e.g. [`Runtime::run_in_background`]); the task's
+/// completion wakes the awaiting Rust task (a helper task registered with
+/// `vex_future_notify` on the first pending poll). Once polled, the handle must not be
+/// handed to Vex code to await: the helper holds the future's only waiter slot.
+impl<T> std::future::Future for TaskHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        if self.raw.is_none() {
+            return std::task::Poll::Ready(Err(JoinError::Unfinished));
+        }
+        if let Some(done) = self.finished() {
+            return std::task::Poll::Ready(done);
+        }
+        *self.waker.lock().unwrap_or_else(|e| e.into_inner()) = Some(cx.waker().clone());
+        if !self.notifying {
+            self.notifying = true;
+            let user = Arc::into_raw(self.waker.clone()).cast_mut().cast::<c_void>();
+            // SAFETY: the handle holds a reference; wake_handle takes `user` back once.
+            unsafe { ffi::vex_future_notify(self.fut(), wake_handle, user) };
+        }
+        match self.finished() {
+            Some(done) => std::task::Poll::Ready(done),
+            None => std::task::Poll::Pending,
         }
     }
 }

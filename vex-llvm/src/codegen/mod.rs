@@ -89,6 +89,10 @@ pub struct CodegenOptions {
     /// through the dispatcher in the global `vex.host.NAME` (`{ dispatch, data }`, mapped
     /// by the JIT onto host memory) instead of a C symbol.
     pub host_closures: Vec<String>,
+    /// Leave loop heads without guard checks even in in-process code: a host interrupt
+    /// then stops a task only at a function entry or a suspension, and tight loops keep
+    /// their vectorised shape (executables never have them; see `guard`).
+    pub no_loop_checks: bool,
 }
 
 /// Generates the LLVM module for a lowered IR module. With `with_c_main`, the module
@@ -138,7 +142,7 @@ pub fn compile_module_with<'ctx>(
         debug,
         guards: guard::target_has_guard(&target.triple()),
         guards_optimised: target.options().opt_level != crate::OptLevel::O0,
-        loop_guards: !options.with_c_main,
+        loop_guards: !options.with_c_main && !options.no_loop_checks,
         host_closures: options.host_closures.clone(),
     };
     for function in &module.functions {

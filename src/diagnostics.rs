@@ -61,7 +61,7 @@ pub fn render_json(diagnostic: &Diagnostic, file_name: &str, text: &str) -> Stri
     let start = index.line_col(clamp(diagnostic.range.start(), text));
     let end = index.line_col(clamp(diagnostic.range.end(), text));
     let code = match diagnostic.code {
-        Some(code) => json_string(code),
+        Some(code) => json_string(code.as_str()),
         None => "null".to_owned(),
     };
     let fixes: Vec<String> = diagnostic

@@ -26,7 +26,7 @@ pub mod unstable;
 #[cfg(feature = "llvm")]
 pub use call::{AsyncCall, AsyncFunc, CallError, Func, HostArgs, Param, Params, Value, VexType};
 pub use compiler::{Compiler, Error, FileDiagnostic};
-pub use diagnostics::{Diagnostic, Severity};
+pub use diagnostics::{Code, Diagnostic, Severity};
 pub use program::{
     Config, Ending, Engine, InterruptHandle, Interruption, OptLevel, Outcome, Panic, Program,
     RunOptions, SourceLocation,

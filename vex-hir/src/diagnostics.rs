@@ -60,8 +60,8 @@ pub struct Fix {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// A stable identifier such as `E0001`; syntax errors have none.
-    pub code: Option<&'static str>,
+    /// A stable code ([`Code`], printed as `E0001`); syntax errors have none.
+    pub code: Option<Code>,
     /// One sentence, lower case, no final full stop.
     pub message: String,
     /// The primary span, as byte offsets into the file's text.
@@ -96,7 +96,7 @@ impl Diagnostic {
 
     /// The same diagnostic with a code.
     pub fn with_code(mut self, code: Code) -> Diagnostic {
-        self.code = Some(code.as_str());
+        self.code = Some(code);
         self
     }
 
@@ -147,6 +147,20 @@ macro_rules! codes {
                 match self {
                     $(Code::$name => $code,)*
                 }
+            }
+
+            /// The code printed as `text` (`E0001`), if there is one.
+            pub fn parse(text: &str) -> Option<Code> {
+                match text {
+                    $($code => Some(Code::$name),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for Code {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
             }
         }
     };

@@ -32,7 +32,7 @@ fn render_diagnostics(text: &str) -> String {
     let mut out = String::new();
     for d in crate::file_diagnostics(&db, files[0]) {
         let range = d.range;
-        let code = d.code.unwrap_or("syntax");
+        let code = d.code.map_or("syntax", crate::Code::as_str);
         out += &format!("{code} {range:?} {:?}: {}\n", &text[range], d.message);
         for label in &d.labels {
             out +=

@@ -544,7 +544,7 @@ fn a_declaration_without_body_is_rejected_before_lowering() {
         super::db_with(&[("main.vx", "fn jign(n: i64): i64\nfn main() { $println(jign(1)) }\n")]);
     let codes: Vec<_> =
         vex_hir::file_diagnostics(&db, files[0]).into_iter().filter_map(|d| d.code).collect();
-    assert_eq!(codes, ["E0024"]);
+    assert_eq!(codes, [vex_hir::Code::MissingBody]);
 }
 
 #[test]

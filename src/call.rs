@@ -510,11 +510,16 @@ fn call_entry(entry: &Entry, args: *mut u8, ret: *mut u8) -> Result<(), CallErro
                 ffi::vex_thread_panic_info(info.as_mut_ptr())
                     .then(|| panic_of(info.assume_init_ref()))
             };
-            Err(CallError::Panicked(panic.unwrap_or_else(|| Panic {
-                message: "stopped".to_string(),
-                location: SourceLocation { file: "<unknown>".to_string(), line: 0, column: 0 },
-            })))
+            Err(CallError::Panicked(panic.unwrap_or_else(|| unlocated_panic("stopped"))))
         }
+    }
+}
+
+/// A panic the runtime kept no record of (it could not allocate one).
+fn unlocated_panic(message: &str) -> Panic {
+    Panic {
+        message: message.to_string(),
+        location: SourceLocation { file: "<unknown>".to_string(), line: 0, column: 0 },
     }
 }
 
@@ -655,14 +660,9 @@ impl<R: Value> AsyncCall<R> {
                         .then(|| panic_of(info.assume_init_ref()));
                     ffi::vex_future_release(f.as_ptr());
                     self.future = None;
-                    Some(Err(CallError::Panicked(panic.unwrap_or_else(|| Panic {
-                        message: "the task panicked".to_string(),
-                        location: SourceLocation {
-                            file: "<unknown>".to_string(),
-                            line: 0,
-                            column: 0,
-                        },
-                    }))))
+                    Some(Err(CallError::Panicked(
+                        panic.unwrap_or_else(|| unlocated_panic("the task panicked")),
+                    )))
                 }
                 _ => {
                     ffi::vex_future_release(f.as_ptr());

@@ -47,17 +47,23 @@ static bool cache_region(char *r) {
     return kept;
 }
 
-/* Maps a new region aligned to its size (the caller holds alloc_lock). */
+/* Makes `start` the runtime's newest region (the caller holds alloc_lock). */
+static void adopt_region(Runtime *rt, char *start) {
+    rt->nregions++;
+    VexChunk *first = (VexChunk *)start;
+    first->next = rt->regions;
+    rt->regions = first;
+    rt->region_next = start;
+    rt->region_end = start + SLAB_REGION_SIZE;
+}
+
+/* Maps a new region aligned to its size, or reuses a cached one (the caller holds
+ * alloc_lock). */
 static bool new_region(Runtime *rt) {
     size_t size = SLAB_REGION_SIZE;
     char *cached = rt->nregions < SLAB_HUGE_AFTER ? cached_region() : NULL;
     if (cached) {
-        rt->nregions++;
-        VexChunk *first = (VexChunk *)cached;
-        first->next = rt->regions;
-        rt->regions = first;
-        rt->region_next = cached;
-        rt->region_end = cached + size;
+        adopt_region(rt, cached);
         return true;
     }
     char *p = mmap(NULL, 2 * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -68,12 +74,7 @@ static bool new_region(Runtime *rt) {
 #ifdef MADV_HUGEPAGE
     if (rt->nregions >= SLAB_HUGE_AFTER) madvise(start, size, MADV_HUGEPAGE);
 #endif
-    rt->nregions++;
-    VexChunk *first = (VexChunk *)start;
-    first->next = rt->regions;
-    rt->regions = first;
-    rt->region_next = start;
-    rt->region_end = start + size;
+    adopt_region(rt, start);
     return true;
 }
 

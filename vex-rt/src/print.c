@@ -212,7 +212,9 @@ _Noreturn void vex_panic(const char *file, uint32_t line, uint32_t col, const Ve
     vex_panic_cstr(file, line, col, vex_string_bytes(msg));
 }
 
-int vex_catch_call(VexHostEntry entry, void *args, void *ret) {
+/* The landing pad of vex_catch_panic and vex_catch_call: runs entry(NULL, args, ret), or
+ * fn(arg) when entry is NULL. */
+static int catching(VexHostEntry entry, void *args, void *ret, void (*fn)(void *), void *arg) {
     jmp_buf buf;
     jmp_buf *volatile prev = tls_catch;
     tls_catch = &buf;
@@ -220,20 +222,14 @@ int vex_catch_call(VexHostEntry entry, void *args, void *ret) {
         tls_catch = prev;
         return tls_catch_result;
     }
-    entry(NULL, args, ret);
+    if (entry) entry(NULL, args, ret);
+    else fn(arg);
     tls_catch = prev;
     return 0;
 }
 
-int vex_catch_panic(void (*fn)(void *), void *arg) {
-    jmp_buf buf;
-    jmp_buf *volatile prev = tls_catch;
-    tls_catch = &buf;
-    if (setjmp(buf) != 0) {
-        tls_catch = prev;
-        return tls_catch_result;
-    }
-    fn(arg);
-    tls_catch = prev;
-    return 0;
+int vex_catch_call(VexHostEntry entry, void *args, void *ret) {
+    return catching(entry, args, ret, NULL, NULL);
 }
+
+int vex_catch_panic(void (*fn)(void *), void *arg) { return catching(NULL, NULL, NULL, fn, arg); }

@@ -48,6 +48,7 @@ mod sealed {
 /// A Rust type that stands for a Vex type at a call: what a parameter or a result is.
 pub trait VexType: sealed::Sealed {
     /// The Vex (IR) type.
+    #[doc(hidden)]
     fn vex_type() -> Type;
 }
 
@@ -233,6 +234,7 @@ macro_rules! tuples {
 /// The parameter list of a call: `()` or a tuple of [`Param`]s, one per parameter.
 pub trait Params: sealed::Sealed {
     /// The parameter types.
+    #[doc(hidden)]
     fn types() -> Vec<Type>;
     /// Stores the parameters at their offsets.
     ///
@@ -262,6 +264,7 @@ tuples! {
 /// [`Value`]s, one per parameter of the `extern "C"` declaration.
 pub trait HostArgs: sealed::Sealed + Sized {
     /// The parameter types.
+    #[doc(hidden)]
     fn types() -> Vec<Type>;
     /// Reads the arguments from their offsets.
     ///

@@ -2,10 +2,10 @@
 //! features) against the checked-in listing `api/vex.txt`, so that a change of the API
 //! is always a deliberate one.
 //!
-//! How: rustdoc writes JSON of `vex` and of the workspace crates it depends on (stable
-//! toolchain with `RUSTC_BOOTSTRAP=1`, into its own target dir, `<target>/api`, so it
-//! never waits for the main build's lock). That JSON is turned into a sorted listing, one
-//! line per item, of everything reachable by path from `vex`:
+//! How: `cargo rustdoc --output-format json` documents `vex` and the workspace crates it
+//! re-exports from (stable toolchain with `RUSTC_BOOTSTRAP=1`, into its own target dir,
+//! `<target>/api`, so it never waits for the main build's lock). That JSON is turned into
+//! a listing, one line per item, of everything reachable by path from `vex`:
 //!
 //! - modules, functions and methods with their full signatures (generics, bounds, where
 //!   clauses), constants, statics, type aliases, macros;
@@ -24,8 +24,12 @@
 //! PRIMARY` line. Items of crates outside the workspace are `pub use` lines to their
 //! definition path. Types in signatures are written by their `vex` path; a workspace type
 //! that has none (it leaks through a signature without being nameable) is written by its
-//! path in its own crate, `vex_hir::...`. Whole crates re-exported under `vex::unstable`
-//! are one line each and not expanded: that module has no stability promise.
+//! path in its own crate, `vex_hir::...` (`XTASK_API_LEAKS=1 cargo xtask api` lists
+//! them). Whole crates re-exported under `vex::unstable` are one line each and not
+//! expanded: that module has no stability promise.
+//!
+//! Lines are sorted by the path of the item they belong to, then: the item, its fields or
+//! variants, associated items, methods, trait impls (by trait).
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
@@ -75,7 +79,7 @@ pub(crate) fn check(update: bool) -> Result {
     let started = Instant::now();
     let listing = listing()?;
     let path = project_root().join(SNAPSHOT);
-    let lines = listing.lines().filter(|l| !l.starts_with('#')).count();
+    let lines = listing.lines().count() - HEADER.lines().count();
     if update {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -257,12 +261,13 @@ impl Doc {
             .map(|rest| rest.trim_start().chars().take_while(char::is_ascii_digit).collect())
             .and_then(|digits: String| digits.parse::<u32>().ok());
         if version != Some(rustdoc_types::FORMAT_VERSION) {
+            // rustdoc-types 0.N reads format version N.
+            let wanted = version.map_or("the release for it".to_owned(), |v| format!("\"0.{v}\""));
             return Err(format!(
-                "{} has rustdoc JSON format version {version:?}, xtask reads version {} \
-                 (rustdoc-types {}): set rustdoc-types in xtask/Cargo.toml to the release \
-                 for this toolchain's version",
+                "{} is rustdoc JSON format version {}, xtask reads version {}: this toolchain \
+                 changed the format; set rustdoc-types in xtask/Cargo.toml to {wanted}",
                 path.display(),
-                rustdoc_types::FORMAT_VERSION,
+                version.map_or("?".to_owned(), |v| v.to_string()),
                 rustdoc_types::FORMAT_VERSION,
             ));
         }
@@ -294,9 +299,10 @@ enum Entry {
     Foreign(String, String),
 }
 
-/// A line of the listing with its sort key: the owner's path (by segment), then a rank
-/// (the item itself, fields and variants, associated items, methods, impls), then text.
-type Line = (Vec<String>, u8, String);
+/// A line of the listing after its sort key: the owner's path (by segment), a rank (the
+/// item itself, fields and variants, associated items, methods, impls), and a name (see
+/// `sort_name`; the trait for impls: `impl !Sync` sorts with `impl Sync`).
+type Line = (Vec<String>, u8, String, String);
 
 struct Api {
     docs: Vec<Doc>,
@@ -351,17 +357,19 @@ impl Api {
             match entry {
                 Entry::Item(g, path) => self.item_lines(*g, path, &mut lines),
                 Entry::Alias(path, primary) => {
-                    lines.push((segments(path), 0, format!("pub use {path} => {primary}")));
+                    let text = format!("pub use {path} => {primary}");
+                    lines.push((segments(path), 0, text.clone(), text));
                 }
                 Entry::Foreign(path, what) => {
-                    lines.push((segments(path), 0, format!("pub use {path} => {what}")));
+                    let text = format!("pub use {path} => {what}");
+                    lines.push((segments(path), 0, text.clone(), text));
                 }
             }
         }
         lines.sort();
         lines.dedup();
         let mut out = HEADER.to_owned();
-        for (_, _, text) in lines {
+        for (_, _, _, text) in lines {
             out.push_str(&text);
             out.push('\n');
         }
@@ -399,7 +407,8 @@ impl Api {
                 }
                 let Some(item) = self.item(g) else { continue };
                 if let ItemEnum::Module(m) = &item.inner {
-                    if m.is_crate && g.0 != 0 && child_path.starts_with(UNSTABLE_MODULE) {
+                    let unstable = child_path.starts_with(&format!("{UNSTABLE_MODULE}::"));
+                    if m.is_crate && g.0 != 0 && unstable {
                         let what = format!(
                             "crate {} (not listed: {UNSTABLE_MODULE} has no stability promise)",
                             self.docs[g.0].name
@@ -476,7 +485,8 @@ impl Api {
         let d = g.0;
         let key = segments(path);
         let attrs = attributes(item);
-        let mut push = |rank: u8, text: String| out.push((key.clone(), rank, text));
+        let mut push =
+            |rank: u8, text: String| out.push((key.clone(), rank, sort_name(&text), text));
         match &item.inner {
             ItemEnum::Module(m) => {
                 let text = if m.is_crate && d != 0 {
@@ -585,7 +595,8 @@ impl Api {
                         _ => false,
                     };
                     if !for_listed {
-                        push(4, self.impl_header(d, imp));
+                        let (trait_, text) = self.impl_header(d, imp);
+                        out.push((key.clone(), 4, trait_, text));
                     }
                 }
             }
@@ -736,7 +747,12 @@ impl Api {
                             }
                             _ => continue,
                         };
-                        out.push((key.clone(), rank, format!("{member_attrs}{text}")));
+                        out.push((
+                            key.clone(),
+                            rank,
+                            sort_name(&text),
+                            format!("{member_attrs}{text}"),
+                        ));
                     }
                 }
                 Some(trait_path) => {
@@ -750,7 +766,8 @@ impl Api {
                     {
                         continue;
                     }
-                    out.push((key.clone(), 4, self.impl_header(d, imp)));
+                    let (trait_, text) = self.impl_header(d, imp);
+                    out.push((key.clone(), 4, trait_, text));
                 }
             }
         }
@@ -774,7 +791,8 @@ impl Api {
     }
 
     /// `impl<..> Trait for Type where .. { type X = ..; }`.
-    fn impl_header(&self, d: usize, imp: &Impl) -> String {
+    /// Returns the trait too, to sort by.
+    fn impl_header(&self, d: usize, imp: &Impl) -> (String, String) {
         let params = self.generic_params(d, &imp.generics.params);
         let wh = self.where_clause(d, &imp.generics, &[]);
         let unsafety = if imp.is_unsafe { "unsafe " } else { "" };
@@ -800,7 +818,8 @@ impl Api {
         assoc.sort();
         let body =
             if assoc.is_empty() { String::new() } else { format!(" {{ {} }}", assoc.join(" ")) };
-        format!("{unsafety}impl{params} {negative}{trait_} for {for_}{wh}{body}")
+        let text = format!("{unsafety}impl{params} {negative}{trait_} for {for_}{wh}{body}");
+        (trait_, text)
     }
 
     /// `pub fn PATH<..>(..) -> .. where ..`; `outer`: the enclosing impl's generics,
@@ -1204,6 +1223,22 @@ fn fn_header(h: &FunctionHeader) -> String {
     out
 }
 
+/// `text` to sort by: without its leading `#[...] ` attributes, and a function from
+/// `fn` on (`pub unsafe fn X::a` sorts with `pub fn X::b`).
+fn sort_name(text: &str) -> String {
+    let mut rest = text;
+    while rest.starts_with("#[")
+        && let Some(end) = rest.find("] ")
+    {
+        rest = &rest[end + 2..];
+    }
+    let path_at = rest.find("::").unwrap_or(rest.len());
+    match rest.find("fn ") {
+        Some(at) if at < path_at => rest[at..].to_owned(),
+        _ => rest.to_owned(),
+    }
+}
+
 fn segments(path: &str) -> Vec<String> {
     path.split("::").map(str::to_owned).collect()
 }
@@ -1309,6 +1344,16 @@ mod tests {
             diff,
             "--- old\n+++ new\n@@ -2,9 +2,10 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n i\n j\n+k\n"
         );
+    }
+
+    #[test]
+    fn another_format_version_says_what_to_do() {
+        let path = env::temp_dir().join(format!("xtask-api-test-{}.json", std::process::id()));
+        std::fs::write(&path, r#"{"root": 0, "format_version": 99}"#).unwrap();
+        let error = Doc::load("x", &path).err().unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(error.contains("format version 99"), "{error}");
+        assert!(error.contains(r#"set rustdoc-types in xtask/Cargo.toml to "0.99""#), "{error}");
     }
 
     #[test]

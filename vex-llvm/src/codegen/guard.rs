@@ -9,22 +9,26 @@
 //! `%fs`-relative memory). At loop heads the load is volatile, so that it stays in every
 //! iteration (another thread writes the word to interrupt); at function entries of
 //! optimised code it is a plain load, which the optimiser may merge with another check's.
-//! The slow path calls `vex_guard_hit` (cold, noreturn), which may write memory, as it
-//! does: a function with a check is therefore never `memory(none)`, and the optimiser no
-//! longer merges two calls of a pure recursive function (bench/RESULTS.md: fib).
-//! Declaring it read-only does not work: instruction selection then drops the call.
+//! The slow path calls `vex_guard_hit` (cold, noreturn), which may write memory — except
+//! at the entry of an optimised function with a scalar result, whose slow path returns
+//! what a `memory(none)` stand-in returns (see `overflow_exit`), so that a pure function
+//! stays pure and LLVM can still merge two of its calls (bench/RESULTS.md: fib).
 //!
 //! Executables get entry checks only: nothing interrupts them but a signal (`vex run
 //! --aot --timeout` kills the child), so their loops need no check and keep their
-//! vectorised, unrolled shape. In-process code (the JIT) checks every loop head: what that
-//! costs in tight loops is measured in `bench/RESULTS.md`.
+//! vectorised, unrolled shape. In-process code (the JIT) checks every loop head unless
+//! told not to (`CodegenOptions::no_loop_checks`): what that costs in tight loops is
+//! measured in `bench/RESULTS.md`.
 
 use super::{Codegen, FnCx};
 use crate::Error;
 use crate::abi::RtFn;
 use inkwell::AddressSpace;
 use inkwell::IntPredicate;
+use inkwell::attributes::{Attribute, AttributeLoc};
+use inkwell::module::Linkage;
 use inkwell::targets::TargetTriple;
+use inkwell::types::BasicType;
 use inkwell::values::{BasicMetadataValueEnum, BasicValue};
 use vex_async_lower::ir;
 
@@ -143,16 +147,71 @@ impl<'ctx> Codegen<'_, 'ctx> {
         self.builder.position_at_end(hit);
         let file = self.c_string(&cx.ir.loc.file);
         let i32_type = self.context.i32_type();
-        self.call_rt(
-            RtFn::GuardHit,
-            &[
-                file.into(),
-                i32_type.const_int(u64::from(line), false).into(),
-                i32_type.const_int(u64::from(col), false).into(),
-            ],
-        )?;
-        self.builder.build_unreachable()?;
+        let args: [BasicMetadataValueEnum<'ctx>; 3] = [
+            file.into(),
+            i32_type.const_int(u64::from(line), false).into(),
+            i32_type.const_int(u64::from(col), false).into(),
+        ];
+        match cx.function.get_type().get_return_type() {
+            // The entry check of an optimised function with a scalar result returns
+            // what a pure stand-in for vex_guard_hit "returns" (see `overflow_exit`).
+            Some(ret) if at == GuardSite::Entry && self.guards_optimised => {
+                let exit = self.overflow_exit(ret)?;
+                let value = self
+                    .builder
+                    .build_call(exit, &args, "unreachable")?
+                    .try_as_basic_value()
+                    .basic()
+                    .expect("returns a value");
+                self.builder.build_return(Some(&value))?;
+            }
+            _ => {
+                self.call_rt(RtFn::GuardHit, &args)?;
+                self.builder.build_unreachable()?;
+            }
+        }
         self.builder.position_at_end(pass);
         Ok(())
+    }
+
+    /// `ret vex.guard_exit.T(file, line, col)`: an internal function returning `ret` that
+    /// calls `vex_guard_hit` (so it never returns), declared `memory(none)`, `noinline`
+    /// and `cold`. A call of vex_guard_hit itself may write memory, so a function whose
+    /// only effect is its entry check would not be pure, and LLVM could no longer merge
+    /// two of its calls (fib: 30x slower). A `memory(none)` stand-in keeps it pure; its
+    /// result is returned, so instruction selection cannot drop the call as unused. The
+    /// attribute is a white lie the caller cannot observe: the call never comes back.
+    fn overflow_exit(
+        &mut self,
+        ret: inkwell::types::BasicTypeEnum<'ctx>,
+    ) -> Result<inkwell::values::FunctionValue<'ctx>, Error> {
+        let name = format!("vex.guard_exit.{}", ret.print_to_string().to_string_lossy());
+        if let Some(existing) = self.module.get_function(&name) {
+            return Ok(existing);
+        }
+        let ptr = self.abi.ptr_type();
+        let i32_type = self.context.i32_type();
+        let fn_type = ret.fn_type(&[ptr.into(), i32_type.into(), i32_type.into()], false);
+        let exit = self.module.add_function(&name, fn_type, Some(Linkage::Internal));
+        for attribute in ["noinline", "cold", "nounwind"] {
+            exit.add_attribute(AttributeLoc::Function, self.abi.enum_attribute(attribute));
+        }
+        let memory = Attribute::get_named_enum_kind_id("memory");
+        exit.add_attribute(AttributeLoc::Function, self.context.create_enum_attribute(memory, 0));
+        let saved = self.builder.get_insert_block();
+        let location = self.builder.get_current_debug_location();
+        self.builder.unset_current_debug_location();
+        self.builder.position_at_end(self.context.append_basic_block(exit, "entry"));
+        let params: Vec<BasicMetadataValueEnum<'ctx>> =
+            exit.get_params().into_iter().map(Into::into).collect();
+        self.call_rt(RtFn::GuardHit, &params)?;
+        self.builder.build_unreachable()?;
+        if let Some(block) = saved {
+            self.builder.position_at_end(block);
+        }
+        if let Some(location) = location {
+            self.builder.set_current_debug_location(location);
+        }
+        Ok(exit)
     }
 }

@@ -407,7 +407,7 @@ fn run_timeout_stops_a_runaway_program() {
     for engine in ["--interp", "--aot", "-O2"] {
         run(
             &files,
-            &["run", engine, "--timeout", "100", "spin.vx"],
+            &["run", engine, "--timeout", "500", "spin.vx"],
             expect![[r#"
                 exit: 124
                 --- stdout

@@ -403,15 +403,22 @@ impl Buffer {
     }
 }
 
-/// The Vex spelling of a signature, for messages.
-fn describe(params: &[Type], ret: &Type, is_async: bool) -> String {
+/// The Vex spelling of a signature after `prefix` (`async `, `extern "C" ` or nothing),
+/// for messages.
+pub(crate) fn describe(prefix: &str, params: &[Type], ret: &Type) -> String {
     let params: Vec<String> = params.iter().map(ToString::to_string).collect();
-    format!("{}fn({}): {ret}", if is_async { "async " } else { "" }, params.join(", "))
+    format!("{prefix}fn({}): {ret}", params.join(", "))
+}
+
+fn async_prefix(is_async: bool) -> &'static str {
+    if is_async { "async " } else { "" }
 }
 
 /// What a lookup found: the entry and the layout of the parameters.
 struct Entry {
     program: Arc<ProgramInner>,
+    /// The program's serving runtime, where calls run.
+    runtime: vex_rt_sys::Runtime,
     entry: ffi::VexHostEntry,
     args_size: u64,
     offsets: Vec<u64>,
@@ -432,8 +439,12 @@ impl Program {
         if signature.params != params || signature.ret != ret || signature.is_async != is_async {
             return Err(crate::Error::Signature {
                 function: name.to_string(),
-                declared: describe(&signature.params, &signature.ret, signature.is_async),
-                requested: describe(&params, &ret, is_async),
+                declared: describe(
+                    async_prefix(signature.is_async),
+                    &signature.params,
+                    &signature.ret,
+                ),
+                requested: describe(async_prefix(is_async), &params, &ret),
             });
         }
         let address = inner.compiled.host_call_address(name).ok_or_else(|| {
@@ -444,9 +455,10 @@ impl Program {
         })?;
         // SAFETY: the engine generated the host entry with exactly this signature.
         let entry = unsafe { std::mem::transmute::<usize, ffi::VexHostEntry>(address) };
+        let runtime = inner.serving_runtime()?.clone();
         let (args_size, offsets) = offsets(&params);
-        let ret_size = if is_async { 8 } else { offsets_of_ret(&ret) };
-        Ok(Entry { program: inner.clone(), entry, args_size, offsets, ret_size })
+        let ret_size = if is_async { 8 } else { size_of_value(&ret) };
+        Ok(Entry { program: inner.clone(), runtime, entry, args_size, offsets, ret_size })
     }
 
     /// Looks up the synchronous free function `name` with parameters `P` (a tuple, or
@@ -485,14 +497,15 @@ impl Program {
     }
 }
 
-fn offsets_of_ret(ret: &Type) -> u64 {
-    vex_async_lower::ir::layout::layout_of(ret, &TypeDefs::default()).size
+/// The size of a value of type `ty` (for the result buffers).
+fn size_of_value(ty: &Type) -> u64 {
+    vex_async_lower::ir::layout::layout_of(ty, &TypeDefs::default()).size
 }
 
 /// Calls `entry` on this thread with the serving runtime current, the thread's stack
 /// guard set and a panic landing pad; returns `vex_catch_call`'s code.
 fn call_entry(entry: &Entry, args: *mut u8, ret: *mut u8) -> Result<(), CallError> {
-    let runtime = entry.program.serving_runtime();
+    let runtime = &entry.runtime;
     // SAFETY: the runtime lives while `entry.program` does; the entry was generated for
     // this layout of `args` and `ret`; the previous runtime and guard are restored.
     let code = unsafe {
@@ -652,7 +665,7 @@ impl<R: Value> AsyncCall<R> {
             match ffi::vex_future_outcome(f.as_ptr()) {
                 ffi::VEX_OUTCOME_PENDING => None,
                 ffi::VEX_OUTCOME_VALUE => {
-                    let mut ret = Buffer::new(offsets_of_ret(&R::vex_type()));
+                    let mut ret = Buffer::new(size_of_value(&R::vex_type()));
                     ffi::vex_future_take(std::ptr::null_mut(), f.as_ptr(), ret.ptr().cast());
                     self.future = None;
                     Some(Ok(R::load(ret.ptr())))

@@ -227,15 +227,18 @@ impl Compiler {
                 return Err(Error::NoFunction(format!("extern \"C\" fn {}", closure.name)));
             };
             if declared.params != closure.params || declared.ret != closure.ret {
-                let show = |params: &[vex_async_lower::ir::Type],
-                            ret: &vex_async_lower::ir::Type| {
-                    let params: Vec<String> = params.iter().map(ToString::to_string).collect();
-                    format!("extern \"C\" fn({}): {ret}", params.join(", "))
-                };
                 return Err(Error::Signature {
                     function: closure.name.clone(),
-                    declared: show(&declared.params, &declared.ret),
-                    requested: show(&closure.params, &closure.ret),
+                    declared: crate::call::describe(
+                        "extern \"C\" ",
+                        &declared.params,
+                        &declared.ret,
+                    ),
+                    requested: crate::call::describe(
+                        "extern \"C\" ",
+                        &closure.params,
+                        &closure.ret,
+                    ),
                 });
             }
             host.push(HostFunction {
@@ -369,8 +372,7 @@ impl Compiler {
 
     /// Whether some file defines a free function `main`.
     pub fn has_main(&self) -> bool {
-        let scope = vex_hir::scope::program_scope(&self.db, HirProgram::get(&self.db));
-        matches!(scope.get("main"), Some(vex_hir::scope::ItemRef::Function(_)))
+        self.is_free_function("main")
     }
 
     /// The database, for tools that run their own queries on top of Vex's (see

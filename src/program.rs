@@ -298,26 +298,29 @@ impl Drop for ServingRuntime {
         }
         // SAFETY: the tasks' code belongs to the program, which is still alive (see
         // ProgramInner's Drop).
-        unsafe { self.runtime.teardown() };
+        unsafe { vex_llvm::jit::teardown_within_budget(&self.runtime) };
     }
 }
 
 #[cfg(feature = "llvm")]
 impl ProgramInner {
-    /// The serving runtime, made and started on first use.
-    pub(crate) fn serving_runtime(&self) -> &vex_rt_sys::Runtime {
-        &self
-            .serving
-            .get_or_init(|| {
-                let runtime = vex_rt_sys::RuntimeBuilder::new()
-                    .workers(self.config.workers as usize)
-                    .serving(true)
-                    .build()
-                    .expect("the serving runtime could not be created");
-                let thread = Some(runtime.run_in_background());
-                ServingRuntime { runtime, thread }
-            })
-            .runtime
+    /// The serving runtime, made and started on first use (a runtime that cannot be
+    /// made is an error of the lookup that wanted it, not a panic of the host).
+    pub(crate) fn serving_runtime(&self) -> Result<&vex_rt_sys::Runtime, crate::Error> {
+        if self.serving.get().is_none() {
+            let runtime = vex_rt_sys::RuntimeBuilder::new()
+                .workers(self.config.workers as usize)
+                .serving(true)
+                .build()
+                .map_err(|e| crate::Error::Engine {
+                    engine: self.engine,
+                    message: e.to_string(),
+                })?;
+            let thread = Some(runtime.run_in_background());
+            // Another thread may have made one meanwhile: then this one is shut down.
+            let _ = self.serving.set(ServingRuntime { runtime, thread });
+        }
+        Ok(&self.serving.get().expect("set above").runtime)
     }
 }
 

@@ -147,6 +147,21 @@ impl<'ctx> Jit<'ctx> {
 /// abandoned (a task's cancel path that never ends).
 pub const TEARDOWN_BUDGET: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// Tears down what a stopped run of `runtime` left (`Runtime::teardown`), interrupting
+/// the teardown if it takes longer than [`TEARDOWN_BUDGET`] (a cancel path or defer that
+/// never ends): what is left then stays abandoned, and the host goes on.
+///
+/// # Safety
+/// The code of the runtime's tasks must stay alive during the call.
+pub unsafe fn teardown_within_budget(runtime: &vex_rt_sys::Runtime) {
+    let budget = Interrupt::new();
+    let stopped = runtime.clone();
+    let _hook = budget.on_trigger(move || stopped.interrupt());
+    let _deadline = budget.trigger_at(std::time::Instant::now() + TEARDOWN_BUDGET);
+    // SAFETY: the caller guarantees the tasks' code.
+    unsafe { runtime.teardown() };
+}
+
 /// Whether the dynamic linker finds `name` in this process (the C library and every
 /// other loaded object).
 fn process_has_symbol(name: &str) -> bool {
@@ -187,12 +202,8 @@ pub unsafe fn run_entry(
     let stopped_run =
         !matches!(report.ending, ProgramEnding::Returned(_) | ProgramEnding::Unfinished);
     if stopped_run {
-        let budget = Interrupt::new();
-        let stopped = runtime.clone();
-        let _budget_hook = budget.on_trigger(move || stopped.interrupt());
-        let _deadline = budget.trigger_at(std::time::Instant::now() + TEARDOWN_BUDGET);
         // SAFETY: the tasks' code is `entry`'s module, alive during the call (see above).
-        unsafe { runtime.teardown() };
+        unsafe { teardown_within_budget(&runtime) };
     }
     drop(hook);
     Ok(RunOutcome::new(
@@ -223,6 +234,17 @@ pub fn ending_of(report: ProgramReport, interrupt: &Interrupt) -> Ending {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The evaluator (which has no C runtime) and the runtime's report agree on the exit
+    /// codes of the endings that have no code of their own.
+    #[test]
+    fn endings_map_to_the_runtimes_exit_codes() {
+        use vex_rt_sys::ffi;
+        let interrupted = Ending::Interrupted(Interruption::Requested);
+        assert_eq!(interrupted.exit_code(), ffi::VEX_INTERRUPTED_EXIT_CODE);
+        assert_eq!(Ending::Unfinished.exit_code(), ffi::VEX_UNFINISHED_EXIT_CODE);
+        assert_eq!(Ending::Deadlocked { tasks: 1 }.exit_code(), crate::abi::PANIC_EXIT_CODE);
+    }
     use crate::abi::{RtFn, RuntimeAbi};
     use crate::testing::{Ending as SleepyEnding, sleepy_program};
     use inkwell::context::Context;

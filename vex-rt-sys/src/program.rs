@@ -35,6 +35,30 @@ pub enum ProgramEnding {
     Unfinished,
 }
 
+impl ProgramEnding {
+    /// The ending a `VexEnding` code stands for (`None` for an unknown code), with the
+    /// run's exit code, its count of deadlocked tasks and, for a panic, its record.
+    fn from_parts(
+        ending: ffi::VexEnding,
+        exit_code: i32,
+        deadlocked: u64,
+        panic: impl FnOnce() -> (String, u32, u32, String),
+    ) -> Option<ProgramEnding> {
+        Some(match ending {
+            ffi::VEX_ENDING_RETURNED => ProgramEnding::Returned(exit_code),
+            ffi::VEX_ENDING_EXITED => ProgramEnding::Exited(exit_code),
+            ffi::VEX_ENDING_PANICKED => {
+                let (file, line, col, message) = panic();
+                ProgramEnding::Panicked { file, line, col, message }
+            }
+            ffi::VEX_ENDING_DEADLOCKED => ProgramEnding::Deadlocked(deadlocked),
+            ffi::VEX_ENDING_INTERRUPTED => ProgramEnding::Interrupted,
+            ffi::VEX_ENDING_UNFINISHED => ProgramEnding::Unfinished,
+            _ => return None,
+        })
+    }
+}
+
 /// What one run of a program's entry produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgramReport {
@@ -58,19 +82,10 @@ impl ProgramReport {
                 unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
             }
         };
-        let ending = match raw.ending {
-            ffi::VEX_ENDING_RETURNED => ProgramEnding::Returned(raw.exit_code),
-            ffi::VEX_ENDING_EXITED => ProgramEnding::Exited(raw.exit_code),
-            ffi::VEX_ENDING_PANICKED => ProgramEnding::Panicked {
-                file: text(raw.panic.file),
-                line: raw.panic.line,
-                col: raw.panic.col,
-                message: text(raw.panic.message),
-            },
-            ffi::VEX_ENDING_DEADLOCKED => ProgramEnding::Deadlocked(raw.deadlocked),
-            ffi::VEX_ENDING_INTERRUPTED => ProgramEnding::Interrupted,
-            _ => ProgramEnding::Unfinished,
-        };
+        let ending = ProgramEnding::from_parts(raw.ending, raw.exit_code, raw.deadlocked, || {
+            (text(raw.panic.file), raw.panic.line, raw.panic.col, text(raw.panic.message))
+        })
+        .unwrap_or(ProgramEnding::Unfinished);
         ProgramReport { ending, exit_code: raw.exit_code }
     }
 
@@ -116,22 +131,14 @@ fn parse_report(bytes: &[u8]) -> Option<ProgramReport> {
     }
     let [ending, exit_code, deadlocked, line, col] = numbers;
     let [file, message] = strings;
-    let raw_ending = i32::try_from(ending).ok()?;
     let exit_code = i32::try_from(exit_code).ok()?;
-    let ending = match raw_ending {
-        ffi::VEX_ENDING_RETURNED => ProgramEnding::Returned(exit_code),
-        ffi::VEX_ENDING_EXITED => ProgramEnding::Exited(exit_code),
-        ffi::VEX_ENDING_PANICKED => ProgramEnding::Panicked {
-            file,
-            line: u32::try_from(line).ok()?,
-            col: u32::try_from(col).ok()?,
-            message,
-        },
-        ffi::VEX_ENDING_DEADLOCKED => ProgramEnding::Deadlocked(u64::try_from(deadlocked).ok()?),
-        ffi::VEX_ENDING_INTERRUPTED => ProgramEnding::Interrupted,
-        ffi::VEX_ENDING_UNFINISHED => ProgramEnding::Unfinished,
-        _ => return None,
-    };
+    let (line, col) = (u32::try_from(line).ok()?, u32::try_from(col).ok()?);
+    let ending = ProgramEnding::from_parts(
+        i32::try_from(ending).ok()?,
+        exit_code,
+        u64::try_from(deadlocked).ok()?,
+        || (file, line, col, message),
+    )?;
     Some(ProgramReport { ending, exit_code })
 }
 

@@ -48,7 +48,7 @@ impl<'m> Machine<'m> {
         };
         let (layout, offsets) = layout::fields_layout(decl.params.iter(), &self.types);
         let mut buffer = vec![0u64; (layout.size as usize).div_ceil(8).max(1)];
-        let bytes: &mut [u8] = bytemuck_bytes(&mut buffer);
+        let bytes: &mut [u8] = words_as_bytes(&mut buffer);
         for ((value, ty), offset) in args.iter().zip(&decl.params).zip(&offsets) {
             write_scalar(&mut bytes[*offset as usize..], ty, value)?;
         }
@@ -75,7 +75,7 @@ impl<'m> Machine<'m> {
                 },
             }));
         }
-        read_scalar(bytemuck_bytes(&mut ret), &decl.ret)
+        read_scalar(words_as_bytes(&mut ret), &decl.ret)
     }
 
     /// Takes one step: spends fuel, and every [`INTERRUPT_POLL_STEPS`] steps looks at
@@ -364,7 +364,7 @@ impl<'m> Machine<'m> {
 }
 
 /// The bytes of a buffer of words.
-fn bytemuck_bytes(words: &mut [u64]) -> &mut [u8] {
+fn words_as_bytes(words: &mut [u64]) -> &mut [u8] {
     // SAFETY: u8 has no alignment or validity requirements; the length covers the words.
     unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr().cast(), words.len() * 8) }
 }

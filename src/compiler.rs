@@ -3,6 +3,7 @@
 //! is recomputed.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use salsa::{Durability, Setter};
 use vex_hir::{Program as HirProgram, RootDatabase, SourceFile};
@@ -78,7 +79,7 @@ pub struct FileDiagnostic {
 /// ```
 pub struct Compiler {
     db: RootDatabase,
-    files: BTreeMap<String, SourceFile>,
+    files: Arc<BTreeMap<String, SourceFile>>,
     host_functions: Vec<(String, usize)>,
     #[cfg(feature = "llvm")]
     host_closures: Vec<crate::call::RegisteredClosure>,
@@ -95,7 +96,7 @@ impl Compiler {
     pub fn new() -> Compiler {
         Compiler {
             db: RootDatabase::default(),
-            files: BTreeMap::new(),
+            files: Arc::default(),
             host_functions: Vec::new(),
             #[cfg(feature = "llvm")]
             host_closures: Vec::new(),
@@ -122,7 +123,7 @@ impl Compiler {
                     .path_durability(Durability::MEDIUM)
                     .text_durability(Durability::MEDIUM)
                     .new(&self.db);
-                self.files.insert(path, file);
+                Arc::make_mut(&mut self.files).insert(path, file);
                 self.update_program();
             }
         }
@@ -138,7 +139,7 @@ impl Compiler {
 
     /// Removes the file at `path` from the program; returns whether it was there.
     pub fn remove_file(&mut self, path: &str) -> bool {
-        if self.files.remove(path).is_none() {
+        if Arc::make_mut(&mut self.files).remove(path).is_none() {
             return false;
         }
         self.update_program();
@@ -379,6 +380,11 @@ impl Compiler {
     /// [`crate::unstable::database`]).
     pub(crate) fn db(&self) -> &RootDatabase {
         &self.db
+    }
+
+    /// The program's files by path, shared with analysis snapshots.
+    pub(crate) fn file_map(&self) -> &Arc<BTreeMap<String, SourceFile>> {
+        &self.files
     }
 }
 

@@ -17,6 +17,7 @@
 mod call;
 mod compiler;
 pub mod diagnostics;
+pub mod ide;
 mod program;
 
 pub use vex_syntax as syntax;

@@ -149,20 +149,25 @@ impl Builtin {
         }
     }
 
+    /// The associated functions of the builtin types: (type, member, builtin).
+    pub const ASSOCIATED: &'static [(&'static str, &'static str, Builtin)] = &[
+        ("Vec", "new", Builtin::VecNew),
+        ("Vec", "withCapacity", Builtin::VecWithCapacity),
+        ("Vec", "from", Builtin::VecFrom),
+        ("Channel", "new", Builtin::ChannelNew),
+        ("File", "open", Builtin::FileOpen),
+        ("File", "create", Builtin::FileCreate),
+        ("File", "openAppend", Builtin::FileOpenAppend),
+        ("TcpListener", "bind", Builtin::TcpBind),
+        ("TcpStream", "connect", Builtin::TcpConnect),
+    ];
+
     /// The associated function `ty.member` of a builtin type (`Vec.new`).
     pub fn associated(ty: &str, member: &str) -> Option<Builtin> {
-        Some(match (ty, member) {
-            ("Vec", "new") => Builtin::VecNew,
-            ("Vec", "withCapacity") => Builtin::VecWithCapacity,
-            ("Vec", "from") => Builtin::VecFrom,
-            ("Channel", "new") => Builtin::ChannelNew,
-            ("File", "open") => Builtin::FileOpen,
-            ("File", "create") => Builtin::FileCreate,
-            ("File", "openAppend") => Builtin::FileOpenAppend,
-            ("TcpListener", "bind") => Builtin::TcpBind,
-            ("TcpStream", "connect") => Builtin::TcpConnect,
-            _ => return None,
-        })
+        Builtin::ASSOCIATED
+            .iter()
+            .find(|&&(t, m, _)| t == ty && m == member)
+            .map(|&(_, _, builtin)| builtin)
     }
 
     /// Whether this is one of the printing builtins, which take a value or a `{}`
@@ -381,85 +386,121 @@ pub enum MethodReceiver {
     Other,
 }
 
+impl MethodReceiver {
+    /// The kind of receiver a value of type `ty` is (shallow: `ty` should be resolved).
+    pub fn of(ty: &crate::ty::Ty) -> MethodReceiver {
+        use crate::ty::Ty;
+        match ty {
+            Ty::Option(_) => MethodReceiver::Option,
+            Ty::Result(..) => MethodReceiver::Result,
+            Ty::Vec(_) => MethodReceiver::Vec,
+            Ty::String => MethodReceiver::Str,
+            Ty::Channel(_) => MethodReceiver::Channel,
+            Ty::Future(_) => MethodReceiver::Future,
+            Ty::Io(io) => MethodReceiver::Io(*io),
+            _ => MethodReceiver::Other,
+        }
+    }
+}
+
 impl BuiltinMethod {
-    /// The method `name` of a receiver of kind `receiver`, if it has one.
-    pub fn lookup(receiver: MethodReceiver, name: &str) -> Option<BuiltinMethod> {
+    /// Every builtin method by receiver kind and name (aliases are rows of their own);
+    /// `toString`, which every printable type has, is not listed.
+    const TABLE: &[(MethodReceiver, &str, BuiltinMethod)] = {
         use crate::ty::IoTy;
         use BuiltinMethod::*;
         use MethodReceiver as R;
-        Some(match (receiver, name) {
-            (R::Option, "isSome") => OptionIsSome,
-            (R::Option, "isNone") => OptionIsNone,
-            (R::Option, "or") => OptionOr,
-            (R::Option, "orElse") => OptionOrElse,
-            (R::Option, "map") => OptionMap,
-            (R::Option, "andThen" | "flatMap") => OptionAndThen,
-            (R::Option, "filter") => OptionFilter,
-            (R::Option, "okOr") => OptionOkOr,
-            (R::Result, "isOk") => ResultIsOk,
-            (R::Result, "isErr") => ResultIsErr,
-            (R::Result, "or") => ResultOr,
-            (R::Result, "orElse") => ResultOrElse,
-            (R::Result, "map") => ResultMap,
-            (R::Result, "mapErr") => ResultMapErr,
-            (R::Result, "andThen" | "flatMap") => ResultAndThen,
-            (R::Result, "ok") => ResultOk,
-            (R::Result, "err") => ResultErr,
-            (R::Vec, "push") => VecPush,
-            (R::Vec, "pop") => VecPop,
-            (R::Vec, "len") => VecLen,
-            (R::Vec, "isEmpty") => VecIsEmpty,
-            (R::Vec, "clear") => VecClear,
-            (R::Vec, "contains") => VecContains,
-            (R::Vec, "indexOf") => VecIndexOf,
-            (R::Vec, "slice") => VecSlice,
-            (R::Vec, "reverse") => VecReverse,
-            (R::Vec, "sort") => VecSort,
-            (R::Vec, "map") => VecMap,
-            (R::Vec, "filter") => VecFilter,
-            (R::Vec, "join") => VecJoin,
-            (R::Str, "len") => StrLen,
-            (R::Str, "isEmpty") => StrIsEmpty,
-            (R::Str, "byteAt") => StrByteAt,
-            (R::Str, "slice") => StrSlice,
-            (R::Str, "find" | "indexOf") => StrFind,
-            (R::Str, "contains") => StrContains,
-            (R::Str, "startsWith") => StrStartsWith,
-            (R::Str, "endsWith") => StrEndsWith,
-            (R::Str, "trim") => StrTrim,
-            (R::Str, "split") => StrSplit,
-            (R::Str, "lines") => StrLines,
-            (R::Str, "toUpper") => StrToUpper,
-            (R::Str, "toLower") => StrToLower,
-            (R::Str, "repeat") => StrRepeat,
-            (R::Str, "toInt") => StrToInt,
-            (R::Str, "toFloat") => StrToFloat,
-            (R::Channel, "send") => ChanSend,
-            (R::Channel, "recv") => ChanRecv,
-            (R::Channel, "trySend") => ChanTrySend,
-            (R::Channel, "tryRecv") => ChanTryRecv,
-            (R::Channel, "close") => ChanClose,
-            (R::Channel, "len") => ChanLen,
-            (R::Channel, "cap") => ChanCap,
-            (R::Channel, "isClosed") => ChanIsClosed,
-            (R::Future, "map") => FutureMap,
-            (R::Future, "then") => FutureThen,
-            (R::Future, "isReady") => FutureIsReady,
-            (R::Io(IoTy::Error), "code") => IoErrorCode,
-            (R::Io(IoTy::Error), "message") => IoErrorMessage,
-            (R::Io(IoTy::File), "read") => FileRead,
-            (R::Io(IoTy::File), "readAll") => FileReadAll,
-            (R::Io(IoTy::File), "write") => FileWrite,
-            (R::Io(IoTy::File), "close") => FileClose,
-            (R::Io(IoTy::TcpListener), "accept") => ListenerAccept,
-            (R::Io(IoTy::TcpListener), "port") => ListenerPort,
-            (R::Io(IoTy::TcpListener), "close") => ListenerClose,
-            (R::Io(IoTy::TcpStream), "read") => StreamRead,
-            (R::Io(IoTy::TcpStream), "write") => StreamWrite,
-            (R::Io(IoTy::TcpStream), "close") => StreamClose,
-            (_, "toString") => ToString,
-            _ => return None,
-        })
+        &[
+            (R::Option, "isSome", OptionIsSome),
+            (R::Option, "isNone", OptionIsNone),
+            (R::Option, "or", OptionOr),
+            (R::Option, "orElse", OptionOrElse),
+            (R::Option, "map", OptionMap),
+            (R::Option, "andThen", OptionAndThen),
+            (R::Option, "flatMap", OptionAndThen),
+            (R::Option, "filter", OptionFilter),
+            (R::Option, "okOr", OptionOkOr),
+            (R::Result, "isOk", ResultIsOk),
+            (R::Result, "isErr", ResultIsErr),
+            (R::Result, "or", ResultOr),
+            (R::Result, "orElse", ResultOrElse),
+            (R::Result, "map", ResultMap),
+            (R::Result, "mapErr", ResultMapErr),
+            (R::Result, "andThen", ResultAndThen),
+            (R::Result, "flatMap", ResultAndThen),
+            (R::Result, "ok", ResultOk),
+            (R::Result, "err", ResultErr),
+            (R::Vec, "push", VecPush),
+            (R::Vec, "pop", VecPop),
+            (R::Vec, "len", VecLen),
+            (R::Vec, "isEmpty", VecIsEmpty),
+            (R::Vec, "clear", VecClear),
+            (R::Vec, "contains", VecContains),
+            (R::Vec, "indexOf", VecIndexOf),
+            (R::Vec, "slice", VecSlice),
+            (R::Vec, "reverse", VecReverse),
+            (R::Vec, "sort", VecSort),
+            (R::Vec, "map", VecMap),
+            (R::Vec, "filter", VecFilter),
+            (R::Vec, "join", VecJoin),
+            (R::Str, "len", StrLen),
+            (R::Str, "isEmpty", StrIsEmpty),
+            (R::Str, "byteAt", StrByteAt),
+            (R::Str, "slice", StrSlice),
+            (R::Str, "find", StrFind),
+            (R::Str, "indexOf", StrFind),
+            (R::Str, "contains", StrContains),
+            (R::Str, "startsWith", StrStartsWith),
+            (R::Str, "endsWith", StrEndsWith),
+            (R::Str, "trim", StrTrim),
+            (R::Str, "split", StrSplit),
+            (R::Str, "lines", StrLines),
+            (R::Str, "toUpper", StrToUpper),
+            (R::Str, "toLower", StrToLower),
+            (R::Str, "repeat", StrRepeat),
+            (R::Str, "toInt", StrToInt),
+            (R::Str, "toFloat", StrToFloat),
+            (R::Channel, "send", ChanSend),
+            (R::Channel, "recv", ChanRecv),
+            (R::Channel, "trySend", ChanTrySend),
+            (R::Channel, "tryRecv", ChanTryRecv),
+            (R::Channel, "close", ChanClose),
+            (R::Channel, "len", ChanLen),
+            (R::Channel, "cap", ChanCap),
+            (R::Channel, "isClosed", ChanIsClosed),
+            (R::Future, "map", FutureMap),
+            (R::Future, "then", FutureThen),
+            (R::Future, "isReady", FutureIsReady),
+            (R::Io(IoTy::Error), "code", IoErrorCode),
+            (R::Io(IoTy::Error), "message", IoErrorMessage),
+            (R::Io(IoTy::File), "read", FileRead),
+            (R::Io(IoTy::File), "readAll", FileReadAll),
+            (R::Io(IoTy::File), "write", FileWrite),
+            (R::Io(IoTy::File), "close", FileClose),
+            (R::Io(IoTy::TcpListener), "accept", ListenerAccept),
+            (R::Io(IoTy::TcpListener), "port", ListenerPort),
+            (R::Io(IoTy::TcpListener), "close", ListenerClose),
+            (R::Io(IoTy::TcpStream), "read", StreamRead),
+            (R::Io(IoTy::TcpStream), "write", StreamWrite),
+            (R::Io(IoTy::TcpStream), "close", StreamClose),
+        ]
+    };
+
+    /// The method `name` of a receiver of kind `receiver`, if it has one.
+    pub fn lookup(receiver: MethodReceiver, name: &str) -> Option<BuiltinMethod> {
+        if name == "toString" {
+            return Some(BuiltinMethod::ToString);
+        }
+        BuiltinMethod::TABLE
+            .iter()
+            .find(|&&(r, n, _)| r == receiver && n == name)
+            .map(|&(_, _, method)| method)
+    }
+
+    /// The names of the methods a receiver of kind `receiver` has (aliases included,
+    /// `toString` not), in the order LANGUAGE.md lists them: what completion offers.
+    pub fn names(receiver: MethodReceiver) -> impl Iterator<Item = &'static str> {
+        BuiltinMethod::TABLE.iter().filter(move |&&(r, _, _)| r == receiver).map(|&(_, n, _)| n)
     }
 
     /// Whether the method changes its receiver, which must then be a mutable place

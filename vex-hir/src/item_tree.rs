@@ -129,12 +129,22 @@ pub struct ItemSourceMap {
     pub const_nodes: Vec<NodePtr>,
     /// Name span of each struct.
     pub structs: Vec<TextRange>,
+    /// Span of each struct's whole declaration.
+    pub struct_items: Vec<TextRange>,
+    /// Name spans of each struct's fields, in declaration order.
+    pub fields: Vec<Vec<TextRange>>,
     /// Name span of each enum.
     pub enums: Vec<TextRange>,
+    /// Span of each enum's whole declaration.
+    pub enum_items: Vec<TextRange>,
+    /// Name spans of each enum's variants, in declaration order.
+    pub variants: Vec<Vec<TextRange>>,
     /// Name span of each const.
     pub consts: Vec<TextRange>,
     /// Name span of each extern function.
     pub externs: Vec<TextRange>,
+    /// Span of each extern function's whole declaration.
+    pub extern_items: Vec<TextRange>,
     /// Span of each unsupported item.
     pub unsupported: Vec<TextRange>,
     /// Type annotations that could not be understood, with their spans.
@@ -230,23 +240,29 @@ impl Collector {
                 self.map.function_nodes.push(NodePtr::new(f.syntax()));
             }
             ast::Item::Struct(s) => {
+                let mut spans = Vec::new();
                 let fields = s
                     .record_field_list()
                     .into_iter()
                     .flat_map(|l| l.fields())
                     .map(|field| {
+                        spans.push(name_range(field.name(), field.syntax()));
                         (name_text(field.name()), self.type_ref(field.ty(), field.syntax()))
                     })
                     .collect();
                 self.tree.structs.push(StructData { name: name_text(s.name()), fields });
                 self.map.structs.push(name_range(s.name(), s.syntax()));
+                self.map.struct_items.push(s.syntax().text_range());
+                self.map.fields.push(spans);
             }
             ast::Item::Enum(e) => {
+                let mut spans = Vec::new();
                 let variants = e
                     .variant_list()
                     .into_iter()
                     .flat_map(|l| l.variants())
                     .map(|v| {
+                        spans.push(name_range(v.name(), v.syntax()));
                         let payload = v
                             .tuple_field_list()
                             .into_iter()
@@ -261,6 +277,8 @@ impl Collector {
                     .collect();
                 self.tree.enums.push(EnumData { name: name_text(e.name()), variants });
                 self.map.enums.push(name_range(e.name(), e.syntax()));
+                self.map.enum_items.push(e.syntax().text_range());
+                self.map.variants.push(spans);
             }
             ast::Item::Const(c) => {
                 let ty = self.type_ref(c.ty(), c.syntax());
@@ -293,6 +311,7 @@ impl Collector {
         };
         self.tree.externs.push(data);
         self.map.externs.push(name_range(f.name(), f.syntax()));
+        self.map.extern_items.push(f.syntax().text_range());
     }
 
     fn unsupported(&mut self, what: &'static str, node: &SyntaxNode) {

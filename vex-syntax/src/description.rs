@@ -36,7 +36,7 @@ macro_rules! vex_syntax {
 
         impl SyntaxKind {
             /// Every kind, indexed by its `u16` value.
-            const ALL: &'static [SyntaxKind] = &[
+            pub const ALL: &'static [SyntaxKind] = &[
                 $(SyntaxKind::$tok,)* $(SyntaxKind::$kw,)* $(SyntaxKind::$NODE_KIND,)*
             ];
 

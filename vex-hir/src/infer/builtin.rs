@@ -125,16 +125,7 @@ impl InferCtx<'_> {
 
     /// A method of a builtin type, if the receiver's type has one called `name`.
     pub(super) fn builtin_method(&self, receiver: &Ty, name: &str) -> Option<BuiltinMethod> {
-        let kind = match receiver {
-            Ty::Option(_) => MethodReceiver::Option,
-            Ty::Result(..) => MethodReceiver::Result,
-            Ty::Vec(_) => MethodReceiver::Vec,
-            Ty::String => MethodReceiver::Str,
-            Ty::Channel(_) => MethodReceiver::Channel,
-            Ty::Future(_) => MethodReceiver::Future,
-            Ty::Io(io) => MethodReceiver::Io(*io),
-            _ => MethodReceiver::Other,
-        };
+        let kind = MethodReceiver::of(receiver);
         let method = BuiltinMethod::lookup(kind, name)?;
         // `toString` is defined on what prints.
         (method != BuiltinMethod::ToString || self.printable(receiver)).then_some(method)

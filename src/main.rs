@@ -9,6 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod lsp;
+
 use vex::diagnostics::{self, Diagnostic};
 
 // Syntax trees, salsa memos and IR are many small allocations; mimalloc makes parsing
@@ -100,6 +102,10 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Run the language server on stdin/stdout (the Language Server Protocol):
+    /// diagnostics as you type, hover, go to definition, references, symbols,
+    /// completion, rename, formatting and quick fixes.
+    Lsp,
     /// Build a standalone executable that depends only on libc.
     Build {
         /// The `.vx` files of the program (a directory means its `.vx` files).
@@ -193,6 +199,7 @@ fn main() -> ExitCode {
             }
             run(&compiler, &config, &options)
         }
+        Command::Lsp => lsp::run(),
         Command::Build { files, output, opt_level } => {
             let Some((compiler, _)) = load_program(&files) else {
                 return ExitCode::from(2);

@@ -1,0 +1,614 @@
+//! Scripted sessions with `vex lsp`: JSON-RPC over the server's stdin and stdout, one
+//! session per feature, with the responses as snapshots. Every wait is bounded.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use expect_test::{Expect, expect};
+use serde_json::{Value, json};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Session {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: i64,
+    /// Notifications received while waiting for responses.
+    notifications: Vec<Value>,
+}
+
+impl Session {
+    /// Starts a server and initializes it (UTF-16 positions unless `utf8`).
+    fn start(root: Option<&std::path::Path>, utf8: bool) -> Session {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vex"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("vex lsp starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("a Content-Length header")];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let value: Value = serde_json::from_slice(&body).expect("the server sends JSON");
+                if tx.send(value).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut session = Session { child, stdin, messages, next_id: 1, notifications: Vec::new() };
+        let encodings = if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) };
+        let root_uri = root.map(|r| format!("file://{}", r.display()));
+        let init = session.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root_uri,
+                "capabilities": { "general": { "positionEncodings": encodings } },
+            }),
+        );
+        assert!(init["capabilities"]["hoverProvider"].as_bool().unwrap(), "{init}");
+        session.notify("initialized", json!({}));
+        session
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and returns its `result`, or `{"error": …}` for an error.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let message = self.next(deadline, method);
+            if message["id"] == json!(id) {
+                return match message.get("error") {
+                    Some(error) => json!({ "error": error }),
+                    None => message["result"].clone(),
+                };
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    fn next(&mut self, deadline: Instant, waiting_for: &str) -> Value {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.messages.recv_timeout(left) {
+            Ok(message) => message,
+            Err(RecvTimeoutError::Timeout) => panic!("no answer to {waiting_for} in {WAIT:?}"),
+            Err(RecvTimeoutError::Disconnected) => {
+                panic!("the server died waiting for {waiting_for}")
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri` at `version`.
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Value {
+        let matches = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == json!(version)
+        };
+        if let Some(i) = self.notifications.iter().position(matches) {
+            return self.notifications.remove(i)["params"]["diagnostics"].clone();
+        }
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let message = self.next(deadline, "diagnostics");
+            if matches(&message) {
+                return message["params"]["diagnostics"].clone();
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "vex", "version": 1, "text": text } }),
+        );
+    }
+
+    fn at(uri: &str, line: u32, character: u32) -> Value {
+        json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } })
+    }
+
+    /// Shuts the server down and checks that it exits with status 0.
+    fn shutdown(mut self) {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "vex lsp exited with {status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "vex lsp did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Pretty JSON with each range written `line:character-line:character` (0-based).
+fn check(actual: &Value, expect: Expect) {
+    expect.assert_eq(&serde_json::to_string_pretty(&compact(actual)).unwrap());
+}
+
+fn compact(value: &Value) -> Value {
+    let position = |p: &Value| Some(format!("{}:{}", p.get("line")?, p.get("character")?));
+    match value {
+        Value::Object(map) => {
+            if map.len() == 2
+                && let (Some(start), Some(end)) =
+                    (map.get("start").and_then(position), map.get("end").and_then(position))
+            {
+                return Value::String(format!("{start}-{end}"));
+            }
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), compact(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(compact).collect()),
+        other => other.clone(),
+    }
+}
+
+const MAIN: &str = "file:///vex-test/main.vx";
+const LIB: &str = "file:///vex-test/lib.vx";
+
+const LIB_TEXT: &str = "struct Point { x: f64, y: f64 }\nfn Point.new(x: f64, y: f64): Point { Point { x: x, y: y } }\nfn (self: Point) norm2(): f64 { self.x * self.x + self.y * self.y }\nasync fn fetch(n: i64): i64 { n * 2 }\n";
+
+#[test]
+fn diagnostics_on_open_and_on_incremental_edits() {
+    let mut s = Session::start(None, false);
+    s.open(MAIN, "fn main() {\n    let x: i32 = \"no\"\n}\n");
+    check(
+        &s.diagnostics(MAIN, 1),
+        expect![[r#"
+            [
+              {
+                "code": "E0003",
+                "message": "expected `i32`, found `string`",
+                "range": "1:17-1:21",
+                "severity": 1,
+                "source": "vex"
+              }
+            ]"#]],
+    );
+    // Replace `"no"` by `1`: an incremental edit of one range.
+    s.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": MAIN, "version": 2 },
+            "contentChanges": [{
+                "range": { "start": { "line": 1, "character": 17 }, "end": { "line": 1, "character": 21 } },
+                "text": "1",
+            }],
+        }),
+    );
+    check(&s.diagnostics(MAIN, 2), expect!["[]"]);
+    // A syntax error, with a non-ASCII character before it on the line (UTF-16 columns).
+    s.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": MAIN, "version": 3 },
+            "contentChanges": [{ "text": "fn main() {\n    println(\"😀\") let\n}\n" }],
+        }),
+    );
+    check(
+        &s.diagnostics(MAIN, 3),
+        expect![[r#"
+        [
+          {
+            "message": "expected `;` or a line break after the statement",
+            "range": "1:18-1:21",
+            "severity": 1,
+            "source": "vex"
+          }
+        ]"#]],
+    );
+    s.shutdown();
+}
+
+#[test]
+fn hover_definition_and_references_across_files() {
+    let mut s = Session::start(None, false);
+    s.open(LIB, LIB_TEXT);
+    s.open(MAIN, "fn main() {\n    let p = Point.new(3.0, 4.0)\n    println(p.norm2())\n}\n");
+    check(&s.diagnostics(MAIN, 1), expect!["[]"]);
+    check(
+        &s.request("textDocument/hover", Session::at(MAIN, 2, 15)),
+        expect![[r#"
+        {
+          "contents": {
+            "kind": "markdown",
+            "value": "```vex\nfn (self: Point) norm2(): f64\n```"
+          },
+          "range": "2:14-2:19"
+        }"#]],
+    );
+    check(
+        &s.request("textDocument/hover", Session::at(MAIN, 1, 9)),
+        expect![[r#"
+        {
+          "contents": {
+            "kind": "markdown",
+            "value": "```vex\nlet p: Point\n```"
+          },
+          "range": "1:8-1:9"
+        }"#]],
+    );
+    check(
+        &s.request("textDocument/definition", Session::at(MAIN, 2, 15)),
+        expect![[r#"
+        [
+          {
+            "range": "2:17-2:22",
+            "uri": "file:///vex-test/lib.vx"
+          }
+        ]"#]],
+    );
+    let mut references = Session::at(LIB, 0, 8);
+    references["context"] = json!({ "includeDeclaration": true });
+    check(
+        &s.request("textDocument/references", references),
+        expect![[r#"
+        [
+          {
+            "range": "0:7-0:12",
+            "uri": "file:///vex-test/lib.vx"
+          },
+          {
+            "range": "1:3-1:8",
+            "uri": "file:///vex-test/lib.vx"
+          },
+          {
+            "range": "1:30-1:35",
+            "uri": "file:///vex-test/lib.vx"
+          },
+          {
+            "range": "1:38-1:43",
+            "uri": "file:///vex-test/lib.vx"
+          },
+          {
+            "range": "2:10-2:15",
+            "uri": "file:///vex-test/lib.vx"
+          },
+          {
+            "range": "1:12-1:17",
+            "uri": "file:///vex-test/main.vx"
+          }
+        ]"#]],
+    );
+    s.shutdown();
+}
+
+#[test]
+fn symbols_completion_and_rename() {
+    let mut s = Session::start(None, true);
+    s.open(LIB, LIB_TEXT);
+    s.open(MAIN, "fn main() {\n    let p = Point.new(3.0, 4.0)\n    let total = p.\n}\n");
+    check(
+        &s.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": LIB } })),
+        expect![[r#"
+            [
+              {
+                "children": [
+                  {
+                    "detail": "Point.x: f64",
+                    "kind": 8,
+                    "name": "x",
+                    "range": "0:15-0:16",
+                    "selectionRange": "0:15-0:16"
+                  },
+                  {
+                    "detail": "Point.y: f64",
+                    "kind": 8,
+                    "name": "y",
+                    "range": "0:23-0:24",
+                    "selectionRange": "0:23-0:24"
+                  }
+                ],
+                "kind": 23,
+                "name": "Point",
+                "range": "0:0-0:31",
+                "selectionRange": "0:7-0:12"
+              },
+              {
+                "detail": "fn Point.new(x: f64, y: f64): Point",
+                "kind": 12,
+                "name": "Point.new",
+                "range": "1:0-1:60",
+                "selectionRange": "1:9-1:12"
+              },
+              {
+                "detail": "fn (self: Point) norm2(): f64",
+                "kind": 6,
+                "name": "norm2",
+                "range": "2:0-2:67",
+                "selectionRange": "2:17-2:22"
+              },
+              {
+                "detail": "async fn fetch(n: i64): i64",
+                "kind": 12,
+                "name": "fetch",
+                "range": "3:0-3:37",
+                "selectionRange": "3:9-3:14"
+              }
+            ]"#]],
+    );
+    let completions = s.request("textDocument/completion", Session::at(MAIN, 2, 18));
+    let labels: Vec<&str> =
+        completions.as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["x", "y", "norm2", "toString"]);
+    let mut rename = Session::at(LIB, 0, 8);
+    rename["newName"] = json!("Vec2");
+    check(
+        &s.request("textDocument/rename", rename),
+        expect![[r#"
+        {
+          "changes": {
+            "file:///vex-test/lib.vx": [
+              {
+                "newText": "Vec2",
+                "range": "0:7-0:12"
+              },
+              {
+                "newText": "Vec2",
+                "range": "1:3-1:8"
+              },
+              {
+                "newText": "Vec2",
+                "range": "1:30-1:35"
+              },
+              {
+                "newText": "Vec2",
+                "range": "1:38-1:43"
+              },
+              {
+                "newText": "Vec2",
+                "range": "2:10-2:15"
+              }
+            ],
+            "file:///vex-test/main.vx": [
+              {
+                "newText": "Vec2",
+                "range": "1:12-1:17"
+              }
+            ]
+          }
+        }"#]],
+    );
+    let mut bad = Session::at(MAIN, 1, 9);
+    bad["newName"] = json!("let");
+    check(
+        &s.request("textDocument/rename", bad),
+        expect![[r#"
+        {
+          "error": {
+            "code": -32803,
+            "message": "`let` is not a valid name"
+          }
+        }"#]],
+    );
+    s.shutdown();
+}
+
+#[test]
+fn formatting_and_quick_fixes() {
+    let mut s = Session::start(None, false);
+    s.open(MAIN, "fn main(){\n    let x = 1\n    x = 2\n  println( x )\n}\n");
+    let diagnostics = s.diagnostics(MAIN, 1);
+    check(
+        &diagnostics,
+        expect![[r#"
+        [
+          {
+            "code": "E0007",
+            "message": "cannot assign to `x`: it is not mutable\nhelp: declare it mutable: `let! x`",
+            "range": "2:4-2:5",
+            "relatedInformation": [
+              {
+                "location": {
+                  "range": "1:8-1:9",
+                  "uri": "file:///vex-test/main.vx"
+                },
+                "message": "`x` is declared here"
+              }
+            ],
+            "severity": 1,
+            "source": "vex"
+          }
+        ]"#]],
+    );
+    check(
+        &s.request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": MAIN }, "options": { "tabSize": 4, "insertSpaces": true } }),
+        ),
+        expect![[r#"
+            [
+              {
+                "newText": "fn main() {\n    let x = 1\n    x = 2\n    println(x)\n}\n",
+                "range": "0:0-5:0"
+              }
+            ]"#]],
+    );
+    check(
+        &s.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": MAIN },
+                "range": { "start": { "line": 2, "character": 4 }, "end": { "line": 2, "character": 4 } },
+                "context": { "diagnostics": diagnostics },
+            }),
+        ),
+        expect![[r#"
+            [
+              {
+                "diagnostics": [
+                  {
+                    "code": "E0007",
+                    "message": "cannot assign to `x`: it is not mutable\nhelp: declare it mutable: `let! x`",
+                    "range": "2:4-2:5",
+                    "relatedInformation": [
+                      {
+                        "location": {
+                          "range": "1:8-1:9",
+                          "uri": "file:///vex-test/main.vx"
+                        },
+                        "message": "`x` is declared here"
+                      }
+                    ],
+                    "severity": 1,
+                    "source": "vex"
+                  }
+                ],
+                "edit": {
+                  "changes": {
+                    "file:///vex-test/main.vx": [
+                      {
+                        "newText": "!",
+                        "range": "1:7-1:7"
+                      }
+                    ]
+                  }
+                },
+                "isPreferred": true,
+                "kind": "quickfix",
+                "title": "Declare it mutable: `let! x`"
+              }
+            ]"#]],
+    );
+    // A file with syntax errors is not formatted.
+    s.open(LIB, "fn broken( {\n");
+    check(
+        &s.request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": LIB }, "options": { "tabSize": 4, "insertSpaces": true } }),
+        ),
+        expect!["null"],
+    );
+    s.shutdown();
+}
+
+#[test]
+fn bad_requests_and_panics_are_errors_and_the_server_runs_on() {
+    let mut s = Session::start(None, false);
+    s.open(MAIN, "fn main() {\n    println(1)\n}\n");
+    check(
+        &s.request("vex/panic", Value::Null),
+        expect![[r#"
+        {
+          "error": {
+            "code": -32603,
+            "message": "vex lsp panicked while answering: asked to panic"
+          }
+        }"#]],
+    );
+    check(
+        &s.request("textDocument/hover", json!({ "nonsense": true })),
+        expect![[r#"
+        {
+          "error": {
+            "code": -32602,
+            "message": "bad parameters for textDocument/hover: missing field `textDocument`"
+          }
+        }"#]],
+    );
+    check(
+        &s.request("vex/unknown", json!({})),
+        expect![[r#"
+        {
+          "error": {
+            "code": -32601,
+            "message": "unknown request vex/unknown"
+          }
+        }"#]],
+    );
+    check(
+        &s.request("textDocument/hover", Session::at("file:///vex-test/never-opened.vx", 0, 0)),
+        expect![[r#"
+            {
+              "error": {
+                "code": -32803,
+                "message": "unknown document file:///vex-test/never-opened.vx"
+              }
+            }"#]],
+    );
+    // Positions past the end of a line or of the file are clamped, not a crash.
+    check(&s.request("textDocument/hover", Session::at(MAIN, 99, 99)), expect!["null"]);
+    check(
+        &s.request("textDocument/hover", Session::at(MAIN, 1, 6)),
+        expect![[r#"
+        {
+          "contents": {
+            "kind": "markdown",
+            "value": "```vex\n(builtin) println\n```"
+          },
+          "range": "1:4-1:11"
+        }"#]],
+    );
+    s.shutdown();
+}
+
+#[test]
+fn a_workspace_folder_is_one_program() {
+    let root = std::env::temp_dir().join(format!("vex-lsp-workspace-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("src/lib.vx"), LIB_TEXT).unwrap();
+    let main = root.join("main.vx");
+    let text = "fn main() {\n    println(Point.new(1.0, 2.0).norm2())\n}\n";
+    std::fs::write(&main, text).unwrap();
+    let mut s = Session::start(Some(&root), false);
+    let uri = format!("file://{}", main.display());
+    s.open(&uri, text);
+    // `Point` comes from a file that was never opened: no diagnostics.
+    check(&s.diagnostics(&uri, 1), expect!["[]"]);
+    let definition = s.request("textDocument/definition", Session::at(&uri, 1, 18));
+    assert_eq!(
+        definition[0]["uri"].as_str().unwrap(),
+        format!("file://{}", root.join("src/lib.vx").display())
+    );
+    s.shutdown();
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -375,6 +375,18 @@ fn completion_of_names_in_scope() {
 }
 
 #[test]
+fn completion_filters_by_what_is_typed() {
+    check_completions(
+        "fn fetch_data(): i64 { 1 }\nfn format_all() {}\nfn main() {\n    let fd = 1\n    fda$0\n}\n",
+        expect!["Function fetch_data — fn fetch_data(): i64"],
+    );
+    check_completions(
+        "struct Point { x: f64, y: f64 }\nfn (self: Point) norm2(): f64 { self.x }\nfn main() {\n    let p = Point { x: 1.0, y: 2.0 }\n    println(p.NO$0)\n}\n",
+        expect!["Method norm2 — fn (self: Point) norm2(): f64"],
+    );
+}
+
+#[test]
 fn symbols_outline_a_file() {
     let (compiler, _, _) = fixture(&format!("{SHAPES}\nconst N: i64 = 3\n$0"));
     let analysis = compiler.analysis();

@@ -67,6 +67,11 @@ pub(super) fn completions(ctx: &Ctx<'_>, file: SourceFile, offset: TextSize) -> 
         .take_while(|&(_, c)| c.is_alphanumeric() || c == '_')
         .last()
         .map_or(before.len(), |(i, _)| i);
+    // The part of the name typed so far filters the candidates as editors do: its
+    // characters in order, case-insensitively, the first one first. It is applied
+    // before a candidate's detail is computed: in a large program most names fail it.
+    let typed = &before[prefix_start..];
+    let accept = |label: &str| fuzzy_match(typed, label);
     let mut out = if before[..prefix_start].ends_with('.') {
         let dot = TextSize::new(prefix_start as u32 - 1);
         members(ctx, file, dot)
@@ -74,14 +79,34 @@ pub(super) fn completions(ctx: &Ctx<'_>, file: SourceFile, offset: TextSize) -> 
         builtins()
     } else {
         let mut out = locals(ctx, file, offset);
-        out.extend(items(ctx));
+        out.extend(items(ctx, &accept));
         out.extend(builtins());
         out.extend(keywords());
         out
     };
+    out.retain(|c| accept(&c.label));
     out.sort();
     out.dedup_by(|a, b| a.kind == b.kind && a.label == b.label);
     out
+}
+
+/// Whether `label` starts with the first character of `typed` and contains the rest in
+/// order (case-insensitively); an empty `typed` matches everything.
+fn fuzzy_match(typed: &str, label: &str) -> bool {
+    let mut wanted = typed.chars().flat_map(char::to_lowercase).peekable();
+    let mut chars = label.chars().flat_map(char::to_lowercase);
+    if let Some(&first) = wanted.peek()
+        && chars.next() != Some(first)
+    {
+        return false;
+    }
+    wanted.next();
+    for c in chars {
+        if wanted.peek() == Some(&c) {
+            wanted.next();
+        }
+    }
+    wanted.peek().is_none()
 }
 
 /// `offset` moved back onto a character boundary, or `None` past the end.
@@ -265,12 +290,13 @@ fn in_scope(view: &BodyView<'_>, definition: TextRange, offset: TextSize) -> boo
     scope.is_none_or(|(_, r)| view.absolute(*r).contains_inclusive(offset))
 }
 
-/// The program's items.
-fn items(ctx: &Ctx<'_>) -> Vec<Completion> {
+/// The program's items whose names `accept` takes.
+fn items(ctx: &Ctx<'_>, accept: &dyn Fn(&str) -> bool) -> Vec<Completion> {
     let scope = program_scope(ctx.db, Program::get(ctx.db));
     scope
         .items
         .iter()
+        .filter(|(name, _)| accept(name))
         .map(|(name, &item)| {
             let (kind, definition) = match item {
                 ItemRef::Function(loc) => (CompletionKind::Function, Definition::Function(loc)),

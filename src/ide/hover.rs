@@ -81,7 +81,8 @@ pub(super) fn signature(ctx: &Ctx<'_>, definition: &Definition) -> Option<String
             format!("let{bang} {}: {ty}", data.name)
         }
         Definition::Function(loc) => {
-            let f = item_tree(db, loc.file).functions.get(loc.index as usize)?.clone();
+            let tree = item_tree(db, loc.file);
+            let f = tree.functions.get(loc.index as usize)?;
             let asyncness = if f.is_async { "async " } else { "" };
             let receiver = f.receiver.as_ref().map(|r| format!("({}) ", param(r)));
             let owner = f.owner.as_ref().map(|o| format!("{o}."));
@@ -97,13 +98,15 @@ pub(super) fn signature(ctx: &Ctx<'_>, definition: &Definition) -> Option<String
             )
         }
         Definition::Extern(loc) => {
-            let f = item_tree(db, loc.file).externs.get(loc.index as usize)?.clone();
+            let tree = item_tree(db, loc.file);
+            let f = tree.externs.get(loc.index as usize)?;
             let params: Vec<String> = f.params.iter().map(param).collect();
             let ret = f.ret.as_ref().map(|r| format!(": {}", type_ref_text(r)));
             format!("extern \"C\" fn {}({}){}", f.name, params.join(", "), ret.unwrap_or_default())
         }
         Definition::Struct(loc) => {
-            let s = item_tree(db, loc.file).structs.get(loc.index as usize)?.clone();
+            let tree = item_tree(db, loc.file);
+            let s = tree.structs.get(loc.index as usize)?;
             let fields: Vec<String> =
                 s.fields.iter().map(|(n, t)| format!("    {n}: {},", type_ref_text(t))).collect();
             if fields.is_empty() {
@@ -113,23 +116,27 @@ pub(super) fn signature(ctx: &Ctx<'_>, definition: &Definition) -> Option<String
             }
         }
         Definition::Field(loc, field) => {
-            let s = item_tree(db, loc.file).structs.get(loc.index as usize)?.clone();
+            let tree = item_tree(db, loc.file);
+            let s = tree.structs.get(loc.index as usize)?;
             let (name, ty) = s.fields.get(field as usize)?;
             format!("{}.{name}: {}", s.name, type_ref_text(ty))
         }
         Definition::Enum(loc) => {
-            let e = item_tree(db, loc.file).enums.get(loc.index as usize)?.clone();
+            let tree = item_tree(db, loc.file);
+            let e = tree.enums.get(loc.index as usize)?;
             let variants: Vec<String> = (0..e.variants.len())
                 .map(|i| format!("    {},", variant(&e.variants[i])))
                 .collect();
             format!("enum {} {{\n{}\n}}", e.name, variants.join("\n"))
         }
         Definition::Variant(loc, index) => {
-            let e = item_tree(db, loc.file).enums.get(loc.index as usize)?.clone();
+            let tree = item_tree(db, loc.file);
+            let e = tree.enums.get(loc.index as usize)?;
             format!("{}.{}", e.name, variant(e.variants.get(index as usize)?))
         }
         Definition::Const(loc) => {
-            let c = item_tree(db, loc.file).consts.get(loc.index as usize)?.clone();
+            let tree = item_tree(db, loc.file);
+            let c = tree.consts.get(loc.index as usize)?;
             format!("const {}: {}", c.name, type_ref_text(&c.ty))
         }
         Definition::Builtin(builtin) => format!("(builtin) {}", builtin.name()),

@@ -108,6 +108,8 @@ pub fn rename(s: &Snapshot, params: lsp::RenameParams) -> Answer<Option<lsp::Wor
     let offset = s.map(&path, &index).offset(at.position);
     let files = s.analysis.rename(&path, offset, &params.new_name)?;
     let files = files.map_err(|e| Failure::Refused(e.to_string()))?;
+    // The protocol's type keys the edits by URI; a URI is never mutated while a key.
+    #[allow(clippy::mutable_key_type)]
     let mut changes = HashMap::new();
     for file in files {
         let Some(index) = s.analysis.line_index(&file.path)? else { continue };

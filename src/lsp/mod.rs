@@ -175,12 +175,12 @@ impl Server {
                 let Ok(kind) = entry.file_type() else { continue };
                 if kind.is_dir() {
                     stack.push(path);
-                } else if name.ends_with(".vx") && count < MAX_WORKSPACE_FILES {
-                    if let (Ok(text), Some(path)) = (std::fs::read_to_string(&path), path.to_str())
-                    {
-                        self.compiler.set_file(path, text);
-                        count += 1;
-                    }
+                } else if name.ends_with(".vx")
+                    && count < MAX_WORKSPACE_FILES
+                    && let (Ok(text), Some(path)) = (std::fs::read_to_string(&path), path.to_str())
+                {
+                    self.compiler.set_file(path, text);
+                    count += 1;
                 }
             }
         }

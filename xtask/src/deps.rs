@@ -1,6 +1,6 @@
 //! System dependencies: LLVM 19 for the backend, the sanitizer runtimes for the C
-//! runtime's test runs, curl and Python for the server tests, and cargo-fuzz for the fuzz
-//! targets.
+//! runtime's test runs, curl and Python for the server tests, Neovim for the language
+//! server's editor test, and cargo-fuzz for the fuzz targets.
 //!
 //! On Debian/Ubuntu as root the missing distribution packages are installed with
 //! `apt-get`; anywhere else the user gets the exact command to run. Nothing here is
@@ -28,23 +28,33 @@ const PACKAGES: &[&str] = &[
     "python3",
     // The HTTP load generator of the benchmarks' io group (bench/io_group.py).
     "wrk",
+    // A real editor that drives `vex lsp` through its built-in client (tests/neovim.rs).
+    "neovim",
 ];
+
+/// Packages whose program, found on `PATH`, stands for them: a Neovim installed another
+/// way is used as it is.
+const PROGRAMS: &[(&str, &str)] = &[("neovim", "nvim")];
 
 /// Installs whatever of [`PACKAGES`] is missing.
 pub(crate) fn ensure_all() -> Result {
     if !has_program("dpkg-query") {
-        // Not a Debian-like system: check the one thing we can check by path.
+        // Not a Debian-like system: check what can be checked by path.
         let prefix =
             std::env::var("LLVM_SYS_191_PREFIX").unwrap_or_else(|_| "/usr/lib/llvm-19".into());
-        if std::path::Path::new(&prefix).join("bin/llvm-config").exists() {
-            return Ok(());
+        if !std::path::Path::new(&prefix).join("bin/llvm-config").exists() {
+            return Err(format!(
+                "LLVM 19 not found at {prefix}; install LLVM 19 (development files and Polly) \
+                 and set LLVM_SYS_191_PREFIX to its prefix"
+            ));
         }
-        return Err(format!(
-            "LLVM 19 not found at {prefix}; install LLVM 19 (development files and Polly) and \
-             set LLVM_SYS_191_PREFIX to its prefix"
-        ));
+        if !has_program("nvim") {
+            return Err("Neovim (`nvim`) not found; install it (tests/neovim.rs runs it)".into());
+        }
+        return Ok(());
     }
-    let missing: Vec<&str> = PACKAGES.iter().copied().filter(|p| !dpkg_installed(p)).collect();
+    let missing: Vec<&str> =
+        PACKAGES.iter().copied().filter(|p| !dpkg_installed(p) && !provided(p)).collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -72,6 +82,11 @@ pub(crate) fn ensure_cargo_fuzz() -> Result {
     }
     eprintln!("xtask: installing cargo-fuzz");
     command(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))
+}
+
+/// Whether the program that stands for `package` (see [`PROGRAMS`]) is on `PATH`.
+fn provided(package: &str) -> bool {
+    PROGRAMS.iter().any(|&(p, program)| p == package && has_program(program))
 }
 
 fn dpkg_installed(package: &str) -> bool {

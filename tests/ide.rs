@@ -461,3 +461,54 @@ fn a_change_cancels_running_requests() {
         Some("```vex\nlet x: i64\n```".to_owned())
     );
 }
+
+/// Every request at every position of real programs, whole and cut short (so with
+/// syntax errors), answers without panicking; and what it answers is consistent: a
+/// definition's focus is a name, a rename changes only identifiers.
+#[test]
+fn every_position_of_the_examples_is_answered() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut programs: Vec<String> = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap().flatten() {
+        for file in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+            if file.path().extension().is_some_and(|e| e == "vx") {
+                programs.push(std::fs::read_to_string(file.path()).unwrap());
+            }
+        }
+    }
+    programs.sort();
+    assert!(programs.len() > 100);
+    for (i, text) in programs.iter().enumerate().step_by(3) {
+        // The whole program, and the program cut in the middle of a line.
+        let cut = text.char_indices().map(|(at, _)| at).nth(text.chars().count() * 2 / 3).unwrap();
+        for text in [text.as_str(), &text[..cut]] {
+            let mut compiler = Compiler::new();
+            compiler.set_file("main.vx", text);
+            let analysis = compiler.analysis();
+            let step = (i % 5) + 1;
+            for offset in (0..=text.len() as u32).step_by(step) {
+                let offset = TextSize::new(offset);
+                analysis.hover("main.vx", offset).unwrap();
+                for target in analysis.definition("main.vx", offset).unwrap() {
+                    let name = &analysis.file_text(&target.path).unwrap()[target.focus_range];
+                    assert_eq!(name, target.name, "definition at {offset:?} of program {i}");
+                }
+                analysis.completions("main.vx", offset).unwrap();
+                if u32::from(offset) % 7 == 0 {
+                    analysis.references("main.vx", offset, true).unwrap();
+                    if let Ok(files) = analysis.rename("main.vx", offset, "renamed").unwrap() {
+                        for edit in files.iter().flat_map(|f| &f.edits) {
+                            let old = &text[edit.range];
+                            assert!(
+                                old.chars().all(|c| c.is_alphanumeric() || c == '_'),
+                                "rename replaces `{old}` at {offset:?} of program {i}"
+                            );
+                        }
+                    }
+                }
+            }
+            analysis.symbols("main.vx").unwrap();
+            analysis.format("main.vx").unwrap();
+        }
+    }
+}

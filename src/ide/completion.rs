@@ -85,7 +85,7 @@ pub(super) fn completions(ctx: &Ctx<'_>, file: SourceFile, offset: TextSize) -> 
         out
     };
     out.retain(|c| accept(&c.label));
-    out.sort();
+    out.sort_unstable_by(|a, b| (a.kind, &a.label).cmp(&(b.kind, &b.label)));
     out.dedup_by(|a, b| a.kind == b.kind && a.label == b.label);
     out
 }
@@ -93,6 +93,9 @@ pub(super) fn completions(ctx: &Ctx<'_>, file: SourceFile, offset: TextSize) -> 
 /// Whether `label` starts with the first character of `typed` and contains the rest in
 /// order (case-insensitively); an empty `typed` matches everything.
 fn fuzzy_match(typed: &str, label: &str) -> bool {
+    if typed.is_empty() {
+        return true;
+    }
     let mut wanted = typed.chars().flat_map(char::to_lowercase).peekable();
     let mut chars = label.chars().flat_map(char::to_lowercase);
     if let Some(&first) = wanted.peek()

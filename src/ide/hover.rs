@@ -83,26 +83,32 @@ pub(super) fn signature(ctx: &Ctx<'_>, definition: &Definition) -> Option<String
         Definition::Function(loc) => {
             let tree = item_tree(db, loc.file);
             let f = tree.functions.get(loc.index as usize)?;
-            let asyncness = if f.is_async { "async " } else { "" };
-            let receiver = f.receiver.as_ref().map(|r| format!("({}) ", param(r)));
-            let owner = f.owner.as_ref().map(|o| format!("{o}."));
-            let params: Vec<String> = f.params.iter().map(param).collect();
-            let ret = f.ret.as_ref().map(|r| format!(": {}", type_ref_text(r)));
-            format!(
-                "{asyncness}fn {}{}{}({}){}",
-                receiver.unwrap_or_default(),
-                owner.unwrap_or_default(),
-                f.name,
-                params.join(", "),
-                ret.unwrap_or_default()
-            )
+            let mut out = String::with_capacity(64);
+            if f.is_async {
+                out.push_str("async ");
+            }
+            out.push_str("fn ");
+            if let Some(receiver) = &f.receiver {
+                out.push('(');
+                param(&mut out, receiver);
+                out.push_str(") ");
+            }
+            if let Some(owner) = &f.owner {
+                out.push_str(owner);
+                out.push('.');
+            }
+            out.push_str(&f.name);
+            params(&mut out, &f.params);
+            ret(&mut out, f.ret.as_ref());
+            out
         }
         Definition::Extern(loc) => {
             let tree = item_tree(db, loc.file);
             let f = tree.externs.get(loc.index as usize)?;
-            let params: Vec<String> = f.params.iter().map(param).collect();
-            let ret = f.ret.as_ref().map(|r| format!(": {}", type_ref_text(r)));
-            format!("extern \"C\" fn {}({}){}", f.name, params.join(", "), ret.unwrap_or_default())
+            let mut out = format!("extern \"C\" fn {}", f.name);
+            params(&mut out, &f.params);
+            ret(&mut out, f.ret.as_ref());
+            out
         }
         Definition::Struct(loc) => {
             let tree = item_tree(db, loc.file);
@@ -144,9 +150,34 @@ pub(super) fn signature(ctx: &Ctx<'_>, definition: &Definition) -> Option<String
     })
 }
 
-fn param(p: &ParamData) -> String {
-    let bang = if p.mutable { "!" } else { "" };
-    format!("{}{bang}: {}", p.name, type_ref_text(&p.ty))
+/// Appends `name!: T`.
+fn param(out: &mut String, p: &ParamData) {
+    out.push_str(&p.name);
+    if p.mutable {
+        out.push('!');
+    }
+    out.push_str(": ");
+    out.push_str(&type_ref_text(&p.ty));
+}
+
+/// Appends `(a: T, b: U)`.
+fn params(out: &mut String, list: &[ParamData]) {
+    out.push('(');
+    for (i, p) in list.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        param(out, p);
+    }
+    out.push(')');
+}
+
+/// Appends `: R` for a declared result type.
+fn ret(out: &mut String, ty: Option<&vex_hir::body::TypeRef>) {
+    if let Some(ty) = ty {
+        out.push_str(": ");
+        out.push_str(&type_ref_text(ty));
+    }
 }
 
 fn variant((name, payload): &(Box<str>, Vec<vex_hir::body::TypeRef>)) -> String {

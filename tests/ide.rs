@@ -193,11 +193,7 @@ fn hover_shows_signatures_and_types() {
     );
     check_hover(
         "async fn fetch(): i64 { 1 }\nasync fn main() {\n    let f = fetch()\n    println(1 +$0 2)\n}\n",
-        expect![[r#"
-            main.vx:     println([1 + 2])
-            ```vex
-            i64
-            ```"#]],
+        expect!["no hover"],
     );
     check_hover(
         "async fn fetch(): i64 { 1 }\nasync fn main() {\n    let f$0 = fetch()\n}\n",
@@ -511,4 +507,24 @@ fn every_position_of_the_examples_is_answered() {
             analysis.format("main.vx").unwrap();
         }
     }
+}
+
+#[test]
+fn no_hover_on_blank_space_or_comments() {
+    check_hover(
+        "fn main() {\n    let x = 1\n  $0  // a comment\n    println(x)\n}\n",
+        expect!["no hover"],
+    );
+    check_hover(
+        "fn main() {\n    let x = 1\n    // a com$0ment\n    println(x)\n}\n",
+        expect!["no hover"],
+    );
+    check_hover(
+        "fn main() {\n    let x = \"a\" $0+ \"b\"\n}\n",
+        expect![[r#"
+        main.vx:     let x = ["a" + "b"]
+        ```vex
+        string
+        ```"#]],
+    );
 }

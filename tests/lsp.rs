@@ -444,9 +444,23 @@ fn a_workspace_folder_is_one_program() {
     // `Point` comes from a file that was never opened: no diagnostics.
     check(&s.diagnostics(&uri, 1), expect!["[]"]);
     let definition = s.request("textDocument/definition", Session::at(&uri, 1, 18));
-    assert_eq!(
-        definition[0]["uri"].as_str().unwrap(),
-        format!("file://{}", root.join("src/lib.vx").display())
+    let lib = format!("file://{}", root.join("src/lib.vx").display());
+    assert_eq!(definition[0]["uri"].as_str().unwrap(), lib);
+    // The file that defines `Point` changes on disk: the open file's diagnostics follow.
+    std::fs::write(root.join("src/lib.vx"), LIB_TEXT.replace("norm2", "length2")).unwrap();
+    s.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": lib, "type": 2 }] }));
+    check(
+        &s.diagnostics(&uri, 1),
+        expect![[r#"
+            [
+              {
+                "code": "E0011",
+                "message": "no method `norm2` on type `Point`",
+                "range": "1:12-1:39",
+                "severity": 1,
+                "source": "vex"
+              }
+            ]"#]],
     );
     s.shutdown();
     let _ = std::fs::remove_dir_all(&root);

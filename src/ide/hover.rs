@@ -53,12 +53,21 @@ pub(super) fn hover(ctx: &Ctx<'_>, file: SourceFile, offset: TextSize) -> Option
         };
         return Some(Hover { range: found.range, markdown: block(&code) });
     }
-    // Not a name: the type of the innermost expression.
+    // Not a name: the type of the innermost expression, when the cursor is on a token
+    // of it (not on blank space or a comment, and not just inside a block).
+    let root = vex_hir::item_tree::parse(ctx.db, file).syntax_node();
+    if offset >= root.text_range().end() {
+        return None;
+    }
+    let token = root.token_at_offset(offset).right_biased()?;
+    if token.kind().is_trivia() {
+        return None;
+    }
     let id: BodyId<'_> = body_at(ctx, file, offset)?;
     let view = BodyView::new(ctx, id);
     let expr = view.expr_at(TextRange::empty(offset))?;
     let ty = view.expr_type(expr);
-    if *ty == Ty::Error {
+    if *ty == Ty::Error || matches!(view.body.exprs[expr], vex_hir::body::Expr::Block { .. }) {
         return None;
     }
     let range = view.absolute(*view.map.exprs.get(expr)?);

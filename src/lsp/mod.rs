@@ -77,6 +77,9 @@ fn serve(connection: &Connection) -> Result<(), String> {
     if let Some(root) = workspace_root(&params) {
         server.load_workspace(&root);
     }
+    if can_watch_files(&params) {
+        server.watch_files();
+    }
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {
@@ -140,6 +143,13 @@ fn capabilities(encoding: Encoding) -> lsp::ServerCapabilities {
     }
 }
 
+/// Whether the client watches files for us when asked (`client/registerCapability`).
+fn can_watch_files(params: &lsp::InitializeParams) -> bool {
+    let workspace = params.capabilities.workspace.as_ref();
+    let watched = workspace.and_then(|w| w.did_change_watched_files.as_ref());
+    watched.and_then(|w| w.dynamic_registration).unwrap_or(false)
+}
+
 fn workspace_root(params: &lsp::InitializeParams) -> Option<String> {
     let folder = params.workspace_folders.as_ref().and_then(|f| f.first()).map(|f| &f.uri);
     #[allow(deprecated)] // Older clients send only `rootUri`.
@@ -184,6 +194,27 @@ impl Server {
                 }
             }
         }
+    }
+
+    /// Asks the client to report changes of `.vx` files on disk
+    /// (`workspace/didChangeWatchedFiles`), so closed files stay current.
+    fn watch_files(&self) {
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String("**/*.vx".to_owned()),
+                kind: None,
+            }],
+        };
+        let registration = lsp::Registration {
+            id: "vex-watch-files".to_owned(),
+            method: lsp::notification::DidChangeWatchedFiles::METHOD.to_owned(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        let params = lsp::RegistrationParams { registrations: vec![registration] };
+        let method = <lsp::request::RegisterCapability as lsp::request::Request>::METHOD;
+        let request =
+            Request::new(RequestId::from("vex-watch-files".to_owned()), method.to_owned(), params);
+        let _ = self.sender.send(request.into());
     }
 
     fn snapshot(&self) -> Snapshot {
@@ -305,6 +336,29 @@ impl Server {
                     diagnostics: Vec::new(),
                     version: None,
                 });
+            }
+            DidChangeWatchedFiles::METHOD => {
+                let Ok(params) = parse::<DidChangeWatchedFiles>(notification) else { return };
+                let mut changed = None;
+                for event in params.changes {
+                    let path = self.path_of(&event.uri);
+                    if !path.ends_with(".vx") || self.open.contains_key(&path) {
+                        // An open document is what the editor says, not the disk.
+                        continue;
+                    }
+                    match std::fs::read_to_string(&path) {
+                        Ok(text) if event.typ != lsp::FileChangeType::DELETED => {
+                            self.compiler.set_file(path.clone(), text)
+                        }
+                        _ => {
+                            self.compiler.remove_file(&path);
+                        }
+                    }
+                    changed = Some(path);
+                }
+                if let Some(path) = changed {
+                    self.publish_after_change(path);
+                }
             }
             _ => {}
         }

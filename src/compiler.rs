@@ -214,7 +214,11 @@ impl Compiler {
     /// ```
     pub fn compile(&self, config: &Config) -> Result<Program, Error> {
         self.ready_to_lower()?;
-        let module = vex_async_lower::module_ir(&self.db);
+        let module = if config.main_only {
+            vex_async_lower::module_ir_for_main(&self.db)
+        } else {
+            vex_async_lower::module_ir(&self.db)
+        };
         let backend = backend(config)?;
         let mut host: Vec<HostFunction<'_>> = self
             .host_functions
@@ -308,7 +312,8 @@ impl Compiler {
         self.host_functions.push((name, address as usize));
     }
 
-    /// Builds a standalone executable of the program at `output` (feature `llvm`).
+    /// Builds a standalone executable of the program at `output` (feature `llvm`). An
+    /// executable only ever starts at `main`: only the code `main` reaches is compiled.
     pub fn build_executable(
         &self,
         output: &std::path::Path,
@@ -318,7 +323,7 @@ impl Compiler {
         #[cfg(feature = "llvm")]
         {
             let backend = vex_llvm::AotBackend { opt_level };
-            let module = vex_async_lower::module_ir(&self.db);
+            let module = vex_async_lower::module_ir_for_main(&self.db);
             backend
                 .build(&module, output)
                 .map_err(|e| Error::Engine { engine: "aot", message: e.to_string() })

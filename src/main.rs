@@ -192,7 +192,9 @@ fn main() -> ExitCode {
                 .deterministic(std::env::var("VEX_CLOCK").is_ok_and(|c| c == "virtual"))
                 // Only a timeout needs loops that can be interrupted; without one,
                 // loops keep their full speed.
-                .interruptible_loops(timeout.is_some());
+                .interruptible_loops(timeout.is_some())
+                // A run enters at `main`: what it cannot reach is not compiled.
+                .main_only(true);
             let mut options = vex::RunOptions::new().capture_output(false).args(args);
             if let Some(ms) = timeout {
                 options = options.deadline(std::time::Duration::from_millis(ms));

@@ -72,6 +72,13 @@ pub struct Config {
     /// scalar loops and stops LLVM from vectorising (bench/RESULTS.md). Stack overflow
     /// is caught either way.
     pub interruptible_loops: bool,
+    /// Whether only the functions `main` can reach (through calls and function values)
+    /// are lowered and compiled. Off (the default), every free function is compiled, so
+    /// [`Program::func`] and [`Program::async_func`] can call any of them. On, a run of a
+    /// large program starts sooner (the work grows with the code `main` reaches, not
+    /// with the program; `vex run` and `vex build` do this) and typed calls find only
+    /// those functions.
+    pub main_only: bool,
 }
 
 impl Default for Config {
@@ -82,6 +89,7 @@ impl Default for Config {
             workers: 0,
             deterministic: false,
             fuel: None,
+            main_only: false,
             interruptible_loops: true,
         }
     }
@@ -121,6 +129,12 @@ impl Config {
     /// Turns the JIT's interrupt checks at loop heads on (the default) or off.
     pub fn interruptible_loops(mut self, on: bool) -> Config {
         self.interruptible_loops = on;
+        self
+    }
+
+    /// Compiles only what `main` reaches (see [`Config::main_only`]).
+    pub fn main_only(mut self, on: bool) -> Config {
+        self.main_only = on;
         self
     }
 

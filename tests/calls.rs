@@ -170,3 +170,24 @@ fn engines_that_cannot_call_say_so() {
         assert!(matches!(error, Error::Unavailable(_)), "{engine:?}: {error}");
     }
 }
+
+/// With `Config::main_only`, what `main` cannot reach is not compiled: a run behaves the
+/// same, and typed calls find only the reachable functions.
+#[test]
+fn main_only_compiles_what_main_reaches() {
+    let mut compiler = Compiler::new();
+    compiler.set_file(
+        "main.vx",
+        "fn used(x: i64): i64 { x + 1 }\nfn unused(x: i64): i64 { x - 1 }\nfn main() { println(used(1)) }\n",
+    );
+    let program = compiler.compile(&Config::new().main_only(true)).unwrap();
+    let outcome = program.run(&vex::RunOptions::default()).unwrap();
+    assert_eq!(outcome.stdout, "2\n");
+    assert_eq!(program.func::<(i64,), i64>("used").unwrap().call((41,)), Ok(42));
+    assert!(
+        matches!(program.func::<(i64,), i64>("unused"), Err(Error::NoFunction(name)) if name == "unused")
+    );
+    // The whole program, by default.
+    let program = compiler.compile(&Config::new()).unwrap();
+    assert_eq!(program.func::<(i64,), i64>("unused").unwrap().call((43,)), Ok(42));
+}

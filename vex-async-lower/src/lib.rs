@@ -34,7 +34,7 @@ pub mod queries;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use queries::{fn_ir, lowered, module_built, module_ir};
+pub use queries::{fn_ir, lowered, module_built, module_ir, module_ir_for_main};
 
 #[cfg(test)]
 mod tests;

@@ -20,6 +20,8 @@
 
 use std::sync::Arc;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use vex_hir::lower::{BodyId, BodyOwner};
 use vex_hir::{Db, Program, SourceFile};
 
@@ -246,6 +248,55 @@ pub fn module_ir(db: &dyn Db) -> Module {
         add_to(&mut module, placed(db, id, &lowered.functions), &lowered.structs);
     }
     validated(db, module, Stage::Transformed)
+}
+
+/// What [`module_ir`] holds of the functions `main` can reach (through calls and
+/// function values, transitively), and nothing else: what a run of the program needs.
+/// Only those bodies are lowered, so the work grows with the code a run can execute,
+/// not with the size of the program. The types and extern declarations are all kept.
+pub fn module_ir_for_main(db: &dyn Db) -> Module {
+    let by_name: FxHashMap<Box<str>, BodyId<'_>> = bodies(db)
+        .into_iter()
+        .map(|id| {
+            let name = match id.owner(db) {
+                BodyOwner::Function(loc) => source_name(db, loc),
+                BodyOwner::Const(loc) => vex_hir::item_tree::item_tree(db, loc.file)
+                    .consts
+                    .get(loc.index as usize)
+                    .map_or("{missing}".into(), |c| c.name.clone()),
+            };
+            (name, id)
+        })
+        .collect();
+    let mut module = module_base(db);
+    let mut seen: FxHashSet<BodyId<'_>> = FxHashSet::default();
+    let mut work: Vec<BodyId<'_>> = by_name.get("main").copied().into_iter().collect();
+    while let Some(id) = work.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let lowered = lowered(db, id);
+        for function in &lowered.functions {
+            function.for_each_callee(|callee| {
+                // A body's own functions (its resume function, `go` blocks, `F.fn`)
+                // are lowered with it; other names are bodies of their own.
+                if let Some(&next) = by_name.get(callee.strip_suffix(".fn").unwrap_or(callee))
+                    && !seen.contains(&next)
+                {
+                    work.push(next);
+                }
+            });
+        }
+        add_to(&mut module, placed(db, id, &lowered.functions), &lowered.structs);
+    }
+    validated(db, module, Stage::Transformed)
+}
+
+/// The name calls use for a function (the IR name of its body's function, except for a
+/// synchronous `main`, whose body function has an internal name).
+fn source_name(db: &dyn Db, loc: vex_hir::ids::FunctionLoc) -> Box<str> {
+    let name = function_name(db, loc);
+    if &*name == crate::build::SYNC_MAIN_BODY { "main".into() } else { name }
 }
 
 /// `module`, after validating it in debug builds when the program has no errors (the

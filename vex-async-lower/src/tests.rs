@@ -6,6 +6,7 @@ mod examples;
 mod incremental;
 mod io;
 mod properties;
+mod reachable;
 mod runs;
 mod scaling;
 mod sequential;

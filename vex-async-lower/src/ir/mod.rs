@@ -222,6 +222,17 @@ impl Function {
         }
     }
 
+    /// Calls `f` with the name of every Vex function this one calls or takes as a value
+    /// (not extern functions, not the runtime).
+    pub fn for_each_callee<'a>(&'a self, mut f: impl FnMut(&'a str)) {
+        for stmt in self.blocks.iter().flat_map(|b| &b.stmts) {
+            match stmt {
+                Stmt::Call { func, .. } | Stmt::Assign(_, Rvalue::FnValue { func, .. }) => f(func),
+                _ => {}
+            }
+        }
+    }
+
     /// Whether any wait terminator is left.
     pub fn has_waits(&self) -> bool {
         self.blocks.iter().any(|b| b.term.is_wait())

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::eval::{Mode, Options, run_main};
 use crate::ir::validate::{Stage, validate_module};
-use crate::queries::{module_built, module_ir};
+use crate::queries::{module_built, module_ir, module_ir_for_main};
 
 fn examples() -> Vec<PathBuf> {
     vex_hir::testing::example_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples"))
@@ -27,11 +27,19 @@ fn run_example(path: &Path) -> Vec<String> {
     if let Err(errors) = validate_module(&module, Stage::Transformed) {
         problems.extend(errors.iter().take(5).map(|e| format!("lowered IR invalid: {e}")));
     }
-    let result = run_main(&module, Options::new(Mode::Scheduled));
     let expected = vex_hir::testing::Expected::of(path);
-    problems.extend(expected.mismatches(&result.stdout, &result.stderr, result.exit_code));
-    for e in &result.errors {
-        problems.push(format!("evaluator: {e}"));
+    // The whole program, and only what `main` reaches (what `vex run` compiles).
+    let for_main = module_ir_for_main(&db);
+    if let Err(errors) = validate_module(&for_main, Stage::Transformed) {
+        problems.extend(errors.iter().take(5).map(|e| format!("main's IR invalid: {e}")));
+    }
+    for (what, module) in [("", &module), ("(only what main reaches) ", &for_main)] {
+        let result = run_main(module, Options::new(Mode::Scheduled));
+        let mismatches = expected.mismatches(&result.stdout, &result.stderr, result.exit_code);
+        problems.extend(mismatches.into_iter().map(|m| format!("{what}{m}")));
+        for e in &result.errors {
+            problems.push(format!("{what}evaluator: {e}"));
+        }
     }
     problems
 }

@@ -83,6 +83,8 @@ pub struct Compiler {
     host_functions: Vec<(String, usize)>,
     #[cfg(feature = "llvm")]
     host_closures: Vec<crate::call::RegisteredClosure>,
+    /// Whether the files as added so far were checked on all CPUs (see `diagnostics`).
+    checked_in_parallel: std::sync::atomic::AtomicBool,
 }
 
 impl Default for Compiler {
@@ -100,6 +102,7 @@ impl Compiler {
             host_functions: Vec::new(),
             #[cfg(feature = "llvm")]
             host_closures: Vec::new(),
+            checked_in_parallel: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -125,6 +128,7 @@ impl Compiler {
                     .new(&self.db);
                 Arc::make_mut(&mut self.files).insert(path, file);
                 self.update_program();
+                *self.checked_in_parallel.get_mut() = false;
             }
         }
     }
@@ -156,8 +160,14 @@ impl Compiler {
         self.files.keys().map(String::as_str)
     }
 
-    /// Every diagnostic of every file: syntax errors, name and type errors.
+    /// Every diagnostic of every file: syntax errors, name and type errors. The first
+    /// call after files were added checks on every CPU of the machine; after an edit,
+    /// only what the edit affects is checked again.
     pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
+        if !self.checked_in_parallel.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            vex_hir::check_in_parallel(&self.db, threads);
+        }
         self.files
             .iter()
             .flat_map(|(path, &file)| {

@@ -44,6 +44,49 @@ fn file_diagnostics_query(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// Computes what [`file_diagnostics`] reports for every file of the program on
+/// `threads` threads, each with its own handle of `db`: first the files' parses and
+/// item trees, then every body (lowering, inference, move checking), dealt out in turn
+/// so that the threads get the same share of small and large files. The results are
+/// memoised, so the `file_diagnostics` calls that follow only collect them. One thread
+/// (or a program of one body) computes nothing here.
+pub fn check_in_parallel(db: &crate::RootDatabase, threads: usize) {
+    let files = Program::get(db).files(db).clone();
+    let threads = threads.max(1);
+    if threads == 1 {
+        return;
+    }
+    let on_threads = |count: usize, work: &(dyn Fn(&crate::RootDatabase, usize) + Sync)| {
+        std::thread::scope(|scope| {
+            for first in 0..threads.min(count) {
+                let db = db.clone();
+                scope.spawn(move || {
+                    for index in (first..count).step_by(threads) {
+                        work(&db, index);
+                    }
+                });
+            }
+        });
+    };
+    on_threads(files.len(), &|db, index| {
+        item_tree(db, files[index]);
+    });
+    let owners: Vec<BodyOwner> = files
+        .iter()
+        .flat_map(|&file| {
+            let tree = item_tree(db, file);
+            let functions = (0..tree.functions.len() as u32)
+                .map(move |index| BodyOwner::Function(FunctionLoc { file, index }));
+            let consts = (0..tree.consts.len() as u32)
+                .map(move |index| BodyOwner::Const(ConstLoc { file, index }));
+            functions.chain(consts).collect::<Vec<_>>()
+        })
+        .collect();
+    on_threads(owners.len(), &|db, index| {
+        body_diagnostics_relative(db, BodyId::new(db, owners[index]));
+    });
+}
+
 /// Every diagnostic of every file of the program, with the file each belongs to.
 pub fn program_diagnostics(db: &dyn Db) -> Vec<(SourceFile, Diagnostic)> {
     let files = Program::get(db).files(db).clone();

@@ -6,7 +6,7 @@
 //!   and a short smoke run of every fuzz target.
 //! - `cargo xtask run FILE.vx` runs a Vex program through the `vex` CLI.
 //! - `cargo xtask fuzz TARGET [SECONDS]` runs one cargo-fuzz target.
-//! - `cargo xtask bench [syntax|fmt|check|lsp|runtime|e2e]` runs the benchmarks (`e2e`: `bench/run.sh`).
+//! - `cargo xtask bench [syntax|fmt|check|lsp|startup|runtime|e2e]` runs the benchmarks (`e2e`: `bench/run.sh`).
 //! - `cargo xtask proptest [CASES]` runs the property tests with many cases.
 //! - `cargo xtask load [SECONDS]` puts the HTTP example under wrk and chaos clients
 //!   (`load.rs`).
@@ -34,8 +34,8 @@ commands:
   test [--no-fuzz]          install missing system deps, then run every test suite
   run FILE.vx [ARGS...]     run a Vex program with the `vex` CLI (release build)
   fuzz TARGET [SECONDS]     run a cargo-fuzz target (default 60 seconds)
-  bench [NAME] [ARGS]       run benchmarks: syntax, fmt, check, lsp, runtime, e2e (all when no
-                            name is given; e2e takes bench/run.sh's [quick] [runs=N]
+  bench [NAME] [ARGS]       run benchmarks: syntax, fmt, check, lsp, startup, runtime, e2e
+                            (all when no name is given; e2e takes bench/run.sh's [quick] [runs=N]
                             [only=cpu,async,values,channels])
   proptest [CASES]          the property tests with CASES cases each (default 10000)
   load [SECONDS]            load test: examples/22_io/http_hello.vx (release build, two
@@ -186,6 +186,12 @@ fn bench(args: &[String]) -> Result {
             cargo(&["bench", "--package", "vex", "--bench", "lsp"])
         })?;
     }
+    if matches!(which, "all" | "startup") {
+        known = true;
+        step("bench: vex run, time to first output", || {
+            cargo(&["bench", "--package", "vex", "--bench", "startup"])
+        })?;
+    }
     if matches!(which, "all" | "runtime") {
         known = true;
         step("bench: runtime against tokio", || {
@@ -201,7 +207,7 @@ fn bench(args: &[String]) -> Result {
     }
     if !known {
         return Err(format!(
-            "unknown benchmark `{which}`; known: syntax, fmt, check, lsp, runtime, e2e"
+            "unknown benchmark `{which}`; known: syntax, fmt, check, lsp, startup, runtime, e2e"
         ));
     }
     Ok(())

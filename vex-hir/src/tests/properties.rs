@@ -122,3 +122,45 @@ proptest! {
         let _ = diagnostics_of(&text);
     }
 }
+
+/// Checking on several threads first gives exactly the diagnostics of checking on one,
+/// for a program of several files with errors in some of them (a broken call, a type
+/// mismatch, a syntax error, a duplicate name across files).
+#[test]
+fn checking_in_parallel_gives_the_same_diagnostics() {
+    let mut files: Vec<(String, String)> = (0..6)
+        .map(|i| {
+            (
+                format!("part{i}.vx"),
+                well_typed_program(
+                    i,
+                    &GenConfig {
+                        prefix: format!("p{i}_"),
+                        with_main: i == 0,
+                        ..GenConfig::default()
+                    },
+                ),
+            )
+        })
+        .collect();
+    files[1].1.push_str("\nfn broken(): i64 { p0_missing(1) + \"no\" }\n");
+    files[2].1.push_str("\nfn syntax( { }\n");
+    files[3].1.push_str("\nfn dup() {}\n");
+    files[4].1.push_str("\nfn dup() {}\nfn mismatch(): bool { 1 }\n");
+    let inputs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let all = |db: &crate::RootDatabase, files: &[crate::SourceFile]| -> Vec<String> {
+        files
+            .iter()
+            .flat_map(|&f| crate::file_diagnostics(db, f))
+            .map(|d| format!("{:?} {:?} {}", d.code, d.range, d.message))
+            .collect()
+    };
+    let (sequential_db, sequential_files) = super::db_with(&inputs);
+    let expected = all(&sequential_db, &sequential_files);
+    assert!(expected.len() >= 4, "{expected:?}");
+    for threads in [2, 3, 8] {
+        let (db, files) = super::db_with(&inputs);
+        crate::check_in_parallel(&db, threads);
+        assert_eq!(all(&db, &files), expected, "{threads} threads");
+    }
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use salsa::{Durability, Setter};
 use vex_hir::{Program as HirProgram, RootDatabase, SourceFile};
 
-use vex_async_lower::backend::{Backend, HostBinding, HostFunction, host_signature};
+use vex_async_lower::backend::{Backend, Compiled, HostBinding, HostFunction, host_signature};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::program::{Config, Engine, OptLevel, Program};
@@ -223,47 +223,38 @@ impl Compiler {
     /// assert_eq!(outcome.stderr, "deadlock: 1 task waits forever and nothing can wake it\n");
     /// ```
     pub fn compile(&self, config: &Config) -> Result<Program, Error> {
-        self.ready_to_lower()?;
-        let module = if config.main_only {
-            vex_async_lower::module_ir_for_main(&self.db)
-        } else {
-            vex_async_lower::module_ir(&self.db)
+        // Lowering and compiling what will run start at once on another thread, while
+        // the whole program is checked here (which may take most of the time in a large
+        // program): their results are used only if the check finds no error. A program
+        // with errors may lower to anything, so the speculative module is validated
+        // before a backend sees it; if lowering fails, it is redone after the check.
+        let db = self.db.clone();
+        let host = (&self.host_functions[..], self.host_closures());
+        let (checked, speculated) = std::thread::scope(|scope| {
+            let speculative = std::thread::Builder::new().name("vex-compile".into()).spawn_scoped(
+                scope,
+                move || {
+                    let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        lower(&db, config)
+                    }));
+                    let module = lowered.ok()?;
+                    vex_async_lower::ir::validate::validate_module(
+                        &module,
+                        vex_async_lower::ir::validate::Stage::Transformed,
+                    )
+                    .ok()?;
+                    Some(build(module, config, host))
+                },
+            );
+            let checked = self.ready_to_lower();
+            let speculated = speculative.ok().and_then(|handle| handle.join().ok().flatten());
+            (checked, speculated)
+        });
+        checked?;
+        let (module, compiled, engine) = match speculated {
+            Some(built) => built?,
+            None => build(lower(&self.db, config), config, host)?,
         };
-        let backend = backend(config)?;
-        let mut host: Vec<HostFunction<'_>> = self
-            .host_functions
-            .iter()
-            .map(|(name, address)| HostFunction { name, binding: HostBinding::Address(*address) })
-            .collect();
-        #[cfg(feature = "llvm")]
-        for closure in &self.host_closures {
-            let declared = module.externs.iter().find(|e| *e.name == *closure.name);
-            let Some(declared) = declared else {
-                return Err(Error::NoFunction(format!("extern \"C\" fn {}", closure.name)));
-            };
-            if declared.params != closure.params || declared.ret != closure.ret {
-                return Err(Error::Signature {
-                    function: closure.name.clone(),
-                    declared: crate::call::describe(
-                        "extern \"C\" ",
-                        &declared.params,
-                        &declared.ret,
-                    ),
-                    requested: crate::call::describe(
-                        "extern \"C\" ",
-                        &closure.params,
-                        &closure.ret,
-                    ),
-                });
-            }
-            host.push(HostFunction {
-                name: &closure.name,
-                binding: HostBinding::Closure { dispatch: closure.dispatch, data: closure.data },
-            });
-        }
-        let compiled = backend
-            .compile(&module, &host)
-            .map_err(|e| Error::Engine { engine: backend.name(), message: e.to_string() })?;
         let signatures = module
             .functions
             .iter()
@@ -274,7 +265,18 @@ impl Compiler {
         let keep = self.host_closures.iter().map(|c| c.keep.clone()).collect();
         #[cfg(not(feature = "llvm"))]
         let keep = Vec::new();
-        Ok(Program::new(compiled, backend.name(), config.clone(), signatures, keep))
+        Ok(Program::new(compiled, engine, config.clone(), signatures, keep))
+    }
+
+    /// The host closures given to [`Compiler::define_host_fn`].
+    #[cfg(feature = "llvm")]
+    fn host_closures(&self) -> &[RegisteredClosure] {
+        &self.host_closures
+    }
+
+    #[cfg(not(feature = "llvm"))]
+    fn host_closures(&self) -> &[RegisteredClosure] {
+        &[]
     }
 
     /// Provides the `extern "C"` function `name` of the program (LANGUAGE.md §3) as a
@@ -401,6 +403,65 @@ impl Compiler {
     pub(crate) fn file_map(&self) -> &Arc<BTreeMap<String, SourceFile>> {
         &self.files
     }
+}
+
+/// The program's IR after the coroutine transform: what `main` reaches, or all of it.
+fn lower(db: &RootDatabase, config: &Config) -> vex_async_lower::ir::Module {
+    if config.main_only {
+        vex_async_lower::module_ir_for_main(db)
+    } else {
+        vex_async_lower::module_ir(db)
+    }
+}
+
+/// The host's functions of a compile: addresses given with `provide_host_function`
+/// and closures given with `define_host_fn`.
+type HostGiven<'a> = (&'a [(String, usize)], &'a [RegisteredClosure]);
+
+#[cfg(feature = "llvm")]
+use crate::call::RegisteredClosure;
+
+/// Without LLVM there are no host closures (`define_host_fn` needs the JIT's types).
+#[cfg(not(feature = "llvm"))]
+enum RegisteredClosure {}
+
+/// Compiles `module` with the engine `config` names, binding the host's functions
+/// (checked against the module's `extern "C"` declarations); returns the module too,
+/// for the signatures of typed calls, and the engine's name.
+fn build(
+    module: vex_async_lower::ir::Module,
+    config: &Config,
+    (addresses, closures): HostGiven<'_>,
+) -> Result<(vex_async_lower::ir::Module, std::sync::Arc<dyn Compiled>, &'static str), Error> {
+    let backend = backend(config)?;
+    let mut host: Vec<HostFunction<'_>> = addresses
+        .iter()
+        .map(|(name, address)| HostFunction { name, binding: HostBinding::Address(*address) })
+        .collect();
+    #[cfg(not(feature = "llvm"))]
+    let _ = (closures, &mut host);
+    #[cfg(feature = "llvm")]
+    for closure in closures {
+        let declared = module.externs.iter().find(|e| *e.name == *closure.name);
+        let Some(declared) = declared else {
+            return Err(Error::NoFunction(format!("extern \"C\" fn {}", closure.name)));
+        };
+        if declared.params != closure.params || declared.ret != closure.ret {
+            return Err(Error::Signature {
+                function: closure.name.clone(),
+                declared: crate::call::describe("extern \"C\" ", &declared.params, &declared.ret),
+                requested: crate::call::describe("extern \"C\" ", &closure.params, &closure.ret),
+            });
+        }
+        host.push(HostFunction {
+            name: &closure.name,
+            binding: HostBinding::Closure { dispatch: closure.dispatch, data: closure.data },
+        });
+    }
+    let compiled = backend
+        .compile(&module, &host)
+        .map_err(|e| Error::Engine { engine: backend.name(), message: e.to_string() })?;
+    Ok((module, compiled, backend.name()))
 }
 
 /// The engine `config` names.

@@ -393,3 +393,44 @@ fn without_loop_checks_deadlines_act_at_function_entries() {
     let outcome = program.run(&RunOptions::new().deadline(Duration::from_millis(20))).unwrap();
     assert_eq!(outcome.ending, Ending::Interrupted(Interruption::Deadline));
 }
+
+/// Compiling checks the program while it lowers and compiles on another thread: a
+/// broken program (every third example, cut short, or with a type error put into
+/// `main`) is reported by its diagnostics, whatever the speculative lowering made of
+/// it, and nothing runs.
+#[test]
+fn broken_programs_give_diagnostics_while_compiling_speculatively() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut texts: Vec<String> = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap().flatten() {
+        for file in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+            if file.path().extension().is_some_and(|e| e == "vx") {
+                texts.push(std::fs::read_to_string(file.path()).unwrap());
+            }
+        }
+    }
+    texts.sort();
+    assert!(texts.len() > 100);
+    for (i, text) in texts.iter().enumerate().step_by(3) {
+        let cut = text.char_indices().map(|(at, _)| at).nth(text.chars().count() / 2).unwrap();
+        let mistyped =
+            text.replacen("fn main() {", "fn main() {\n    let mistyped: i32 = \"no\"", 1);
+        for broken in [&text[..cut], mistyped.as_str()] {
+            let mut probe = Compiler::new();
+            probe.set_file("main.vx", broken);
+            if !probe.has_errors() {
+                continue;
+            }
+            for config in [Config::new().main_only(true), Config::new().opt_level(OptLevel::O0)] {
+                // A fresh compiler: checking and speculative lowering start together.
+                let mut compiler = Compiler::new();
+                compiler.set_file("main.vx", broken);
+                match compiler.compile(&config) {
+                    Err(Error::Diagnostics(diagnostics)) => assert!(!diagnostics.is_empty()),
+                    Err(other) => panic!("example {i}: {other}"),
+                    Ok(_) => panic!("example {i}: a program with errors compiled"),
+                }
+            }
+        }
+    }
+}

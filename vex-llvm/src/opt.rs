@@ -1,8 +1,9 @@
 //! The optimisation pipeline: LLVM's new pass manager with the standard `default<ON>`
 //! pipelines, run on a whole module for the host target, and the one decision taken
 //! before LLVM sees the code: which small self-recursive functions codegen emits twice
-//! so that the inliner unrolls their recursion ([`unrolls_recursion`]). It must not
-//! change what a module means, only how fast it runs.
+//! so that the inliner unrolls their recursion ([`unrolls_recursion`]), and the one
+//! step taken after it: placing the loop checks of in-process code. It must not change
+//! what a module means, only how fast it runs.
 
 use crate::{Error, HostTarget, OptLevel};
 use inkwell::module::Module;
@@ -26,9 +27,10 @@ pub fn unrolls_recursion(function: &ir::Function, level: OptLevel) -> bool {
         && stmts().any(|s| matches!(s, Stmt::Call { func, .. } if *func == function.name))
 }
 
-/// Runs the `default<ON>` pipeline of `level` over `module` for `target`. The module
-/// must already be valid; with `verify_each`, LLVM checks it after every pass (slow,
-/// for debugging the backend).
+/// Runs the `default<ON>` pipeline of `level` over `module` for `target`, then places
+/// the loop checks codegen asked for (they must not exist while the pipeline runs: see
+/// `codegen::loop_checks`). The module must already be valid; with `verify_each`, LLVM
+/// checks it after every pass (slow, for debugging the backend).
 pub fn optimize(
     module: &Module<'_>,
     target: &HostTarget,
@@ -45,7 +47,8 @@ pub fn optimize(
     options.set_loop_interleaving(vectorize);
     module
         .run_passes(crate::target::pipeline(level), target.machine(), options)
-        .map_err(Error::llvm)
+        .map_err(Error::llvm)?;
+    crate::codegen::add_loop_checks(module, target.machine(), level != OptLevel::O0)
 }
 
 #[cfg(test)]

@@ -1,24 +1,22 @@
-//! Guard checks (`vex_rt.h`, "Guards"): at every function entry and at the head of every
-//! loop, compiled code compares the stack pointer with its thread's guard and calls
-//! `vex_guard_hit` when it is below. One check serves two ends: deep recursion becomes a
-//! located `stack overflow` panic instead of a crash of the host, and an interrupt (the
-//! runtime raises every worker's guard to the top of memory) stops any task, even
-//! `loop {}`, at its next check.
+//! Guard checks (`vex_rt.h`, "Guards"): compiled code compares the stack pointer with
+//! its thread's guard and calls `vex_guard_hit` when it is below. One check serves two
+//! ends: deep recursion becomes a located `stack overflow` panic instead of a crash of
+//! the host, and an interrupt (the runtime raises every worker's guard to the top of
+//! memory) stops any task, even `loop {}`, at its next check.
+//!
+//! This module emits the check at every function entry; the checks in loops of
+//! in-process code are placed after optimisation, by `loop_checks`, which shares
+//! [`sp_below_guard`]. Executables get entry checks only: nothing interrupts them but a
+//! signal (`vex run --aot --timeout` kills the child), so their loops need none.
 //!
 //! On x86-64 Linux the guard is the word at `%fs:0x70` (address space 257 is LLVM's
-//! `%fs`-relative memory). At loop heads the load is volatile, so that it stays in every
-//! iteration (another thread writes the word to interrupt); at function entries of
-//! optimised code it is a plain load, which the optimiser may merge with another check's.
-//! The slow path calls `vex_guard_hit` (cold, noreturn), which may write memory — except
-//! at the entry of an optimised function with a scalar result, whose slow path returns
-//! what a `memory(none)` stand-in returns (see `overflow_exit`), so that a pure function
-//! stays pure and LLVM can still merge two of its calls (bench/RESULTS.md: fib).
-//!
-//! Executables get entry checks only: nothing interrupts them but a signal (`vex run
-//! --aot --timeout` kills the child), so their loops need no check and keep their
-//! vectorised, unrolled shape. In-process code (the JIT) checks every loop head unless
-//! told not to (`CodegenOptions::no_loop_checks`): what that costs in tight loops is
-//! measured in `bench/RESULTS.md`.
+//! `%fs`-relative memory). At entries of optimised code the load is a plain one, which
+//! the optimiser may merge with another check's (a stale value only delays an interrupt
+//! to the next check, and a loop's checks load it afresh). The slow path calls
+//! `vex_guard_hit` (cold, noreturn), which may write memory — except at the entry of an
+//! optimised function with a scalar result, whose slow path returns what a
+//! `memory(none)` stand-in returns (see `overflow_exit`), so that a pure function stays
+//! pure and LLVM can still merge two of its calls (bench/RESULTS.md: fib).
 
 use super::{Codegen, FnCx};
 use crate::Error;
@@ -26,20 +24,12 @@ use crate::abi::RtFn;
 use inkwell::AddressSpace;
 use inkwell::IntPredicate;
 use inkwell::attributes::{Attribute, AttributeLoc};
-use inkwell::module::Linkage;
+use inkwell::builder::Builder;
+use inkwell::intrinsics::Intrinsic;
+use inkwell::module::{Linkage, Module};
 use inkwell::targets::TargetTriple;
-use inkwell::types::BasicType;
-use inkwell::values::{BasicMetadataValueEnum, BasicValue};
-use vex_async_lower::ir;
-
-/// Where a guard check is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum GuardSite {
-    /// A function's entry.
-    Entry,
-    /// The head of a loop.
-    LoopHead,
-}
+use inkwell::types::{BasicType, BasicTypeEnum};
+use inkwell::values::{BasicMetadataValueEnum, BasicValue, FunctionValue, IntValue};
 
 /// The offset of the guard word in the thread-control block (glibc's `__private_ss`).
 const GUARD_OFFSET: u64 = 0x70;
@@ -59,88 +49,73 @@ pub fn target_has_guard(triple: &TargetTriple) -> bool {
         && !measuring_without
 }
 
-/// For each block of `function`, whether it heads a loop: whether some edge found by a
-/// depth-first walk from the entry goes back to it (every cycle of the graph passes
-/// through such a block, so a check there bounds every loop).
-pub fn loop_heads(function: &ir::Function) -> Vec<bool> {
-    let n = function.blocks.len();
-    let mut heads = vec![false; n];
-    // 0: unvisited, 1: on the walk's stack, 2: done.
-    let mut mark = vec![0u8; n];
-    let mut stack: Vec<(usize, Vec<ir::BlockId>)> = Vec::new();
-    if n == 0 {
-        return heads;
-    }
-    mark[0] = 1;
-    stack.push((0, function.blocks[0].term.successors()));
-    while let Some((block, successors)) = stack.last_mut() {
-        let block = *block;
-        match successors.pop() {
-            Some(next) => {
-                let next = next.0 as usize;
-                match mark[next] {
-                    0 => {
-                        mark[next] = 1;
-                        let successors = function.blocks[next].term.successors();
-                        stack.push((next, successors));
-                    }
-                    1 => heads[next] = true,
-                    _ => {}
-                }
-            }
-            None => {
-                mark[block] = 2;
-                stack.pop();
-            }
-        }
-    }
-    heads
+/// Emits, at `builder`'s position in a function of `module`, the test of a guard check:
+/// whether the stack pointer is below the guard word (an `i1`, marked as expected to be
+/// false). A `volatile` load reads the word afresh wherever it is; otherwise the
+/// optimiser may merge it with another check's. Unoptimised code must use a volatile
+/// load: LLVM's fast instruction selector (-O0) drops the `%fs` segment of other loads
+/// from address space 257.
+pub(super) fn sp_below_guard<'ctx>(
+    module: &Module<'ctx>,
+    builder: &Builder<'ctx>,
+    volatile: bool,
+) -> Result<IntValue<'ctx>, Error> {
+    let context = module.get_context();
+    let i64_type = context.i64_type();
+    let fs_ptr = context.ptr_type(AddressSpace::from(FS_ADDRESS_SPACE));
+    let slot = i64_type.const_int(GUARD_OFFSET, false).const_to_pointer(fs_ptr);
+    let limit = builder.build_load(i64_type, slot, "guard")?;
+    let load = limit.as_instruction_value().expect("a load");
+    load.set_volatile(volatile).map_err(Error::llvm)?;
+    let read_register = intrinsic(module, "llvm.read_register", &[i64_type.into()])?;
+    let rsp = context.metadata_node(&[context.metadata_string("rsp").into()]);
+    let sp = builder
+        .build_call(read_register, &[BasicMetadataValueEnum::MetadataValue(rsp)], "sp")?
+        .try_as_basic_value()
+        .basic()
+        .expect("returns i64")
+        .into_int_value();
+    let below = builder.build_int_compare(IntPredicate::ULT, sp, limit.into_int_value(), "")?;
+    unlikely(module, builder, below, "guard_hit")
+}
+
+/// `llvm.expect(condition, false)`: tells the optimiser and the code generator that the
+/// branch on `condition` is (almost) never taken, so its target goes out of line.
+pub(super) fn unlikely<'ctx>(
+    module: &Module<'ctx>,
+    builder: &Builder<'ctx>,
+    condition: IntValue<'ctx>,
+    name: &str,
+) -> Result<IntValue<'ctx>, Error> {
+    let bool_type = module.get_context().bool_type();
+    let expect = intrinsic(module, "llvm.expect", &[bool_type.into()])?;
+    let args = [condition.into(), bool_type.const_zero().into()];
+    let expected = builder.build_call(expect, &args, name)?.try_as_basic_value().basic();
+    Ok(expected.expect("returns i1").into_int_value())
+}
+
+/// The declaration of the overloaded intrinsic `name` for `types` in `module`.
+fn intrinsic<'ctx>(
+    module: &Module<'ctx>,
+    name: &str,
+    types: &[BasicTypeEnum<'ctx>],
+) -> Result<FunctionValue<'ctx>, Error> {
+    Intrinsic::find(name)
+        .and_then(|i| i.get_declaration(module, types))
+        .ok_or_else(|| Error::Llvm(format!("no intrinsic {name}")))
 }
 
 impl<'ctx> Codegen<'_, 'ctx> {
-    /// Emits a guard check at the builder's position, naming `line:col` of `function`'s
-    /// file when it fails, and leaves the builder in the block after it.
-    pub(super) fn guard_check(
+    /// Emits the entry check of `cx`'s function at the builder's position, naming
+    /// `line:col` of the function's file when it fails, and leaves the builder in the
+    /// block after it.
+    pub(super) fn entry_guard_check(
         &mut self,
         cx: &FnCx<'_, 'ctx>,
-        at: GuardSite,
         line: u32,
         col: u32,
     ) -> Result<(), Error> {
-        let i64_type = self.context.i64_type();
-        let fs_ptr = self.context.ptr_type(AddressSpace::from(FS_ADDRESS_SPACE));
-        let slot = i64_type.const_int(GUARD_OFFSET, false).const_to_pointer(fs_ptr);
-        let limit = self.builder.build_load(i64_type, slot, "guard")?;
-        let load = limit.as_instruction_value().expect("a load");
-        // At entries (when optimising) a plain load: the optimiser may merge it with
-        // another check's (a stale value only delays an interrupt to the next loop head).
-        // Unoptimised code keeps it volatile: LLVM's fast instruction selector (-O0)
-        // drops the %fs segment of other loads from address space 257.
-        let volatile = at == GuardSite::LoopHead || !self.guards_optimised;
-        load.set_volatile(volatile).map_err(Error::llvm)?;
-        let read_register = self.intrinsic("llvm.read_register", &[i64_type.into()])?;
-        let rsp = self.context.metadata_node(&[self.context.metadata_string("rsp").into()]);
-        let sp = self
-            .builder
-            .build_call(read_register, &[BasicMetadataValueEnum::MetadataValue(rsp)], "sp")?
-            .try_as_basic_value()
-            .basic()
-            .expect("returns i64")
-            .into_int_value();
-        let below =
-            self.builder.build_int_compare(IntPredicate::ULT, sp, limit.into_int_value(), "")?;
-        let expect = self.intrinsic("llvm.expect", &[self.context.bool_type().into()])?;
-        let below = self
-            .builder
-            .build_call(
-                expect,
-                &[below.into(), self.context.bool_type().const_zero().into()],
-                "guard_hit",
-            )?
-            .try_as_basic_value()
-            .basic()
-            .expect("returns i1")
-            .into_int_value();
+        let below = sp_below_guard(self.module, &self.builder, !self.guards_optimised)?;
         let hit = self.context.append_basic_block(cx.function, "guard_hit");
         let pass = self.context.append_basic_block(cx.function, "guard_pass");
         self.builder.build_conditional_branch(below, hit, pass)?;
@@ -155,7 +130,7 @@ impl<'ctx> Codegen<'_, 'ctx> {
         match cx.function.get_type().get_return_type() {
             // The entry check of an optimised function with a scalar result returns
             // what a pure stand-in for vex_guard_hit "returns" (see `overflow_exit`).
-            Some(ret) if at == GuardSite::Entry && self.guards_optimised => {
+            Some(ret) if self.guards_optimised => {
                 let exit = self.overflow_exit(ret)?;
                 let value = self
                     .builder

@@ -35,6 +35,7 @@ mod combinators;
 mod guard;
 mod host_calls;
 mod io;
+mod loop_checks;
 mod places;
 mod runtime;
 mod statements;
@@ -68,6 +69,8 @@ use vex_async_lower::ir::{
 };
 
 pub use host_calls::{host_call_symbol, host_closure_symbol};
+pub use loop_checks::LOOP_CHECK_INTERVAL;
+pub(crate) use loop_checks::add_loop_checks;
 use vex_async_lower::backend::host_signature;
 
 /// The LLVM name of the Vex function `name`.
@@ -89,9 +92,10 @@ pub struct CodegenOptions {
     /// through the dispatcher in the global `vex.host.NAME` (`{ dispatch, data }`, mapped
     /// by the JIT onto host memory) instead of a C symbol.
     pub host_closures: Vec<String>,
-    /// Leave loop heads without guard checks even in in-process code: a host interrupt
-    /// then stops a task only at a function entry or a suspension, and tight loops keep
-    /// their vectorised shape (executables never have them; see `guard`).
+    /// Leave loops without guard checks even in in-process code: a host interrupt then
+    /// stops a task only at a function entry or a suspension, and tight loops save a
+    /// decrement and a branch per iteration (executables never have them, unless
+    /// `VEX_GUARD_CHECKS=loops`; see `loop_checks`).
     pub no_loop_checks: bool,
 }
 
@@ -108,7 +112,9 @@ pub fn compile_module<'ctx>(
     compile_module_with(context, target, module, options)
 }
 
-/// Generates the LLVM module for a lowered IR module as `options` say.
+/// Generates the LLVM module for a lowered IR module as `options` say. For an optimised
+/// target (-O 1 and above) the checks in loops are placed by [`crate::opt::optimize`],
+/// which such a module must go through; at -O 0 they are placed here.
 pub fn compile_module_with<'ctx>(
     context: &'ctx Context,
     target: &crate::HostTarget,
@@ -142,7 +148,8 @@ pub fn compile_module_with<'ctx>(
         debug,
         guards: guard::target_has_guard(&target.triple()),
         guards_optimised: target.options().opt_level != crate::OptLevel::O0,
-        loop_guards: !options.with_c_main && !options.no_loop_checks,
+        loop_guards: (!options.with_c_main || loop_checks::loop_checks_forced())
+            && !options.no_loop_checks,
         host_closures: options.host_closures.clone(),
     };
     for function in &module.functions {
@@ -203,6 +210,11 @@ pub fn compile_module_with<'ctx>(
     if options.with_c_main {
         entry::define_c_main(&cg.abi, &llvm, run_main)?;
     }
+    // An optimised module gets its loop checks from `opt::optimize`; nothing optimises
+    // this one.
+    if !cg.guards_optimised {
+        add_loop_checks(&llvm, target.machine(), false)?;
+    }
     llvm.verify().map_err(|e| Error::InvalidModule(e.to_string()))?;
     Ok(llvm)
 }
@@ -236,8 +248,9 @@ struct Codegen<'a, 'ctx> {
     guards: bool,
     /// Whether the module will be optimised (entry checks may then be plain loads).
     guards_optimised: bool,
-    /// Whether loop heads get checks too: only for in-process code, which a host may
-    /// interrupt (an executable is stopped by a signal).
+    /// Whether loops get checks too (placed after optimisation, see `loop_checks`): only
+    /// in in-process code, which a host may interrupt (an executable is stopped by a
+    /// signal).
     loop_guards: bool,
     /// See [`CodegenOptions::host_closures`].
     host_closures: Vec<String>,
@@ -556,19 +569,14 @@ impl<'a, 'ctx> Codegen<'a, 'ctx> {
         let guards = self.guards && takes_ctx(function);
         if guards {
             let (line, col) = function.line_col(ir::Loc { line: 0, col: function.loc.col });
-            self.guard_check(&cx, guard::GuardSite::Entry, line, col)?;
+            self.entry_guard_check(&cx, line, col)?;
+            if self.loop_guards {
+                loop_checks::mark_pending(value, &function.loc.file, line, col);
+            }
         }
         self.builder.build_unconditional_branch(cx.blocks[0])?;
-        let loop_heads =
-            if guards && self.loop_guards { guard::loop_heads(function) } else { Vec::new() };
         for (idx, block) in function.blocks.iter().enumerate() {
             self.builder.position_at_end(cx.blocks[idx]);
-            if loop_heads.get(idx).copied().unwrap_or(false) {
-                let loc = block.stmts_with_locs().next().map_or(block.term_loc, |(_, loc)| loc);
-                self.set_location(scope, function, loc);
-                let (line, col) = function.line_col(loc);
-                self.guard_check(&cx, guard::GuardSite::LoopHead, line, col)?;
-            }
             for (stmt, loc) in block.stmts_with_locs() {
                 self.set_location(scope, function, loc);
                 cx.loc = function.line_col(loc);

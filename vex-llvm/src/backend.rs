@@ -60,6 +60,7 @@ impl JitBackend {
             ..CodegenOptions::default()
         };
         let llvm = compile_module_with(context_ref, &target, module, options)?;
+        target.mark_functions(&llvm);
         if self.opt_level != OptLevel::O0 {
             crate::opt::optimize(&llvm, &target, self.opt_level, false)?;
         }

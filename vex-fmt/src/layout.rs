@@ -1,6 +1,7 @@
 //! Building the layout: one walk over the green tree that turns it into a flat list of
 //! significant tokens, each with the gap before it, and the groups (bracketed lists and
-//! blocks) that may be printed on one line or broken one element per line.
+//! blocks) that may be printed on one line or broken one element per line. The list
+//! comes in parts, one top-level item at a time, each printed before the walk goes on.
 //!
 //! A gap is either canonical spacing (`None`, `Space`), a line of a group (after its
 //! opening bracket, after a separator, before its closing bracket, between statements),
@@ -111,14 +112,19 @@ pub(crate) struct Group {
     pub(crate) chain_head: u32,
 }
 
-/// The whole file as tokens, trivia and groups. Group 0 is the file itself.
-#[derive(Debug, Default)]
+/// A part of the file as tokens and trivia, with the groups of the file so far (see
+/// [`Builder::next_part`]). Group 0 is the file itself.
+#[derive(Debug)]
 pub(crate) struct Layout<'a> {
+    /// The tokens of the part, `tokens[..ready]`, then at most one token of the next
+    /// part, which the printer may look at but not print.
     pub(crate) tokens: Vec<Token<'a>>,
+    pub(crate) ready: usize,
     pub(crate) trivia: Vec<Trivia<'a>>,
+    /// Every group opened so far, numbered from the start of the file.
     pub(crate) groups: Vec<Group>,
-    /// The trivia after the last token.
-    pub(crate) trailing: (u32, u32),
+    /// In the last part: the trivia after the last token of the file.
+    pub(crate) trailing: Option<(u32, u32)>,
 }
 
 /// How the elements of a group are separated.
@@ -134,10 +140,18 @@ enum Commas {
     Arms,
 }
 
-/// Builds the layout of a file that parsed without errors.
-pub(crate) fn build(root: &GreenNodeData) -> Layout<'_> {
+/// Builds the layout of a file that parsed without errors, in parts (see
+/// [`Builder::next_part`]).
+pub(crate) fn builder(root: &GreenNodeData) -> Builder<'_> {
+    let layout = Layout {
+        tokens: Vec::new(),
+        ready: 0,
+        trivia: Vec::new(),
+        groups: Vec::new(),
+        trailing: None,
+    };
     let mut builder = Builder {
-        layout: Layout::default(),
+        layout,
         nodes: Vec::new(),
         open: Vec::new(),
         pending_start: 0,
@@ -166,8 +180,7 @@ pub(crate) fn build(root: &GreenNodeData) -> Layout<'_> {
         chain_start: 0,
     });
     builder.open.push(OpenGroup::new(0, 0, GroupKind::Block, Commas::None));
-    builder.run();
-    builder.layout
+    builder
 }
 
 struct NodeFrame<'a> {
@@ -222,7 +235,7 @@ impl OpenGroup {
     }
 }
 
-struct Builder<'a> {
+pub(crate) struct Builder<'a> {
     layout: Layout<'a>,
     nodes: Vec<NodeFrame<'a>>,
     open: Vec<OpenGroup>,
@@ -265,18 +278,61 @@ fn group_shape(
 }
 
 impl<'a> Builder<'a> {
-    fn run(&mut self) {
+    /// The next part of the layout to print, `None` after the last one.
+    ///
+    /// A part ends before a token on a line of the file's own group (the first token of
+    /// a top-level item or statement), where nothing the printer decides depends on what
+    /// follows: every group before it is closed, and measuring a group stops at such a
+    /// line break. So the token list holds one item at a time and stays in the cache;
+    /// for the whole file it was tens of megabytes, written once and read back.
+    pub(crate) fn next_part(&mut self) -> Option<&Layout<'a>> {
+        if self.layout.trailing.is_some() {
+            return None;
+        }
+        self.forget_printed();
         while let Some(frame) = self.nodes.last_mut() {
             match frame.children.next() {
                 Some(NodeOrToken::Node(node)) => self.enter(node),
                 Some(NodeOrToken::Token(token)) => {
-                    self.token(SyntaxKind::from_raw(token.kind().0), token.text())
+                    self.token(SyntaxKind::from_raw(token.kind().0), token.text());
+                    if self.part_ends() {
+                        self.layout.ready = self.layout.tokens.len() - 1;
+                        return Some(&self.layout);
+                    }
                 }
                 None => self.leave(),
             }
         }
         let end = self.layout.trivia.len() as u32;
-        self.layout.trailing = (self.pending_start, end);
+        self.layout.trailing = Some((self.pending_start, end));
+        self.layout.ready = self.layout.tokens.len();
+        Some(&self.layout)
+    }
+
+    /// Whether the token just added starts a new part: it is on a line of the file's
+    /// group, and the token before it is printed whatever the layout (so its trivia do
+    /// not move on to the next part).
+    fn part_ends(&self) -> bool {
+        match self.layout.tokens.as_slice() {
+            [.., before, last] => last.gap == Gap::Hard(0) && before.cond == Cond::Always,
+            _ => false,
+        }
+    }
+
+    /// Forgets the tokens and trivia of the part printed last.
+    fn forget_printed(&mut self) {
+        let ready = std::mem::take(&mut self.layout.ready);
+        if ready == 0 {
+            return;
+        }
+        self.layout.tokens.drain(..ready);
+        let printed = self.layout.tokens.first().map_or(self.pending_start, |t| t.trivia_start);
+        self.layout.trivia.drain(..printed as usize);
+        for token in &mut self.layout.tokens {
+            token.trivia_start -= printed;
+            token.trivia_end -= printed;
+        }
+        self.pending_start -= printed;
     }
 
     fn enter(&mut self, node: &'a GreenNodeData) {
@@ -417,18 +473,17 @@ impl<'a> Builder<'a> {
         let grandparent = if node_index > 0 { self.nodes[node_index - 1].kind } else { EOF };
 
         // Does this token open a group (the node's opening bracket)?
+        let shape = group_shape(parent_kind, grandparent);
         let mut opens = None;
         if self.nodes[node_index].group == NO_GROUP
-            && let Some((group_kind, commas, open, _)) = group_shape(parent_kind, grandparent)
+            && let Some((group_kind, commas, open, _)) = shape
             && kind == open
         {
             opens = Some((group_kind, commas));
         }
         let top = self.open.last().expect("an open group");
         let in_top = top.node == node_index && self.nodes[node_index].group == top.id;
-        let closes = in_top
-            && top.id != 0
-            && group_shape(parent_kind, grandparent).is_some_and(|shape| shape.3 == kind);
+        let closes = in_top && top.id != 0 && shape.is_some_and(|shape| shape.3 == kind);
         let separator = in_top && kind == COMMA && top.commas != Commas::None;
 
         if closes {
@@ -649,6 +704,10 @@ fn glue_risk(left: &str, right: &str) -> bool {
 
 /// Width of a token's text (its first line) and, if it spans lines, of its last line.
 fn widths(text: &str) -> (u32, Option<u32>) {
+    // Nearly every token is a short run of ASCII on one line: one pass over its bytes.
+    if text.bytes().all(|b| b.is_ascii() && b != b'\n') {
+        return (text.len() as u32, None);
+    }
     let count = |s: &str| if s.is_ascii() { s.len() as u32 } else { s.chars().count() as u32 };
     match text.find('\n') {
         None => (count(text), None),

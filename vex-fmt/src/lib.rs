@@ -26,8 +26,10 @@
 //! # The algorithm
 //!
 //! 1. **Layout** (`layout.rs`): one walk over the green tree produces a flat list of
-//!    significant tokens. Each token carries its *gap* (what separates it from the
-//!    previous token) and the comments and line breaks the source had in that gap.
+//!    significant tokens, in parts of one top-level item each, which the printer prints
+//!    as they come (nothing it decides crosses the line break between two items). Each
+//!    token carries its *gap* (what separates it from the previous token) and the
+//!    comments and line breaks the source had in that gap.
 //!    A gap is canonical spacing from a table over token and parent kinds, or a line of
 //!    a *group*: the bracketed lists and blocks, whose lines are "after the opening
 //!    bracket", "after a separator", "before the closing bracket" and "between two
@@ -87,8 +89,12 @@ pub fn format(text: &str) -> Result<String, Vec<SyntaxError>> {
     if skipped(&parse) {
         return Ok(text.to_owned());
     }
-    let layout = layout::build(parse.green());
-    Ok(printer::print(&layout, text.len()))
+    let mut layout = layout::builder(parse.green());
+    let mut printer = printer::Printer::new(text.len());
+    while let Some(part) = layout.next_part() {
+        printer.print(part);
+    }
+    Ok(printer.finish())
 }
 
 /// Whether a comment before the first token starts with [`SKIP_DIRECTIVE`].

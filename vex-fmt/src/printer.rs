@@ -35,38 +35,35 @@ struct Frame {
     element_indent: u32,
 }
 
-struct Printer<'l, 'a> {
-    layout: &'l Layout<'a>,
+/// Prints the parts of a layout one after the other (see `Builder::next_part`).
+pub(crate) struct Printer {
     out: String,
     column: u32,
     line_indent: u32,
     line_empty: bool,
+    /// The mode of every group seen so far; groups not opened yet are undecided.
     modes: Vec<Mode>,
     stack: Vec<Frame>,
 }
 
-/// Prints the layout as text ending with one newline (nothing for an empty file).
-pub(crate) fn print(layout: &Layout<'_>, capacity: usize) -> String {
-    let mut modes = vec![Mode::Undecided; layout.groups.len()];
-    modes[0] = Mode::Broken;
-    let mut printer = Printer {
-        layout,
-        out: String::with_capacity(capacity + capacity / 8 + 16),
-        column: 0,
-        line_indent: 0,
-        line_empty: true,
-        modes,
-        stack: vec![Frame { group: 0, broken: true, base: 0, element_indent: 0 }],
-    };
-    printer.run();
-    printer.out
-}
+impl Printer {
+    /// A printer for a file of `len` bytes.
+    pub(crate) fn new(len: usize) -> Printer {
+        Printer {
+            out: String::with_capacity(len + len / 8 + 16),
+            column: 0,
+            line_indent: 0,
+            line_empty: true,
+            modes: vec![Mode::Broken],
+            stack: vec![Frame { group: 0, broken: true, base: 0, element_indent: 0 }],
+        }
+    }
 
-impl Printer<'_, '_> {
-    fn run(&mut self) {
-        let layout = self.layout;
+    /// Prints a part of the layout (after the last part, also the end of the file).
+    pub(crate) fn print(&mut self, layout: &Layout<'_>) {
+        self.modes.resize(layout.groups.len(), Mode::Undecided);
         let mut carry: Option<u32> = None;
-        for (index, token) in layout.tokens.iter().enumerate() {
+        for (index, token) in layout.tokens[..layout.ready].iter().enumerate() {
             let start = carry.take().unwrap_or(token.trivia_start);
             let trivia = &layout.trivia[start as usize..token.trivia_end as usize];
             if !self.printed(token.cond) {
@@ -74,19 +71,27 @@ impl Printer<'_, '_> {
                 carry = Some(start);
                 continue;
             }
-            self.gap(token.gap, trivia);
+            self.gap(layout, token.gap, trivia);
             self.text(token.text, token.width, token.tail_width);
             if token.opens != NO_GROUP {
-                self.open(index, token.opens);
+                self.open(layout, index, token.opens);
             }
             if token.closes != NO_GROUP {
                 let frame = self.stack.pop();
                 debug_assert_eq!(frame.map(|f| f.group), Some(token.closes));
             }
         }
-        let (start, end) = layout.trailing;
-        let start = carry.unwrap_or(start);
-        self.end(&layout.trivia[start as usize..end as usize]);
+        if let Some((start, end)) = layout.trailing {
+            let start = carry.unwrap_or(start);
+            self.end(&layout.trivia[start as usize..end as usize]);
+        } else {
+            debug_assert!(carry.is_none(), "a part ends with a token printed in any layout");
+        }
+    }
+
+    /// The text printed: it ends with one newline (it is empty for an empty file).
+    pub(crate) fn finish(self) -> String {
+        self.out
     }
 
     fn printed(&self, cond: Cond) -> bool {
@@ -98,13 +103,13 @@ impl Printer<'_, '_> {
         }
     }
 
-    fn open(&mut self, index: usize, group: u32) {
-        let info = self.layout.groups[group as usize];
+    fn open(&mut self, layout: &Layout<'_>, index: usize, group: u32) {
+        let info = layout.groups[group as usize];
         let head = info.chain_head;
         let broken = if head != NO_GROUP && head != group {
             info.forced || self.modes[head as usize] == Mode::Broken
         } else {
-            info.forced || (!info.no_break && !self.fits(index, group))
+            info.forced || (!info.no_break && !self.fits(layout, index, group))
         };
         self.modes[group as usize] = if broken { Mode::Broken } else { Mode::Flat };
         self.stack.push(Frame {
@@ -116,9 +121,9 @@ impl Printer<'_, '_> {
     }
 
     /// Whether group `group`, opened by token `index`, fits flat on the current line
-    /// together with what follows it up to the next possible line break.
-    fn fits(&self, index: usize, group: u32) -> bool {
-        let layout = self.layout;
+    /// together with what follows it up to the next possible line break (at the latest,
+    /// the token after the part, on a line of the file's group).
+    fn fits(&self, layout: &Layout<'_>, index: usize, group: u32) -> bool {
         let last_nested = layout.groups[group as usize].last_descendant;
         // Groups nested in this one (for the head of an `if` chain: in any of its blocks)
         // are measured flat unless forced, so a flat group never holds a broken one that
@@ -170,11 +175,11 @@ impl Printer<'_, '_> {
     }
 
     /// Writes the gap before a token: its comments and its spacing or line break.
-    fn gap(&mut self, gap: Gap, trivia: &[Trivia<'_>]) {
+    fn gap(&mut self, layout: &Layout<'_>, gap: Gap, trivia: &[Trivia<'_>]) {
         match gap {
             Gap::Start => self.broken_gap(trivia, 0, 0, false, true),
-            Gap::None => self.flat_gap(trivia, ""),
-            Gap::Space => self.flat_gap(trivia, " "),
+            Gap::None => self.flat_gap(trivia, false),
+            Gap::Space => self.flat_gap(trivia, true),
             Gap::Continue(space) => {
                 let indent = self.top().element_indent + 1;
                 self.continue_gap(trivia, space, indent);
@@ -194,9 +199,8 @@ impl Printer<'_, '_> {
                     };
                     self.broken_gap(trivia, content, last, blank_first, blank_last);
                 } else {
-                    let kind = self.layout.groups[frame.group as usize].kind;
-                    let flat = if flat_width(kind, gap) == 1 { " " } else { "" };
-                    self.flat_gap(trivia, flat);
+                    let kind = layout.groups[frame.group as usize].kind;
+                    self.flat_gap(trivia, flat_width(kind, gap) == 1);
                 }
                 if !matches!(gap, Gap::Close(_)) {
                     let indent = self.line_indent;
@@ -235,7 +239,7 @@ impl Printer<'_, '_> {
                 Trivia::Comment { text, line } => {
                     own_line_block = false;
                     if newlines == 0 && !after_line_comment && !self.line_empty {
-                        self.push(" ");
+                        self.space();
                     } else {
                         self.newline(newlines >= 2 && (blank_first || !first), comment_indent);
                         own_line_block = !line;
@@ -249,29 +253,28 @@ impl Printer<'_, '_> {
         }
         if own_line_block && newlines == 0 {
             // `/* note */ let x = 1` on a line of its own stays one line.
-            self.push(" ");
+            self.space();
             return;
         }
         let blank = newlines >= 2 && if first { blank_first && blank_last } else { blank_last };
         self.newline(blank, last_indent);
     }
 
-    /// A gap on one line; its comments are inline block comments.
-    fn flat_gap(&mut self, trivia: &[Trivia<'_>], spacing: &str) {
+    /// A gap on one line, a space if `space`; its comments are inline block comments.
+    fn flat_gap(&mut self, trivia: &[Trivia<'_>], space: bool) {
         let mut commented = false;
         for trivia in trivia {
             if let Trivia::Comment { text, .. } = *trivia {
                 if !self.line_empty && !self.out.ends_with(['(', '[']) {
-                    self.push(" ");
+                    self.space();
                 }
                 self.comment(text);
                 commented = true;
             }
         }
-        if commented && !self.line_empty && !spacing.is_empty() {
-            self.push(" ");
-        } else if !commented {
-            self.push(spacing);
+        // No space after a comment that starts a line.
+        if space && !(commented && self.line_empty) {
+            self.space();
         }
     }
 
@@ -286,7 +289,7 @@ impl Printer<'_, '_> {
                     if (newlines > 0 || after_line_comment) && !self.line_empty {
                         self.newline(false, indent);
                     } else if !self.line_empty {
-                        self.push(" ");
+                        self.space();
                     }
                     self.comment(text);
                     newlines = 0;
@@ -297,7 +300,7 @@ impl Printer<'_, '_> {
         if newlines > 0 || after_line_comment {
             self.newline(false, indent);
         } else if space {
-            self.push(" ");
+            self.space();
         }
     }
 
@@ -310,7 +313,7 @@ impl Printer<'_, '_> {
                 Trivia::Newlines(count) => newlines += count,
                 Trivia::Comment { text, line } => {
                     if newlines == 0 && !after_line_comment && !self.line_empty {
-                        self.push(" ");
+                        self.space();
                     } else {
                         self.newline(newlines >= 2, 0);
                     }
@@ -343,9 +346,9 @@ impl Printer<'_, '_> {
         self.line_empty = true;
     }
 
-    fn push(&mut self, text: &str) {
-        self.out.push_str(text);
-        self.column += text.len() as u32;
+    fn space(&mut self) {
+        self.out.push(' ');
+        self.column += 1;
     }
 
     fn comment(&mut self, text: &str) {

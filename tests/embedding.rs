@@ -401,15 +401,10 @@ fn without_loop_checks_deadlines_act_at_function_entries() {
 #[test]
 fn broken_programs_give_diagnostics_while_compiling_speculatively() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut texts: Vec<String> = Vec::new();
-    for dir in std::fs::read_dir(&root).unwrap().flatten() {
-        for file in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
-            if file.path().extension().is_some_and(|e| e == "vx") {
-                texts.push(std::fs::read_to_string(file.path()).unwrap());
-            }
-        }
-    }
-    texts.sort();
+    let texts: Vec<String> = vex_hir::testing::example_files(&root)
+        .iter()
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .collect();
     assert!(texts.len() > 100);
     for (i, text) in texts.iter().enumerate().step_by(3) {
         let cut = text.char_indices().map(|(at, _)| at).nth(text.chars().count() / 2).unwrap();

@@ -464,15 +464,10 @@ fn a_change_cancels_running_requests() {
 #[test]
 fn every_position_of_the_examples_is_answered() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut programs: Vec<String> = Vec::new();
-    for dir in std::fs::read_dir(&root).unwrap().flatten() {
-        for file in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
-            if file.path().extension().is_some_and(|e| e == "vx") {
-                programs.push(std::fs::read_to_string(file.path()).unwrap());
-            }
-        }
-    }
-    programs.sort();
+    let programs: Vec<String> = vex_hir::testing::example_files(&root)
+        .iter()
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .collect();
     assert!(programs.len() > 100);
     for (i, text) in programs.iter().enumerate().step_by(3) {
         // The whole program, and the program cut in the middle of a line.

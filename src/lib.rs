@@ -116,7 +116,7 @@
 //! [`Compiler::analysis`] takes a snapshot for an editor's requests ([`ide::Analysis`]:
 //! hover, definition, references, rename, symbols, completion, formatting, diagnostics
 //! with fixes), answerable on another thread and cancelled by the next change;
-//! [`format`] is `vex fmt`. `vex lsp` is built on these and nothing else.
+//! [`format()`] is `vex fmt`. `vex lsp` is built on these and nothing else.
 //!
 //! ```
 //! let mut compiler = vex::Compiler::new();

@@ -341,6 +341,9 @@ struct WorkerContext {
     size_t nfired, fired_cap;
     jmp_buf panic_jmp;
     pthread_t thread;
+    /* Whether this worker's thread was started in the current run (workers 1..n start
+     * on the first wake-up: see notify_one); guarded by rt->idle_lock. */
+    bool started;
     /* This worker's thread's guard slot while it runs the worker loop (guard.c), and
      * the value it held before; guarded by rt->guard_lock. */
     _Atomic uintptr_t *guard_slot;
@@ -377,6 +380,8 @@ struct Runtime {
     _Alignas(VEX_CACHELINE) pthread_mutex_t idle_lock;
     int *parked_stack;
     int nparked_stack;
+    /* Set when the run ends: no worker thread is started after it (idle_lock). */
+    bool starts_closed;
     _Atomic int num_parked;
     /* Workers searching for work or parked (read on every scheduling decision of busy
      * workers, written only when a worker goes idle or finds work again). */

@@ -145,7 +145,11 @@ static void unpark_worker(Runtime *rt, WorkerContext *v) {
         futex_wake(&v->unpark);
 }
 
-/* Wakes one parked worker, if any. */
+static void start_worker_thread(WorkerContext *w);
+
+/* Wakes one parked worker, if any. A worker whose thread has not started yet in this
+ * run (runtime_run lists workers 1..n as parked, unstarted) is started instead: a run
+ * that never has work for a second worker (a short `main`) never creates its thread. */
 static void notify_one(Runtime *rt) {
     pthread_mutex_lock(&rt->idle_lock);
     if (rt->nparked_stack == 0) {
@@ -154,16 +158,27 @@ static void notify_one(Runtime *rt) {
     }
     WorkerContext *v = &rt->workers[rt->parked_stack[--rt->nparked_stack]];
     atomic_fetch_sub_explicit(&rt->num_parked, 1, memory_order_seq_cst);
+    bool start = !v->started && !rt->starts_closed;
+    bool unstarted = !v->started;
+    if (start) v->started = true;
     pthread_mutex_unlock(&rt->idle_lock);
-    unpark_worker(rt, v);
+    if (start) {
+        /* It counted as idle while unstarted; it counts itself from now on. */
+        atomic_fetch_sub_explicit(&rt->num_idle, 1, memory_order_relaxed);
+        start_worker_thread(v);
+    } else if (!unstarted) {
+        unpark_worker(rt, v);
+    }
 }
 
+/* Wakes every parked worker for the end of the run (done, deadlock, stop); workers not
+ * started stay so. */
 static void notify_all(Runtime *rt) {
     pthread_mutex_lock(&rt->idle_lock);
     while (rt->nparked_stack > 0) {
         WorkerContext *v = &rt->workers[rt->parked_stack[--rt->nparked_stack]];
         atomic_fetch_sub_explicit(&rt->num_parked, 1, memory_order_seq_cst);
-        unpark_worker(rt, v);
+        if (v->started) unpark_worker(rt, v);
     }
     pthread_mutex_unlock(&rt->idle_lock);
     reactor_wake(&rt->reactor);
@@ -875,6 +890,21 @@ static void *worker_thread(void *arg) {
     return NULL;
 }
 
+/* Starts the thread of worker `w` (from notify_one). Workers get stacks of a known size
+ * (not whatever RLIMIT_STACK says), so how deep Vex code may recurse before its `stack
+ * overflow` panic is the same everywhere. Signals are blocked in it: worker threads
+ * start from any thread (a task's, the host's), whose mask must not leak into them. */
+static void start_worker_thread(WorkerContext *w) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, VEX_WORKER_STACK_SIZE);
+    if (pthread_create(&w->thread, &attr, worker_thread, w) != 0) {
+        fprintf(stderr, "vex-rt: cannot start worker thread\n");
+        abort();
+    }
+    pthread_attr_destroy(&attr);
+}
+
 /* ---- Lifecycle ------------------------------------------------------------------------- */
 
 Runtime *runtime_create(int num_workers) {
@@ -950,21 +980,46 @@ void runtime_run(Runtime *rt) {
         return;
     }
     atomic_store(&rt->done, false);
-    atomic_store(&rt->running, true);
-    /* Workers get stacks of a known size (not whatever RLIMIT_STACK says), so how deep
-     * Vex code may recurse before its `stack overflow` panic is the same everywhere. */
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, VEX_WORKER_STACK_SIZE);
+    /* Workers 1..n start parked and unstarted: the first wake-up of each creates its
+     * thread (notify_one). Until then they count as idle, so busy workers share work. */
+    pthread_mutex_lock(&rt->idle_lock);
+    rt->starts_closed = false;
+    rt->workers[0].started = true; /* the calling thread */
     for (int i = 1; i < rt->nworkers; i++) {
-        if (pthread_create(&rt->workers[i].thread, &attr, worker_thread, &rt->workers[i]) != 0) {
-            fprintf(stderr, "vex-rt: cannot start worker thread\n");
-            abort();
+        rt->workers[i].started = false;
+        rt->parked_stack[rt->nparked_stack++] = i;
+        atomic_fetch_add_explicit(&rt->num_parked, 1, memory_order_seq_cst);
+        atomic_fetch_add_explicit(&rt->num_idle, 1, memory_order_relaxed);
+    }
+    pthread_mutex_unlock(&rt->idle_lock);
+    atomic_store(&rt->running, true);
+    /* Work queued before the run (more than one task, or tasks from the host) may want
+     * more workers at once. */
+    if (atomic_load_explicit(&rt->injector.len, memory_order_seq_cst) > 1) notify_one(rt);
+    worker_main(&rt->workers[0]);
+    pthread_mutex_lock(&rt->idle_lock);
+    rt->starts_closed = true;
+    pthread_mutex_unlock(&rt->idle_lock);
+    for (int i = 1; i < rt->nworkers; i++) {
+        /* `started` only changes under idle_lock before starts_closed was set. */
+        pthread_mutex_lock(&rt->idle_lock);
+        bool started = rt->workers[i].started;
+        pthread_mutex_unlock(&rt->idle_lock);
+        if (started) pthread_join(rt->workers[i].thread, NULL);
+    }
+    /* Workers never started are still listed as parked and idle: the run is over. */
+    pthread_mutex_lock(&rt->idle_lock);
+    for (int i = 0; i < rt->nparked_stack;) {
+        WorkerContext *v = &rt->workers[rt->parked_stack[i]];
+        if (!v->started) {
+            rt->parked_stack[i] = rt->parked_stack[--rt->nparked_stack];
+            atomic_fetch_sub_explicit(&rt->num_parked, 1, memory_order_seq_cst);
+            atomic_fetch_sub_explicit(&rt->num_idle, 1, memory_order_relaxed);
+        } else {
+            i++;
         }
     }
-    pthread_attr_destroy(&attr);
-    worker_main(&rt->workers[0]);
-    for (int i = 1; i < rt->nworkers; i++) pthread_join(rt->workers[i].thread, NULL);
+    pthread_mutex_unlock(&rt->idle_lock);
     atomic_store(&rt->running, false);
     vex_tls_runtime = prev;
 }

@@ -9,6 +9,7 @@
 #include "vex_rt.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -351,7 +352,50 @@ TEST(timers_fire_in_order) {
     free(fired_late);
 }
 
+/* ---- worker threads start on demand ----------------------------------------------------- */
+/* The threads of this process, from /proc. */
+static int thread_count(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    int n = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %d", &n) == 1) break;
+    fclose(f);
+    return n;
+}
+
+typedef struct {
+    uint32_t tag;
+    int threads;
+} Counted;
+
+static CoroStatus count_threads_resume(WorkerContext *ctx, void *p) {
+    (void)ctx;
+    ((Counted *)p)->threads = thread_count();
+    return CORO_STATUS_DONE;
+}
+
+/* A run whose only task never makes work for a second worker creates no thread: the
+ * other workers start on their first wake-up. The spawn tree above (many workers
+ * stealing) shows they do start when there is work. */
+TEST(a_lone_task_starts_no_other_worker) {
+    int before = thread_count();
+    CHECK(before > 0);
+    for (int run = 0; run < 20; run++) {
+        Runtime *rt = runtime_create(4);
+        CHECK(rt != NULL);
+        static Counted counted;
+        counted.threads = 0;
+        runtime_spawn_global(rt, count_threads_resume, &counted);
+        runtime_run(rt);
+        runtime_destroy(rt);
+        CHECK_EQ_U(counted.threads, before);
+    }
+}
+
 int main(void) {
+    RUN(a_lone_task_starts_no_other_worker);
     RUN(spawn_and_join_one_million);
     RUN(spawn_tree_on_many_workers);
     RUN(random_cancellation_of_sleeping_and_io_tasks);

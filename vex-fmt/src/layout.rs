@@ -748,7 +748,10 @@ fn spaced(
         COMMA | R_PAREN | R_BRACK => return false,
         SEMICOLON => return false,
         COLON => return parent == TERNARY_EXPR,
-        DOT => return false,
+        // `0 .25` is a (tuple) field of the integer literal 0: glued, it would be the float
+        // `0.25` (a method, `3.toString()`, lexes glued; after a `.`, as in `t.0.1`, a
+        // number has no fraction).
+        DOT => return prev == INT_NUMBER && prev_parent == LITERAL && parent == FIELD_EXPR,
         QUESTION if parent == TRY_EXPR => return false,
         BANG if matches!(parent, LET_STMT | PARAM) => return false,
         L_ANGLE | R_ANGLE if matches!(parent, GENERIC_ARG_LIST | GENERIC_PARAM_LIST) => {
@@ -768,7 +771,10 @@ fn spaced(
     }
     match prev {
         L_PAREN | L_BRACK => return false,
-        DOT => return false,
+        // `0 .25` is a (tuple) field of the integer literal 0: glued, it would be the float
+        // `0.25` (a method, `3.toString()`, lexes glued; after a `.`, as in `t.0.1`, a
+        // number has no fraction).
+        DOT => return prev == INT_NUMBER && prev_parent == LITERAL && parent == FIELD_EXPR,
         L_ANGLE if matches!(prev_parent, GENERIC_ARG_LIST | GENERIC_PARAM_LIST) => return false,
         DOT2 | DOT2EQ if prev_parent == RANGE_EXPR => return !is_operand_start(next),
         _ if matches!(prev_parent, PREFIX_EXPR | REF_TYPE | PTR_TYPE | LITERAL_PAT) => {

@@ -379,3 +379,19 @@ fn syntax_errors_leave_the_file_alone() {
     let errors = vex_fmt::format("fn main( {").unwrap_err();
     assert!(!errors.is_empty());
 }
+
+/// A field of an integer literal keeps its space: `0.25` would be a float (found by the
+/// `fmt` fuzz target); tuple fields after a dot and methods of literals are glued.
+#[test]
+fn a_field_of_an_integer_literal_keeps_its_space() {
+    check(
+        "fn main() {\n    println(0 .25)\n    println(t . 0 . 1)\n    println(3 .toString())\n}\n",
+        expect![[r#"
+            fn main() {
+                println(0 .25)
+                println(t.0.1)
+                println(3.toString())
+            }
+        "#]],
+    );
+}

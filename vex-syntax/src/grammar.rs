@@ -46,8 +46,13 @@ fn at_item(p: &Parser<'_>) -> bool {
     match p.current() {
         ASYNC_KW => p.nth(1) == FN_KW,
         kind if ITEM_FIRST.contains(kind) => true,
-        IDENT if p.at_contextual("impl") => matches!(p.nth(1), IDENT | L_ANGLE | AMP | L_PAREN),
-        IDENT if p.at_contextual("import") => matches!(p.nth(1), IDENT | STRING),
+        // The cheap test first: most identifiers here start expression statements.
+        IDENT => match p.nth(1) {
+            IDENT => p.at_contextual("impl") || p.at_contextual("import"),
+            L_ANGLE | AMP | L_PAREN => p.at_contextual("impl"),
+            STRING => p.at_contextual("import"),
+            _ => false,
+        },
         _ => false,
     }
 }

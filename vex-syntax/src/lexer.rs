@@ -36,7 +36,9 @@ pub fn lex(text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
         text,
         bytes: text.as_bytes(),
         pos: 0,
-        tokens: Vec::with_capacity(text.len() / 3 + 1),
+        // Real code has fewer than one token per two bytes; untouched capacity of a large
+        // buffer is never paged in, while growing it would copy every token.
+        tokens: Vec::with_capacity(text.len() / 2 + 16),
         errors: Vec::new(),
         modes: Vec::new(),
         last_significant: EOF,
@@ -69,8 +71,24 @@ fn is_ident_start(byte: u8) -> bool {
 }
 
 fn is_ident_continue(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_'
+    IDENT_CONTINUE[usize::from(byte)]
 }
+
+/// `[A-Za-z0-9_]` as a table: identifiers are the most common tokens.
+static IDENT_CONTINUE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_';
+        byte += 1;
+    }
+    table
+};
+
+/// The lengths of Vex keywords (`_` and `if` … `continue`): longer or shorter words are
+/// identifiers without a table lookup.
+const KEYWORD_LENGTHS: std::ops::RangeInclusive<usize> = 1..=8;
 
 impl Lexer<'_> {
     fn peek(&self, ahead: usize) -> u8 {
@@ -188,10 +206,12 @@ impl Lexer<'_> {
         let kind = match byte {
             b'\n' | b' ' | b'\t' | b'\r' => {
                 let mut has_newline = false;
-                while let b'\n' | b' ' | b'\t' | b'\r' = self.peek(0) {
-                    has_newline |= self.peek(0) == b'\n';
-                    self.pos += 1;
+                let mut end = start;
+                while let Some(&b @ (b'\n' | b' ' | b'\t' | b'\r')) = self.bytes.get(end) {
+                    has_newline |= b == b'\n';
+                    end += 1;
                 }
+                self.pos = end;
                 if has_newline { NEWLINE } else { WHITESPACE }
             }
             b'/' if self.peek(1) == b'/' => {
@@ -221,11 +241,10 @@ impl Lexer<'_> {
             }
             _ if is_ident_start(byte) => {
                 self.ident_tail();
-                let text = &self.text[start..self.pos];
-                if text == "_" {
-                    UNDERSCORE
+                if byte.is_ascii_uppercase() || !KEYWORD_LENGTHS.contains(&(self.pos - start)) {
+                    IDENT
                 } else {
-                    SyntaxKind::from_keyword(text).unwrap_or(IDENT)
+                    SyntaxKind::from_keyword(&self.text[start..self.pos]).unwrap_or(IDENT)
                 }
             }
             b'{' => {
@@ -255,10 +274,11 @@ impl Lexer<'_> {
     }
 
     fn ident_tail(&mut self) {
-        self.pos += 1;
-        while is_ident_continue(self.peek(0)) {
-            self.pos += 1;
+        let mut end = self.pos + 1;
+        while self.bytes.get(end).is_some_and(|&b| is_ident_continue(b)) {
+            end += 1;
         }
+        self.pos = end;
     }
 
     fn block_comment(&mut self) -> SyntaxKind {

@@ -106,10 +106,9 @@ pub fn parse(text: &str) -> Parse {
     let (tokens, mut errors) = lexer::lex(text);
     let mut parser = parser::Parser::new(text, &tokens);
     grammar::source_file(&mut parser);
-    let (events, parse_errors) = parser.finish();
+    let (green, parse_errors) = parser.finish();
     errors.extend(parse_errors);
     errors.sort_by_key(|error| (error.range.start(), error.range.end()));
-    let green = tree_builder::build_tree(text, &tokens, events);
     Parse { green, errors }
 }
 

@@ -2,13 +2,16 @@
 //!
 //! Grammar functions (in `grammar/`) drive a `Parser`: they look at the current token,
 //! open nodes with `start()` markers, `bump()` tokens and `complete()` or `precede()`
-//! markers. The parser only records a flat list of `Event`s; `tree_builder` turns them
-//! into a rowan tree, re-inserting trivia. Trivia are invisible here except for one
+//! markers. Each step goes straight to `tree_builder`, which keeps the children of the
+//! open nodes on one stack and re-inserts trivia; a marker is the stack position where
+//! its node's children begin, so `precede` (wrapping an already completed node) costs
+//! nothing and no list of events is stored. Trivia are invisible here except for one
 //! bit per token: whether a line break precedes it (the newline rule of LANGUAGE.md §1).
-//! This module must not build trees or know grammar rules.
+//! This module must not know grammar rules.
 
 use crate::lexer::Token;
-use crate::{SyntaxError, SyntaxKind, TextRange, TextSize};
+use crate::tree_builder::TreeBuilder;
+use crate::{GreenNode, SyntaxError, SyntaxKind, TextRange, TextSize};
 use SyntaxKind::*;
 use std::cell::Cell;
 
@@ -29,23 +32,6 @@ pub(crate) const MAX_CHAIN_DEPTH: u32 = 4096;
 /// How many times the parser may look at the same token, without consuming a token or
 /// leaving a nesting level, before we assume a grammar bug.
 const FUEL: u32 = 256;
-
-/// One parse step; see the module documentation.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Event {
-    /// Opens a node. A non-zero `forward_parent` points (as a relative index) to a later
-    /// `Start` that must be opened first; that is how `precede` wraps parsed nodes.
-    Start { kind: SyntaxKind, forward_parent: u32 },
-    /// Closes the innermost open node.
-    Finish,
-    /// Consumes `n_raw` significant tokens as one tree token of `kind`.
-    Token { kind: SyntaxKind, n_raw: u8 },
-    /// A placeholder left by an abandoned marker.
-    Tombstone,
-}
-
-// Events are stored for every token and node; keep them small.
-const _: () = assert!(std::mem::size_of::<Event>() == 8);
 
 /// A significant (non-trivia) token as the parser sees it.
 #[derive(Debug, Clone, Copy)]
@@ -91,7 +77,7 @@ pub(crate) struct Parser<'t> {
     raw: &'t [Token],
     tokens: Vec<InputToken>,
     pos: usize,
-    events: Vec<Event>,
+    builder: TreeBuilder<'t>,
     errors: Vec<SyntaxError>,
     fuel: Cell<u32>,
     /// Whether line breaks end statements here (false inside `( )`, `[ ]`, f-string holes).
@@ -111,21 +97,24 @@ pub(crate) struct ChainScope {
     deepest: u32,
 }
 
-/// An open node; must be completed or abandoned.
+/// An open node: where its children begin on the builder's stack. Completing it turns
+/// everything from there into one node; abandoning it leaves them to the enclosing node.
 pub(crate) struct Marker {
-    pos: u32,
+    first: usize,
 }
 
-/// A finished node; can be wrapped by a new node with `precede`.
+/// A finished node, at its position on the builder's stack; `precede` wraps it (and
+/// whatever follows it) in a new node.
 #[derive(Clone, Copy)]
 pub(crate) struct CompletedMarker {
-    pos: u32,
+    first: usize,
     kind: SyntaxKind,
 }
 
 impl<'t> Parser<'t> {
     pub(crate) fn new(text: &'t str, raw: &'t [Token]) -> Parser<'t> {
-        let mut tokens = Vec::with_capacity(raw.len() / 2 + 1);
+        // At most one per lexer token; untouched capacity of a large buffer costs nothing.
+        let mut tokens = Vec::with_capacity(raw.len());
         let mut newline_before = false;
         for (index, token) in raw.iter().enumerate() {
             match token.kind {
@@ -141,7 +130,7 @@ impl<'t> Parser<'t> {
         Parser {
             text,
             raw,
-            events: Vec::with_capacity(tokens.len() * 2 + 16),
+            builder: TreeBuilder::new(text, raw),
             tokens,
             pos: 0,
             errors: Vec::new(),
@@ -153,8 +142,9 @@ impl<'t> Parser<'t> {
         }
     }
 
-    pub(crate) fn finish(self) -> (Vec<Event>, Vec<SyntaxError>) {
-        (self.events, self.errors)
+    /// The finished tree and the syntax errors found.
+    pub(crate) fn finish(self) -> (GreenNode, Vec<SyntaxError>) {
+        (self.builder.finish(), self.errors)
     }
 
     fn eof_token(&self) -> InputToken {
@@ -282,9 +272,8 @@ impl<'t> Parser<'t> {
     }
 
     pub(crate) fn start(&mut self) -> Marker {
-        let pos = self.events.len() as u32;
-        self.events.push(Event::Start { kind: TOMBSTONE_KIND, forward_parent: 0 });
-        Marker { pos }
+        let first_token = self.tokens.get(self.pos).map_or(self.raw.len(), |t| t.raw as usize);
+        Marker { first: self.builder.node_start(first_token) }
     }
 
     /// Consumes the current token, whatever it is (a no-op at end of input).
@@ -310,7 +299,7 @@ impl<'t> Parser<'t> {
     fn do_bump(&mut self, kind: SyntaxKind, n_raw: u8) {
         self.pos += usize::from(n_raw);
         self.fuel.set(FUEL);
-        self.events.push(Event::Token { kind, n_raw });
+        self.builder.token(kind, n_raw);
     }
 
     pub(crate) fn eat(&mut self, kind: SyntaxKind) -> bool {
@@ -465,37 +454,20 @@ impl<'t> Parser<'t> {
     }
 }
 
-/// The kind stored in a `Start` event until its marker is completed.
-const TOMBSTONE_KIND: SyntaxKind = EOF;
-
 impl Marker {
     pub(crate) fn complete(self, p: &mut Parser<'_>, kind: SyntaxKind) -> CompletedMarker {
-        let idx = self.pos as usize;
-        if let Event::Start { kind: slot, .. } = &mut p.events[idx] {
-            *slot = kind;
-        }
-        p.events.push(Event::Finish);
-        CompletedMarker { pos: self.pos, kind }
+        p.builder.finish_node(kind, self.first);
+        CompletedMarker { first: self.first, kind }
     }
 
-    pub(crate) fn abandon(self, p: &mut Parser<'_>) {
-        let idx = self.pos as usize;
-        if idx == p.events.len() - 1 {
-            p.events.pop();
-        } else {
-            p.events[idx] = Event::Tombstone;
-        }
-    }
+    /// Drops the marker: what was parsed since its start stays in the enclosing node.
+    pub(crate) fn abandon(self, _p: &mut Parser<'_>) {}
 }
 
 impl CompletedMarker {
     /// Opens a new node that starts before this one and will contain it.
-    pub(crate) fn precede(self, p: &mut Parser<'_>) -> Marker {
-        let new = p.start();
-        if let Event::Start { forward_parent, .. } = &mut p.events[self.pos as usize] {
-            *forward_parent = new.pos - self.pos;
-        }
-        new
+    pub(crate) fn precede(self, _p: &mut Parser<'_>) -> Marker {
+        Marker { first: self.first }
     }
 
     pub(crate) fn kind(self) -> SyntaxKind {

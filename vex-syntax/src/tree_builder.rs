@@ -1,71 +1,15 @@
-//! Builds the rowan green tree from parser events and lexer tokens.
+//! Builds the rowan green tree while the parser runs, from its markers and the lexer tokens.
 //!
 //! This is the only module that builds green nodes (it plays the role of rowan's
 //! `GreenNodeBuilder`, with a cheaper token-sharing cache). It re-inserts trivia: trivia
-//! before a token or before a node start go into the currently open node, so comments and
+//! before a token or before a node start go into the enclosing node, so comments and
 //! blank lines sit between items rather than inside them; trailing trivia of the file go
 //! into the root. Every lexer token is emitted exactly once, in order, so the tree's text
 //! equals the input.
 
 use crate::SyntaxKind;
 use crate::lexer::Token;
-use crate::parser::Event;
 use rowan::{GreenNode, GreenNodeData, GreenToken, GreenTokenData, NodeOrToken};
-
-/// Turns `events` over the significant tokens of `tokens` into a green tree rooted at a
-/// `SOURCE_FILE` node.
-pub(crate) fn build_tree<'a>(
-    text: &'a str,
-    tokens: &'a [Token],
-    mut events: Vec<Event>,
-) -> GreenNode {
-    let mut builder = TreeBuilder {
-        text,
-        tokens,
-        next: 0,
-        parents: Vec::new(),
-        children: Vec::with_capacity(64),
-        cache: GreenCache::default(),
-    };
-    builder.parents.push((SyntaxKind::SOURCE_FILE, 0));
-    let mut forward_kinds = Vec::new();
-    for i in 0..events.len() {
-        match events[i] {
-            Event::Start { kind, forward_parent } => {
-                // Collect the chain of nodes that must be opened before this one.
-                forward_kinds.push(kind);
-                let mut idx = i;
-                let mut fp = forward_parent;
-                while fp != 0 {
-                    idx += fp as usize;
-                    fp = match std::mem::replace(&mut events[idx], Event::Tombstone) {
-                        Event::Start { kind, forward_parent } => {
-                            forward_kinds.push(kind);
-                            forward_parent
-                        }
-                        _ => 0,
-                    };
-                }
-                for kind in forward_kinds.drain(..).rev() {
-                    builder.start_node(kind);
-                }
-            }
-            Event::Finish => builder.finish_node(),
-            Event::Token { kind, n_raw } => builder.token(kind, n_raw),
-            Event::Tombstone => {}
-        }
-    }
-    // Unbalanced events would be a parser bug; close what is open so the tree stays valid.
-    while builder.parents.len() > 1 {
-        builder.finish_node();
-    }
-    // Whatever the parser did not consume (normally only trailing trivia) goes to the root.
-    while builder.next < tokens.len() {
-        builder.raw_token();
-    }
-    let (kind, first) = builder.parents.pop().unwrap_or((SyntaxKind::SOURCE_FILE, 0));
-    GreenNode::new(kind.into(), builder.children.drain(first..))
-}
 
 /// Shares green tokens and nodes whose text repeats: punctuation, keywords, single spaces
 /// and indentation always; short identifiers, numbers and single-child nodes through small
@@ -107,8 +51,11 @@ const MAX_SHARED_INDENT: usize = 64;
 
 impl GreenCache {
     fn token(&mut self, kind: SyntaxKind, text: &str) -> GreenToken {
-        let slot = match kind {
-            SyntaxKind::WHITESPACE if text == " " => Some(&mut self.space),
+        match kind {
+            SyntaxKind::IDENT | SyntaxKind::INT_NUMBER => self.word(kind, text),
+            SyntaxKind::WHITESPACE if text == " " => {
+                self.space.get_or_insert_with(|| GreenToken::new(kind.into(), text)).clone()
+            }
             SyntaxKind::NEWLINE
                 if text.len() <= MAX_SHARED_INDENT
                     && text.starts_with('\n')
@@ -117,32 +64,40 @@ impl GreenCache {
                 if self.indents.is_empty() {
                     self.indents.resize(MAX_SHARED_INDENT + 1, None);
                 }
-                Some(&mut self.indents[text.len()])
+                let slot = &mut self.indents[text.len()];
+                slot.get_or_insert_with(|| GreenToken::new(kind.into(), text)).clone()
             }
-            _ if kind.fixed_text() == Some(text) => {
+            _ => {
                 if self.fixed.is_empty() {
-                    self.fixed.resize(usize::from(SyntaxKind::SOURCE_FILE as u16), None);
+                    self.fixed.resize(SyntaxKind::ALL.len(), None);
                 }
-                self.fixed.get_mut(kind as usize)
+                // Keywords and punctuation: one shared token per kind, made on first use.
+                // A cached token's text is the kind's fixed text, so comparing lengths is
+                // comparing texts.
+                let slot = &mut self.fixed[kind as usize];
+                match slot {
+                    Some(token) if token.text().len() == text.len() => token.clone(),
+                    None if kind.fixed_text() == Some(text) => {
+                        slot.insert(GreenToken::new(kind.into(), text)).clone()
+                    }
+                    _ => GreenToken::new(kind.into(), text),
+                }
             }
-            SyntaxKind::IDENT | SyntaxKind::INT_NUMBER if text.len() <= MAX_SHARED_WORD => {
-                if self.words.is_empty() {
-                    self.words.resize(CACHE_SLOTS, None);
-                }
-                let slot = &mut self.words[word_slot(kind, text)];
-                if let Some(token) =
-                    slot.as_ref().filter(|t| t.kind() == kind.into() && t.text() == text)
-                {
-                    return token.clone();
-                }
-                return slot.insert(GreenToken::new(kind.into(), text)).clone();
-            }
-            _ => None,
-        };
+        }
+    }
+
+    /// Short identifiers and numbers, through the direct-mapped `words` cache.
+    fn word(&mut self, kind: SyntaxKind, text: &str) -> GreenToken {
+        if text.len() > MAX_SHARED_WORD {
+            return GreenToken::new(kind.into(), text);
+        }
+        if self.words.is_empty() {
+            self.words.resize(CACHE_SLOTS, None);
+        }
+        let slot = &mut self.words[word_slot(kind, text)];
         match slot {
-            Some(Some(token)) => token.clone(),
-            Some(empty) => empty.insert(GreenToken::new(kind.into(), text)).clone(),
-            None => GreenToken::new(kind.into(), text),
+            Some(token) if token.kind() == kind.into() && token.text() == text => token.clone(),
+            _ => slot.insert(GreenToken::new(kind.into(), text)).clone(),
         }
     }
 }
@@ -178,17 +133,76 @@ impl GreenCache {
     }
 }
 
-struct TreeBuilder<'a> {
+/// The tree under construction: the children of all open nodes, in order, on one stack.
+/// Open nodes are not recorded here: the parser's markers remember where their children
+/// begin, so completing a node turns the top of the stack into one green node.
+pub(crate) struct TreeBuilder<'a> {
     text: &'a str,
     tokens: &'a [Token],
+    /// The next lexer token to emit.
     next: usize,
-    /// Open nodes: their kind and the index of their first child in `children`.
-    parents: Vec<(SyntaxKind, usize)>,
     children: Vec<GreenElement>,
     cache: GreenCache,
 }
 
 impl<'a> TreeBuilder<'a> {
+    pub(crate) fn new(text: &'a str, tokens: &'a [Token]) -> TreeBuilder<'a> {
+        TreeBuilder {
+            text,
+            tokens,
+            next: 0,
+            children: Vec::with_capacity(64),
+            cache: GreenCache::default(),
+        }
+    }
+
+    /// Where the first child of a node will be on the stack when the node starts just
+    /// before the lexer token `first_token`: trivia not yet emitted up to there belong to
+    /// the enclosing node.
+    pub(crate) fn node_start(&self, first_token: usize) -> usize {
+        self.children.len() + first_token.saturating_sub(self.next)
+    }
+
+    /// Completes a node of `kind` whose children begin at `first` (from
+    /// [`TreeBuilder::node_start`] or an earlier node's position).
+    pub(crate) fn finish_node(&mut self, kind: SyntaxKind, first: usize) {
+        // A node that ends before its first token still comes after the trivia that
+        // preceded its start.
+        while self.children.len() < first
+            && self.next < self.tokens.len()
+            && self.tokens[self.next].kind.is_trivia()
+        {
+            self.raw_token();
+        }
+        debug_assert!(first <= self.children.len(), "node start past its content");
+        let first = first.min(self.children.len());
+        let node = self.cache.node(kind, &mut self.children, first);
+        self.children.push(node.into());
+    }
+
+    /// Emits pending trivia, then `n_raw` lexer tokens as one token of `kind`.
+    pub(crate) fn token(&mut self, kind: SyntaxKind, n_raw: u8) {
+        self.eat_trivia();
+        let first = self.next;
+        let last = (first + usize::from(n_raw)).min(self.tokens.len());
+        if first >= last {
+            return;
+        }
+        let range = self.tokens[first].range.cover(self.tokens[last - 1].range);
+        let green = self.cache.token(kind, &self.text[range]);
+        self.children.push(green.into());
+        self.next = last;
+    }
+
+    /// The `SOURCE_FILE` root of everything emitted, with whatever the parser did not
+    /// consume (normally only trailing trivia) at its end.
+    pub(crate) fn finish(mut self) -> GreenNode {
+        while self.next < self.tokens.len() {
+            self.raw_token();
+        }
+        GreenNode::new(SyntaxKind::SOURCE_FILE.into(), self.children.drain(..))
+    }
+
     fn eat_trivia(&mut self) {
         while self.next < self.tokens.len() && self.tokens[self.next].kind.is_trivia() {
             self.raw_token();
@@ -200,35 +214,5 @@ impl<'a> TreeBuilder<'a> {
         let green = self.cache.token(token.kind, &self.text[token.range]);
         self.children.push(green.into());
         self.next += 1;
-    }
-
-    fn start_node(&mut self, kind: SyntaxKind) {
-        if kind == SyntaxKind::EOF {
-            // A marker that was never completed (a parser bug); skip it.
-            return;
-        }
-        self.eat_trivia();
-        self.parents.push((kind, self.children.len()));
-    }
-
-    fn finish_node(&mut self) {
-        if self.parents.len() > 1 {
-            let (kind, first) = self.parents.pop().unwrap_or((SyntaxKind::ERROR, 0));
-            let node = self.cache.node(kind, &mut self.children, first);
-            self.children.push(node.into());
-        }
-    }
-
-    fn token(&mut self, kind: SyntaxKind, n_raw: u8) {
-        self.eat_trivia();
-        let first = self.next;
-        let last = (first + usize::from(n_raw)).min(self.tokens.len());
-        if first >= last {
-            return;
-        }
-        let range = self.tokens[first].range.cover(self.tokens[last - 1].range);
-        let green = self.cache.token(kind, &self.text[range]);
-        self.children.push(green.into());
-        self.next = last;
     }
 }

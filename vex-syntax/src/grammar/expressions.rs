@@ -430,7 +430,7 @@ fn atom(p: &mut Parser<'_>, r: Restrictions) -> Option<CompletedMarker> {
             m.complete(p, LITERAL)
         }
         FSTRING_START => fstring(p),
-        IDENT if p.at_contextual("unsafe") && p.nth(1) == L_BRACE => {
+        IDENT if p.nth(1) == L_BRACE && p.at_contextual("unsafe") => {
             let m = p.start();
             p.bump_any();
             block_expr(p);

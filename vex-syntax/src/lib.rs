@@ -23,6 +23,7 @@ mod description;
 mod grammar;
 mod lexer;
 mod line_index;
+mod parallel;
 mod parser;
 mod syntax_kind;
 #[cfg(feature = "testing")]
@@ -103,10 +104,16 @@ impl Parse {
 /// Parses a Vex source file. Never fails and never loses text:
 /// `parse(s).syntax_node().to_string() == s` for every `s`.
 pub fn parse(text: &str) -> Parse {
+    parse_in_pieces(text, parallel::MIN_PIECE, parallel::max_pieces())
+}
+
+/// [`parse`], cutting files of at least two `min_piece` bytes into at most `max_pieces`
+/// pieces parsed on separate threads (see `parallel.rs`). The result does not depend on
+/// how the file is cut.
+fn parse_in_pieces(text: &str, min_piece: usize, max_pieces: usize) -> Parse {
     let (tokens, mut errors) = lexer::lex(text);
-    let mut parser = parser::Parser::new(text, &tokens);
-    grammar::source_file(&mut parser);
-    let (green, parse_errors) = parser.finish();
+    let (green, parse_errors) =
+        parallel::parse_tokens(text, &tokens, &errors, min_piece, max_pieces);
     errors.extend(parse_errors);
     errors.sort_by_key(|error| (error.range.start(), error.range.end()));
     Parse { green, errors }

@@ -10,8 +10,8 @@
 //! This module must not know grammar rules.
 
 use crate::lexer::Token;
-use crate::tree_builder::TreeBuilder;
-use crate::{GreenNode, SyntaxError, SyntaxKind, TextRange, TextSize};
+use crate::tree_builder::{GreenElement, TreeBuilder};
+use crate::{SyntaxError, SyntaxKind, TextRange, TextSize};
 use SyntaxKind::*;
 use std::cell::Cell;
 
@@ -33,6 +33,25 @@ pub(crate) const MAX_CHAIN_DEPTH: u32 = 4096;
 /// leaving a nesting level, before we assume a grammar bug.
 const FUEL: u32 = 256;
 
+/// The significant tokens of `raw`, each with whether a line break precedes it.
+pub(crate) fn significant_tokens(text: &str, raw: &[Token]) -> Vec<InputToken> {
+    // At most one per lexer token; untouched capacity of a large buffer costs nothing.
+    let mut tokens = Vec::with_capacity(raw.len());
+    let mut newline_before = false;
+    for (index, token) in raw.iter().enumerate() {
+        match token.kind {
+            NEWLINE => newline_before = true,
+            COMMENT if text[token.range].contains('\n') => newline_before = true,
+            kind if kind.is_trivia() => {}
+            kind => {
+                tokens.push(InputToken { kind, newline_before, raw: index as u32 });
+                newline_before = false;
+            }
+        }
+    }
+    tokens
+}
+
 /// A significant (non-trivia) token as the parser sees it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct InputToken {
@@ -40,7 +59,7 @@ pub(crate) struct InputToken {
     /// A line break (or a block comment spanning lines) precedes this token.
     pub(crate) newline_before: bool,
     /// Index of the token in the lexer's output (trivia included).
-    raw: u32,
+    pub(crate) raw: u32,
 }
 
 /// A set of token kinds, used for recovery and first sets.
@@ -75,7 +94,7 @@ impl TokenSet {
 pub(crate) struct Parser<'t> {
     text: &'t str,
     raw: &'t [Token],
-    tokens: Vec<InputToken>,
+    tokens: &'t [InputToken],
     pos: usize,
     builder: TreeBuilder<'t>,
     errors: Vec<SyntaxError>,
@@ -112,27 +131,22 @@ pub(crate) struct CompletedMarker {
 }
 
 impl<'t> Parser<'t> {
-    pub(crate) fn new(text: &'t str, raw: &'t [Token]) -> Parser<'t> {
-        // At most one per lexer token; untouched capacity of a large buffer costs nothing.
-        let mut tokens = Vec::with_capacity(raw.len());
-        let mut newline_before = false;
-        for (index, token) in raw.iter().enumerate() {
-            match token.kind {
-                NEWLINE => newline_before = true,
-                COMMENT if text[token.range].contains('\n') => newline_before = true,
-                kind if kind.is_trivia() => {}
-                kind => {
-                    tokens.push(InputToken { kind, newline_before, raw: index as u32 });
-                    newline_before = false;
-                }
-            }
-        }
+    /// A parser over the significant tokens `tokens[start..]` (the end of the slice is
+    /// its end of input; earlier tokens are only looked back at) that emits the lexer
+    /// tokens `raw[raw_start..]`, the trivia before `tokens[start]` included.
+    pub(crate) fn new(
+        text: &'t str,
+        raw: &'t [Token],
+        tokens: &'t [InputToken],
+        start: usize,
+        raw_start: usize,
+    ) -> Parser<'t> {
         Parser {
             text,
             raw,
-            builder: TreeBuilder::new(text, raw),
             tokens,
-            pos: 0,
+            pos: start,
+            builder: TreeBuilder::new(text, raw, raw_start),
             errors: Vec::new(),
             fuel: Cell::new(FUEL),
             newlines_significant: true,
@@ -142,8 +156,9 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// The finished tree and the syntax errors found.
-    pub(crate) fn finish(self) -> (GreenNode, Vec<SyntaxError>) {
+    /// The children of the file's root node (the tokens and nodes of every item, and the
+    /// trivia around them) and the syntax errors found.
+    pub(crate) fn finish(self) -> (Vec<GreenElement>, Vec<SyntaxError>) {
         (self.builder.finish(), self.errors)
     }
 

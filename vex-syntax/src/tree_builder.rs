@@ -102,7 +102,8 @@ impl GreenCache {
     }
 }
 
-type GreenElement = NodeOrToken<GreenNode, GreenToken>;
+/// A child in a green tree.
+pub(crate) type GreenElement = NodeOrToken<GreenNode, GreenToken>;
 
 impl GreenCache {
     /// Builds a node from `children[first..]`, sharing single-child nodes.
@@ -146,11 +147,12 @@ pub(crate) struct TreeBuilder<'a> {
 }
 
 impl<'a> TreeBuilder<'a> {
-    pub(crate) fn new(text: &'a str, tokens: &'a [Token]) -> TreeBuilder<'a> {
+    /// A builder that emits `tokens[next..]`.
+    pub(crate) fn new(text: &'a str, tokens: &'a [Token], next: usize) -> TreeBuilder<'a> {
         TreeBuilder {
             text,
             tokens,
-            next: 0,
+            next,
             children: Vec::with_capacity(64),
             cache: GreenCache::default(),
         }
@@ -194,13 +196,13 @@ impl<'a> TreeBuilder<'a> {
         self.next = last;
     }
 
-    /// The `SOURCE_FILE` root of everything emitted, with whatever the parser did not
-    /// consume (normally only trailing trivia) at its end.
-    pub(crate) fn finish(mut self) -> GreenNode {
+    /// Everything emitted at the top level, followed by whatever the parser did not
+    /// consume (normally only trailing trivia).
+    pub(crate) fn finish(mut self) -> Vec<GreenElement> {
         while self.next < self.tokens.len() {
             self.raw_token();
         }
-        GreenNode::new(SyntaxKind::SOURCE_FILE.into(), self.children.drain(..))
+        self.children
     }
 
     fn eat_trivia(&mut self) {

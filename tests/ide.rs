@@ -523,3 +523,22 @@ fn no_hover_on_blank_space_or_comments() {
         ```"#]],
     );
 }
+
+#[test]
+fn opening_a_file_for_editing_keeps_the_program_and_its_diagnostics() {
+    let mut compiler = Compiler::new();
+    compiler.set_file("lib.vx", "fn one(): i64 {\n    1\n}\n");
+    compiler.set_file("main.vx", "fn main() {\n    println(one())\n}\n");
+    assert!(compiler.diagnostics().is_empty());
+    assert!(!compiler.open_for_editing("other.vx"));
+    assert!(compiler.open_for_editing("lib.vx"));
+    assert!(compiler.open_for_editing("lib.vx"), "opening twice is harmless");
+    assert_eq!(compiler.file_text("lib.vx"), Some("fn one(): i64 {\n    1\n}\n"));
+    assert!(compiler.diagnostics().is_empty());
+    compiler.set_file("lib.vx", "fn one(): i64 {\n    true\n}\n");
+    let messages: Vec<String> =
+        compiler.diagnostics().iter().map(|d| d.diagnostic.message.clone()).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(compiler.remove_file("lib.vx"));
+    assert!(!compiler.open_for_editing("lib.vx"));
+}

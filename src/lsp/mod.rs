@@ -305,6 +305,9 @@ impl Server {
                 let path = self.path_of(&document.uri);
                 self.open.insert(path.clone(), document.version);
                 self.compiler.set_file(path.clone(), document.text);
+                // Pay for the file becoming low-durable now rather than on the first
+                // keystroke (see `Compiler::open_for_editing`).
+                self.compiler.open_for_editing(&path);
                 self.publish_after_change(path);
             }
             DidChangeTextDocument::METHOD => {

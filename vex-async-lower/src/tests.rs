@@ -18,7 +18,7 @@ use vex_hir::{Program, RootDatabase, SourceFile};
 
 /// A database holding the given files.
 pub(crate) fn db_with(files: &[(&str, &str)]) -> (RootDatabase, Vec<SourceFile>) {
-    let mut db = RootDatabase::default();
+    let mut db = RootDatabase::with_query_log();
     let files: Vec<SourceFile> = files
         .iter()
         .map(|(path, text)| SourceFile::new(&db, path.to_string(), text.to_string()))

@@ -49,8 +49,8 @@ pub fn line_index(db: &dyn Db, file: SourceFile) -> Arc<vex_syntax::LineIndex> {
 #[salsa::db]
 pub trait Db: salsa::Database {}
 
-/// The concrete database. It can record which queries executed, for tests of
-/// incrementality (see [`RootDatabase::enable_logging`]).
+/// The concrete database. One made by [`RootDatabase::with_query_log`] can record which
+/// queries executed, for tests of incrementality (see [`RootDatabase::enable_logging`]).
 #[salsa::db]
 #[derive(Clone)]
 pub struct RootDatabase {
@@ -59,24 +59,39 @@ pub struct RootDatabase {
 }
 
 impl Default for RootDatabase {
+    /// A database without a query log: salsa then reports no events, which would
+    /// otherwise cost a fifth of re-verifying a large program after an edit.
     fn default() -> RootDatabase {
+        RootDatabase::new(false)
+    }
+}
+
+impl RootDatabase {
+    /// A database that can record the queries that execute, once
+    /// [`RootDatabase::enable_logging`] is called.
+    pub fn with_query_log() -> RootDatabase {
+        RootDatabase::new(true)
+    }
+
+    fn new(query_log: bool) -> RootDatabase {
         let executed: Arc<Mutex<Option<Vec<String>>>> = Arc::default();
         let log = Arc::clone(&executed);
-        let storage = salsa::Storage::new(Some(Box::new(move |event: salsa::Event| {
+        let on_event = move |event: salsa::Event| {
             if let salsa::EventKind::WillExecute { database_key } = event.kind
                 && let Some(log) = log.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
             {
                 log.push(format!("{database_key:?}"));
             }
-        })));
-        let db = RootDatabase { storage, executed };
+        };
+        let on_event: Option<Box<dyn Fn(salsa::Event) + Send + Sync>> =
+            if query_log { Some(Box::new(on_event)) } else { None };
+        let db = RootDatabase { storage: salsa::Storage::new(on_event), executed };
         Program::new(&db, Vec::new());
         db
     }
-}
 
-impl RootDatabase {
-    /// Starts recording the queries that execute (not those whose memo is reused).
+    /// Starts recording the queries that execute (not those whose memo is reused), on a
+    /// database made by [`RootDatabase::with_query_log`]; on others nothing is recorded.
     pub fn enable_logging(&self) {
         let mut log = self.executed.lock().unwrap_or_else(|e| e.into_inner());
         log.get_or_insert_with(Vec::new);

@@ -2,6 +2,8 @@
 
 use salsa::Setter;
 
+use crate::db::{Program, RootDatabase, SourceFile};
+
 use super::db_with;
 
 fn executed_infers(log: &[String]) -> Vec<&String> {
@@ -74,4 +76,59 @@ fn editing_one_body_relowers_only_that_body_and_moves_the_others_diagnostics() {
     };
     assert_eq!(texts(&edited, &after), texts(&program, &before));
     assert!(after[0].range.start() > before[0].range.start());
+}
+
+/// A program of two files loaded as `vex::Compiler` loads them (medium-durability texts):
+/// `lib.vx` defines `one`, `two` and `three`; `main.vx` calls each of them.
+fn medium_durability_program() -> (RootDatabase, SourceFile) {
+    use salsa::Durability;
+    let mut db = RootDatabase::with_query_log();
+    let main =
+        "fn a(): i32 { one() }\nfn b(): i32 { two() }\nasync fn c(): i32 { await three() }\n";
+    let files: Vec<SourceFile> = [("lib.vx", PROGRAM), ("main.vx", main)]
+        .iter()
+        .map(|(path, text)| {
+            SourceFile::builder(path.to_string(), text.to_string())
+                .path_durability(Durability::MEDIUM)
+                .text_durability(Durability::MEDIUM)
+                .new(&db)
+        })
+        .collect();
+    Program::get(&db).set_files(&mut db).with_durability(Durability::MEDIUM).to(files.clone());
+    for &file in &files {
+        assert!(crate::file_diagnostics(&db, file).is_empty());
+    }
+    (db, files[0])
+}
+
+fn check_all(db: &RootDatabase) {
+    for &file in Program::get(db).files(db) {
+        assert!(crate::file_diagnostics(db, file).is_empty());
+    }
+}
+
+/// Salsa does not reuse a result that became less durable, even an equal one: the
+/// first edit that turns a file's text low-durable re-infers every caller of the file's
+/// functions. That is why `vex::Compiler::open_for_editing` lowers the durability before
+/// the first edit; the edits after it re-infer only what they change.
+#[test]
+fn lowering_durability_before_the_first_edit_keeps_that_edit_local() {
+    use salsa::Durability;
+    let edited = PROGRAM.replace("1 + 1", "1 + 2");
+
+    let (mut db, lib) = medium_durability_program();
+    db.enable_logging();
+    lib.set_text(&mut db).with_durability(Durability::LOW).to(edited.clone());
+    check_all(&db);
+    let log = db.take_executed();
+    assert!(executed_infers(&log).len() > 3, "the callers are re-inferred: {log:#?}");
+
+    let (mut db, lib) = medium_durability_program();
+    lib.set_text(&mut db).with_durability(Durability::LOW).to(PROGRAM.to_owned());
+    check_all(&db);
+    db.enable_logging();
+    lib.set_text(&mut db).with_durability(Durability::LOW).to(edited);
+    check_all(&db);
+    let log = db.take_executed();
+    assert_eq!(executed_infers(&log).len(), 1, "only `one` is re-inferred: {log:#?}");
 }

@@ -156,10 +156,11 @@ pub struct ItemSourceMap {
     pub generics: Vec<TextRange>,
 }
 
-/// The parse of a file, shared by the queries that walk it.
+/// The parse of a file, shared by the queries that walk it. After an edit only the items
+/// it touched are parsed again (see [`crate::db::ParseCache`]).
 #[salsa::tracked(returns(ref), no_eq)]
 pub fn parse(db: &dyn Db, file: SourceFile) -> vex_syntax::Parse {
-    vex_syntax::parse(file.text(db))
+    db.parse_cache().parse(file, file.text(db))
 }
 
 /// The item tree and its source map, computed together.

@@ -37,7 +37,7 @@ pub mod testing;
 pub mod ty;
 
 pub use check::{check_in_parallel, file_diagnostics, program_diagnostics};
-pub use db::{Db, Program, RootDatabase, SourceFile, line_index};
+pub use db::{Db, ParseCache, Program, RootDatabase, SourceFile, line_index};
 pub use diagnostics::{Code, Diagnostic, Label, Severity};
 pub use ty::Ty;
 

@@ -56,12 +56,25 @@ mod interned {
 /// across edits elsewhere in the file, which is what keeps those edits from re-lowering
 /// every body after them.
 #[salsa::tracked]
-pub fn body_syntax<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Option<GreenNode> {
+pub fn body_syntax<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Option<SharedGreen> {
     let node = match id.owner(db) {
         BodyOwner::Function(loc) => function_syntax(db, loc.file, loc.index)?.syntax().clone(),
         BodyOwner::Const(loc) => const_syntax(db, loc.file, loc.index)?.syntax().clone(),
     };
-    Some(node.green().into_owned())
+    Some(SharedGreen(node.green().into_owned()))
+}
+
+/// A green node compared by identity first, then by content. After an edit the file is
+/// re-parsed incrementally (`vex_syntax::reparse`), and the items the edit did not touch
+/// are the previous tree's very nodes: comparing their syntax for salsa's backdating then
+/// costs nothing, instead of a walk over every item of the file.
+#[derive(Clone, Debug, Eq)]
+pub struct SharedGreen(pub GreenNode);
+
+impl PartialEq for SharedGreen {
+    fn eq(&self, other: &SharedGreen) -> bool {
+        std::ptr::addr_eq(&*self.0, &*other.0) || self.0 == other.0
+    }
 }
 
 /// Where a body's item starts in its file: the spans of [`body_source_map`] are relative
@@ -83,7 +96,7 @@ pub fn body_with_source_map<'db>(
     id: BodyId<'db>,
 ) -> (Arc<Body>, Arc<BodySourceMap>) {
     let mut lowerer = Lowerer::default();
-    let root = body_syntax(db, id).clone().map(SyntaxNode::new_root);
+    let root = body_syntax(db, id).clone().map(|green| SyntaxNode::new_root(green.0));
     match id.owner(db) {
         BodyOwner::Function(_) => lowerer.lower_function(root.and_then(ast::Fn::cast)),
         BodyOwner::Const(_) => {

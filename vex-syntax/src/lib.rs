@@ -7,6 +7,11 @@
 //! parse into their own nodes so that later stages can report them with a precise span.
 //! This crate knows nothing about types, salsa or code generation.
 //!
+//! Parsing is fast on large files and after edits: [`parse`] cuts a file of 512 KiB or
+//! more into pieces at item boundaries and parses them on all cores, and [`reparse`]
+//! parses again only the items an edit touched, sharing the rest of the old tree. Both
+//! give exactly the tree and errors of parsing the whole text in one go.
+//!
 //! ```
 //! use vex_syntax::ast::{self, AstNode};
 //!
@@ -25,6 +30,7 @@ mod lexer;
 mod line_index;
 mod parallel;
 mod parser;
+mod reparse;
 mod syntax_kind;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -37,6 +43,7 @@ use std::fmt::Write as _;
 
 pub use lexer::{Token, lex};
 pub use line_index::{LineCol, LineIndex};
+pub use reparse::reparse;
 pub use rowan::{GreenNode, TextRange, TextSize};
 
 /// A position-dependent pointer to a node of a tree (its kind and range): resolved
@@ -108,9 +115,11 @@ pub fn parse(text: &str) -> Parse {
 }
 
 /// [`parse`], cutting files of at least two `min_piece` bytes into at most `max_pieces`
-/// pieces parsed on separate threads (see `parallel.rs`). The result does not depend on
-/// how the file is cut.
-fn parse_in_pieces(text: &str, min_piece: usize, max_pieces: usize) -> Parse {
+/// pieces parsed on separate threads (`parse` uses 256 KiB and one piece per core). The
+/// result does not depend on how the file is cut; this is public so that fuzzing can
+/// check that on any input.
+#[doc(hidden)]
+pub fn parse_in_pieces(text: &str, min_piece: usize, max_pieces: usize) -> Parse {
     let (tokens, mut errors) = lexer::lex(text);
     let (green, parse_errors) =
         parallel::parse_tokens(text, &tokens, &errors, min_piece, max_pieces);

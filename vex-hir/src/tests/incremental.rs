@@ -132,3 +132,24 @@ fn lowering_durability_before_the_first_edit_keeps_that_edit_local() {
     let log = db.take_executed();
     assert_eq!(executed_infers(&log).len(), 1, "only `one` is re-inferred: {log:#?}");
 }
+
+/// After an edit inside one body, the file's new tree shares the other items' nodes
+/// with the old one (`ParseCache`), and is the tree of a whole parse.
+#[test]
+fn an_edit_reparses_only_the_items_it_touches() {
+    let (mut db, files) = db_with(&[("main.vx", PROGRAM)]);
+    let items = |db: &RootDatabase| -> Vec<vex_syntax::GreenNode> {
+        let parse = crate::item_tree::parse(db, files[0]);
+        parse.green().children().filter_map(|c| c.into_node()).map(|n| n.to_owned()).collect()
+    };
+    let before = items(&db);
+    let edited = PROGRAM.replace("one() * 2", "one() * 3");
+    files[0].set_text(&mut db).to(edited.clone());
+    let after = items(&db);
+    assert_eq!(crate::item_tree::parse(&db, files[0]), &vex_syntax::parse(&edited));
+    let shared: Vec<bool> =
+        before.iter().zip(&after).map(|(b, a)| std::ptr::addr_eq(&**b, &**a)).collect();
+    // The edited `two` is re-parsed with the item before it (so that the piece starts
+    // with untouched tokens); `three` is shared.
+    assert_eq!(shared, [false, false, true]);
+}

@@ -4,7 +4,8 @@
 //! One file per grammar area, each holding the well-formed (`ok_`) cases and the error
 //! (`err_`) cases of that area: items, statements, expressions, control flow, patterns,
 //! types, lexical forms, forms outside Vex Core, and file- and block-level recovery; and
-//! that a file parsed in pieces on several threads gives the same tree and errors.
+//! that a file parsed in pieces on several threads, or re-parsed after an edit, gives the
+//! same tree and errors.
 
 mod control_flow;
 mod expressions;
@@ -14,6 +15,7 @@ mod non_core;
 mod patterns;
 mod pieces;
 mod recovery;
+mod reparse;
 mod statements;
 mod types;
 

@@ -13,8 +13,7 @@ use crate::diagnostics::{Code, Diagnostic, Fix, TextEdit};
 use crate::ids::{ConstLoc, EnumLoc, FunctionLoc, StructLoc};
 use crate::infer::{FixAt, HirNode, InferDiagnostic, infer};
 use crate::item_tree::{item_source_map, item_tree, parse};
-use crate::lower::{BodyId, BodyOwner, body, body_offset, body_source_map};
-use crate::moves::check_moves;
+use crate::lower::{BodyId, BodyOwner, body_offset, body_source_map};
 use crate::scope::duplicate_item_diagnostics;
 use crate::signature::{
     display_ty, enum_variants, extern_signature, resolve_type, signature_of, struct_fields,
@@ -83,7 +82,7 @@ pub fn check_in_parallel(db: &crate::RootDatabase, threads: usize) {
         })
         .collect();
     on_threads(owners.len(), &|db, index| {
-        body_diagnostics_relative(db, BodyId::new(db, owners[index]));
+        infer(db, BodyId::new(db, owners[index]));
     });
 }
 
@@ -243,28 +242,23 @@ fn contains_itself(db: &dyn Db, root: &Ty) -> bool {
 }
 
 /// The diagnostics of one body, from lowering, inference and move checking, with their
-/// spans in the file.
+/// spans in the file. Not memoised: it only places what the memoised lowering and
+/// inference found (mostly nothing), and one memo less per body is less for salsa to
+/// re-validate after every edit.
 pub fn body_diagnostics(db: &dyn Db, id: BodyId<'_>) -> Vec<Diagnostic> {
-    let relative = body_diagnostics_relative(db, id);
-    if relative.is_empty() {
+    let source_map = body_source_map(db, id);
+    let result = infer(db, id);
+    if source_map.diagnostics.is_empty() && result.diagnostics.is_empty() {
         return Vec::new();
     }
     let offset = body_offset(db, id);
-    relative.iter().map(|d| d.clone().shifted(offset)).collect()
-}
-
-/// The memoised part of [`body_diagnostics`]: spans relative to the body's item
-/// ([`body_offset`]), so that it stays valid when the item moves.
-#[salsa::tracked(returns(ref))]
-fn body_diagnostics_relative<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Vec<Diagnostic> {
-    let source_map = body_source_map(db, id);
-    let result = infer(db, id);
-    let mut out = source_map.diagnostics.clone();
-    let moves = check_moves(body(db, id), result);
-    for diagnostic in result.diagnostics.iter().chain(&moves) {
-        out.push(to_diagnostic(source_map, diagnostic));
-    }
-    out
+    source_map
+        .diagnostics
+        .iter()
+        .cloned()
+        .chain(result.diagnostics.iter().map(|d| to_diagnostic(source_map, d)))
+        .map(|d| d.shifted(offset))
+        .collect()
 }
 
 fn node_range(map: &BodySourceMap, node: HirNode) -> vex_syntax::TextRange {

@@ -149,7 +149,7 @@ pub struct InferenceResult {
     /// Resolutions of callees (on the callee expression), names, paths, method calls
     /// and field accesses (on the expression itself).
     pub resolutions: ArenaMap<ExprId, Resolution>,
-    /// Problems found.
+    /// Problems found, uses of moved values included (`moves.rs`).
     pub diagnostics: Vec<InferDiagnostic>,
 }
 
@@ -212,7 +212,12 @@ pub fn infer<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<InferenceResult> {
             ctx.check_expr(body.root, &ret);
         }
     }
-    Arc::new(ctx.finish())
+    let mut result = ctx.finish();
+    // Uses of moved values are checked here rather than in a query of their own: one
+    // memo less per body for salsa to re-validate after every edit.
+    let moves = crate::moves::check_moves(body, &result);
+    result.diagnostics.extend(moves);
+    Arc::new(result)
 }
 
 struct LoopCtx {

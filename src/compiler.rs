@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use salsa::{Durability, Setter};
-use vex_hir::{Program as HirProgram, RootDatabase, SourceFile};
+use vex_hir::{Db as _, Program as HirProgram, RootDatabase, SourceFile};
 
 use vex_async_lower::backend::{Backend, Compiled, HostBinding, HostFunction, host_signature};
 
@@ -169,6 +169,7 @@ impl Compiler {
     pub fn remove_file(&mut self, path: &str) -> bool {
         let Some(file) = Arc::make_mut(&mut self.files).remove(path) else { return false };
         self.editing.remove(&file);
+        self.db.parse_cache().forget(file);
         self.update_program();
         true
     }

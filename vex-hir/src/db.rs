@@ -80,6 +80,12 @@ impl ParseCache {
             .insert(file, (remembered, parse.clone()));
         parse
     }
+
+    /// Drops what is kept for `file` (a file that left the program); returns whether
+    /// anything was.
+    pub fn forget(&self, file: SourceFile) -> bool {
+        self.last.lock().unwrap_or_else(|e| e.into_inner()).remove(&file).is_some()
+    }
 }
 
 /// The concrete database. One made by [`RootDatabase::with_query_log`] can record which

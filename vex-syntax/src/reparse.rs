@@ -179,7 +179,9 @@ fn starts_unindented_item_after_brace(
             (!kind.is_trivia()).then_some(kind)
         }
     });
-    starts_item(node) && previous == Some(R_BRACE) && text.as_bytes()[offset - 1] == b'\n'
+    starts_item(node)
+        && previous == Some(R_BRACE)
+        && offset.checked_sub(1).is_some_and(|before| text.as_bytes()[before] == b'\n')
 }
 
 /// The kinds of the significant tokens of `node`, in order.

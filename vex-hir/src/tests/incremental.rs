@@ -152,4 +152,8 @@ fn an_edit_reparses_only_the_items_it_touches() {
     // The edited `two` is re-parsed with the item before it (so that the piece starts
     // with untouched tokens); `three` is shared.
     assert_eq!(shared, [false, false, true]);
+    // A file that leaves the program leaves the cache.
+    use crate::db::Db;
+    assert!(db.parse_cache().forget(files[0]));
+    assert!(!db.parse_cache().forget(files[0]));
 }

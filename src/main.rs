@@ -87,7 +87,7 @@ enum Command {
         #[arg(long)]
         aot: bool,
         /// LLVM optimisation level. The default, 0, starts fastest (measured on a
-        /// hello-async program: 21 ms at -O 0 against 29 ms at -O 2); use -O 2 for
+        /// hello-async program: 23 ms at -O 0 against 34 ms at -O 2); use -O 2 for
         /// compute-heavy programs, as `vex build` does.
         #[arg(short = 'O', default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=3))]
         opt_level: u8,

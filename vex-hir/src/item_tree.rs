@@ -118,6 +118,30 @@ pub struct ExternData {
     pub has_body: bool,
 }
 
+/// A green node compared by identity first, then by content. After an edit the file is
+/// re-parsed incrementally (`vex_syntax::reparse`), and the items the edit did not touch
+/// are the previous tree's very nodes: comparing them for salsa's backdating then costs
+/// nothing, instead of a walk over every item of the file.
+#[derive(Clone, Debug, Eq)]
+pub struct SharedGreen(pub vex_syntax::GreenNode);
+
+impl PartialEq for SharedGreen {
+    fn eq(&self, other: &SharedGreen) -> bool {
+        std::ptr::addr_eq(&*self.0, &*other.0) || self.0 == other.0
+    }
+}
+
+/// The syntax of the bodies' items of one file, parallel to the function and const lists
+/// of [`ItemTree`]: apart from the spans, so that an edit that moves nothing leaves the
+/// source map equal, and apart from the tree, whose equality is what spares the program.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ItemGreens {
+    /// The syntax of each function.
+    pub functions: Vec<SharedGreen>,
+    /// The syntax of each const.
+    pub consts: Vec<SharedGreen>,
+}
+
 /// Spans of the items of one file, parallel to the lists of [`ItemTree`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ItemSourceMap {
@@ -163,18 +187,18 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> vex_syntax::Parse {
     db.parse_cache().parse(file, file.text(db))
 }
 
-/// The item tree and its source map, computed together.
+/// The item tree, its source map and the syntax of its bodies' items, computed together.
 #[salsa::tracked(returns(ref))]
 pub fn item_tree_with_source_map(
     db: &dyn Db,
     file: SourceFile,
-) -> (Arc<ItemTree>, Arc<ItemSourceMap>) {
+) -> (Arc<ItemTree>, Arc<ItemSourceMap>, Arc<ItemGreens>) {
     let root = parse(db, file).tree();
     let mut collector = Collector::default();
     for item in root.items() {
         collector.item(item);
     }
-    (Arc::new(collector.tree), Arc::new(collector.map))
+    (Arc::new(collector.tree), Arc::new(collector.map), Arc::new(collector.greens))
 }
 
 /// The position-independent item tree of `file`.
@@ -189,24 +213,17 @@ pub fn item_source_map(db: &dyn Db, file: SourceFile) -> Arc<ItemSourceMap> {
     Arc::clone(&item_tree_with_source_map(db, file).1)
 }
 
-/// The syntax node of the `index`-th function of `file` (in item tree order), found
-/// through its pointer: a file's items are not walked from the start for each one, so
-/// lowering all bodies stays linear in the size of the file.
-pub(crate) fn function_syntax(db: &dyn Db, file: SourceFile, index: u32) -> Option<ast::Fn> {
-    let ptr = item_source_map(db, file).function_nodes.get(index as usize)?;
-    ast::Fn::cast(ptr.try_to_node(&parse(db, file).syntax_node())?)
-}
-
-/// The syntax node of the `index`-th const of `file` (see [`function_syntax`]).
-pub(crate) fn const_syntax(db: &dyn Db, file: SourceFile, index: u32) -> Option<ast::Const> {
-    let ptr = item_source_map(db, file).const_nodes.get(index as usize)?;
-    ast::Const::cast(ptr.try_to_node(&parse(db, file).syntax_node())?)
+/// The syntax of `file`'s functions and consts, for the body queries.
+#[salsa::tracked(returns(ref))]
+pub fn item_greens(db: &dyn Db, file: SourceFile) -> Arc<ItemGreens> {
+    Arc::clone(&item_tree_with_source_map(db, file).2)
 }
 
 #[derive(Default)]
 struct Collector {
     tree: ItemTree,
     map: ItemSourceMap,
+    greens: ItemGreens,
     /// Inside a generic item: its annotations name type parameters, which are
     /// reported once as "generic parameters", not as unknown types.
     in_generic_item: bool,
@@ -239,6 +256,7 @@ impl Collector {
                 self.tree.functions.push(data);
                 self.map.functions.push(name_range(f.name(), f.syntax()));
                 self.map.function_nodes.push(NodePtr::new(f.syntax()));
+                self.greens.functions.push(SharedGreen(f.syntax().green().into_owned()));
             }
             ast::Item::Struct(s) => {
                 let mut spans = Vec::new();
@@ -286,6 +304,7 @@ impl Collector {
                 self.tree.consts.push(ConstData { name: name_text(c.name()), ty });
                 self.map.consts.push(name_range(c.name(), c.syntax()));
                 self.map.const_nodes.push(NodePtr::new(c.syntax()));
+                self.greens.consts.push(SharedGreen(c.syntax().green().into_owned()));
             }
             ast::Item::ExternBlock(block) => {
                 for inner in block.item_list().into_iter().flat_map(|l| l.items()) {

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use vex_syntax::ast::{self, AstNode, FStringPiece, LiteralKind};
-use vex_syntax::{GreenNode, SyntaxNode, TextRange, TextSize};
+use vex_syntax::{SyntaxNode, TextRange, TextSize};
 
 use crate::body::{
     ArithOp, BinaryOp, Body, BodySourceMap, CmpOp, Expr, ExprId, ForIter, FormatPiece, Label,
@@ -23,7 +23,7 @@ use crate::body::{
 use crate::db::Db;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ids::{ConstLoc, FunctionLoc};
-use crate::item_tree::{const_syntax, function_syntax, item_source_map, lower_type};
+use crate::item_tree::{SharedGreen, item_greens, item_source_map, lower_type};
 use crate::ty::{FloatTy, IntTy};
 
 /// What owns a body: a function or a constant's initialiser.
@@ -54,27 +54,18 @@ mod interned {
 
 /// The syntax of a body's item (the function or the const), detached from its file: equal
 /// across edits elsewhere in the file, which is what keeps those edits from re-lowering
-/// every body after them.
+/// every body after them. Taken from [`item_greens`] rather than found through a
+/// pointer into the file: an edit moves every item after it, and this runs again for
+/// each of them.
 #[salsa::tracked]
 pub fn body_syntax<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Option<SharedGreen> {
-    let node = match id.owner(db) {
-        BodyOwner::Function(loc) => function_syntax(db, loc.file, loc.index)?.syntax().clone(),
-        BodyOwner::Const(loc) => const_syntax(db, loc.file, loc.index)?.syntax().clone(),
+    let (file, index, consts) = match id.owner(db) {
+        BodyOwner::Function(loc) => (loc.file, loc.index, false),
+        BodyOwner::Const(loc) => (loc.file, loc.index, true),
     };
-    Some(SharedGreen(node.green().into_owned()))
-}
-
-/// A green node compared by identity first, then by content. After an edit the file is
-/// re-parsed incrementally (`vex_syntax::reparse`), and the items the edit did not touch
-/// are the previous tree's very nodes: comparing their syntax for salsa's backdating then
-/// costs nothing, instead of a walk over every item of the file.
-#[derive(Clone, Debug, Eq)]
-pub struct SharedGreen(pub GreenNode);
-
-impl PartialEq for SharedGreen {
-    fn eq(&self, other: &SharedGreen) -> bool {
-        std::ptr::addr_eq(&*self.0, &*other.0) || self.0 == other.0
-    }
+    let greens = item_greens(db, file);
+    let greens = if consts { &greens.consts } else { &greens.functions };
+    greens.get(index as usize).cloned()
 }
 
 /// Where a body's item starts in its file: the spans of [`body_source_map`] are relative

@@ -74,16 +74,21 @@ fn cuts(text: &str, raw: &[Token], tokens: &[InputToken], pieces: usize) -> Vec<
 
 /// Whether an item surely starts at `tokens[i]`, which starts at byte `start`.
 fn is_cut(text: &str, tokens: &[InputToken], i: usize, start: usize) -> bool {
-    let starts_item = match tokens[i].kind {
-        FN_KW | STRUCT_KW | ENUM_KW | CONST_KW | EXTERN_KW => true,
-        ASYNC_KW => tokens.get(i + 1).is_some_and(|next| next.kind == FN_KW),
-        _ => false,
-    };
-    starts_item
+    starts_item(tokens[i].kind, || tokens.get(i + 1).map(|next| next.kind))
         && i > 0
         && tokens[i - 1].kind == R_BRACE
         && start > 0
         && text.as_bytes()[start - 1] == b'\n'
+}
+
+/// Whether a token of kind `first`, followed by one of kind `second()`, is an item keyword
+/// (`fn`, `async fn`, `struct`, `enum`, `const`, `extern`): where a cut may be.
+pub(crate) fn starts_item(first: SyntaxKind, second: impl FnOnce() -> Option<SyntaxKind>) -> bool {
+    match first {
+        FN_KW | STRUCT_KW | ENUM_KW | CONST_KW | EXTERN_KW => true,
+        ASYNC_KW => second() == Some(FN_KW),
+        _ => false,
+    }
 }
 
 /// Parses the pieces that begin at `cuts` (the first at the start) on their own threads,

@@ -10,6 +10,7 @@
 //! as they did. Otherwise the whole text is parsed again.
 
 use crate::lexer;
+use crate::parallel;
 use crate::parser::{Parser, significant_tokens};
 use crate::tree_builder::GreenElement;
 use crate::{Parse, SyntaxError, SyntaxKind, TextRange, TextSize, grammar};
@@ -156,11 +157,7 @@ fn to_owned(child: GreenChild<'_>) -> GreenElement {
 /// Whether `node` starts with an item keyword (`async fn` included).
 fn starts_item(node: &rowan::GreenNodeData) -> bool {
     let mut kinds = significant_kinds(node);
-    match kinds.next() {
-        Some(FN_KW | STRUCT_KW | ENUM_KW | CONST_KW | EXTERN_KW) => true,
-        Some(ASYNC_KW) => kinds.next() == Some(FN_KW),
-        _ => false,
-    }
+    kinds.next().is_some_and(|first| parallel::starts_item(first, || kinds.next()))
 }
 
 /// Whether the item `node`, at `offset` after the root's children `before`, starts an

@@ -20,9 +20,6 @@ use rowan::{GreenNode, NodeOrToken};
 /// The parse of `new_text`, reusing what it can of `old`, the parse of `old_text`. Equal
 /// to [`crate::parse`]`(new_text)` in every case.
 pub fn reparse(old: &Parse, old_text: &str, new_text: &str) -> Parse {
-    if old_text == new_text && usize::from(old.green.text_len()) == old_text.len() {
-        return old.clone();
-    }
     incremental(old, old_text, new_text).unwrap_or_else(|| crate::parse(new_text))
 }
 
@@ -33,7 +30,9 @@ pub(crate) fn incremental(old: &Parse, old_text: &str, new_text: &str) -> Option
     if usize::from(old.green.text_len()) != old_text.len() {
         return None;
     }
-    let (start, old_end, new_end) = changed_range(old_text, new_text)?;
+    let Some((start, old_end, new_end)) = changed_range(old_text, new_text) else {
+        return Some(old.clone());
+    };
 
     // Where text after the edit moved to (`offset` is past the edit in the old text).
     let moved = |offset: usize| offset + new_end - old_end;
@@ -126,25 +125,45 @@ pub(crate) fn incremental(old: &Parse, old_text: &str, new_text: &str) -> Option
 /// The byte ranges that differ: `start..old_end` in the old text was replaced by
 /// `start..new_end` in the new one. `None` when the texts are equal.
 fn changed_range(old: &str, new: &str) -> Option<(usize, usize, usize)> {
-    if old == new {
+    let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+    let mut start = common_prefix(old_bytes, new_bytes);
+    if start == old.len() && start == new.len() {
         return None;
     }
-    let mut start = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
     while !old.is_char_boundary(start) || !new.is_char_boundary(start) {
         start -= 1;
     }
     let max_suffix = old.len().min(new.len()) - start;
-    let mut suffix = old
-        .bytes()
-        .rev()
-        .zip(new.bytes().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let mut suffix =
+        common_suffix(&old_bytes[old.len() - max_suffix..], &new_bytes[new.len() - max_suffix..]);
     while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
         suffix -= 1;
     }
     Some((start, old.len() - suffix, new.len() - suffix))
+}
+
+/// Texts are compared a block at a time (`memcmp`), then byte by byte in the block
+/// that differs: a byte loop would be most of the time of a re-parse of a large file.
+const BLOCK: usize = 256;
+
+/// The length of the longest common prefix of `a` and `b`.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let len = a.len().min(b.len());
+    let mut at = 0;
+    while at + BLOCK <= len && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    at + a[at..len].iter().zip(&b[at..len]).take_while(|(x, y)| x == y).count()
+}
+
+/// The length of the longest common suffix of `a` and `b`, which have the same length.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let len = a.len();
+    let mut at = len;
+    while at >= BLOCK && a[at - BLOCK..at] == b[at - BLOCK..at] {
+        at -= BLOCK;
+    }
+    len - at + a[..at].iter().rev().zip(b[..at].iter().rev()).take_while(|(x, y)| x == y).count()
 }
 
 fn to_owned(child: GreenChild<'_>) -> GreenElement {

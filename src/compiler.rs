@@ -169,7 +169,7 @@ impl Compiler {
     pub fn remove_file(&mut self, path: &str) -> bool {
         let Some(file) = Arc::make_mut(&mut self.files).remove(path) else { return false };
         self.editing.remove(&file);
-        self.db.parse_cache().forget(file);
+        self.db.caches().forget(file);
         self.update_program();
         true
     }

@@ -14,7 +14,7 @@ use vex_hir::body::{Body, BodySourceMap, Expr, ExprId, LocalId, Pat};
 use vex_hir::builtins::{Builtin, BuiltinMethod};
 use vex_hir::ids::{ConstLoc, EnumLoc, ExternLoc, FunctionLoc, StructLoc};
 use vex_hir::infer::{InferenceResult, Resolution, infer};
-use vex_hir::item_tree::{item_source_map, item_tree, parse};
+use vex_hir::item_tree::{ItemKind, item_source_map, item_tree, parse};
 use vex_hir::lower::{BodyId, BodyOwner, body, body_offset, body_source_map};
 use vex_hir::scope::{ItemRef, program_scope};
 use vex_hir::{Program, SourceFile, Ty};
@@ -74,17 +74,11 @@ pub(super) fn body_at<'db>(
     offset: TextSize,
 ) -> Option<BodyId<'db>> {
     let map = item_source_map(ctx.db, file);
-    let find = |nodes: &[vex_syntax::SyntaxNodePtr]| {
-        // Items are in source order: the candidate is the last one starting at or
-        // before the offset.
-        let index = nodes.partition_point(|n| n.text_range().start() <= offset).checked_sub(1)?;
-        nodes[index].text_range().contains_inclusive(offset).then_some(index as u32)
-    };
-    if let Some(index) = find(&map.function_nodes) {
+    if let Some(index) = map.entry_at(ItemKind::Function, offset) {
         let owner = BodyOwner::Function(FunctionLoc { file, index });
         return Some(BodyId::new(ctx.db, owner));
     }
-    let index = find(&map.const_nodes)?;
+    let index = map.entry_at(ItemKind::Const, offset)?;
     Some(BodyId::new(ctx.db, BodyOwner::Const(ConstLoc { file, index })))
 }
 
@@ -285,33 +279,27 @@ fn is_item_name(ctx: &Ctx<'_>, file: SourceFile, range: TextRange) -> bool {
 /// The item of `file` whose defining name is at `range`.
 fn item_named_at(ctx: &Ctx<'_>, file: SourceFile, range: TextRange) -> Option<Definition> {
     let map = item_source_map(ctx.db, file);
-    let at = |spans: &[TextRange]| spans.iter().position(|s| *s == range).map(|i| i as u32);
-    if let Some(index) = at(&map.functions) {
+    let at = |kind| map.entry_named_at(kind, range);
+    if let Some(index) = at(ItemKind::Function) {
         return Some(Definition::Function(FunctionLoc { file, index }));
     }
-    if let Some(index) = at(&map.structs) {
+    if let Some(index) = at(ItemKind::Struct) {
         return Some(Definition::Struct(StructLoc { file, index }));
     }
-    if let Some(index) = at(&map.enums) {
+    if let Some(index) = at(ItemKind::Enum) {
         return Some(Definition::Enum(EnumLoc { file, index }));
     }
-    if let Some(index) = at(&map.consts) {
+    if let Some(index) = at(ItemKind::Const) {
         return Some(Definition::Const(ConstLoc { file, index }));
     }
-    if let Some(index) = at(&map.externs) {
+    if let Some(index) = at(ItemKind::Extern) {
         return Some(Definition::Extern(ExternLoc { file, index }));
     }
-    for (index, fields) in map.fields.iter().enumerate() {
-        if let Some(field) = at(fields) {
-            return Some(Definition::Field(StructLoc { file, index: index as u32 }, field));
-        }
+    if let Some((index, field)) = map.member_named_at(ItemKind::Struct, range) {
+        return Some(Definition::Field(StructLoc { file, index }, field));
     }
-    for (index, variants) in map.variants.iter().enumerate() {
-        if let Some(variant) = at(variants) {
-            return Some(Definition::Variant(EnumLoc { file, index: index as u32 }, variant));
-        }
-    }
-    None
+    let (index, variant) = map.member_named_at(ItemKind::Enum, range)?;
+    Some(Definition::Variant(EnumLoc { file, index }, variant))
 }
 
 impl Ctx<'_> {
@@ -336,46 +324,46 @@ impl Ctx<'_> {
             Definition::Function(loc) => {
                 let map = item_source_map(self.db, loc.file);
                 let name = &item_tree(self.db, loc.file).functions.get(loc.index as usize)?.name;
-                let full = map.function_nodes.get(loc.index as usize)?.text_range();
-                target(loc.file, name, full, *map.functions.get(loc.index as usize)?)
+                let place = map.place(ItemKind::Function, loc.index)?;
+                target(loc.file, name, place.range, place.name)
             }
             Definition::Struct(loc) => {
                 let map = item_source_map(self.db, loc.file);
                 let name = &item_tree(self.db, loc.file).structs.get(loc.index as usize)?.name;
-                let i = loc.index as usize;
-                target(loc.file, name, *map.struct_items.get(i)?, *map.structs.get(i)?)
+                let place = map.place(ItemKind::Struct, loc.index)?;
+                target(loc.file, name, place.range, place.name)
             }
             Definition::Field(loc, field) => {
                 let map = item_source_map(self.db, loc.file);
                 let tree = item_tree(self.db, loc.file);
                 let name = &tree.structs.get(loc.index as usize)?.fields.get(field as usize)?.0;
-                let focus = *map.fields.get(loc.index as usize)?.get(field as usize)?;
+                let focus = *map.place(ItemKind::Struct, loc.index)?.members.get(field as usize)?;
                 target(loc.file, name, focus, focus)
             }
             Definition::Enum(loc) => {
                 let map = item_source_map(self.db, loc.file);
                 let name = &item_tree(self.db, loc.file).enums.get(loc.index as usize)?.name;
-                let i = loc.index as usize;
-                target(loc.file, name, *map.enum_items.get(i)?, *map.enums.get(i)?)
+                let place = map.place(ItemKind::Enum, loc.index)?;
+                target(loc.file, name, place.range, place.name)
             }
             Definition::Variant(loc, variant) => {
                 let map = item_source_map(self.db, loc.file);
                 let tree = item_tree(self.db, loc.file);
                 let name = &tree.enums.get(loc.index as usize)?.variants.get(variant as usize)?.0;
-                let focus = *map.variants.get(loc.index as usize)?.get(variant as usize)?;
+                let focus = *map.place(ItemKind::Enum, loc.index)?.members.get(variant as usize)?;
                 target(loc.file, name, focus, focus)
             }
             Definition::Const(loc) => {
                 let map = item_source_map(self.db, loc.file);
                 let name = &item_tree(self.db, loc.file).consts.get(loc.index as usize)?.name;
-                let full = map.const_nodes.get(loc.index as usize)?.text_range();
-                target(loc.file, name, full, *map.consts.get(loc.index as usize)?)
+                let place = map.place(ItemKind::Const, loc.index)?;
+                target(loc.file, name, place.range, place.name)
             }
             Definition::Extern(loc) => {
                 let map = item_source_map(self.db, loc.file);
                 let name = &item_tree(self.db, loc.file).externs.get(loc.index as usize)?.name;
-                let i = loc.index as usize;
-                target(loc.file, name, *map.extern_items.get(i)?, *map.externs.get(i)?)
+                let place = map.place(ItemKind::Extern, loc.index)?;
+                target(loc.file, name, place.range, place.name)
             }
             Definition::Builtin(_) | Definition::BuiltinMethod(_) => None,
         }

@@ -95,12 +95,12 @@ fn body_at_owner(
     file: SourceFile,
     owner: vex_hir::lower::BodyOwner,
 ) -> Option<TextRange> {
+    use vex_hir::item_tree::ItemKind;
     let map = vex_hir::item_tree::item_source_map(ctx.db, file);
-    let ptr = match owner {
-        vex_hir::lower::BodyOwner::Function(loc) => map.function_nodes.get(loc.index as usize),
-        vex_hir::lower::BodyOwner::Const(loc) => map.const_nodes.get(loc.index as usize),
-    };
-    Some(ptr?.text_range())
+    match owner {
+        vex_hir::lower::BodyOwner::Function(loc) => map.range(ItemKind::Function, loc.index),
+        vex_hir::lower::BodyOwner::Const(loc) => map.range(ItemKind::Const, loc.index),
+    }
 }
 
 pub(super) fn rename(

@@ -1,7 +1,7 @@
 //! The outline of a file: its items, with fields and variants as children.
 
 use vex_hir::SourceFile;
-use vex_hir::item_tree::{item_source_map, item_tree};
+use vex_hir::item_tree::{ItemKind, item_source_map, item_tree};
 use vex_syntax::TextRange;
 
 use super::Ctx;
@@ -55,11 +55,7 @@ pub(super) fn symbols(ctx: &Ctx<'_>, file: SourceFile) -> Vec<Symbol> {
     let mut out = Vec::new();
     for (i, f) in tree.functions.iter().enumerate() {
         let index = i as u32;
-        let (Some(range), Some(&selection_range)) =
-            (map.function_nodes.get(i), map.functions.get(i))
-        else {
-            continue;
-        };
+        let Some(place) = map.place(ItemKind::Function, index) else { continue };
         let kind = if f.receiver.is_some() { SymbolKind::Method } else { SymbolKind::Function };
         let name = match &f.owner {
             Some(owner) => format!("{owner}.{}", f.name),
@@ -69,18 +65,18 @@ pub(super) fn symbols(ctx: &Ctx<'_>, file: SourceFile) -> Vec<Symbol> {
             name,
             kind,
             detail: detail(Definition::Function(FunctionLoc { file, index })),
-            range: range.text_range(),
-            selection_range,
+            range: place.range,
+            selection_range: place.name,
             children: Vec::new(),
         });
     }
     for (i, s) in tree.structs.iter().enumerate() {
         let loc = StructLoc { file, index: i as u32 };
-        let spans = map.fields.get(i).map(Vec::as_slice).unwrap_or_default();
+        let Some(place) = map.place(ItemKind::Struct, loc.index) else { continue };
         let children = s
             .fields
             .iter()
-            .zip(spans)
+            .zip(&place.members)
             .enumerate()
             .map(|(field, ((name, _), &range))| Symbol {
                 name: name.to_string(),
@@ -95,18 +91,18 @@ pub(super) fn symbols(ctx: &Ctx<'_>, file: SourceFile) -> Vec<Symbol> {
             name: s.name.to_string(),
             kind: SymbolKind::Struct,
             detail: None,
-            range: map.struct_items[i],
-            selection_range: map.structs[i],
+            range: place.range,
+            selection_range: place.name,
             children,
         });
     }
     for (i, e) in tree.enums.iter().enumerate() {
         let loc = EnumLoc { file, index: i as u32 };
-        let spans = map.variants.get(i).map(Vec::as_slice).unwrap_or_default();
+        let Some(place) = map.place(ItemKind::Enum, loc.index) else { continue };
         let children = e
             .variants
             .iter()
-            .zip(spans)
+            .zip(&place.members)
             .enumerate()
             .map(|(variant, ((name, _), &range))| Symbol {
                 name: name.to_string(),
@@ -121,29 +117,30 @@ pub(super) fn symbols(ctx: &Ctx<'_>, file: SourceFile) -> Vec<Symbol> {
             name: e.name.to_string(),
             kind: SymbolKind::Enum,
             detail: None,
-            range: map.enum_items[i],
-            selection_range: map.enums[i],
+            range: place.range,
+            selection_range: place.name,
             children,
         });
     }
     for (i, c) in tree.consts.iter().enumerate() {
-        let Some(node) = map.const_nodes.get(i) else { continue };
+        let Some(place) = map.place(ItemKind::Const, i as u32) else { continue };
         out.push(Symbol {
             name: c.name.to_string(),
             kind: SymbolKind::Const,
             detail: detail(Definition::Const(ConstLoc { file, index: i as u32 })),
-            range: node.text_range(),
-            selection_range: map.consts[i],
+            range: place.range,
+            selection_range: place.name,
             children: Vec::new(),
         });
     }
     for (i, e) in tree.externs.iter().enumerate() {
+        let Some(place) = map.place(ItemKind::Extern, i as u32) else { continue };
         out.push(Symbol {
             name: e.name.to_string(),
             kind: SymbolKind::Extern,
             detail: detail(Definition::Extern(ExternLoc { file, index: i as u32 })),
-            range: map.extern_items[i],
-            selection_range: map.externs[i],
+            range: place.range,
+            selection_range: place.name,
             children: Vec::new(),
         });
     }

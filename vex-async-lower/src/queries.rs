@@ -148,11 +148,12 @@ pub fn lowered<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Arc<Lowered> {
 
 /// The file of a body and the byte offset of its definition (the item's name).
 fn body_def_offset(db: &dyn Db, id: BodyId<'_>) -> (SourceFile, u32) {
-    let items = |file| vex_hir::item_tree::item_source_map(db, file);
-    let (file, range) = match id.owner(db) {
-        BodyOwner::Function(loc) => (loc.file, items(loc.file).functions.get(loc.index as usize)),
-        BodyOwner::Const(loc) => (loc.file, items(loc.file).consts.get(loc.index as usize)),
+    use vex_hir::item_tree::{ItemKind, item_source_map};
+    let (file, kind, index) = match id.owner(db) {
+        BodyOwner::Function(loc) => (loc.file, ItemKind::Function, loc.index),
+        BodyOwner::Const(loc) => (loc.file, ItemKind::Const, loc.index),
     };
+    let range = item_source_map(db, file).name(kind, index);
     (file, range.map_or(0, |r| u32::from(r.start())))
 }
 

@@ -2,8 +2,15 @@
 //!
 //! This is where positionless results (inference diagnostics pointing at HIR nodes,
 //! signature types that failed to resolve) meet the source maps and become
-//! [`Diagnostic`]s with spans. It runs per file; each body's part comes from memoised
-//! per-function queries, so re-checking after an edit re-infers only what changed.
+//! [`Diagnostic`]s with spans. It runs per file. The diagnostics of items and of bodies
+//! are found relative to their item, so an edit that only moves items finds nothing
+//! again: the items' part is a query that reads no positions (`item_diagnostics`), and
+//! the bodies' part is kept from the last run with each body's syntax
+//! ([`BodyDiagnosticsCache`]), so that after an edit only the bodies whose syntax
+//! changed are looked at (each through the memoised lowering and inference). Both are
+//! then placed by the item source map.
+
+use std::sync::Arc;
 
 use vex_syntax::TextRange;
 
@@ -12,7 +19,10 @@ use crate::db::{Db, Program, SourceFile};
 use crate::diagnostics::{Code, Diagnostic, Fix, TextEdit};
 use crate::ids::{ConstLoc, EnumLoc, FunctionLoc, StructLoc};
 use crate::infer::{FixAt, HirNode, InferDiagnostic, infer};
-use crate::item_tree::{item_source_map, item_tree, parse};
+use crate::item_tree::{
+    ItemKind, ItemSourceMap, ItemTree, SharedGreen, item_greens, item_layout, item_source_map,
+    item_tree, parse,
+};
 use crate::lower::{BodyId, BodyOwner, body_offset, body_source_map};
 use crate::scope::duplicate_item_diagnostics;
 use crate::signature::{
@@ -30,17 +40,84 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
 fn file_diagnostics_query(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> =
         parse(db, file).errors().iter().map(Diagnostic::from_syntax_error).collect();
-    diagnostics.extend(item_diagnostics(db, file));
-    let tree = item_tree(db, file);
-    let functions = (0..tree.functions.len() as u32)
-        .map(|index| BodyOwner::Function(FunctionLoc { file, index }));
-    let consts =
-        (0..tree.consts.len() as u32).map(|index| BodyOwner::Const(ConstLoc { file, index }));
-    for owner in functions.chain(consts) {
-        diagnostics.extend(body_diagnostics(db, BodyId::new(db, owner)));
-    }
+    let map = item_source_map(db, file);
+    diagnostics.extend(
+        item_diagnostics(db, file)
+            .iter()
+            .map(|(ordinal, d)| d.clone().shifted(map.start_of_item(*ordinal))),
+    );
+    diagnostics.extend(duplicate_item_diagnostics(db, Program::get(db), file));
+    bodies_diagnostics(db, file, map, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
     diagnostics
+}
+
+/// The item trees of every file of the program. With a body's syntax they decide the
+/// body's diagnostics: inference reads only its own body and the program's items.
+#[derive(Debug, PartialEq, Eq)]
+struct ProgramItems(Vec<(SourceFile, Arc<ItemTree>)>);
+
+impl ProgramItems {
+    fn of(db: &dyn Db) -> ProgramItems {
+        let files = Program::get(db).files(db);
+        ProgramItems(files.iter().map(|&file| (file, Arc::clone(item_tree(db, file)))).collect())
+    }
+}
+
+/// The diagnostics of a file's bodies from the last run of `file_diagnostics`, relative
+/// to their items, with each body's syntax and the program's items they were found with.
+/// A body whose syntax is the same green node (or an equal one) in a program with equal
+/// items has the same diagnostics: taking them from here spares salsa a check of each
+/// body's memos (lowering, inference) after every edit, which in a file of thousands of
+/// functions costs far more than the edit's own work.
+#[derive(Debug)]
+pub(crate) struct BodyDiagnosticsCache {
+    program: ProgramItems,
+    functions: Vec<(SharedGreen, Arc<[Diagnostic]>)>,
+    consts: Vec<(SharedGreen, Arc<[Diagnostic]>)>,
+}
+
+/// Appends the diagnostics of `file`'s bodies to `out`, placed in the file by `map`.
+fn bodies_diagnostics(
+    db: &dyn Db,
+    file: SourceFile,
+    map: &ItemSourceMap,
+    out: &mut Vec<Diagnostic>,
+) {
+    let program = ProgramItems::of(db);
+    let greens = item_greens(db, file);
+    db.caches().body_diagnostics(file, |last| {
+        let last = last.filter(|last| last.program == program);
+        let mut next = BodyDiagnosticsCache { program, functions: Vec::new(), consts: Vec::new() };
+        let kinds = [
+            (ItemKind::Function, &greens.functions, last.as_ref().map(|l| &l.functions)),
+            (ItemKind::Const, &greens.consts, last.as_ref().map(|l| &l.consts)),
+        ];
+        for (kind, greens, last) in kinds {
+            let kept =
+                if kind == ItemKind::Function { &mut next.functions } else { &mut next.consts };
+            for (index, green) in greens.iter().enumerate() {
+                let index = index as u32;
+                let reused = last
+                    .and_then(|last| last.get(index as usize))
+                    .filter(|(last_green, _)| last_green == green)
+                    .map(|(_, diagnostics)| Arc::clone(diagnostics));
+                let relative = reused.unwrap_or_else(|| {
+                    let owner = match kind {
+                        ItemKind::Function => BodyOwner::Function(FunctionLoc { file, index }),
+                        _ => BodyOwner::Const(ConstLoc { file, index }),
+                    };
+                    body_diagnostics_relative(db, BodyId::new(db, owner)).into()
+                });
+                if !relative.is_empty() {
+                    let start = map.item_start(kind, index).unwrap_or_default();
+                    out.extend(relative.iter().map(|d| d.clone().shifted(start)));
+                }
+                kept.push((green.clone(), relative));
+            }
+        }
+        ((), next)
+    });
 }
 
 /// Computes what [`file_diagnostics`] reports for every file of the program on
@@ -96,103 +173,121 @@ pub fn program_diagnostics(db: &dyn Db) -> Vec<(SourceFile, Diagnostic)> {
 }
 
 /// Problems with the items themselves: types that name nothing, unsupported items,
-/// duplicates, extern functions with non-scalar types, a malformed `main`.
-fn item_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
-    let map = item_source_map(db, file);
+/// extern functions with non-scalar types, a malformed `main`. Each with the ordinal of
+/// its item and a span relative to the item's start, so that an edit that only moves
+/// items (typing in a body) does not run this again. (Duplicates are found with the
+/// program's scope: [`duplicate_item_diagnostics`].)
+#[salsa::tracked(returns(ref))]
+fn item_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<(u32, Diagnostic)>> {
+    let layout = item_layout(db, file);
     let tree = item_tree(db, file);
     let mut out = Vec::new();
-    for (range, message) in &map.type_errors {
-        out.push(Diagnostic::error(*range, message.clone()).with_code(Code::UnknownType));
-    }
-    for (range, type_ref) in &map.annotations {
-        if let Err(message) = resolve_type(db, type_ref) {
-            let code = if message.starts_with("not supported") {
-                Code::NotSupported
-            } else {
-                Code::UnknownType
-            };
-            out.push(Diagnostic::error(*range, message).with_code(code));
+    for (ordinal, spans) in layout.items.iter().enumerate() {
+        let ordinal = ordinal as u32;
+        for (range, message) in &spans.type_errors {
+            let diagnostic = Diagnostic::error(*range, message.clone());
+            out.push((ordinal, diagnostic.with_code(Code::UnknownType)));
+        }
+        for (range, type_ref) in &spans.annotations {
+            if let Err(message) = resolve_type(db, type_ref) {
+                let code = if message.starts_with("not supported") {
+                    Code::NotSupported
+                } else {
+                    Code::UnknownType
+                };
+                out.push((ordinal, Diagnostic::error(*range, message).with_code(code)));
+            }
+        }
+        if let Some(range) = spans.generics {
+            let diagnostic =
+                Diagnostic::error(range, "not supported in Vex Core: generic parameters");
+            out.push((ordinal, diagnostic.with_code(Code::NotSupported)));
         }
     }
-    for range in &map.generics {
-        out.push(
-            Diagnostic::error(*range, "not supported in Vex Core: generic parameters")
-                .with_code(Code::NotSupported),
-        );
+    // The entry `index` of `kind`: its item's ordinal and its spans.
+    let entry = |kind, index: usize| layout.entry(kind, index as u32);
+    for (index, what) in tree.unsupported.iter().enumerate() {
+        if let Some((ordinal, spans)) = entry(ItemKind::Unsupported, index) {
+            // Unsupported entries have no name: `name` is the whole entry.
+            let diagnostic =
+                Diagnostic::error(spans.name, format!("not supported in Vex Core: {what}"));
+            out.push((ordinal, diagnostic.with_code(Code::NotSupported)));
+        }
     }
-    for (what, range) in tree.unsupported.iter().zip(&map.unsupported) {
-        out.push(
-            Diagnostic::error(*range, format!("not supported in Vex Core: {what}"))
-                .with_code(Code::NotSupported),
-        );
-    }
-    out.extend(duplicate_item_diagnostics(db, Program::get(db), file));
-    for (index, range) in map.externs.iter().enumerate() {
-        if tree.externs[index].has_body {
-            out.push(
+    for (index, data) in tree.externs.iter().enumerate() {
+        let Some((ordinal, spans)) = entry(ItemKind::Extern, index) else { continue };
+        if data.has_body {
+            out.push((
+                ordinal,
                 Diagnostic::error(
-                    *range,
+                    spans.name,
                     "an `extern \"C\"` function has no body: the host or a C library provides it",
                 )
                 .with_code(Code::InvalidExtern)
                 .with_note(
                     "help: remove the body, or remove `extern \"C\"` to define a Vex function",
                 ),
-            );
+            ));
         }
         let sig = extern_signature(db, crate::ids::ExternLoc { file, index: index as u32 });
         let bad = sig.params.iter().chain(std::iter::once(&sig.ret)).find(|t| !t.is_c_scalar());
         if let Some(bad) = bad {
-            out.push(
+            out.push((
+                ordinal,
                 Diagnostic::error(
-                    *range,
+                    spans.name,
                     format!(
                         "`extern \"C\"` functions take and return scalars only, found `{}`",
                         display_ty(db, bad)
                     ),
                 )
                 .with_code(Code::InvalidExtern),
-            );
+            ));
         }
     }
-    for (index, range) in map.structs.iter().enumerate() {
+    for index in 0..tree.structs.len() {
         let ty = Ty::Struct(StructLoc { file, index: index as u32 });
-        if contains_itself(db, &ty) {
-            out.push(recursive_type(db, *range, &ty));
+        if let Some((ordinal, spans)) = entry(ItemKind::Struct, index)
+            && contains_itself(db, &ty)
+        {
+            out.push((ordinal, recursive_type(db, spans.name, &ty)));
         }
     }
-    for (index, range) in map.enums.iter().enumerate() {
+    for index in 0..tree.enums.len() {
         let ty = Ty::Enum(EnumLoc { file, index: index as u32 });
-        if contains_itself(db, &ty) {
-            out.push(recursive_type(db, *range, &ty));
-        }
-    }
-    for (function, range) in tree.functions.iter().zip(&map.functions) {
-        if !function.has_body {
-            out.push(
-                Diagnostic::error(*range, format!("function `{}` has no body", function.name))
-                    .with_code(Code::MissingBody)
-                    .with_note("help: add a body `{ … }`, or declare it `extern \"C\"` if the host or the C library provides it"),
-            );
+        if let Some((ordinal, spans)) = entry(ItemKind::Enum, index)
+            && contains_itself(db, &ty)
+        {
+            out.push((ordinal, recursive_type(db, spans.name, &ty)));
         }
     }
     for (index, function) in tree.functions.iter().enumerate() {
+        let Some((ordinal, spans)) = entry(ItemKind::Function, index) else { continue };
+        if !function.has_body {
+            out.push((
+                ordinal,
+                Diagnostic::error(spans.name, format!("function `{}` has no body", function.name))
+                    .with_code(Code::MissingBody)
+                    .with_note("help: add a body `{ … }`, or declare it `extern \"C\"` if the host or the C library provides it"),
+            ));
+        }
         if &*function.name != "main" || function.owner.is_some() || function.receiver.is_some() {
             continue;
         }
         let sig = signature_of(db, FunctionLoc { file, index: index as u32 });
         let ret_ok = matches!(sig.ret, Ty::Unit | Ty::Int(IntTy::I32) | Ty::Error);
         if !sig.params.is_empty() || !ret_ok {
-            out.push(
-                Diagnostic::error(map.functions[index], "`main` has an invalid signature")
+            out.push((
+                ordinal,
+                Diagnostic::error(spans.name, "`main` has an invalid signature")
                     .with_code(Code::InvalidMain)
                     .with_note(
                         "help: `main` is one of `fn main()`, `fn main(): i32`, `async fn main()`, `async fn main(): i32`",
                     ),
-            );
+            ));
         }
     }
-    out
+    Arc::new(out)
 }
 
 fn recursive_type(db: &dyn Db, range: vex_syntax::TextRange, ty: &Ty) -> Diagnostic {
@@ -243,21 +338,25 @@ fn contains_itself(db: &dyn Db, root: &Ty) -> bool {
 
 /// The diagnostics of one body, from lowering, inference and move checking, with their
 /// spans in the file. Not memoised: it only places what the memoised lowering and
-/// inference found (mostly nothing), and one memo less per body is less for salsa to
-/// re-validate after every edit.
+/// inference found (mostly nothing).
 pub fn body_diagnostics(db: &dyn Db, id: BodyId<'_>) -> Vec<Diagnostic> {
-    let source_map = body_source_map(db, id);
-    let result = infer(db, id);
-    if source_map.diagnostics.is_empty() && result.diagnostics.is_empty() {
-        return Vec::new();
+    let relative = body_diagnostics_relative(db, id);
+    if relative.is_empty() {
+        return relative;
     }
     let offset = body_offset(db, id);
+    relative.into_iter().map(|d| d.shifted(offset)).collect()
+}
+
+/// [`body_diagnostics`] with spans relative to the body's item ([`body_offset`]).
+fn body_diagnostics_relative(db: &dyn Db, id: BodyId<'_>) -> Vec<Diagnostic> {
+    let source_map = body_source_map(db, id);
+    let result = infer(db, id);
     source_map
         .diagnostics
         .iter()
         .cloned()
         .chain(result.diagnostics.iter().map(|d| to_diagnostic(source_map, d)))
-        .map(|d| d.shifted(offset))
         .collect()
 }
 

@@ -7,6 +7,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::caches::Caches;
+
 pub use inputs::{Program, SourceFile};
 
 // Salsa's macros generate undocumented constructors and getters; the structs are
@@ -48,44 +50,9 @@ pub fn line_index(db: &dyn Db, file: SourceFile) -> Arc<vex_syntax::LineIndex> {
 /// The database trait of the front end: every query takes `&dyn Db`.
 #[salsa::db]
 pub trait Db: salsa::Database {
-    /// The last parse of each file, for re-parsing only what an edit touched.
-    fn parse_cache(&self) -> &ParseCache;
-}
-
-/// The last parse of each file and the text it was made from, kept beside salsa's memos
-/// so that the next parse of the file re-parses only the items an edit touched
-/// ([`vex_syntax::reparse`]). That gives the tree of a whole parse in every case, so the
-/// `parse` query stays a function of the text. Shared by a database's handles.
-#[derive(Default)]
-pub struct ParseCache {
-    last: Mutex<std::collections::HashMap<SourceFile, (String, vex_syntax::Parse)>>,
-}
-
-impl ParseCache {
-    /// The parse of `text`, the text of `file`: from the file's last parse when there
-    /// is one, then remembered for the next.
-    pub(crate) fn parse(&self, file: SourceFile, text: &str) -> vex_syntax::Parse {
-        let last = self.last.lock().unwrap_or_else(|e| e.into_inner()).remove(&file);
-        let parse = match &last {
-            Some((old_text, old)) => vex_syntax::reparse(old, old_text, text),
-            None => vex_syntax::parse(text),
-        };
-        // The text's buffer is reused when the file had one.
-        let mut remembered = last.map(|(old_text, _)| old_text).unwrap_or_default();
-        remembered.clear();
-        remembered.push_str(text);
-        self.last
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(file, (remembered, parse.clone()));
-        parse
-    }
-
-    /// Drops what is kept for `file` (a file that left the program); returns whether
-    /// anything was.
-    pub fn forget(&self, file: SourceFile) -> bool {
-        self.last.lock().unwrap_or_else(|e| e.into_inner()).remove(&file).is_some()
-    }
+    /// What the queries of each file kept from their last run, for redoing only what an
+    /// edit touched.
+    fn caches(&self) -> &Caches;
 }
 
 /// The concrete database. One made by [`RootDatabase::with_query_log`] can record which
@@ -95,7 +62,7 @@ impl ParseCache {
 pub struct RootDatabase {
     storage: salsa::Storage<Self>,
     executed: Arc<Mutex<Option<Vec<String>>>>,
-    parses: Arc<ParseCache>,
+    caches: Arc<Caches>,
 }
 
 impl Default for RootDatabase {
@@ -128,7 +95,7 @@ impl RootDatabase {
         let db = RootDatabase {
             storage: salsa::Storage::new(on_event),
             executed,
-            parses: Arc::default(),
+            caches: Arc::default(),
         };
         Program::new(&db, Vec::new());
         db
@@ -153,7 +120,7 @@ impl salsa::Database for RootDatabase {}
 
 #[salsa::db]
 impl Db for RootDatabase {
-    fn parse_cache(&self) -> &ParseCache {
-        &self.parses
+    fn caches(&self) -> &Caches {
+        &self.caches
     }
 }

@@ -16,11 +16,16 @@
 //! - [`line_index`]: a file's line table, which turns offsets into the lines and
 //!   columns that diagnostics, panic sites and debug info print.
 //!
+//! Beside salsa's memos, [`Caches`] keeps what the parse, the walk over a file's items
+//! and the file's diagnostics computed last, so that after an edit in one function of a
+//! large file only that function's syntax is parsed, summarised and checked again.
+//!
 //! This crate must not know about LLVM, the runtime or the IR; later stages read its
 //! results.
 
 pub mod body;
 pub mod builtins;
+mod caches;
 pub mod check;
 pub mod db;
 pub mod diagnostics;
@@ -36,8 +41,9 @@ pub mod signature;
 pub mod testing;
 pub mod ty;
 
+pub use caches::Caches;
 pub use check::{check_in_parallel, file_diagnostics, program_diagnostics};
-pub use db::{Db, ParseCache, Program, RootDatabase, SourceFile, line_index};
+pub use db::{Db, Program, RootDatabase, SourceFile, line_index};
 pub use diagnostics::{Code, Diagnostic, Label, Severity};
 pub use ty::Ty;
 

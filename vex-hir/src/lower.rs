@@ -23,7 +23,7 @@ use crate::body::{
 use crate::db::Db;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ids::{ConstLoc, FunctionLoc};
-use crate::item_tree::{SharedGreen, item_greens, item_source_map, lower_type};
+use crate::item_tree::{ItemKind, SharedGreen, item_greens, item_source_map, lower_type};
 use crate::ty::{FloatTy, IntTy};
 
 /// What owns a body: a function or a constant's initialiser.
@@ -71,13 +71,11 @@ pub fn body_syntax<'db>(db: &'db dyn Db, id: BodyId<'db>) -> Option<SharedGreen>
 /// Where a body's item starts in its file: the spans of [`body_source_map`] are relative
 /// to it.
 pub fn body_offset(db: &dyn Db, id: BodyId<'_>) -> TextSize {
-    let (file, index, consts) = match id.owner(db) {
-        BodyOwner::Function(loc) => (loc.file, loc.index, false),
-        BodyOwner::Const(loc) => (loc.file, loc.index, true),
+    let (file, index, kind) = match id.owner(db) {
+        BodyOwner::Function(loc) => (loc.file, loc.index, ItemKind::Function),
+        BodyOwner::Const(loc) => (loc.file, loc.index, ItemKind::Const),
     };
-    let map = item_source_map(db, file);
-    let nodes = if consts { &map.const_nodes } else { &map.function_nodes };
-    nodes.get(index as usize).map_or(TextSize::new(0), |ptr| ptr.text_range().start())
+    item_source_map(db, file).item_start(kind, index).unwrap_or_default()
 }
 
 /// The body and its source map, computed together from the detached syntax.

@@ -15,7 +15,7 @@ use crate::body::{Name, TypeRef};
 use crate::db::{Db, Program, SourceFile};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ids::{ConstLoc, EnumLoc, ExternLoc, FunctionLoc, StructLoc};
-use crate::item_tree::{item_source_map, item_tree};
+use crate::item_tree::{ItemKind, item_source_map, item_tree};
 
 /// What a top-level name refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,15 +62,6 @@ struct Duplicate {
     index: u32,
     first: (SourceFile, ItemKind, u32),
     name: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ItemKind {
-    Function,
-    Struct,
-    Enum,
-    Const,
-    Extern,
 }
 
 /// The scope and the duplicates found while building it.
@@ -201,13 +192,5 @@ pub fn duplicate_item_diagnostics(
 }
 
 fn item_range(db: &dyn Db, file: SourceFile, kind: ItemKind, index: u32) -> vex_syntax::TextRange {
-    let map = item_source_map(db, file);
-    let list = match kind {
-        ItemKind::Function => &map.functions,
-        ItemKind::Struct => &map.structs,
-        ItemKind::Enum => &map.enums,
-        ItemKind::Const => &map.consts,
-        ItemKind::Extern => &map.externs,
-    };
-    list.get(index as usize).copied().unwrap_or_default()
+    item_source_map(db, file).name(kind, index).unwrap_or_default()
 }

@@ -107,28 +107,48 @@ fn check_all(db: &RootDatabase) {
     }
 }
 
+/// Every body of the program, inferred (as lowering to IR or hovering reads them).
+fn infer_all(db: &RootDatabase) {
+    use crate::ids::FunctionLoc;
+    use crate::lower::{BodyId, BodyOwner};
+    for &file in Program::get(db).files(db) {
+        for index in 0..crate::item_tree::item_tree(db, file).functions.len() as u32 {
+            let owner = BodyOwner::Function(FunctionLoc { file, index });
+            crate::infer::infer(db, BodyId::new(db, owner));
+        }
+    }
+}
+
 /// Salsa does not reuse a result that became less durable, even an equal one: the
 /// first edit that turns a file's text low-durable re-infers every caller of the file's
 /// functions. That is why `vex::Compiler::open_for_editing` lowers the durability before
-/// the first edit; the edits after it re-infer only what they change.
+/// the first edit; the edits after it re-infer only what they change. The diagnostics of
+/// a file are spared either way: they are kept with the program's items they were found
+/// with (`check.rs`), and those items are equal.
 #[test]
 fn lowering_durability_before_the_first_edit_keeps_that_edit_local() {
     use salsa::Durability;
     let edited = PROGRAM.replace("1 + 1", "1 + 2");
 
     let (mut db, lib) = medium_durability_program();
+    infer_all(&db);
     db.enable_logging();
     lib.set_text(&mut db).with_durability(Durability::LOW).to(edited.clone());
     check_all(&db);
+    let log = db.take_executed();
+    assert_eq!(executed_infers(&log).len(), 1, "diagnostics re-infer only `one`: {log:#?}");
+    infer_all(&db);
     let log = db.take_executed();
     assert!(executed_infers(&log).len() > 3, "the callers are re-inferred: {log:#?}");
 
     let (mut db, lib) = medium_durability_program();
     lib.set_text(&mut db).with_durability(Durability::LOW).to(PROGRAM.to_owned());
     check_all(&db);
+    infer_all(&db);
     db.enable_logging();
     lib.set_text(&mut db).with_durability(Durability::LOW).to(edited);
     check_all(&db);
+    infer_all(&db);
     let log = db.take_executed();
     assert_eq!(executed_infers(&log).len(), 1, "only `one` is re-inferred: {log:#?}");
 }
@@ -154,6 +174,107 @@ fn an_edit_reparses_only_the_items_it_touches() {
     assert_eq!(shared, [false, false, true]);
     // A file that leaves the program leaves the cache.
     use crate::db::Db;
-    assert!(db.parse_cache().forget(files[0]));
-    assert!(!db.parse_cache().forget(files[0]));
+    assert!(db.caches().forget(files[0]));
+    assert!(!db.caches().forget(files[0]));
+}
+
+/// What the edits of `edited_files_check_as_fresh_ones` insert: pieces of statements,
+/// items, types, broken brackets and comments.
+const SNIPPETS: &[&str] = &[
+    "",
+    "\nfn shared(x: bool): bool { x }\n",
+    "\nfn extra(): i64 { shared(true) }\n",
+    "let y = 1\n",
+    "}",
+    "{",
+    " + 1",
+    ": bool",
+    "i64",
+    "\"s\"",
+    "\nstruct S { a: i64 }\n",
+    "// c\n",
+];
+
+/// Edits that change what other functions and files see: a signature, a call, a type.
+const REPLACEMENTS: &[(&str, &str)] = &[
+    ("fn shared(x: i64)", "fn shared(x: bool)"),
+    ("fn shared(x: bool)", "fn shared(x: i64)"),
+    ("shared(1)", "shared(true)"),
+    ("i64", "bool"),
+    ("fn ", "fn\n"),
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+        crate::testing::proptest_cases(48)
+    ))]
+
+    /// A program whose files are edited again and again has, after each edit, exactly the
+    /// diagnostics, item trees and source maps of its texts checked afresh: what the
+    /// caches beside salsa reuse (parses, item summaries, body diagnostics) is always
+    /// what would be computed again, across files too.
+    #[test]
+    fn edited_files_check_as_fresh_ones(
+        seed in 0u64..1000,
+        edits in proptest::collection::vec(
+            (
+                0usize..2,
+                proptest::prelude::any::<proptest::sample::Index>(),
+                0usize..24,
+                0usize..SNIPPETS.len() + REPLACEMENTS.len(),
+                proptest::prelude::any::<bool>(),
+            ),
+            1..10,
+        ),
+    ) {
+        use crate::testing::{GenConfig, well_typed_program};
+        let config = |prefix: &str, with_main| GenConfig {
+            prefix: prefix.to_owned(),
+            with_main,
+            ..GenConfig::default()
+        };
+        let mut texts = [
+            well_typed_program(seed, &config("p0_", false))
+                + "\nfn shared(x: i64): i64 {\n    x\n}\n",
+            well_typed_program(seed + 1, &config("p1_", true))
+                + "\nfn use_shared(): i64 {\n    shared(1)\n}\n",
+        ];
+        let inputs: Vec<(&str, &str)> = vec![("lib.vx", &texts[0]), ("main.vx", &texts[1])];
+        let (mut db, files) = db_with(&inputs);
+        check_all(&db);
+        for (file, at, len, what, check) in edits {
+            let text = &mut texts[file];
+            if what < SNIPPETS.len() {
+                let mut start = at.index(text.len() + 1).min(text.len());
+                let mut end = (start + len).min(text.len());
+                while !text.is_char_boundary(start) { start -= 1; }
+                while !text.is_char_boundary(end) { end += 1; }
+                text.replace_range(start..end, SNIPPETS[what]);
+            } else {
+                let (from, to) = REPLACEMENTS[what - SNIPPETS.len()];
+                *text = text.replacen(from, to, 1);
+            }
+            files[file].set_text(&mut db).to(text.clone());
+            if !check {
+                continue;
+            }
+            let inputs: Vec<(&str, &str)> =
+                vec![("lib.vx", &texts[0]), ("main.vx", &texts[1])];
+            let (fresh, fresh_files) = db_with(&inputs);
+            for (&edited, &new) in files.iter().zip(&fresh_files) {
+                proptest::prop_assert_eq!(
+                    crate::file_diagnostics(&db, edited),
+                    crate::file_diagnostics(&fresh, new)
+                );
+                proptest::prop_assert_eq!(
+                    crate::item_tree::item_tree(&db, edited),
+                    crate::item_tree::item_tree(&fresh, new)
+                );
+                proptest::prop_assert_eq!(
+                    crate::item_tree::item_source_map(&db, edited),
+                    crate::item_tree::item_source_map(&fresh, new)
+                );
+            }
+        }
+    }
 }

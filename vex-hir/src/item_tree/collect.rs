@@ -1,229 +1,139 @@
-//! The item tree: a position-independent summary of the items of one file.
-//!
-//! `item_tree(file)` reads the syntax tree and keeps what other files and other
-//! functions can see of each item: names, parameter and field types as written,
-//! async-ness, owners of associated functions and receivers of methods. It keeps no
-//! bodies and no offsets, so typing inside a function body or in a comment produces an
-//! equal tree and salsa does not re-run anything that depends only on signatures. This
-//! makes it the invalidation barrier between bodies and the rest of the program.
-//!
-//! Spans of items live in [`ItemSourceMap`] (query `item_source_map`), produced by the
-//! same walk (`item_tree_with_source_map`) but returned separately for that reason.
+//! Summarising a file's top-level items, one item at a time, reusing the previous
+//! walk's summary of every item whose green node is unchanged.
 
 use std::sync::Arc;
 
 use vex_syntax::ast::{self, AstNode};
-use vex_syntax::{SyntaxNode, SyntaxNodePtr as NodePtr, TextRange};
+use vex_syntax::{GreenNode, SyntaxNode, TextRange, TextSize};
 
+use super::{
+    ConstData, EnumData, ExternData, FileItems, FunctionData, ItemGreens, ItemKind, ItemLayout,
+    ItemSourceMap, ItemSpans, ItemTree, ParamData, SharedGreen, StructData, source_map::EntrySpans,
+};
 use crate::body::{Name, TypeRef};
-use crate::db::{Db, SourceFile};
 
-/// The items of one file, grouped by kind; an item's index in its list is its id.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ItemTree {
-    /// Functions: free, associated and methods, in source order.
-    pub functions: Vec<FunctionData>,
-    /// Structs.
-    pub structs: Vec<StructData>,
-    /// Enums.
-    pub enums: Vec<EnumData>,
-    /// Constants.
-    pub consts: Vec<ConstData>,
-    /// `extern "C"` functions, from single declarations and blocks.
-    pub externs: Vec<ExternData>,
-    /// Items outside Vex Core (`impl`, `import`), by kind, for diagnostics.
-    pub unsupported: Vec<&'static str>,
+/// What one top-level item contributes to its file's [`FileItems`], from its syntax
+/// alone, with spans relative to its start.
+#[derive(Debug)]
+struct ItemSummary {
+    /// The item's syntax; its identity is the key for reuse.
+    green: SharedGreen,
+    /// Its entries of the item tree, in source order (parallel to `spans.entries`).
+    entries: Vec<Entry>,
+    spans: Arc<ItemSpans>,
 }
 
-/// A parameter as declared.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParamData {
-    /// Its name.
-    pub name: Name,
-    /// Declared `x!: T`.
-    pub mutable: bool,
-    /// Its type as written.
-    pub ty: TypeRef,
+#[derive(Debug)]
+enum Entry {
+    Function(Arc<FunctionData>),
+    Struct(Arc<StructData>),
+    Enum(Arc<EnumData>),
+    Const(Arc<ConstData>),
+    Extern(Arc<ExternData>),
+    Unsupported(&'static str),
 }
 
-/// A function's signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FunctionData {
-    /// Its name.
-    pub name: Name,
-    /// `Point` in `fn Point.new()`.
-    pub owner: Option<Name>,
-    /// `self: Point` in `fn (self: Point) norm2()`.
-    pub receiver: Option<ParamData>,
-    /// The parameters after the receiver.
-    pub params: Vec<ParamData>,
-    /// The declared result type; `None` is unit.
-    pub ret: Option<TypeRef>,
-    /// `async fn`.
-    pub is_async: bool,
-    /// Whether a `{ … }` body follows the signature (only `extern "C"` functions may
-    /// lack one).
-    pub has_body: bool,
-}
+/// The summaries of a file's items from the last walk, in source order: what the next
+/// walk reuses.
+#[derive(Debug, Default)]
+pub(crate) struct ItemSummaries(Vec<Arc<ItemSummary>>);
 
-impl FunctionData {
-    /// The key under which the function is visible: `name` for free functions,
-    /// `Owner.name` for associated functions, `Type::name` for methods.
-    pub fn display_name(&self) -> String {
-        match (&self.owner, &self.receiver) {
-            (Some(owner), _) => format!("{owner}.{}", self.name),
-            (None, Some(receiver)) => format!("({}) {}", type_ref_text(&receiver.ty), self.name),
-            (None, None) => self.name.to_string(),
+/// Summarises the items of the file whose syntax tree is `root`, reusing `last` (the
+/// previous walk's summaries) for the items that are the same green nodes, or equal
+/// ones. Returns the file's items and the summaries for the next walk.
+///
+/// An incremental re-parse keeps the items before and after the edit, in order, so each
+/// new item is looked for at two places only: after the last item reused, and at the same
+/// distance from the end of the file.
+pub(crate) fn file_items(root: &GreenNode, last: ItemSummaries) -> (FileItems, ItemSummaries) {
+    let last = last.0;
+    let item_count = root.children().filter(|c| is_item(c.kind().0)).count();
+    let mut next = 0usize;
+    let mut summaries = Vec::with_capacity(item_count);
+    let mut ranges = Vec::with_capacity(item_count);
+    let mut offset = TextSize::new(0);
+    for child in root.children() {
+        let at = offset;
+        offset += child.text_len();
+        let Some(node) = child.into_node().filter(|n| is_item(n.kind().0)) else { continue };
+        let ordinal = summaries.len();
+        let from_end = (last.len() + ordinal).checked_sub(item_count);
+        let candidates = [Some(next), from_end];
+        let reused = candidates
+            .into_iter()
+            .flatten()
+            .find(|&i| last.get(i).is_some_and(|s| std::ptr::addr_eq(&*s.green.0, node)))
+            .or_else(|| {
+                candidates
+                    .into_iter()
+                    .flatten()
+                    .find(|&i| last.get(i).is_some_and(|s| *s.green.0 == *node))
+            });
+        let summary = match reused {
+            Some(i) => {
+                next = i + 1;
+                Arc::clone(&last[i])
+            }
+            None => Arc::new(summarise(node.to_owned())),
+        };
+        summaries.push(summary);
+        ranges.push(TextRange::at(at, node.text_len()));
+    }
+
+    let mut tree = ItemTree::default();
+    let mut layout = ItemLayout::default();
+    let mut greens = ItemGreens::default();
+    for summary in &summaries {
+        for entry in &summary.entries {
+            match entry {
+                Entry::Function(data) => {
+                    tree.functions.push(Arc::clone(data));
+                    greens.functions.push(summary.green.clone());
+                }
+                Entry::Struct(data) => tree.structs.push(Arc::clone(data)),
+                Entry::Enum(data) => tree.enums.push(Arc::clone(data)),
+                Entry::Const(data) => {
+                    tree.consts.push(Arc::clone(data));
+                    greens.consts.push(summary.green.clone());
+                }
+                Entry::Extern(data) => tree.externs.push(Arc::clone(data)),
+                Entry::Unsupported(what) => tree.unsupported.push(what),
+            }
         }
+        layout.push(Arc::clone(&summary.spans));
     }
+    let layout = Arc::new(layout);
+    let items = FileItems {
+        tree: Arc::new(tree),
+        source_map: Arc::new(ItemSourceMap { layout: Arc::clone(&layout), items: ranges }),
+        layout,
+        greens: Arc::new(greens),
+    };
+    (items, ItemSummaries(summaries))
 }
 
-/// A struct declaration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StructData {
-    /// Its name.
-    pub name: Name,
-    /// Fields in declaration order.
-    pub fields: Vec<(Name, TypeRef)>,
+fn is_item(raw_kind: u16) -> bool {
+    ast::Item::can_cast(vex_syntax::SyntaxKind::from_raw(raw_kind))
 }
 
-/// An enum declaration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EnumData {
-    /// Its name.
-    pub name: Name,
-    /// Variants with their payload types, in declaration order.
-    pub variants: Vec<(Name, Vec<TypeRef>)>,
-}
-
-/// A `const` item's declaration (its value is a body of its own).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConstData {
-    /// Its name.
-    pub name: Name,
-    /// Its declared type.
-    pub ty: TypeRef,
-}
-
-/// An `extern "C"` function.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExternData {
-    /// Its (C) name.
-    pub name: Name,
-    /// Parameters.
-    pub params: Vec<ParamData>,
-    /// Result type; `None` is unit.
-    pub ret: Option<TypeRef>,
-    /// Whether it was written with a body (an error: the host or C provides it).
-    pub has_body: bool,
-}
-
-/// A green node compared by identity first, then by content. After an edit the file is
-/// re-parsed incrementally (`vex_syntax::reparse`), and the items the edit did not touch
-/// are the previous tree's very nodes: comparing them for salsa's backdating then costs
-/// nothing, instead of a walk over every item of the file.
-#[derive(Clone, Debug, Eq)]
-pub struct SharedGreen(pub vex_syntax::GreenNode);
-
-impl PartialEq for SharedGreen {
-    fn eq(&self, other: &SharedGreen) -> bool {
-        std::ptr::addr_eq(&*self.0, &*other.0) || self.0 == other.0
-    }
-}
-
-/// The syntax of the bodies' items of one file, parallel to the function and const lists
-/// of [`ItemTree`]: apart from the spans, so that an edit that moves nothing leaves the
-/// source map equal, and apart from the tree, whose equality is what spares the program.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ItemGreens {
-    /// The syntax of each function.
-    pub functions: Vec<SharedGreen>,
-    /// The syntax of each const.
-    pub consts: Vec<SharedGreen>,
-}
-
-/// Spans of the items of one file, parallel to the lists of [`ItemTree`].
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ItemSourceMap {
-    /// Name span of each function.
-    pub functions: Vec<TextRange>,
-    /// The node of each function, for the body queries.
-    pub function_nodes: Vec<NodePtr>,
-    /// The node of each const, for the body queries.
-    pub const_nodes: Vec<NodePtr>,
-    /// Name span of each struct.
-    pub structs: Vec<TextRange>,
-    /// Span of each struct's whole declaration.
-    pub struct_items: Vec<TextRange>,
-    /// Name spans of each struct's fields, in declaration order.
-    pub fields: Vec<Vec<TextRange>>,
-    /// Name span of each enum.
-    pub enums: Vec<TextRange>,
-    /// Span of each enum's whole declaration.
-    pub enum_items: Vec<TextRange>,
-    /// Name spans of each enum's variants, in declaration order.
-    pub variants: Vec<Vec<TextRange>>,
-    /// Name span of each const.
-    pub consts: Vec<TextRange>,
-    /// Name span of each extern function.
-    pub externs: Vec<TextRange>,
-    /// Span of each extern function's whole declaration.
-    pub extern_items: Vec<TextRange>,
-    /// Span of each unsupported item.
-    pub unsupported: Vec<TextRange>,
-    /// Type annotations that could not be understood, with their spans.
-    pub type_errors: Vec<(TextRange, String)>,
-    /// Every type annotation of every signature, field and payload, with its span, so
-    /// that names which resolve to no type are reported where they are written.
-    pub annotations: Vec<(TextRange, TypeRef)>,
-    /// Spans of generic parameter lists (not in Vex Core).
-    pub generics: Vec<TextRange>,
-}
-
-/// The parse of a file, shared by the queries that walk it. After an edit only the items
-/// it touched are parsed again (see [`crate::db::ParseCache`]).
-#[salsa::tracked(returns(ref), no_eq)]
-pub fn parse(db: &dyn Db, file: SourceFile) -> vex_syntax::Parse {
-    db.parse_cache().parse(file, file.text(db))
-}
-
-/// The item tree, its source map and the syntax of its bodies' items, computed together.
-#[salsa::tracked(returns(ref))]
-pub fn item_tree_with_source_map(
-    db: &dyn Db,
-    file: SourceFile,
-) -> (Arc<ItemTree>, Arc<ItemSourceMap>, Arc<ItemGreens>) {
-    let root = parse(db, file).tree();
+/// Summarises one top-level item, detached from its file.
+fn summarise(green: GreenNode) -> ItemSummary {
+    let node = SyntaxNode::new_root(green.clone());
     let mut collector = Collector::default();
-    for item in root.items() {
+    if let Some(item) = ast::Item::cast(node) {
         collector.item(item);
     }
-    (Arc::new(collector.tree), Arc::new(collector.map), Arc::new(collector.greens))
-}
-
-/// The position-independent item tree of `file`.
-#[salsa::tracked(returns(ref))]
-pub fn item_tree(db: &dyn Db, file: SourceFile) -> Arc<ItemTree> {
-    Arc::clone(&item_tree_with_source_map(db, file).0)
-}
-
-/// The spans of `file`'s items.
-#[salsa::tracked(returns(ref))]
-pub fn item_source_map(db: &dyn Db, file: SourceFile) -> Arc<ItemSourceMap> {
-    Arc::clone(&item_tree_with_source_map(db, file).1)
-}
-
-/// The syntax of `file`'s functions and consts, for the body queries.
-#[salsa::tracked(returns(ref))]
-pub fn item_greens(db: &dyn Db, file: SourceFile) -> Arc<ItemGreens> {
-    Arc::clone(&item_tree_with_source_map(db, file).2)
+    ItemSummary {
+        green: SharedGreen(green),
+        entries: collector.entries,
+        spans: Arc::new(collector.spans),
+    }
 }
 
 #[derive(Default)]
 struct Collector {
-    tree: ItemTree,
-    map: ItemSourceMap,
-    greens: ItemGreens,
+    entries: Vec<Entry>,
+    spans: ItemSpans,
     /// Inside a generic item: its annotations name type parameters, which are
     /// reported once as "generic parameters", not as unknown types.
     in_generic_item: bool,
@@ -238,9 +148,7 @@ impl Collector {
             _ => None,
         };
         self.in_generic_item = generics.is_some();
-        if let Some(generics) = generics {
-            self.map.generics.push(generics.syntax().text_range());
-        }
+        self.spans.generics = generics.map(|g| g.syntax().text_range());
         match item {
             ast::Item::Fn(f) if f.abi().is_some() => self.extern_fn(&f),
             ast::Item::Fn(f) => {
@@ -253,35 +161,42 @@ impl Collector {
                     is_async: f.async_token().is_some(),
                     has_body: f.body().is_some(),
                 };
-                self.tree.functions.push(data);
-                self.map.functions.push(name_range(f.name(), f.syntax()));
-                self.map.function_nodes.push(NodePtr::new(f.syntax()));
-                self.greens.functions.push(SharedGreen(f.syntax().green().into_owned()));
+                self.push(
+                    Entry::Function(Arc::new(data)),
+                    ItemKind::Function,
+                    f.name(),
+                    f.syntax(),
+                    Vec::new(),
+                );
             }
             ast::Item::Struct(s) => {
-                let mut spans = Vec::new();
+                let mut members = Vec::new();
                 let fields = s
                     .record_field_list()
                     .into_iter()
                     .flat_map(|l| l.fields())
                     .map(|field| {
-                        spans.push(name_range(field.name(), field.syntax()));
+                        members.push(name_range(field.name(), field.syntax()));
                         (name_text(field.name()), self.type_ref(field.ty(), field.syntax()))
                     })
                     .collect();
-                self.tree.structs.push(StructData { name: name_text(s.name()), fields });
-                self.map.structs.push(name_range(s.name(), s.syntax()));
-                self.map.struct_items.push(s.syntax().text_range());
-                self.map.fields.push(spans);
+                let data = StructData { name: name_text(s.name()), fields };
+                self.push(
+                    Entry::Struct(Arc::new(data)),
+                    ItemKind::Struct,
+                    s.name(),
+                    s.syntax(),
+                    members,
+                );
             }
             ast::Item::Enum(e) => {
-                let mut spans = Vec::new();
+                let mut members = Vec::new();
                 let variants = e
                     .variant_list()
                     .into_iter()
                     .flat_map(|l| l.variants())
                     .map(|v| {
-                        spans.push(name_range(v.name(), v.syntax()));
+                        members.push(name_range(v.name(), v.syntax()));
                         let payload = v
                             .tuple_field_list()
                             .into_iter()
@@ -294,17 +209,25 @@ impl Collector {
                         (name_text(v.name()), payload)
                     })
                     .collect();
-                self.tree.enums.push(EnumData { name: name_text(e.name()), variants });
-                self.map.enums.push(name_range(e.name(), e.syntax()));
-                self.map.enum_items.push(e.syntax().text_range());
-                self.map.variants.push(spans);
+                let data = EnumData { name: name_text(e.name()), variants };
+                self.push(
+                    Entry::Enum(Arc::new(data)),
+                    ItemKind::Enum,
+                    e.name(),
+                    e.syntax(),
+                    members,
+                );
             }
             ast::Item::Const(c) => {
                 let ty = self.type_ref(c.ty(), c.syntax());
-                self.tree.consts.push(ConstData { name: name_text(c.name()), ty });
-                self.map.consts.push(name_range(c.name(), c.syntax()));
-                self.map.const_nodes.push(NodePtr::new(c.syntax()));
-                self.greens.consts.push(SharedGreen(c.syntax().green().into_owned()));
+                let data = ConstData { name: name_text(c.name()), ty };
+                self.push(
+                    Entry::Const(Arc::new(data)),
+                    ItemKind::Const,
+                    c.name(),
+                    c.syntax(),
+                    Vec::new(),
+                );
             }
             ast::Item::ExternBlock(block) => {
                 for inner in block.item_list().into_iter().flat_map(|l| l.items()) {
@@ -322,6 +245,21 @@ impl Collector {
         }
     }
 
+    fn push(
+        &mut self,
+        entry: Entry,
+        kind: ItemKind,
+        name: Option<ast::Name>,
+        node: &SyntaxNode,
+        members: Vec<TextRange>,
+    ) {
+        self.entries.push(entry);
+        let name = name_range(name, node);
+        // The item itself is the root of the detached tree.
+        let range = node.parent().map(|_| node.text_range());
+        self.spans.entries.push(EntrySpans { kind, name, range, members });
+    }
+
     fn extern_fn(&mut self, f: &ast::Fn) {
         let data = ExternData {
             name: name_text(f.name()),
@@ -329,14 +267,17 @@ impl Collector {
             ret: f.ret_type().map(|r| self.type_ref(r.ty(), r.syntax())),
             has_body: f.body().is_some(),
         };
-        self.tree.externs.push(data);
-        self.map.externs.push(name_range(f.name(), f.syntax()));
-        self.map.extern_items.push(f.syntax().text_range());
+        self.push(
+            Entry::Extern(Arc::new(data)),
+            ItemKind::Extern,
+            f.name(),
+            f.syntax(),
+            Vec::new(),
+        );
     }
 
     fn unsupported(&mut self, what: &'static str, node: &SyntaxNode) {
-        self.tree.unsupported.push(what);
-        self.map.unsupported.push(node.text_range());
+        self.push(Entry::Unsupported(what), ItemKind::Unsupported, None, node, Vec::new());
     }
 
     fn params(&mut self, list: Option<ast::ParamList>) -> Vec<ParamData> {
@@ -355,10 +296,10 @@ impl Collector {
         let range = ty.as_ref().map_or(owner.text_range(), |t| t.syntax().text_range());
         let (type_ref, error) = lower_type(ty);
         if let Some(error) = error {
-            self.map.type_errors.push((range, error));
+            self.spans.type_errors.push((range, error));
         }
         if !self.in_generic_item {
-            self.map.annotations.push((range, type_ref.clone()));
+            self.spans.annotations.push((range, type_ref.clone()));
         }
         type_ref
     }

@@ -87,36 +87,40 @@ fn bodies_diagnostics(
     let program = ProgramItems::of(db);
     let greens = item_greens(db, file);
     db.caches().body_diagnostics(file, |last| {
-        let last = last.filter(|last| last.program == program);
-        let mut next = BodyDiagnosticsCache { program, functions: Vec::new(), consts: Vec::new() };
+        // Updated in place: a body whose syntax is unchanged costs a comparison of two
+        // pointers, with no reference count touched.
+        let mut cache = match last {
+            Some(last) if last.program == program => last,
+            _ => BodyDiagnosticsCache { program, functions: Vec::new(), consts: Vec::new() },
+        };
         let kinds = [
-            (ItemKind::Function, &greens.functions, last.as_ref().map(|l| &l.functions)),
-            (ItemKind::Const, &greens.consts, last.as_ref().map(|l| &l.consts)),
+            (ItemKind::Function, &greens.functions, &mut cache.functions),
+            (ItemKind::Const, &greens.consts, &mut cache.consts),
         ];
-        for (kind, greens, last) in kinds {
-            let kept =
-                if kind == ItemKind::Function { &mut next.functions } else { &mut next.consts };
+        for (kind, greens, kept) in kinds {
+            kept.truncate(greens.len());
             for (index, green) in greens.iter().enumerate() {
-                let index = index as u32;
-                let reused = last
-                    .and_then(|last| last.get(index as usize))
-                    .filter(|(last_green, _)| last_green == green)
-                    .map(|(_, diagnostics)| Arc::clone(diagnostics));
-                let relative = reused.unwrap_or_else(|| {
+                if kept.get(index).is_none_or(|(kept_green, _)| kept_green != green) {
+                    let index = index as u32;
                     let owner = match kind {
                         ItemKind::Function => BodyOwner::Function(FunctionLoc { file, index }),
                         _ => BodyOwner::Const(ConstLoc { file, index }),
                     };
-                    body_diagnostics_relative(db, BodyId::new(db, owner)).into()
-                });
+                    let relative = body_diagnostics_relative(db, BodyId::new(db, owner));
+                    let entry = (green.clone(), Arc::from(relative));
+                    match kept.get_mut(index as usize) {
+                        Some(slot) => *slot = entry,
+                        None => kept.push(entry),
+                    }
+                }
+                let relative = &kept[index].1;
                 if !relative.is_empty() {
-                    let start = map.item_start(kind, index).unwrap_or_default();
+                    let start = map.item_start(kind, index as u32).unwrap_or_default();
                     out.extend(relative.iter().map(|d| d.clone().shifted(start)));
                 }
-                kept.push((green.clone(), relative));
             }
         }
-        ((), next)
+        ((), cache)
     });
 }
 

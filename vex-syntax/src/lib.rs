@@ -44,7 +44,7 @@ use std::fmt::Write as _;
 pub use lexer::{Token, lex};
 pub use line_index::{LineCol, LineIndex};
 pub use reparse::reparse;
-pub use rowan::{GreenNode, TextRange, TextSize};
+pub use rowan::{GreenNode, GreenNodeData, TextRange, TextSize};
 
 /// A position-dependent pointer to a node of a tree (its kind and range): resolved
 /// against the same tree's root by binary search over each level's children, so a

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use vex_syntax::ast::{self, AstNode};
-use vex_syntax::{GreenNode, SyntaxNode, TextRange, TextSize};
+use vex_syntax::{GreenNode, GreenNodeData, SyntaxNode, TextRange, TextSize};
 
 use super::{
     ConstData, EnumData, ExternData, FileItems, FunctionData, ItemGreens, ItemKind, ItemLayout,
@@ -23,7 +23,7 @@ struct ItemSummary {
     spans: Arc<ItemSpans>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 enum Entry {
     Function(Arc<FunctionData>),
     Struct(Arc<StructData>),
@@ -33,83 +33,140 @@ enum Entry {
     Unsupported(&'static str),
 }
 
-/// The summaries of a file's items from the last walk, in source order: what the next
-/// walk reuses.
+/// What the last walk over a file's items left for the next one.
 #[derive(Debug, Default)]
-pub(crate) struct ItemSummaries(Vec<Arc<ItemSummary>>);
+pub(crate) struct ItemSummaries {
+    /// Each item's summary, in source order.
+    summaries: Vec<Arc<ItemSummary>>,
+    /// The address of each item's green node: comparing these touches no node.
+    nodes: Vec<usize>,
+    /// What the walk returned.
+    items: Option<FileItems>,
+}
+
+/// The address of a green node, its identity.
+fn address(node: &GreenNodeData) -> usize {
+    node as *const GreenNodeData as usize
+}
 
 /// Summarises the items of the file whose syntax tree is `root`, reusing `last` (the
 /// previous walk's summaries) for the items that are the same green nodes, or equal
 /// ones. Returns the file's items and the summaries for the next walk.
 ///
-/// An incremental re-parse keeps the items before and after the edit, in order, so each
-/// new item is looked for at two places only: after the last item reused, and at the same
-/// distance from the end of the file.
+/// An incremental re-parse keeps the items before and after the edit, in order: the
+/// items that are the same nodes at the start and at the end are kept as they are (moved,
+/// not copied), and only the ones between are summarised, or taken from an equal old
+/// item at the same place. When the items between declare what the old ones declared,
+/// the last item tree and layout are the result again, so an edit inside a body costs a
+/// comparison of addresses per item and the few items it touched.
 pub(crate) fn file_items(root: &GreenNode, last: ItemSummaries) -> (FileItems, ItemSummaries) {
-    let last = last.0;
-    let item_count = root.children().filter(|c| is_item(c.kind().0)).count();
-    let mut next = 0usize;
-    let mut summaries = Vec::with_capacity(item_count);
-    let mut ranges = Vec::with_capacity(item_count);
+    let ItemSummaries { mut summaries, mut nodes, items: last_items } = last;
+    let mut ranges = Vec::with_capacity(nodes.len());
+    let mut new_nodes: Vec<&GreenNodeData> = Vec::with_capacity(nodes.len());
     let mut offset = TextSize::new(0);
     for child in root.children() {
         let at = offset;
         offset += child.text_len();
-        let Some(node) = child.into_node().filter(|n| is_item(n.kind().0)) else { continue };
-        let ordinal = summaries.len();
-        let from_end = (last.len() + ordinal).checked_sub(item_count);
-        let candidates = [Some(next), from_end];
-        let reused = candidates
-            .into_iter()
-            .flatten()
-            .find(|&i| last.get(i).is_some_and(|s| std::ptr::addr_eq(&*s.green.0, node)))
-            .or_else(|| {
-                candidates
-                    .into_iter()
-                    .flatten()
-                    .find(|&i| last.get(i).is_some_and(|s| *s.green.0 == *node))
-            });
-        let summary = match reused {
-            Some(i) => {
-                next = i + 1;
-                Arc::clone(&last[i])
-            }
-            None => Arc::new(summarise(node.to_owned())),
-        };
-        summaries.push(summary);
-        ranges.push(TextRange::at(at, node.text_len()));
+        if let Some(node) = child.into_node().filter(|n| is_item(n.kind().0)) {
+            new_nodes.push(node);
+            ranges.push(TextRange::at(at, node.text_len()));
+        }
     }
 
-    let mut tree = ItemTree::default();
-    let mut layout = ItemLayout::default();
-    let mut greens = ItemGreens::default();
+    // The items kept at the start and at the end, and the old and new ones between.
+    let common = nodes.len().min(new_nodes.len());
+    let prefix =
+        nodes.iter().zip(&new_nodes).take_while(|(old, new)| **old == address(new)).count();
+    let suffix = nodes
+        .iter()
+        .rev()
+        .zip(new_nodes.iter().rev())
+        .take(common - prefix)
+        .take_while(|(old, new)| **old == address(new))
+        .count();
+    let old_middle = prefix..nodes.len() - suffix;
+    let new_middle = &new_nodes[prefix..new_nodes.len() - suffix];
+    let middle: Vec<Arc<ItemSummary>> = new_middle
+        .iter()
+        .enumerate()
+        .map(|(k, &node)| {
+            // An equal old item at the same place from the start or from the end of the
+            // middle (after a whole parse, every node is new).
+            let from_start = (k < old_middle.len()).then(|| old_middle.start + k);
+            let from_end = (old_middle.end + k).checked_sub(new_middle.len());
+            let from_end = from_end.filter(|&i| i >= old_middle.start);
+            let equal = [from_start, from_end]
+                .into_iter()
+                .flatten()
+                .find(|&i| *summaries[i].green.0 == *node);
+            match equal {
+                Some(i) => Arc::clone(&summaries[i]),
+                None => Arc::new(summarise(node.to_owned())),
+            }
+        })
+        .collect();
+    // Whether the items between declare what the old ones did, with the same spans.
+    let same_entries = middle.len() == old_middle.len()
+        && middle
+            .iter()
+            .zip(&summaries[old_middle.clone()])
+            .all(|(new, old)| new.entries == old.entries);
+    let same_spans = same_entries
+        && middle
+            .iter()
+            .zip(&summaries[old_middle.clone()])
+            .all(|(new, old)| new.spans == old.spans);
+    nodes.splice(old_middle.clone(), new_middle.iter().map(|&node| address(node)));
+    summaries.splice(old_middle, middle);
+
+    let last_items = last_items.filter(|_| same_entries);
+    let (tree, layout) = match &last_items {
+        Some(last) if same_spans => (Arc::clone(&last.tree), Arc::clone(&last.layout)),
+        _ => {
+            let (tree, layout) = tree_and_layout(&summaries);
+            (last_items.map_or(tree, |last| last.tree), layout)
+        }
+    };
+    let mut greens = ItemGreens {
+        functions: Vec::with_capacity(tree.functions.len()),
+        consts: Vec::with_capacity(tree.consts.len()),
+    };
     for summary in &summaries {
         for entry in &summary.entries {
             match entry {
-                Entry::Function(data) => {
-                    tree.functions.push(Arc::clone(data));
-                    greens.functions.push(summary.green.clone());
-                }
+                Entry::Function(_) => greens.functions.push(summary.green.clone()),
+                Entry::Const(_) => greens.consts.push(summary.green.clone()),
+                _ => {}
+            }
+        }
+    }
+    let items = FileItems {
+        tree,
+        source_map: Arc::new(ItemSourceMap { layout: Arc::clone(&layout), items: ranges }),
+        layout,
+        greens: Arc::new(greens),
+    };
+    (items.clone(), ItemSummaries { summaries, nodes, items: Some(items) })
+}
+
+/// The item tree and layout of the items `summaries`.
+fn tree_and_layout(summaries: &[Arc<ItemSummary>]) -> (Arc<ItemTree>, Arc<ItemLayout>) {
+    let mut tree = ItemTree::default();
+    let mut layout = ItemLayout::default();
+    for summary in summaries {
+        for entry in &summary.entries {
+            match entry {
+                Entry::Function(data) => tree.functions.push(Arc::clone(data)),
                 Entry::Struct(data) => tree.structs.push(Arc::clone(data)),
                 Entry::Enum(data) => tree.enums.push(Arc::clone(data)),
-                Entry::Const(data) => {
-                    tree.consts.push(Arc::clone(data));
-                    greens.consts.push(summary.green.clone());
-                }
+                Entry::Const(data) => tree.consts.push(Arc::clone(data)),
                 Entry::Extern(data) => tree.externs.push(Arc::clone(data)),
                 Entry::Unsupported(what) => tree.unsupported.push(what),
             }
         }
         layout.push(Arc::clone(&summary.spans));
     }
-    let layout = Arc::new(layout);
-    let items = FileItems {
-        tree: Arc::new(tree),
-        source_map: Arc::new(ItemSourceMap { layout: Arc::clone(&layout), items: ranges }),
-        layout,
-        greens: Arc::new(greens),
-    };
-    (items, ItemSummaries(summaries))
+    (Arc::new(tree), Arc::new(layout))
 }
 
 fn is_item(raw_kind: u16) -> bool {

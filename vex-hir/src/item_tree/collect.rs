@@ -33,6 +33,20 @@ enum Entry {
     Unsupported(&'static str),
 }
 
+impl Entry {
+    /// The list of the item tree the entry goes to.
+    fn kind(&self) -> ItemKind {
+        match self {
+            Entry::Function(_) => ItemKind::Function,
+            Entry::Struct(_) => ItemKind::Struct,
+            Entry::Enum(_) => ItemKind::Enum,
+            Entry::Const(_) => ItemKind::Const,
+            Entry::Extern(_) => ItemKind::Extern,
+            Entry::Unsupported(_) => ItemKind::Unsupported,
+        }
+    }
+}
+
 /// What the last walk over a file's items left for the next one.
 #[derive(Debug, Default)]
 pub(crate) struct ItemSummaries {
@@ -105,27 +119,19 @@ pub(crate) fn file_items(root: &GreenNode, last: ItemSummaries) -> (FileItems, I
             }
         })
         .collect();
-    // Whether the items between declare what the old ones did, with the same spans.
-    let same_entries = middle.len() == old_middle.len()
+    // Whether the items between declare what the old ones did, with the same spans: then
+    // the last tree and layout are this walk's too.
+    let unchanged = middle.len() == old_middle.len()
         && middle
             .iter()
             .zip(&summaries[old_middle.clone()])
-            .all(|(new, old)| new.entries == old.entries);
-    let same_spans = same_entries
-        && middle
-            .iter()
-            .zip(&summaries[old_middle.clone()])
-            .all(|(new, old)| new.spans == old.spans);
+            .all(|(new, old)| new.entries == old.entries && new.spans == old.spans);
     nodes.splice(old_middle.clone(), new_middle.iter().map(|&node| address(node)));
     summaries.splice(old_middle, middle);
 
-    let last_items = last_items.filter(|_| same_entries);
-    let (tree, layout) = match &last_items {
-        Some(last) if same_spans => (Arc::clone(&last.tree), Arc::clone(&last.layout)),
-        _ => {
-            let (tree, layout) = tree_and_layout(&summaries);
-            (last_items.map_or(tree, |last| last.tree), layout)
-        }
+    let (tree, layout) = match last_items.filter(|_| unchanged) {
+        Some(last) => (last.tree, last.layout),
+        None => tree_and_layout(&summaries),
     };
     let mut greens = ItemGreens {
         functions: Vec::with_capacity(tree.functions.len()),
@@ -218,13 +224,7 @@ impl Collector {
                     is_async: f.async_token().is_some(),
                     has_body: f.body().is_some(),
                 };
-                self.push(
-                    Entry::Function(Arc::new(data)),
-                    ItemKind::Function,
-                    f.name(),
-                    f.syntax(),
-                    Vec::new(),
-                );
+                self.push(Entry::Function(Arc::new(data)), f.name(), f.syntax(), Vec::new());
             }
             ast::Item::Struct(s) => {
                 let mut members = Vec::new();
@@ -238,13 +238,7 @@ impl Collector {
                     })
                     .collect();
                 let data = StructData { name: name_text(s.name()), fields };
-                self.push(
-                    Entry::Struct(Arc::new(data)),
-                    ItemKind::Struct,
-                    s.name(),
-                    s.syntax(),
-                    members,
-                );
+                self.push(Entry::Struct(Arc::new(data)), s.name(), s.syntax(), members);
             }
             ast::Item::Enum(e) => {
                 let mut members = Vec::new();
@@ -267,24 +261,12 @@ impl Collector {
                     })
                     .collect();
                 let data = EnumData { name: name_text(e.name()), variants };
-                self.push(
-                    Entry::Enum(Arc::new(data)),
-                    ItemKind::Enum,
-                    e.name(),
-                    e.syntax(),
-                    members,
-                );
+                self.push(Entry::Enum(Arc::new(data)), e.name(), e.syntax(), members);
             }
             ast::Item::Const(c) => {
                 let ty = self.type_ref(c.ty(), c.syntax());
                 let data = ConstData { name: name_text(c.name()), ty };
-                self.push(
-                    Entry::Const(Arc::new(data)),
-                    ItemKind::Const,
-                    c.name(),
-                    c.syntax(),
-                    Vec::new(),
-                );
+                self.push(Entry::Const(Arc::new(data)), c.name(), c.syntax(), Vec::new());
             }
             ast::Item::ExternBlock(block) => {
                 for inner in block.item_list().into_iter().flat_map(|l| l.items()) {
@@ -305,11 +287,11 @@ impl Collector {
     fn push(
         &mut self,
         entry: Entry,
-        kind: ItemKind,
         name: Option<ast::Name>,
         node: &SyntaxNode,
         members: Vec<TextRange>,
     ) {
+        let kind = entry.kind();
         self.entries.push(entry);
         let name = name_range(name, node);
         // The item itself is the root of the detached tree.
@@ -324,17 +306,11 @@ impl Collector {
             ret: f.ret_type().map(|r| self.type_ref(r.ty(), r.syntax())),
             has_body: f.body().is_some(),
         };
-        self.push(
-            Entry::Extern(Arc::new(data)),
-            ItemKind::Extern,
-            f.name(),
-            f.syntax(),
-            Vec::new(),
-        );
+        self.push(Entry::Extern(Arc::new(data)), f.name(), f.syntax(), Vec::new());
     }
 
     fn unsupported(&mut self, what: &'static str, node: &SyntaxNode) {
-        self.push(Entry::Unsupported(what), ItemKind::Unsupported, None, node, Vec::new());
+        self.push(Entry::Unsupported(what), None, node, Vec::new());
     }
 
     fn params(&mut self, list: Option<ast::ParamList>) -> Vec<ParamData> {
